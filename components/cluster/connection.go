@@ -1,0 +1,31 @@
+package cluster
+
+import (
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Connection is what every cluster component hands to the layers above it, whatever
+// the cloud. Later layers deploy through Provider and never see cloud details.
+type Connection struct {
+	// Name is the cluster's name in the stack file.
+	Name string
+	// Cloud is the cloud the cluster runs on.
+	Cloud Cloud
+	// Environment is the tier the cluster serves (dev, prod, ...).
+	Environment string
+	// Federation is the cluster's Prometheus federation role.
+	Federation FederationRole
+	// ClusterName is the name the cloud knows the cluster by.
+	ClusterName pulumi.StringOutput
+	// Kubeconfig reaches the cluster; always a Pulumi secret.
+	Kubeconfig pulumi.StringOutput
+	// Provider deploys Kubernetes objects into the cluster.
+	Provider *kubernetes.Provider
+	// OIDCIssuer is the cluster's service-account token issuer URL; empty where the cloud has none.
+	OIDCIssuer pulumi.StringOutput
+	// StorageClass is the default StorageClass name, for addons that need volumes.
+	StorageClass string
+	// Component is the cluster's component resource, for parenting and dependencies.
+	Component pulumi.Resource
+}

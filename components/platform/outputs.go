@@ -1,0 +1,44 @@
+package platform
+
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+// Namespaces the platform installs its addons into. Environments open NetworkPolicy
+// holes for exactly these, so they are constants shared by both layers.
+const (
+	NamespaceIngress    = "ingress-nginx"
+	NamespaceRollouts   = "argo-rollouts"
+	NamespaceMonitoring = "monitoring"
+	NamespaceLogging    = "logging"
+	NamespaceHarbor     = "harbor"
+)
+
+// IngressClassName is the IngressClass ingress-nginx serves.
+const IngressClassName = "nginx"
+
+// Outputs is what one cluster's platform hands the environments and releases layers.
+type Outputs struct {
+	// Cluster is the cluster's name in the stack.
+	Cluster string
+	// IngressClass is the IngressClass apps use; empty when ingress is disabled.
+	IngressClass string
+	// PrometheusURL is the in-cluster Prometheus address analysis queries go to; empty when monitoring is disabled.
+	PrometheusURL string
+	// RolloutsReady is what Rollout, AnalysisTemplate objects must depend on (the
+	// Argo Rollouts install that registers their CRDs); nil when rollouts are disabled.
+	RolloutsReady pulumi.Resource
+	// MonitoringReady is what ServiceMonitor objects must depend on (the install that
+	// registers the CRD); nil when monitoring is disabled.
+	MonitoringReady pulumi.Resource
+	// Registry is the Harbor registry environments pull from; nil when there is none.
+	Registry *Registry
+}
+
+// Registry is a container registry and a pull credential for it.
+type Registry struct {
+	// Host is the registry host name (e.g. harbor.example.com).
+	Host pulumi.StringOutput
+	// Username is the pull user (a Harbor robot account).
+	Username pulumi.StringOutput
+	// Password is the pull token; always a Pulumi secret.
+	Password pulumi.StringOutput
+}

@@ -1,0 +1,229 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// StackReferenceType is the type token the SDK reads stack references with.
+const StackReferenceType = "pulumi:pulumi:StackReference"
+
+// Monitor is the pulumi.MockResourceMonitor the planner runs the program under. It
+// records every registration and answers like a preview: inputs come back as outputs,
+// anything else stays unknown.
+type Monitor struct {
+	project, stack string
+	refs           map[string]*Plan
+
+	mu        sync.Mutex
+	resources []Resource
+	warnings  []string
+}
+
+// NewMonitor returns a monitor for a stack; refs maps fully qualified stack names
+// (organization/project/stack) to their plans, which answer stack references.
+func NewMonitor(project, stack string, refs map[string]*Plan) *Monitor {
+	return &Monitor{project: project, stack: stack, refs: refs}
+}
+
+// Registrations is how many resources the program registered or read.
+func (m *Monitor) Registrations() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.resources)
+}
+
+// Call answers invokes. The program makes none that need answers offline, so every
+// invoke returns an empty result, which leaves its outputs unknown in a dry run.
+func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return resource.PropertyMap{}, nil
+}
+
+// NewResource records a resource and returns its inputs as its state.
+func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r := Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom}
+	state := args.Inputs.Copy()
+	switch {
+	case args.RegisterRPC != nil:
+		rpc := args.RegisterRPC
+		r.Parent = rpc.GetParent()
+		r.Remote = rpc.GetRemote()
+		r.Protect = rpc.GetProtect()
+		r.Dependencies = uniqueSorted(rpc.GetDependencies())
+	case args.ReadRPC != nil:
+		rpc := args.ReadRPC
+		r.Parent = rpc.GetParent()
+		r.Read = true
+		r.Custom = true
+		r.Dependencies = uniqueSorted(rpc.GetDependencies())
+	}
+	if args.TypeToken == StackReferenceType {
+		state = m.stackReference(args.ID)
+	}
+	if p := args.Provider; p != "" {
+		r.Provider = providerURN(p)
+	} else if r.Custom && !strings.HasPrefix(r.Type, "pulumi:") {
+		r.Provider = "default_" + strings.SplitN(r.Type, ":", 2)[0]
+	}
+	r.URN = m.urn(r.Parent, r.Type, r.Name)
+	r.Inputs = Redact(args.Inputs)
+	m.mu.Lock()
+	m.resources = append(m.resources, r)
+	m.mu.Unlock()
+	// An empty ID leaves the ID unknown in a dry run, as cloud IDs are during preview.
+	return "", state, nil
+}
+
+func (m *Monitor) stackReference(name string) resource.PropertyMap {
+	state := resource.PropertyMap{"name": resource.NewProperty(name)}
+	ref, ok := m.refs[name]
+	if !ok {
+		m.warn(fmt.Sprintf("stack reference %q: no plan given (--ref %s=FILE); its outputs are unknown", name, name))
+		state["outputs"] = resource.MakeComputed(resource.NewProperty(""))
+		return state
+	}
+	outs := resource.PropertyMap{}
+	var secretNames []resource.PropertyValue
+	for k, v := range ref.Outputs {
+		outs[resource.PropertyKey(k)] = fromPlanValue(v)
+		if v == Secret {
+			secretNames = append(secretNames, resource.NewProperty(k))
+		}
+	}
+	state["outputs"] = resource.NewProperty(outs)
+	state["secretOutputNames"] = resource.NewProperty(secretNames)
+	return state
+}
+
+// fromPlanValue turns a redacted plan value back into a property value: secrets
+// become secret placeholders, unknowns become computed.
+func fromPlanValue(v any) resource.PropertyValue {
+	switch t := v.(type) {
+	case string:
+		switch t {
+		case Secret:
+			return resource.MakeSecret(resource.NewProperty("[redacted placeholder]"))
+		case Unknown:
+			return resource.MakeComputed(resource.NewProperty(""))
+		}
+		return resource.NewProperty(t)
+	case map[string]any:
+		pm := resource.PropertyMap{}
+		for k, e := range t {
+			pm[resource.PropertyKey(k)] = fromPlanValue(e)
+		}
+		return resource.NewProperty(pm)
+	case []any:
+		arr := make([]resource.PropertyValue, len(t))
+		for i, e := range t {
+			arr[i] = fromPlanValue(e)
+		}
+		return resource.NewProperty(arr)
+	default:
+		return resource.NewPropertyValue(v)
+	}
+}
+
+func (m *Monitor) warn(s string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.warnings = append(m.warnings, s)
+}
+
+func (m *Monitor) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
+}
+
+// providerURN strips the ID from a provider reference (`urn::id`).
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i > 0 {
+		return ref[:i]
+	}
+	return ref
+}
+
+func uniqueSorted(in []string) []string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	j := 0
+	for i := range out {
+		if i == 0 || out[i] != out[i-1] {
+			out[j] = out[i]
+			j++
+		}
+	}
+	return out[:j]
+}
+
+// Redact turns a property map into plain JSON values: secrets become Secret and
+// unknowns Unknown, at any depth.
+func Redact(pm resource.PropertyMap) map[string]any {
+	if len(pm) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(pm))
+	for k, v := range pm {
+		out[string(k)] = redactValue(v)
+	}
+	return out
+}
+
+func redactValue(v resource.PropertyValue) any {
+	switch {
+	case v.IsNull():
+		return nil
+	case v.IsSecret():
+		return Secret
+	case v.IsComputed():
+		return Unknown
+	case v.IsOutput():
+		o := v.OutputValue()
+		if o.Secret {
+			return Secret
+		}
+		if !o.Known {
+			return Unknown
+		}
+		return redactValue(o.Element)
+	case v.IsBool():
+		return v.BoolValue()
+	case v.IsNumber():
+		return v.NumberValue()
+	case v.IsString():
+		return v.StringValue()
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = redactValue(e)
+		}
+		return out
+	case v.IsObject():
+		obj := Redact(v.ObjectValue())
+		if obj == nil {
+			return map[string]any{}
+		}
+		return obj
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsAsset():
+		return "[asset]"
+	case v.IsArchive():
+		return "[archive]"
+	default:
+		return fmt.Sprint(v.V)
+	}
+}

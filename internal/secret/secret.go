@@ -1,0 +1,84 @@
+// Package secret names the secrets a stack needs and carries their values as Pulumi secrets.
+//
+// Stack files never hold a secret value inline. A typed field of type Ref names a
+// top-level config key of the project (for example `harborAdminPassword` for
+// `fleetform:harborAdminPassword`) that is set with `pulumi config set --secret`.
+package secret
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Ref names a project config key that holds a secret value.
+type Ref string
+
+// Placeholder is the value a missing or undecryptable secret takes in an offline plan.
+// It is always wrapped as a Pulumi secret, so it never appears in a plan either.
+const Placeholder = "[redacted placeholder]"
+
+// Value is one secret as read from the stack: whether it was set, whether it was
+// stored encrypted, and its plain value when the engine could decrypt it.
+type Value struct {
+	// Set is true when the config key exists in the stack.
+	Set bool
+	// Secure is true when the config key is stored encrypted (`secure:` in the file).
+	Secure bool
+	// Plain is the decrypted value; empty in an offline plan.
+	Plain string
+}
+
+// Store resolves Refs into Pulumi secret outputs.
+type Store struct {
+	values  map[Ref]Value
+	offline bool
+	missing map[Ref]bool
+}
+
+// NewStore returns a store over the given values. In offline mode a missing or
+// undecryptable secret resolves to Placeholder instead of failing.
+func NewStore(values map[Ref]Value, offline bool) *Store {
+	if values == nil {
+		values = map[Ref]Value{}
+	}
+	return &Store{values: values, offline: offline, missing: map[Ref]bool{}}
+}
+
+// Offline reports whether the store stands in placeholders for missing secrets.
+func (s *Store) Offline() bool { return s.offline }
+
+// Has reports whether the stack sets the key.
+func (s *Store) Has(r Ref) bool { return s.values[r].Set }
+
+// Lookup returns what the stack holds for r.
+func (s *Store) Lookup(r Ref) Value { return s.values[r] }
+
+// Output returns r's value as a Pulumi secret. A missing secret is an error
+// unless the store is offline, where it becomes Placeholder.
+func (s *Store) Output(r Ref) (pulumi.StringOutput, error) {
+	v := s.values[r]
+	switch {
+	case v.Set && v.Plain != "":
+		return pulumi.ToSecret(pulumi.String(v.Plain)).(pulumi.StringOutput), nil
+	case s.offline:
+		if !v.Set {
+			s.missing[r] = true
+		}
+		return pulumi.ToSecret(pulumi.String(Placeholder)).(pulumi.StringOutput), nil
+	default:
+		return pulumi.StringOutput{}, fmt.Errorf("secret %q is not set: run `pulumi config set --secret %s <value>`", r, r)
+	}
+}
+
+// Missing lists the refs an offline plan stood a placeholder in for because
+// the stack does not set them, sorted.
+func (s *Store) Missing() []Ref {
+	out := make([]Ref, 0, len(s.missing))
+	for r := range s.missing {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}

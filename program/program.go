@@ -1,0 +1,77 @@
+package program
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/internal/secret"
+	"github.com/fleetform/fleetform/stacks"
+)
+
+// Run is the Pulumi program: it reads the config the engine passes, rejects it whole
+// if anything is wrong, and otherwise builds and exports the stack.
+func Run(ctx *pulumi.Context) error {
+	cfg, err := stacks.FromEnvironment(ctx.Stack())
+	if err != nil {
+		return err
+	}
+	warnings, err := cfg.Prepare(stacks.Deploy)
+	for _, w := range warnings {
+		_ = ctx.Log.Warn(w, nil)
+	}
+	if err != nil {
+		return err
+	}
+	exports, err := Build(ctx, cfg, cfg.SecretStore(stacks.Deploy))
+	if err != nil {
+		return err
+	}
+	for _, k := range sortedKeys(exports) {
+		ctx.Export(k, exports[k])
+	}
+	return nil
+}
+
+// Fleet carries what each layer hands the next while a stack is built.
+type Fleet struct {
+	Config  *stacks.StackConfig
+	Secrets *secret.Store
+	// Clusters are the built clusters by name.
+	Clusters map[string]*cluster.Connection
+	// Exports are the stack outputs gathered from every layer.
+	Exports map[string]pulumi.Output
+}
+
+// Build creates every layer of a prepared (defaulted and validated) config and
+// returns the stack outputs.
+func Build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store) (map[string]pulumi.Output, error) {
+	f := &Fleet{
+		Config:   cfg,
+		Secrets:  secrets,
+		Clusters: map[string]*cluster.Connection{},
+		Exports:  map[string]pulumi.Output{},
+	}
+	for _, layer := range []struct {
+		name  string
+		build func(*pulumi.Context) error
+	}{
+		{"clusters", f.buildClusters},
+	} {
+		if err := layer.build(ctx); err != nil {
+			return nil, fmt.Errorf("%s: %w", layer.name, err)
+		}
+	}
+	return f.Exports, nil
+}
+
+func sortedKeys(m map[string]pulumi.Output) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

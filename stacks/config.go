@@ -1,0 +1,76 @@
+package stacks
+
+import (
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/components/release"
+	"github.com/fleetform/fleetform/environments"
+	"github.com/fleetform/fleetform/internal/secret"
+)
+
+// Project is the Pulumi project name; config keys of the program live in its namespace.
+const Project = "fleetform"
+
+// Config sections: the top-level keys of the project namespace in Pulumi.<stack>.yaml.
+const (
+	KeyClusters        = "clusters"
+	KeyPlatform        = "platform"
+	KeyEnvironments    = "environments"
+	KeyReleases        = "releases"
+	KeyStackReferences = "stackReferences"
+)
+
+// Sections lists the config sections, in file order.
+var Sections = []string{KeyClusters, KeyPlatform, KeyEnvironments, KeyReleases, KeyStackReferences}
+
+// StackConfig is the typed form of one Pulumi.<stack>.yaml. It is decoded strictly,
+// defaulted on a copy, and validated once before any resource is registered.
+type StackConfig struct {
+	// Clusters are the Kubernetes clusters of the stack.
+	Clusters []cluster.Spec `yaml:"clusters"`
+	// Platform is the addon stack installed on every cluster.
+	Platform platform.Spec `yaml:"platform"`
+	// Environments are the namespace environments.
+	Environments []environments.Spec `yaml:"environments"`
+	// Releases are the apps, each declared once with per-environment overrides.
+	Releases []release.Spec `yaml:"releases"`
+	// StackReferences name other stacks this stack reads outputs from.
+	StackReferences []StackReference `yaml:"stackReferences"`
+
+	// Stack is the stack name (dev, prod, ...); not part of the file body.
+	Stack string `yaml:"-"`
+	// Source names where the config came from (a file path or "engine"), for messages.
+	Source string `yaml:"-"`
+	// Secrets are the secret config keys the stack sets.
+	Secrets map[secret.Ref]secret.Value `yaml:"-"`
+	// ProviderConfig holds config keys of other namespaces (aws:region, ...), passed through unvalidated.
+	ProviderConfig map[string]string `yaml:"-"`
+}
+
+// StackReference names another stack of the fleet (`stackReferences[i]`).
+type StackReference struct {
+	// Name is how the rest of this file refers to the stack; a DNS-1123 label.
+	Name string `yaml:"name"`
+	// Stack is the fully qualified stack name: organization/project/stack.
+	Stack string `yaml:"stack"`
+}
+
+// Cluster returns the cluster spec with the given name, or nil.
+func (c *StackConfig) Cluster(name string) *cluster.Spec {
+	for i := range c.Clusters {
+		if c.Clusters[i].Name == name {
+			return &c.Clusters[i]
+		}
+	}
+	return nil
+}
+
+// Reference returns the stack reference with the given name, or nil.
+func (c *StackConfig) Reference(name string) *StackReference {
+	for i := range c.StackReferences {
+		if c.StackReferences[i].Name == name {
+			return &c.StackReferences[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/internal/secret"
+)
+
+// Error is a config file's problems, all of them, each with its field path.
+type Error struct {
+	// Source is the file (or "engine config") the problems are in.
+	Source string
+	// Problems are the individual problems, in file order.
+	Problems field.ErrorList
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d problem(s):", e.Source, len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Environment variables through which the Pulumi engine hands config to a Go program.
+const (
+	EnvConfig           = "PULUMI_CONFIG"
+	EnvConfigSecretKeys = "PULUMI_CONFIG_SECRET_KEYS"
+)
+
+// stackFileKeys are the top-level keys a Pulumi.<stack>.yaml may hold.
+var stackFileKeys = map[string]bool{
+	"config": true, "secretsprovider": true, "encryptionsalt": true, "encryptedkey": true, "environment": true,
+}
+
+// StackFile returns the path of a stack's file in dir.
+func StackFile(dir, stack string) string { return filepath.Join(dir, "Pulumi."+stack+".yaml") }
+
+// LoadFile decodes a Pulumi.<stack>.yaml strictly. Encrypted (`secure:`) values are
+// recorded as set but not decrypted: an offline plan never needs them.
+func LoadFile(path, stack string) (*StackConfig, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading stack file: %w", err)
+	}
+	return Parse(data, path, stack)
+}
+
+// Parse decodes the bytes of a stack file; source names it in messages.
+func Parse(data []byte, source, stack string) (*StackConfig, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &Error{Source: source, Problems: field.ErrorList{field.Invalid(nil, "", "malformed YAML: "+err.Error())}}
+	}
+	cfg := &StackConfig{Stack: stack, Source: source, Secrets: map[secret.Ref]secret.Value{}, ProviderConfig: map[string]string{}}
+	if len(doc.Content) == 0 {
+		return cfg, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &Error{Source: source, Problems: field.ErrorList{field.TypeInvalid(nil, describe(root), "a stack file must be a map with a config key")}}
+	}
+	var errs field.ErrorList
+	var configNode *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		if !stackFileKeys[k.Value] {
+			errs = append(errs, field.Invalid(field.NewPath(k.Value), k.Value, "unknown top-level key"+at(k)))
+			continue
+		}
+		if k.Value == "config" {
+			configNode = root.Content[i+1]
+		}
+	}
+	sections := &yaml.Node{Kind: yaml.MappingNode}
+	if configNode != nil {
+		if configNode.Kind != yaml.MappingNode {
+			errs = append(errs, field.TypeInvalid(field.NewPath("config"), describe(configNode), "must be a map"+at(configNode)))
+		} else {
+			for i := 0; i+1 < len(configNode.Content); i += 2 {
+				k, v := configNode.Content[i], configNode.Content[i+1]
+				errs = append(errs, cfg.addKey(k, v, sections)...)
+			}
+		}
+	}
+	errs = append(errs, decodeStrict(sections, cfg, nil)...)
+	if len(errs) > 0 {
+		return nil, &Error{Source: source, Problems: errs}
+	}
+	return cfg, nil
+}
+
+// addKey files one `namespace:key` of the config map.
+func (c *StackConfig) addKey(k, v *yaml.Node, sections *yaml.Node) field.ErrorList {
+	ns, key, ok := strings.Cut(k.Value, ":")
+	if !ok {
+		ns, key = Project, k.Value
+	}
+	if ns != Project {
+		if v.Kind == yaml.ScalarNode {
+			c.ProviderConfig[k.Value] = v.Value
+		} else if b, err := yaml.Marshal(v); err == nil {
+			c.ProviderConfig[k.Value] = string(b)
+		}
+		return nil
+	}
+	if isSecure(v) {
+		c.Secrets[secret.Ref(key)] = secret.Value{Set: true, Secure: true}
+		return nil
+	}
+	for _, s := range Sections {
+		if s == key {
+			sections.Content = append(sections.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: k.Line}, v)
+			return nil
+		}
+	}
+	if v.Kind == yaml.ScalarNode {
+		// A plain scalar that is not a section: either a secret written in plain text
+		// (rejected by Validate once refs are known) or a typo.
+		c.Secrets[secret.Ref(key)] = secret.Value{Set: true, Secure: false, Plain: v.Value}
+		return nil
+	}
+	return field.ErrorList{field.Invalid(field.NewPath(key), key,
+		"unknown config key"+at(k)+"; known sections: "+strings.Join(Sections, ", "))}
+}
+
+func isSecure(v *yaml.Node) bool {
+	return v.Kind == yaml.MappingNode && len(v.Content) == 2 && v.Content[0].Value == "secure"
+}
+
+// FromEngine decodes the config the Pulumi engine hands the program (PULUMI_CONFIG:
+// JSON values keyed `project:key`; secret keys listed in PULUMI_CONFIG_SECRET_KEYS).
+func FromEngine(raw map[string]string, secretKeys []string, stack string) (*StackConfig, error) {
+	source := "Pulumi." + stack + ".yaml"
+	isSecret := map[string]bool{}
+	for _, k := range secretKeys {
+		isSecret[k] = true
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	cfg := &StackConfig{Stack: stack, Source: source, Secrets: map[secret.Ref]secret.Value{}, ProviderConfig: map[string]string{}}
+	sections := &yaml.Node{Kind: yaml.MappingNode}
+	var errs field.ErrorList
+	for _, k := range keys {
+		ns, key, ok := strings.Cut(k, ":")
+		if !ok || ns != Project {
+			cfg.ProviderConfig[k] = raw[k]
+			continue
+		}
+		if isSecret[k] {
+			if isSection(key) {
+				errs = append(errs, field.Forbidden(field.NewPath(key), "a config section must not be secret; put secrets in their own keys and refer to them by name"))
+				continue
+			}
+			cfg.Secrets[secret.Ref(key)] = secret.Value{Set: true, Secure: true, Plain: raw[k]}
+			continue
+		}
+		if !isSection(key) {
+			cfg.Secrets[secret.Ref(key)] = secret.Value{Set: true, Plain: raw[k]}
+			continue
+		}
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(raw[k]), &n); err != nil {
+			errs = append(errs, field.Invalid(field.NewPath(key), "", "malformed value: "+err.Error()))
+			continue
+		}
+		if len(n.Content) == 0 {
+			continue
+		}
+		sections.Content = append(sections.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, n.Content[0])
+	}
+	errs = append(errs, decodeStrict(sections, cfg, nil)...)
+	if len(errs) > 0 {
+		return nil, &Error{Source: source, Problems: errs}
+	}
+	return cfg, nil
+}
+
+// FromEnvironment reads the config the engine put in the process environment.
+func FromEnvironment(stack string) (*StackConfig, error) {
+	raw := map[string]string{}
+	if s := os.Getenv(EnvConfig); s != "" {
+		if err := json.Unmarshal([]byte(s), &raw); err != nil {
+			return nil, fmt.Errorf("parsing %s: %w", EnvConfig, err)
+		}
+	}
+	var secretKeys []string
+	if s := os.Getenv(EnvConfigSecretKeys); s != "" {
+		if err := json.Unmarshal([]byte(s), &secretKeys); err != nil {
+			return nil, fmt.Errorf("parsing %s: %w", EnvConfigSecretKeys, err)
+		}
+	}
+	return FromEngine(raw, secretKeys, stack)
+}
+
+func isSection(key string) bool {
+	for _, s := range Sections {
+		if s == key {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,126 @@
+package stacks
+
+import (
+	"fmt"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/cluster"
+)
+
+// validatePlatform checks the addon settings and what they refer to.
+func (c *StackConfig) validatePlatform() field.ErrorList {
+	p := field.NewPath(KeyPlatform)
+	errs := c.Platform.Validate(p)
+	h := c.Platform.Harbor
+	if h.Cluster != "" && c.Cluster(h.Cluster) == nil {
+		errs = append(errs, field.Invalid(p.Child("harbor", "cluster"), h.Cluster, MsgNoSuchCluster))
+	}
+	if h.StackReference != "" && c.Reference(h.StackReference) == nil {
+		errs = append(errs, field.Invalid(p.Child("harbor", "stackReference"), h.StackReference, MsgNoSuchReference))
+	}
+	for i, r := range c.Platform.Monitoring.Federation.RemoteSpokes {
+		if c.Reference(r) == nil {
+			errs = append(errs, field.Invalid(p.Child("monitoring", "federation", "remoteSpokes").Index(i), r, MsgNoSuchReference))
+		}
+	}
+	hubs := 0
+	for _, cl := range c.Clusters {
+		if cl.Federation == cluster.FederationHub {
+			hubs++
+		}
+	}
+	if hubs > 1 {
+		errs = append(errs, field.Invalid(field.NewPath(KeyClusters), hubs, "at most one cluster may be the federation hub"))
+	}
+	if len(c.Platform.Monitoring.Federation.RemoteSpokes) > 0 && hubs == 0 {
+		errs = append(errs, field.Invalid(p.Child("monitoring", "federation", "remoteSpokes"), c.Platform.Monitoring.Federation.RemoteSpokes, "remote spokes need a cluster with federation: hub"))
+	}
+	return errs
+}
+
+// validateEnvironments checks each environment and that it names a cluster.
+func (c *StackConfig) validateEnvironments() field.ErrorList {
+	var errs field.ErrorList
+	p := field.NewPath(KeyEnvironments)
+	seen := map[string]int{}
+	for i := range c.Environments {
+		e := &c.Environments[i]
+		ep := p.Index(i)
+		errs = append(errs, e.Validate(ep)...)
+		if e.Cluster == "" {
+			errs = append(errs, field.Required(ep.Child("cluster"), ""))
+		} else if c.Cluster(e.Cluster) == nil {
+			errs = append(errs, field.Invalid(ep.Child("cluster"), e.Cluster, MsgNoSuchCluster))
+		}
+		key := e.Cluster + "/" + e.Name
+		if j, dup := seen[key]; dup {
+			errs = append(errs, field.Duplicate(ep.Child("name"), fmt.Sprintf("%s (also environments[%d] on cluster %s)", e.Name, j, e.Cluster)))
+		}
+		seen[key] = i
+	}
+	for i := range c.Environments {
+		for j, from := range c.Environments[i].AllowFrom {
+			if c.environment(c.Environments[i].Cluster, from) < 0 {
+				errs = append(errs, field.Invalid(p.Index(i).Child("allowFrom").Index(j), from, MsgNoSuchEnv+" on the same cluster"))
+			}
+		}
+	}
+	return errs
+}
+
+// environment returns the index of the environment name on a cluster, or -1.
+func (c *StackConfig) environment(cluster, name string) int {
+	for i, e := range c.Environments {
+		if e.Name == name && e.Cluster == cluster {
+			return i
+		}
+	}
+	return -1
+}
+
+// EnvironmentsNamed returns the indexes of the environments called name, on any cluster.
+func (c *StackConfig) EnvironmentsNamed(name string) []int {
+	var out []int
+	for i, e := range c.Environments {
+		if e.Name == name {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// validateReleases checks each release and that it names existing environments.
+func (c *StackConfig) validateReleases() field.ErrorList {
+	var errs field.ErrorList
+	p := field.NewPath(KeyReleases)
+	seen := map[string]int{}
+	for i := range c.Releases {
+		r := &c.Releases[i]
+		rp := p.Index(i)
+		if j, dup := seen[r.Name]; dup && r.Name != "" {
+			errs = append(errs, field.Duplicate(rp.Child("name"), fmt.Sprintf("%s (also releases[%d])", r.Name, j)))
+		}
+		seen[r.Name] = i
+		envs := make([]string, 0, len(r.Environments))
+		for name := range r.Environments {
+			envs = append(envs, name)
+		}
+		sort.Strings(envs)
+		if len(envs) == 0 {
+			errs = append(errs, field.Required(rp.Child("environments"), "at least one environment to release to"))
+		}
+		tiers := map[string]string{}
+		for _, name := range envs {
+			idx := c.EnvironmentsNamed(name)
+			if len(idx) == 0 {
+				errs = append(errs, field.Invalid(rp.Child("environments").Key(name), name, MsgNoSuchEnv))
+				continue
+			}
+			tiers[name] = c.Environments[idx[0]].Tier
+		}
+		errs = append(errs, r.Validate(rp, tiers)...)
+	}
+	return errs
+}
