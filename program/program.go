@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/secret"
 	"github.com/fleetform/fleetform/stacks"
 )
@@ -41,6 +42,10 @@ type Fleet struct {
 	Secrets *secret.Store
 	// Clusters are the built clusters by name.
 	Clusters map[string]*cluster.Connection
+	// Platforms are each cluster's addon outputs, by cluster name.
+	Platforms map[string]*platform.Outputs
+	// Namespaces are the environments built, keyed "cluster/namespace".
+	Namespaces map[string]*Namespace
 	// Exports are the stack outputs gathered from every layer.
 	Exports map[string]pulumi.Output
 }
@@ -49,16 +54,21 @@ type Fleet struct {
 // returns the stack outputs.
 func Build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store) (map[string]pulumi.Output, error) {
 	f := &Fleet{
-		Config:   cfg,
-		Secrets:  secrets,
-		Clusters: map[string]*cluster.Connection{},
-		Exports:  map[string]pulumi.Output{},
+		Config:     cfg,
+		Secrets:    secrets,
+		Clusters:   map[string]*cluster.Connection{},
+		Platforms:  map[string]*platform.Outputs{},
+		Namespaces: map[string]*Namespace{},
+		Exports:    map[string]pulumi.Output{},
 	}
 	for _, layer := range []struct {
 		name  string
 		build func(*pulumi.Context) error
 	}{
 		{"clusters", f.buildClusters},
+		{"platform", f.buildPlatform},
+		{"environments", f.buildEnvironments},
+		{"releases", f.buildReleases},
 	} {
 		if err := layer.build(ctx); err != nil {
 			return nil, fmt.Errorf("%s: %w", layer.name, err)
@@ -66,6 +76,20 @@ func Build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store) 
 	}
 	return f.Exports, nil
 }
+
+// Namespace is one built environment, as the releases layer needs it.
+type Namespace struct {
+	// Cluster and Name locate the namespace.
+	Cluster, Name string
+	// Tier is the environment's tier (qa, e2e, stage, prod, ...).
+	Tier string
+	// Resource is what objects in the namespace depend on (the Namespace object,
+	// or the environment component that owns it).
+	Resource pulumi.Resource
+}
+
+// NamespaceKey is the key of Fleet.Namespaces.
+func NamespaceKey(cluster, name string) string { return cluster + "/" + name }
 
 func sortedKeys(m map[string]pulumi.Output) []string {
 	out := make([]string, 0, len(m))
