@@ -27,7 +27,11 @@ func (e *Error) Error() string {
 	fmt.Fprintf(&b, "%s: %d problem(s):", e.Source, len(e.Problems))
 	for _, p := range e.Problems {
 		b.WriteString("\n  - ")
-		b.WriteString(p.Error())
+		if p.Field == "<nil>" || p.Field == "" {
+			b.WriteString(p.ErrorBody()) // a whole-file problem has no field path
+		} else {
+			b.WriteString(p.Error())
+		}
 	}
 	return b.String()
 }

@@ -56,7 +56,7 @@ func Run(prog Program, opts Options) (*Plan, *Monitor, error) {
 	err := pulumi.RunErr(body,
 		pulumi.WithMocksWithOrganization(opts.Organization, opts.Project, opts.Stack, mon), dryRun)
 	if err != nil {
-		return nil, mon, err
+		return nil, mon, unwrapSingle(err)
 	}
 	p := &Plan{Version: FormatVersion, Project: opts.Project, Stack: opts.Stack, Outputs: outputs}
 	stackURN := string(resource.NewURN(tokens.QName(opts.Stack), tokens.PackageName(opts.Project), "", resource.RootStackType, opts.Project+"-"+opts.Stack))
@@ -106,4 +106,12 @@ func (p *Plan) CountByType() []TypeCount {
 type TypeCount struct {
 	Type  string
 	Count int
+}
+
+// unwrapSingle drops the engine's "1 error occurred" wrapper around a single error.
+func unwrapSingle(err error) error {
+	if m, ok := err.(interface{ WrappedErrors() []error }); ok && len(m.WrappedErrors()) == 1 {
+		return m.WrappedErrors()[0]
+	}
+	return err
 }
