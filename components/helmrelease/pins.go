@@ -1,0 +1,61 @@
+package helmrelease
+
+// Chart pins: the one place chart versions and upstream repositories are set. Bump a
+// version here (and in docs/platform.md) after reading the chart's upgrade notes.
+const (
+	// IngressNginxVersion is the ingress-nginx chart (controller v1.13).
+	IngressNginxVersion = "4.13.3"
+	// ArgoRolloutsVersion is the argo-rollouts chart (Argo Rollouts v1.8).
+	ArgoRolloutsVersion = "2.40.5"
+	// KubePrometheusStackVersion is the kube-prometheus-stack chart (Prometheus Operator v0.85).
+	KubePrometheusStackVersion = "77.14.0"
+	// LokiVersion is the grafana/loki chart (Loki 3.5), run as a single binary.
+	LokiVersion = "6.42.0"
+	// AlloyVersion is the grafana/alloy chart, the node log collector for Loki.
+	AlloyVersion = "1.3.0"
+	// ECKOperatorVersion is the eck-operator chart (ECK 3.1), which installs the Elastic CRDs.
+	ECKOperatorVersion = "3.1.0"
+	// ECKStackVersion is the eck-stack chart that declares Elasticsearch and Kibana for the operator.
+	ECKStackVersion = "0.16.0"
+	// FluentBitVersion is the fluent-bit chart, the node log collector for Elasticsearch.
+	FluentBitVersion = "0.53.0"
+	// HarborVersion is the goharbor/harbor chart (Harbor v2.14).
+	HarborVersion = "1.18.0"
+)
+
+// Upstream chart repositories.
+const (
+	RepoIngressNginx = "https://kubernetes.github.io/ingress-nginx"
+	RepoArgo         = "https://argoproj.github.io/argo-helm"
+	RepoPrometheus   = "https://prometheus-community.github.io/helm-charts"
+	RepoGrafana      = "https://grafana.github.io/helm-charts"
+	RepoElastic      = "https://helm.elastic.co"
+	RepoFluent       = "https://fluent.github.io/helm-charts"
+	RepoHarbor       = "https://helm.goharbor.io"
+)
+
+// Pin is where a chart comes from unless the stack overrides it.
+type Pin struct {
+	// Chart is the chart name in its repository.
+	Chart string
+	// Repository is the upstream repository URL.
+	Repository string
+	// Version is the pinned chart version.
+	Version string
+}
+
+// The pinned charts, one per addon component.
+var (
+	IngressNginx        = Pin{Chart: "ingress-nginx", Repository: RepoIngressNginx, Version: IngressNginxVersion}
+	ArgoRollouts        = Pin{Chart: "argo-rollouts", Repository: RepoArgo, Version: ArgoRolloutsVersion}
+	KubePrometheusStack = Pin{Chart: "kube-prometheus-stack", Repository: RepoPrometheus, Version: KubePrometheusStackVersion}
+	Loki                = Pin{Chart: "loki", Repository: RepoGrafana, Version: LokiVersion}
+	Alloy               = Pin{Chart: "alloy", Repository: RepoGrafana, Version: AlloyVersion}
+	ECKOperator         = Pin{Chart: "eck-operator", Repository: RepoElastic, Version: ECKOperatorVersion}
+	ECKStack            = Pin{Chart: "eck-stack", Repository: RepoElastic, Version: ECKStackVersion}
+	FluentBit           = Pin{Chart: "fluent-bit", Repository: RepoFluent, Version: FluentBitVersion}
+	Harbor              = Pin{Chart: "harbor", Repository: RepoHarbor, Version: HarborVersion}
+)
+
+// Pins lists every pinned chart, in documentation order.
+var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor}
