@@ -106,7 +106,8 @@ type Taint struct {
 
 // KubeconfigSpec reaches an existing cluster.
 type KubeconfigSpec struct {
-	// Path is the kubeconfig file; defaults to the kubernetes provider's own lookup (KUBECONFIG, ~/.kube/config).
+	// Path is the kubeconfig file; a leading ~/ is the home directory. Defaults to the
+	// kubernetes provider's own lookup (KUBECONFIG, then ~/.kube/config) at deploy time.
 	Path string `yaml:"path"`
 	// Context selects a context in the file; defaults to its current context.
 	Context string `yaml:"context"`
