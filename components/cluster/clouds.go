@@ -1,75 +1,62 @@
 package cluster
 
-// AWSSpec holds EKS settings (`clusters[i].aws`).
+// AWSSpec holds EKS settings (`clusters[i].aws`). Defaults and checks are in aws.go.
 type AWSSpec struct {
-	// NATGateways is "perZone" (one NAT gateway per AZ, the default) or "single" (cheaper, a dev choice).
+	// AvailabilityZones are the zones to spread subnets over, in order (e.g. us-east-1a); the first
+	// network.zones are used. Defaults to the first network.zones zones the region reports at deploy
+	// time (offline plans then show empty zone names), so list them to get a reviewable plan.
+	AvailabilityZones []string `yaml:"availabilityZones"`
+	// NATGateways is "perZone" (one NAT gateway per AZ, the default, DefaultNATGateways) or
+	// "single" (cheaper, a dev choice).
 	NATGateways string `yaml:"natGateways"`
-	// EndpointAccess is "private", "public" or "publicWithAllowList". Defaults to private in prod, publicWithAllowList elsewhere.
+	// EndpointAccess is "private", "public" or "publicWithAllowList". The VPC always reaches the
+	// endpoint privately. Defaults to private in prod, publicWithAllowList elsewhere.
 	EndpointAccess string `yaml:"endpointAccess"`
-	// PublicAccessCIDRs is the allow-list for endpointAccess publicWithAllowList.
+	// PublicAccessCIDRs is the allow-list for endpointAccess publicWithAllowList; required there
+	// and refused with the other modes.
 	PublicAccessCIDRs []string `yaml:"publicAccessCidrs"`
-	// SecretsEncryption turns on envelope encryption of Secrets with a KMS key. Defaults to true.
+	// SecretsEncryption turns on envelope encryption of Secrets with a KMS key made for the
+	// cluster (rotated yearly). Defaults to true.
 	SecretsEncryption *bool `yaml:"secretsEncryption"`
-	// LogTypes are the control-plane log types. Defaults to all five in prod, api and audit elsewhere.
+	// LogTypes are the control-plane log types sent to CloudWatch (api, audit, authenticator,
+	// controllerManager, scheduler). Defaults to all five in prod, api and audit elsewhere.
 	LogTypes []string `yaml:"logTypes"`
 	// VPCCNI tunes the Amazon VPC CNI add-on.
 	VPCCNI VPCCNI `yaml:"vpcCni"`
 }
 
-// VPCCNI is the Amazon VPC CNI add-on configuration.
+// VPCCNI is the Amazon VPC CNI add-on configuration; it becomes the add-on's configurationValues.
 type VPCCNI struct {
-	// PrefixDelegation assigns /28 prefixes to ENIs for pod density. Defaults to true.
+	// PrefixDelegation assigns /28 prefixes to ENIs for pod density (ENABLE_PREFIX_DELEGATION).
+	// Defaults to true. It also sets the default nodePools[].maxPods: 110 with it, 29 without.
 	PrefixDelegation *bool `yaml:"prefixDelegation"`
-	// WarmPrefixTarget is how many spare prefixes each node keeps. Defaults to 1 with prefix delegation.
+	// WarmPrefixTarget is how many spare prefixes each node keeps (WARM_PREFIX_TARGET); only with
+	// prefix delegation. Defaults to 1 with prefix delegation unless warmIpTarget is set.
 	WarmPrefixTarget int `yaml:"warmPrefixTarget"`
-	// WarmIPTarget is how many spare IPs each node keeps; 0 leaves the CNI default.
+	// WarmIPTarget is how many spare IPs each node keeps (WARM_IP_TARGET); 0 leaves it unset. It works
+	// with and without prefix delegation, but not together with warmPrefixTarget, which it overrides.
 	WarmIPTarget int `yaml:"warmIpTarget"`
-	// EnableNetworkPolicy turns on the VPC CNI's NetworkPolicy agent. Defaults to true.
+	// EnableNetworkPolicy turns on the VPC CNI's NetworkPolicy agent. Defaults to true, because
+	// environments isolate namespaces with NetworkPolicy.
 	EnableNetworkPolicy *bool `yaml:"enableNetworkPolicy"`
 }
 
-// AzureSpec holds AKS settings (`clusters[i].azure`). Defaults are applied by the
-// azure defaulter in azure.go; the constants named below document them.
+// AzureSpec holds AKS settings (`clusters[i].azure`).
 type AzureSpec struct {
-	// ResourceGroup names the resource group to create for every Azure resource of the
-	// cluster. Defaults to "<cluster>-rg".
+	// ResourceGroup names the resource group to create; defaults to "<cluster>-rg".
 	ResourceGroup string `yaml:"resourceGroup"`
-	// NetworkMode is AzureModePodSubnet (Azure CNI with dynamic pod IP allocation: nodes
-	// in the node subnet, pods in a pod subnet carved from network.podCidr inside the VNet,
-	// the default) or AzureModeOverlay (Azure CNI Overlay: pods take addresses from
-	// network.podCidr, a private range outside the VNet, one /24 per node).
+	// NetworkMode is "podSubnet" (Azure CNI, dynamic pod IPs from network.podCidr, the default) or "overlay".
 	NetworkMode string `yaml:"networkMode"`
-	// NetworkPolicy is azure, calico or cilium (cilium also selects the Cilium dataplane).
-	// Defaults to DefaultAzureNetworkPolicy.
+	// NetworkPolicy is azure, calico or cilium. Defaults to azure.
 	NetworkPolicy string `yaml:"networkPolicy"`
-	// DNSServiceIP is the cluster DNS address inside network.serviceCidr. Defaults to the
-	// 10th address of the service range (172.20.0.10 for 172.20.0.0/16).
+	// DNSServiceIP is the cluster DNS address inside network.serviceCidr. Defaults to the 10th address.
 	DNSServiceIP string `yaml:"dnsServiceIp"`
-	// OutboundType is loadBalancer, managedNATGateway or userDefinedRouting (which needs
-	// routeTableId). Defaults to DefaultAzureOutboundType.
+	// OutboundType is loadBalancer, managedNATGateway or userDefinedRouting. Defaults to loadBalancer.
 	OutboundType string `yaml:"outboundType"`
-	// RouteTableID is the ID of an existing route table (e.g. to a hub firewall) to attach
-	// to the node subnet; required with, and only allowed with, outboundType userDefinedRouting.
-	RouteTableID string `yaml:"routeTableId"`
-	// NodeSubnetCIDR is the node subnet inside network.vpcCidr. Defaults to the first
-	// free /DefaultAzureNodeSubnetBits block of the VNet that does not touch the pod subnet.
-	NodeSubnetCIDR string `yaml:"nodeSubnetCidr"`
-	// PodSubnetPerPool gives every node pool its own pod subnet, network.podCidr split in
-	// equal parts in pool order, so pools can be sized and isolated apart. Defaults to
-	// false (one pod subnet shared by all pools). Only in podSubnet mode.
-	PodSubnetPerPool bool `yaml:"podSubnetPerPool"`
-	// AADRBAC turns on Entra ID (AAD) authentication with Azure RBAC for Kubernetes
-	// authorization. Defaults to true in prod, false elsewhere.
+	// AADRBAC turns on Entra ID RBAC with local accounts disabled. Defaults to true in prod.
 	AADRBAC *bool `yaml:"aadRbac"`
-	// DisableLocalAccounts turns off the static admin credentials, so every access goes
-	// through Entra ID. Needs aadRbac. Defaults to the value of aadRbac.
-	DisableLocalAccounts *bool `yaml:"disableLocalAccounts"`
-	// AdminGroupObjectIDs are Entra ID group object IDs that get cluster admin with
-	// aadRbac; at least one is required then, so people keep a way in.
+	// AdminGroupObjectIDs are Entra ID groups that get cluster admin with AADRBAC.
 	AdminGroupObjectIDs []string `yaml:"adminGroupObjectIds"`
-	// Tier is the AKS control-plane tier: Free or Standard (financially backed uptime SLA).
-	// Defaults to Standard in prod, Free elsewhere.
-	Tier string `yaml:"tier"`
 }
 
 // AlicloudSpec holds ACK settings (`clusters[i].alicloud`).
