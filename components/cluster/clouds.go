@@ -41,22 +41,48 @@ type VPCCNI struct {
 	EnableNetworkPolicy *bool `yaml:"enableNetworkPolicy"`
 }
 
-// AzureSpec holds AKS settings (`clusters[i].azure`).
+// AzureSpec holds AKS settings (`clusters[i].azure`). Defaults are applied by the
+// azure defaulter in azure.go; the constants named below document them.
 type AzureSpec struct {
-	// ResourceGroup names the resource group to create; defaults to "<cluster>-rg".
+	// ResourceGroup names the resource group to create for every Azure resource of the
+	// cluster. Defaults to "<cluster>-rg".
 	ResourceGroup string `yaml:"resourceGroup"`
-	// NetworkMode is "podSubnet" (Azure CNI, dynamic pod IPs from network.podCidr, the default) or "overlay".
+	// NetworkMode is AzureModePodSubnet (Azure CNI with dynamic pod IP allocation: nodes
+	// in the node subnet, pods in a pod subnet carved from network.podCidr inside the VNet,
+	// the default) or AzureModeOverlay (Azure CNI Overlay: pods take addresses from
+	// network.podCidr, a private range outside the VNet, one /24 per node).
 	NetworkMode string `yaml:"networkMode"`
-	// NetworkPolicy is azure, calico or cilium. Defaults to azure.
+	// NetworkPolicy is azure, calico or cilium (cilium also selects the Cilium dataplane).
+	// Defaults to DefaultAzureNetworkPolicy.
 	NetworkPolicy string `yaml:"networkPolicy"`
-	// DNSServiceIP is the cluster DNS address inside network.serviceCidr. Defaults to the 10th address.
+	// DNSServiceIP is the cluster DNS address inside network.serviceCidr. Defaults to the
+	// 10th address of the service range (172.20.0.10 for 172.20.0.0/16).
 	DNSServiceIP string `yaml:"dnsServiceIp"`
-	// OutboundType is loadBalancer, managedNATGateway or userDefinedRouting. Defaults to loadBalancer.
+	// OutboundType is loadBalancer, managedNATGateway or userDefinedRouting (which needs
+	// routeTableId). Defaults to DefaultAzureOutboundType.
 	OutboundType string `yaml:"outboundType"`
-	// AADRBAC turns on Entra ID RBAC with local accounts disabled. Defaults to true in prod.
+	// RouteTableID is the ID of an existing route table (e.g. to a hub firewall) to attach
+	// to the node subnet; required with, and only allowed with, outboundType userDefinedRouting.
+	RouteTableID string `yaml:"routeTableId"`
+	// NodeSubnetCIDR is the node subnet inside network.vpcCidr. Defaults to the first
+	// free /DefaultAzureNodeSubnetBits block of the VNet that does not touch the pod subnet.
+	NodeSubnetCIDR string `yaml:"nodeSubnetCidr"`
+	// PodSubnetPerPool gives every node pool its own pod subnet, network.podCidr split in
+	// equal parts in pool order, so pools can be sized and isolated apart. Defaults to
+	// false (one pod subnet shared by all pools). Only in podSubnet mode.
+	PodSubnetPerPool bool `yaml:"podSubnetPerPool"`
+	// AADRBAC turns on Entra ID (AAD) authentication with Azure RBAC for Kubernetes
+	// authorization. Defaults to true in prod, false elsewhere.
 	AADRBAC *bool `yaml:"aadRbac"`
-	// AdminGroupObjectIDs are Entra ID groups that get cluster admin with AADRBAC.
+	// DisableLocalAccounts turns off the static admin credentials, so every access goes
+	// through Entra ID. Needs aadRbac. Defaults to the value of aadRbac.
+	DisableLocalAccounts *bool `yaml:"disableLocalAccounts"`
+	// AdminGroupObjectIDs are Entra ID group object IDs that get cluster admin with
+	// aadRbac; at least one is required then, so people keep a way in.
 	AdminGroupObjectIDs []string `yaml:"adminGroupObjectIds"`
+	// Tier is the AKS control-plane tier: Free or Standard (financially backed uptime SLA).
+	// Defaults to Standard in prod, Free elsewhere.
+	Tier string `yaml:"tier"`
 }
 
 // AlicloudSpec holds ACK settings (`clusters[i].alicloud`).
