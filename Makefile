@@ -1,0 +1,64 @@
+# Everyday commands. Every target works offline; none needs cloud credentials.
+GO      ?= go
+STACK   ?= dev
+OUT     ?= out
+LDFLAGS ?= -s -w
+
+.PHONY: plan plans test e2e check render graph diff fleetplan program policy-pack lint bench ci clean
+
+## plan: print the offline plan of STACK (default dev)
+plan:
+	$(GO) run ./cmd/fleetplan plan --stack $(STACK)
+
+## plans: write the offline plans of every stack to $(OUT)/plans/<stack>.json
+plans: fleetplan
+	bash .ci/plan-all.sh bin/fleetplan . $(OUT)/plans
+
+## test: the unit and whole-stack tests (the README's test command)
+test:
+	$(GO) test ./...
+
+## e2e: tests against a real kube-apiserver and etcd (builds and caches the server)
+e2e:
+	bash scripts/e2e.sh
+
+## check: run the policy rules against the offline plan of STACK
+check:
+	$(GO) run ./cmd/fleetplan check --stack $(STACK)
+
+## render: write STACK's Kubernetes objects as YAML into $(OUT)/render/$(STACK)
+render:
+	$(GO) run ./cmd/fleetplan render --stack $(STACK) --out $(OUT)/render/$(STACK)
+
+## graph: print STACK's dependency graph statistics and critical path
+graph:
+	$(GO) run ./cmd/fleetplan graph --stack $(STACK) --stats
+
+## fleetplan: build the offline tool into bin/
+fleetplan:
+	$(GO) build -ldflags='$(LDFLAGS)' -o bin/fleetplan ./cmd/fleetplan
+
+## program: build the Pulumi program once, so `pulumi preview/up` do not recompile it
+program:
+	$(GO) build -ldflags='$(LDFLAGS)' -o bin/fleetform-program ./cmd/program
+
+## policy-pack: build the policy pack binary
+policy-pack:
+	$(GO) build -ldflags='$(LDFLAGS)' -o policies/bin/fleetform-policies ./policies
+
+## lint: gofmt, vet and the workflow linter
+lint:
+	@test -z "$$(git ls-files -z '*.go' | xargs -0 gofmt -l)" || (git ls-files -z '*.go' | xargs -0 gofmt -l; exit 1)
+	$(GO) vet ./...
+	bash .ci/actionlint.sh
+
+## bench: the plan benchmarks with memory statistics
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./tests/...
+
+## ci: what CI runs
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf bin $(OUT) policies/bin
