@@ -1,7 +1,69 @@
 package program
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"fmt"
 
-// buildEnvironments creates every namespace environment and records it in Namespaces.
-// This layer is not built yet: it registers nothing.
-func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error { return nil }
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/environments"
+)
+
+// buildEnvironments creates every namespace environment on its cluster's provider
+// and records it in Namespaces. Each environment depends on its cluster's provider
+// and, for the pull secret only, on the registry's outputs; nothing else.
+func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
+	ingressNS, monitoringNS := platformNamespaces(&f.Config.Platform)
+	for i := range f.Config.Environments {
+		spec := f.Config.Environments[i]
+		conn := f.Clusters[spec.Cluster]
+		if conn == nil || conn.Provider == nil {
+			return fmt.Errorf("environment %q: cluster %q has no kubernetes provider", spec.Name, spec.Cluster)
+		}
+		var registry *platform.Registry
+		if p := f.Platforms[spec.Cluster]; p != nil {
+			registry = p.Registry
+		}
+		env, err := environments.New(ctx, spec.Cluster+"-"+spec.Name, &environments.Args{
+			Spec:                spec,
+			Stack:               f.Config.Stack,
+			Provider:            conn.Provider,
+			Registry:            registry,
+			IngressNamespace:    ingressNS,
+			MonitoringNamespace: monitoringNS,
+		})
+		if err != nil {
+			return err
+		}
+		// Releases depend on the whole environment, not just the Namespace: a pod
+		// created before the LimitRange would have no limits and be refused by the
+		// quota, and one created before the pull secret is attached never gets it.
+		f.Namespaces[NamespaceKey(spec.Cluster, spec.Name)] = &Namespace{
+			Cluster:  spec.Cluster,
+			Name:     spec.Name,
+			Tier:     tier(spec),
+			Resource: env,
+		}
+	}
+	return nil
+}
+
+// platformNamespaces returns the namespaces of the ingress controller and of
+// Prometheus that environments let in, or "" for an addon the platform turns off.
+func platformNamespaces(p *platform.Spec) (ingress, monitoring string) {
+	ingress, monitoring = platform.NamespaceIngress, platform.NamespaceMonitoring
+	if e := p.Ingress.Enabled; e != nil && !*e {
+		ingress = ""
+	}
+	if e := p.Monitoring.Enabled; e != nil && !*e {
+		monitoring = ""
+	}
+	return ingress, monitoring
+}
+
+// tier is an environment's tier after defaulting (Build may get a config that was
+// not prepared).
+func tier(spec environments.Spec) string {
+	spec.ApplyDefaults()
+	return spec.Tier
+}
