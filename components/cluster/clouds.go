@@ -85,14 +85,35 @@ type AzureSpec struct {
 	Tier string `yaml:"tier"`
 }
 
-// AlicloudSpec holds ACK settings (`clusters[i].alicloud`).
+// AlicloudSpec holds ACK settings (`clusters[i].alicloud`). Pods get VPC addresses from
+// Terway ENI-IP: network.podCidr is split into one pod vSwitch per zone, and node
+// vSwitches are carved from the rest of network.vpcCidr.
 type AlicloudSpec struct {
-	// ClusterSpec is the ACK managed edition, e.g. ack.pro.small (the default) or ack.standard.
+	// ClusterSpec is the ACK managed edition: ack.pro.small (the default, with an SLA-backed
+	// control plane) or ack.standard.
 	ClusterSpec string `yaml:"clusterSpec"`
-	// ZoneIDs are the zones for node and pod vSwitches (e.g. cn-hangzhou-i). Their count must be at least network.zones.
+	// ZoneIDs are the zones for node and pod vSwitches (e.g. cn-hangzhou-i), in the cluster's
+	// region. The first network.zones of them are used; there must be at least that many.
 	ZoneIDs []string `yaml:"zoneIds"`
 	// DeletionProtection guards the cluster against deletion. Defaults to true in prod.
 	DeletionProtection *bool `yaml:"deletionProtection"`
-	// EIPBandwidth is the NAT EIP bandwidth in Mbps. Defaults to 100.
+	// EIPBandwidth is the bandwidth cap in Mbps of the NAT gateway's EIP, which carries all
+	// outbound traffic of nodes and pods. Defaults to DefaultEIPBandwidth.
 	EIPBandwidth int `yaml:"eipBandwidth"`
+	// NodeVSwitchPrefixLength is the size of each zone's node vSwitch, carved from
+	// network.vpcCidr outside network.podCidr. Defaults to DefaultNodeVSwitchPrefixLength.
+	NodeVSwitchPrefixLength int `yaml:"nodeVSwitchPrefixLength"`
+	// PublicAPIServer puts the API server behind an internet SLB, so that a deploy from
+	// outside the VPC (CI) can reach it; false keeps it on the VPC-internal endpoint only.
+	// Defaults to true.
+	PublicAPIServer *bool `yaml:"publicApiServer"`
+	// SecretsEncryption turns on envelope encryption of Secrets with a KMS key created for
+	// the cluster. It needs ack.pro.small. Defaults to true in prod on ack.pro.small.
+	SecretsEncryption *bool `yaml:"secretsEncryption"`
+	// ControlPlaneLogs are the control-plane components whose logs go to Log Service
+	// (apiserver, kcm, scheduler). Defaults to all three in prod, none elsewhere.
+	ControlPlaneLogs []string `yaml:"controlPlaneLogs"`
+	// KeyPairName is an existing ECS key pair for SSH to nodes. Empty (the default) creates
+	// nodes without SSH login; reach them through Cloud Assistant.
+	KeyPairName string `yaml:"keyPairName"`
 }

@@ -46,9 +46,12 @@ func (s *Spec) ApplyDefaults(stack string) {
 	if s.Environment == "" {
 		s.Environment = stack
 	}
-	if s.KubernetesVersion == "" {
-		s.KubernetesVersion = DefaultKubernetesVersion
-	}
+	// Deferred, so a cloud defaulter whose versions take another form can set its own first.
+	defer func() {
+		if s.KubernetesVersion == "" {
+			s.KubernetesVersion = DefaultKubernetesVersion
+		}
+	}()
 	if s.Federation == "" {
 		s.Federation = FederationNone
 	}
