@@ -38,9 +38,10 @@ graph:
 fleetplan:
 	$(GO) build -ldflags='$(LDFLAGS)' -o bin/fleetplan ./cmd/fleetplan
 
-## program: build the Pulumi program once, so `pulumi preview/up` do not recompile it
+## program: install the Pulumi program (fleetform-program, on PATH via GOPATH/bin), so
+## `pulumi preview/up` run it without recompiling; rerun after every change or pull
 program:
-	$(GO) build -ldflags='$(LDFLAGS)' -o bin/fleetform-program ./cmd/program
+	$(GO) install -ldflags='$(LDFLAGS)' ./cmd/fleetform-program
 
 ## policy-pack: build the policy pack binary
 policy-pack:
