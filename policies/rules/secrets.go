@@ -58,8 +58,10 @@ var secretKeyRE = regexp.MustCompile(`(?i)(password|passwd|passphrase|secret|tok
 // key in one, a file) rather than hold it.
 var refKeyRE = regexp.MustCompile(`(?i)(^existing|name$|ref$|file$|path$)`)
 
-// secretKeyName reports whether a key name looks like it holds a credential.
-func secretKeyName(key string) bool {
+// CredentialKeyName reports whether a key name looks like it holds a credential
+// (adminPassword, secretKey, API_TOKEN), not like it names one held elsewhere
+// (existingSecret, passwordSecretName).
+func CredentialKeyName(key string) bool {
 	return secretKeyRE.MatchString(key) && !refKeyRE.MatchString(key)
 }
 
@@ -113,7 +115,7 @@ func plainSecrets(v any, base string) []struct{ path, why string } {
 	}
 	walkValues(v, base, func(path, key string, val any, _ map[string]any) {
 		if s, ok := val.(string); ok {
-			if secretKeyName(key) && plainSecretValue(s) {
+			if CredentialKeyName(key) && plainSecretValue(s) {
 				add(path, fmt.Sprintf("%q is a plain-text value", key))
 			} else if what := credentialIn(s); what != "" {
 				add(path, "holds "+what)
@@ -154,7 +156,7 @@ func checkEnvSecrets(env *Env, r Resource) []Violation {
 		for i, e := range getList(c.m, "env") {
 			em, _ := e.(map[string]any)
 			name := getString(em, "name")
-			if secretKeyName(name) && plainSecretValue(em["value"]) {
+			if CredentialKeyName(name) && plainSecretValue(em["value"]) {
 				out = append(out, violation(r, indexPath(c.path+".env", i)+".value",
 					"container %q sets %s to a literal value", getString(c.m, "name"), name))
 			}
@@ -199,7 +201,7 @@ func checkConfigSecrets(env *Env, r Resource) []Violation {
 			name = k
 		}
 		if s, isString := v.(string); isString {
-			if secretKeyName(name) && plainSecretValue(s) {
+			if CredentialKeyName(name) && plainSecretValue(s) {
 				out = append(out, violation(r, k, "config key %s is set in plain text", k))
 			} else if what := credentialIn(s); what != "" {
 				out = append(out, violation(r, k, "config key %s holds %s", k, what))
@@ -215,7 +217,7 @@ func checkConfigSecrets(env *Env, r Resource) []Violation {
 				out = append(out, violation(r, path, "config value %s holds %s", path, what))
 				return
 			}
-			if !secretKeyName(key) || !plainSecretValue(s) {
+			if !CredentialKeyName(key) || !plainSecretValue(s) {
 				return
 			}
 			// A credential-named field in structured config holds the name of a
