@@ -1,0 +1,107 @@
+package eks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/cluster"
+)
+
+// Cluster settings that are not in the spec, with why.
+const (
+	// AuthenticationMode "API" grants access through EKS access entries, not the aws-auth
+	// ConfigMap; managed node groups get their entries from EKS automatically.
+	AuthenticationMode = "API"
+	// KMSDeletionWindowDays is the longest wait AWS allows before a scheduled key deletion,
+	// so a key deleted by mistake can be restored before the cluster's Secrets are lost.
+	KMSDeletionWindowDays = 30
+	// encryptedSecrets is the resource EKS envelope-encrypts; Secrets is the only one it offers.
+	encryptedSecrets = "secrets"
+)
+
+// EndpointAccess turns an endpointAccess mode into the EKS private and public access
+// switches. The VPC always has private access: nodes reach the API server inside the VPC.
+func EndpointAccess(mode string) (private, public bool) {
+	return true, mode == cluster.EndpointPublic || mode == cluster.EndpointPublicWithAllowList
+}
+
+// cluster creates the cluster role, the Secrets KMS key and the EKS cluster.
+func (b *builder) cluster(net *network) (*eks.Cluster, error) {
+	a := b.spec.AWS
+	role, waits, err := b.role("cluster", pulumi.String(ServiceTrustPolicy("eks.amazonaws.com")), PolicyEKSCluster)
+	if err != nil {
+		return nil, err
+	}
+	var encryption eks.ClusterEncryptionConfigPtrInput
+	if *a.SecretsEncryption {
+		key, err := kms.NewKey(b.ctx, b.name+"-secrets", &kms.KeyArgs{
+			Description:          pulumi.Sprintf("Envelope encryption of Secrets in EKS cluster %s", b.clusterName),
+			EnableKeyRotation:    pulumi.Bool(true),
+			DeletionWindowInDays: pulumi.Int(KMSDeletionWindowDays),
+			Tags:                 b.tags("secrets", nil),
+		}, b.opts()...)
+		if err != nil {
+			return nil, fmt.Errorf("kms key: %w", err)
+		}
+		// The cluster role uses the key for every Secret read and write; AmazonEKSClusterPolicy
+		// grants no KMS rights.
+		use, err := iam.NewRolePolicy(b.ctx, b.name+"-cluster-kms", &iam.RolePolicyArgs{
+			Role: role.ID(),
+			Policy: key.Arn.ApplyT(func(arn string) string {
+				return policyDocument{Version: iamPolicyVersion, Statement: []policyStatement{{
+					Effect:   "Allow",
+					Action:   []string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"},
+					Resource: arn,
+				}}}.String()
+			}).(pulumi.StringOutput),
+		}, b.opts()...)
+		if err != nil {
+			return nil, fmt.Errorf("kms policy: %w", err)
+		}
+		waits = append(waits, use)
+		encryption = &eks.ClusterEncryptionConfigArgs{
+			Provider:  &eks.ClusterEncryptionConfigProviderArgs{KeyArn: key.Arn},
+			Resources: pulumi.StringArray{pulumi.String(encryptedSecrets)},
+		}
+	}
+	private, public := EndpointAccess(a.EndpointAccess)
+	vpcConfig := &eks.ClusterVpcConfigArgs{
+		// The control plane's network interfaces go in the private subnets; load balancers
+		// find the public ones through their tags.
+		SubnetIds:             net.privateIDs(),
+		EndpointPrivateAccess: pulumi.Bool(private),
+		EndpointPublicAccess:  pulumi.Bool(public),
+	}
+	if a.EndpointAccess == cluster.EndpointPublicWithAllowList {
+		vpcConfig.PublicAccessCidrs = pulumi.ToStringArray(a.PublicAccessCIDRs)
+	}
+	cl, err := eks.NewCluster(b.ctx, b.name+"-eks", &eks.ClusterArgs{
+		Name:      pulumi.String(b.clusterName),
+		RoleArn:   role.Arn,
+		Version:   pulumi.String(b.spec.KubernetesVersion),
+		VpcConfig: vpcConfig,
+		KubernetesNetworkConfig: &eks.ClusterKubernetesNetworkConfigArgs{
+			IpFamily:        pulumi.String("ipv4"),
+			ServiceIpv4Cidr: pulumi.String(b.spec.Network.ServiceCIDR),
+		},
+		EncryptionConfig:       encryption,
+		EnabledClusterLogTypes: pulumi.ToStringArray(a.LogTypes),
+		AccessConfig: &eks.ClusterAccessConfigArgs{
+			AuthenticationMode:                      pulumi.String(AuthenticationMode),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(true),
+		},
+		Tags: b.tags("eks", nil),
+	}, b.opts(
+		// EKS needs the role's policies in place to create the cluster, and to delete its
+		// network interfaces on destroy; only the role ARN flows as an input.
+		pulumi.DependsOn(waits),
+	)...)
+	if err != nil {
+		return nil, fmt.Errorf("eks cluster: %w", err)
+	}
+	return cl, nil
+}

@@ -1,0 +1,262 @@
+package eks
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/cluster"
+)
+
+// TypeToken is the Pulumi type of the EKS cluster component.
+const TypeToken = "platform:cluster:EKS"
+
+// StorageClassName is the default StorageClass the component creates (EBS gp3), which
+// addons that need volumes are given through cluster.Connection.
+const StorageClassName = "gp3"
+
+// MaxClusterNameLength is the longest name EKS accepts for a cluster.
+const MaxClusterNameLength = 100
+
+// Errors New returns for Args it cannot build from.
+var (
+	// ErrNoSpec means Args or Args.Spec is nil.
+	ErrNoSpec = errors.New("no cluster spec")
+	// ErrNotAWS means the spec is for another cloud.
+	ErrNotAWS = errors.New("spec is not for cloud aws")
+	// ErrNoStack means Args.Stack is empty, so tags and the EKS name cannot be derived.
+	ErrNoStack = errors.New("stack name is required")
+	// ErrNotDefaulted means Spec.ApplyDefaults was not called.
+	ErrNotDefaulted = errors.New("spec has no aws block: apply defaults first")
+)
+
+// Args configure one EKS cluster.
+type Args struct {
+	// Spec is the cluster's spec from the stack file, defaulted and validated; its cloud is aws.
+	Spec *cluster.Spec
+	// Stack is the stack name; it goes into every tag and into the EKS cluster name.
+	Stack string
+}
+
+// Cluster is an EKS cluster with its network, identity, nodes and add-ons.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// ClusterName is the name EKS knows the cluster by (PhysicalName).
+	ClusterName pulumi.StringOutput `pulumi:"clusterName"`
+	// Kubeconfig reaches the cluster with `aws eks get-token`; a Pulumi secret.
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	// OIDCIssuer is the cluster's service-account token issuer URL.
+	OIDCIssuer pulumi.StringOutput `pulumi:"oidcIssuer"`
+	// OIDCProviderArn is the IAM OIDC provider that IRSA roles trust.
+	OIDCProviderArn pulumi.StringOutput `pulumi:"oidcProviderArn"`
+	// VpcID is the cluster's VPC.
+	VpcID pulumi.StringOutput `pulumi:"vpcId"`
+	// PrivateSubnetIDs hold the nodes and pods, one per zone.
+	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+	// PublicSubnetIDs hold NAT gateways and internet-facing load balancers, one per zone.
+	PublicSubnetIDs pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
+	// NodeRoleArn is the IAM role of the managed node groups.
+	NodeRoleArn pulumi.StringOutput `pulumi:"nodeRoleArn"`
+	// StorageClass is the default StorageClass name.
+	StorageClass pulumi.StringOutput `pulumi:"storageClass"`
+
+	// Provider deploys Kubernetes objects into the cluster.
+	Provider *kubernetes.Provider
+
+	spec *cluster.Spec
+}
+
+// Connection is what the layers above deploy through.
+func (c *Cluster) Connection() *cluster.Connection {
+	return &cluster.Connection{
+		Name:         c.spec.Name,
+		Cloud:        cluster.AWS,
+		Environment:  c.spec.Environment,
+		Federation:   c.spec.Federation,
+		ClusterName:  c.ClusterName,
+		Kubeconfig:   c.Kubeconfig,
+		Provider:     c.Provider,
+		OIDCIssuer:   c.OIDCIssuer,
+		StorageClass: StorageClassName,
+		Component:    c,
+	}
+}
+
+var notClusterNameChar = regexp.MustCompile(`[^A-Za-z0-9_-]`)
+
+// PhysicalName is the EKS cluster name for a spec in a stack: "<cluster>-<stack>", so the
+// same cluster name in two stacks of one account and region does not collide. Characters
+// EKS refuses become '-', and the result is cut to MaxClusterNameLength.
+func PhysicalName(cluster, stack string) string {
+	n := notClusterNameChar.ReplaceAllString(cluster+"-"+stack, "-")
+	if len(n) > MaxClusterNameLength {
+		n = n[:MaxClusterNameLength]
+	}
+	return n
+}
+
+// validate rejects Args that cannot be built, with every spec problem and its path.
+func (a *Args) validate() error {
+	if a == nil || a.Spec == nil {
+		return ErrNoSpec
+	}
+	if a.Spec.Cloud != cluster.AWS {
+		return fmt.Errorf("%w: %q", ErrNotAWS, a.Spec.Cloud)
+	}
+	if a.Stack == "" {
+		return ErrNoStack
+	}
+	if a.Spec.AWS == nil {
+		return ErrNotDefaulted
+	}
+	if errs := a.Spec.Validate(field.NewPath("spec")); len(errs) > 0 {
+		return errs.ToAggregate()
+	}
+	return nil
+}
+
+// builder carries what every child needs while one cluster is built.
+type builder struct {
+	ctx         *pulumi.Context
+	name        string
+	spec        *cluster.Spec
+	stack       string
+	clusterName string
+	partition   string
+	// parent and awsOpts place children under the component; awsOpts add the region provider.
+	parent  pulumi.ResourceOption
+	awsOpts []pulumi.ResourceOption
+}
+
+// New creates an EKS cluster named after name; children are named "<name>-<part>", so two
+// clusters with different names live in one stack.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
+	}
+	c := &Cluster{spec: args.Spec}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
+	}
+	b := &builder{
+		ctx:         ctx,
+		name:        name,
+		spec:        args.Spec,
+		stack:       args.Stack,
+		clusterName: PhysicalName(args.Spec.Name, args.Stack),
+		partition:   Partition(args.Spec.Region),
+		parent:      pulumi.Parent(c),
+	}
+	if err := b.build(c); err != nil {
+		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":      c.ClusterName,
+		"kubeconfig":       c.Kubeconfig,
+		"oidcIssuer":       c.OIDCIssuer,
+		"oidcProviderArn":  c.OIDCProviderArn,
+		"vpcId":            c.VpcID,
+		"privateSubnetIds": c.PrivateSubnetIDs,
+		"publicSubnetIds":  c.PublicSubnetIDs,
+		"nodeRoleArn":      c.NodeRoleArn,
+		"storageClass":     c.StorageClass,
+	}); err != nil {
+		return nil, fmt.Errorf("eks cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}
+
+// build creates the children in dependency order and fills c's outputs.
+func (b *builder) build(c *Cluster) error {
+	prov, err := aws.NewProvider(b.ctx, b.name+"-aws", &aws.ProviderArgs{Region: pulumi.String(b.spec.Region)}, b.parent)
+	if err != nil {
+		return fmt.Errorf("aws provider: %w", err)
+	}
+	b.awsOpts = []pulumi.ResourceOption{b.parent, pulumi.Provider(prov)}
+
+	net, err := b.network(prov)
+	if err != nil {
+		return fmt.Errorf("network: %w", err)
+	}
+	cl, err := b.cluster(net)
+	if err != nil {
+		return err
+	}
+	id, err := b.identity(cl)
+	if err != nil {
+		return err
+	}
+	if err := b.computeAndAddons(cl, net, id); err != nil {
+		return err
+	}
+	plain := pulumi.All(cl.Endpoint, cl.CertificateAuthority.Data(), cl.Name).ApplyT(
+		func(v []any) (string, error) {
+			ca := ""
+			if p, ok := v[1].(*string); ok && p != nil {
+				ca = *p
+			}
+			return Kubeconfig(v[0].(string), ca, v[2].(string), b.spec.Region)
+		}).(pulumi.StringOutput)
+	// The kubeconfig handed out is a secret. The provider gets the plain one: with exec auth it
+	// holds no credential (endpoint, CA, the get-token command), and Pulumi's mock monitor, which
+	// offline plans run under, cannot register a secret that is still unknown.
+	kubeconfig := pulumi.ToSecret(plain).(pulumi.StringOutput)
+	k8s, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
+		Kubeconfig: plain,
+		// The ARN names this cluster for good, so a kubeconfig change updates the provider
+		// instead of replacing it and every object deployed through it.
+		ClusterIdentifier: cl.Arn,
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("kubernetes provider: %w", err)
+	}
+	if err := b.storageClass(k8s); err != nil {
+		return err
+	}
+
+	c.ClusterName = cl.Name
+	c.Kubeconfig = kubeconfig
+	c.OIDCIssuer = id.issuer
+	c.OIDCProviderArn = id.provider.Arn
+	c.VpcID = net.vpc.ID().ToStringOutput()
+	c.PrivateSubnetIDs = net.privateIDs().ToStringArrayOutput()
+	c.PublicSubnetIDs = net.publicIDs().ToStringArrayOutput()
+	c.NodeRoleArn = id.nodeRole.Arn
+	c.StorageClass = pulumi.String(StorageClassName).ToStringOutput()
+	c.Provider = k8s
+	return nil
+}
+
+// tags are the spec's resource tags plus a Name for the AWS console and any extras.
+func (b *builder) tags(part string, extra map[string]string) pulumi.StringMap {
+	out := pulumi.StringMap{"Name": pulumi.String(b.name + "-" + part)}
+	for k, v := range b.spec.ResourceTags(b.stack) {
+		out[k] = pulumi.String(v)
+	}
+	for k, v := range extra {
+		out[k] = pulumi.String(v)
+	}
+	return out
+}
+
+// opts are the AWS child options plus more.
+func (b *builder) opts(more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(append([]pulumi.ResourceOption{}, b.awsOpts...), more...)
+}
+
+// sortedKeys returns a map's keys in order, so inputs built from maps are deterministic.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

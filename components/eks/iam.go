@@ -1,0 +1,151 @@
+package eks
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AWS-managed policies the cluster's roles attach, by name (Partition gives the ARN prefix).
+const (
+	PolicyEKSCluster       = "AmazonEKSClusterPolicy"
+	PolicyEKSWorkerNode    = "AmazonEKSWorkerNodePolicy"
+	PolicyECRReadOnly      = "AmazonEC2ContainerRegistryReadOnly"
+	PolicyEKSCNI           = "AmazonEKS_CNI_Policy"
+	PolicyEBSCSIDriver     = "service-role/AmazonEBSCSIDriverPolicy"
+	stsAudience            = "sts.amazonaws.com"
+	iamPolicyVersion       = "2012-10-17"
+	serviceAccountSubjectF = "system:serviceaccount:%s:%s"
+)
+
+// Service accounts that the IRSA roles are bound to; the EKS add-ons create them.
+const (
+	// VPCCNIServiceAccount is the VPC CNI daemon's account in kube-system.
+	VPCCNIServiceAccount = "aws-node"
+	// EBSCSIServiceAccount is the EBS CSI controller's account in kube-system.
+	EBSCSIServiceAccount = "ebs-csi-controller-sa"
+	// AddonNamespace is where the EKS add-ons run.
+	AddonNamespace = "kube-system"
+)
+
+// Partition is the AWS partition of a region: aws-cn for China, aws-us-gov for GovCloud,
+// aws elsewhere. It is known from the region, so plans need no lookup.
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// ManagedPolicyARN is the ARN of an AWS-managed policy in a partition.
+func ManagedPolicyARN(partition, name string) string {
+	return fmt.Sprintf("arn:%s:iam::aws:policy/%s", partition, name)
+}
+
+type policyDocument struct {
+	Version   string            `json:"Version"`
+	Statement []policyStatement `json:"Statement"`
+}
+
+type policyStatement struct {
+	Effect    string                       `json:"Effect"`
+	Principal map[string]string            `json:"Principal,omitempty"`
+	Action    []string                     `json:"Action"`
+	Resource  string                       `json:"Resource,omitempty"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+func (d policyDocument) String() string {
+	b, _ := json.Marshal(d) // only strings, maps and slices: cannot fail
+	return string(b)
+}
+
+// ServiceTrustPolicy lets an AWS service (eks.amazonaws.com, ec2.amazonaws.com) assume a role.
+func ServiceTrustPolicy(service string) string {
+	return policyDocument{Version: iamPolicyVersion, Statement: []policyStatement{{
+		Effect: "Allow", Principal: map[string]string{"Service": service}, Action: []string{"sts:AssumeRole"},
+	}}}.String()
+}
+
+// IRSATrustPolicy lets exactly one Kubernetes service account assume a role through the
+// cluster's OIDC provider; issuer may carry its https:// scheme.
+func IRSATrustPolicy(providerARN, issuer, namespace, serviceAccount string) string {
+	host := strings.TrimPrefix(issuer, "https://")
+	return policyDocument{Version: iamPolicyVersion, Statement: []policyStatement{{
+		Effect:    "Allow",
+		Principal: map[string]string{"Federated": providerARN},
+		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
+		Condition: map[string]map[string]string{"StringEquals": {
+			host + ":sub": fmt.Sprintf(serviceAccountSubjectF, namespace, serviceAccount),
+			host + ":aud": stsAudience,
+		}},
+	}}}.String()
+}
+
+// role creates an IAM role with a trust policy and attaches AWS-managed policies; the
+// attachments are returned because whatever uses the role must wait for them.
+func (b *builder) role(part string, trust pulumi.StringInput, policies ...string) (*iam.Role, []pulumi.Resource, error) {
+	r, err := iam.NewRole(b.ctx, b.name+"-"+part, &iam.RoleArgs{
+		AssumeRolePolicy: trust,
+		Description:      pulumi.Sprintf("%s of EKS cluster %s", part, b.clusterName),
+		Tags:             b.tags(part, nil),
+	}, b.opts()...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("role %s: %w", part, err)
+	}
+	var attached []pulumi.Resource
+	for _, p := range policies {
+		short := p[strings.LastIndex(p, "/")+1:]
+		a, err := iam.NewRolePolicyAttachment(b.ctx, b.name+"-"+part+"-"+short, &iam.RolePolicyAttachmentArgs{
+			Role:      r.Name,
+			PolicyArn: pulumi.String(ManagedPolicyARN(b.partition, p)),
+		}, b.opts()...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("role %s: attaching %s: %w", part, short, err)
+		}
+		attached = append(attached, a)
+	}
+	return r, attached, nil
+}
+
+// identity is the cluster's OIDC provider and the node role.
+type identity struct {
+	issuer       pulumi.StringOutput
+	provider     *iam.OpenIdConnectProvider
+	nodeRole     *iam.Role
+	nodePolicies []pulumi.Resource
+}
+
+// identity creates the OIDC provider for IRSA and the role the nodes run as. The nodes get
+// no VPC CNI permissions: the vpc-cni add-on has its own IRSA role.
+func (b *builder) identity(cl *eks.Cluster) (*identity, error) {
+	issuer := cl.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	oidc, err := iam.NewOpenIdConnectProvider(b.ctx, b.name+"-oidc", &iam.OpenIdConnectProviderArgs{
+		Url:           issuer,
+		ClientIdLists: pulumi.StringArray{pulumi.String(stsAudience)},
+		Tags:          b.tags("oidc", nil),
+	}, b.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("oidc provider: %w", err)
+	}
+	node, policies, err := b.role("node", pulumi.String(ServiceTrustPolicy("ec2.amazonaws.com")), PolicyEKSWorkerNode, PolicyECRReadOnly)
+	if err != nil {
+		return nil, err
+	}
+	return &identity{issuer: issuer, provider: oidc, nodeRole: node, nodePolicies: policies}, nil
+}
+
+// irsaRole is a role for one service account of kube-system, trusted through the OIDC provider.
+func (b *builder) irsaRole(part, serviceAccount string, id *identity, policies ...string) (*iam.Role, []pulumi.Resource, error) {
+	trust := pulumi.All(id.provider.Arn, id.issuer).ApplyT(func(v []any) string {
+		return IRSATrustPolicy(v[0].(string), v[1].(string), AddonNamespace, serviceAccount)
+	}).(pulumi.StringOutput)
+	return b.role(part, trust, policies...)
+}

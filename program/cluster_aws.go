@@ -1,0 +1,19 @@
+package program
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/eks"
+)
+
+// init registers the EKS builder; the AWS SDK is linked only through this file.
+func init() {
+	clusterBuilders[cluster.AWS] = func(ctx *pulumi.Context, spec *cluster.Spec, stack string) (*cluster.Connection, error) {
+		c, err := eks.New(ctx, spec.Name, &eks.Args{Spec: spec, Stack: stack})
+		if err != nil {
+			return nil, err
+		}
+		return c.Connection(), nil
+	}
+}
