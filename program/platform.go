@@ -1,7 +1,127 @@
 package program
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"fmt"
+	"sort"
 
-// buildPlatform installs the platform addons on every cluster and records their Outputs.
-// This layer is not built yet: it registers nothing.
-func (f *Fleet) buildPlatform(ctx *pulumi.Context) error { return nil }
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/platform"
+)
+
+// buildPlatform installs the platform addons on every cluster, each as one platform
+// component under its cluster, and records their Outputs. Harbor's cluster goes
+// first so every other cluster gets its registry; the hub gets every spoke of this
+// stack directly and those of other stacks through stack references.
+func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
+	spec := f.Config.Platform
+	refs := map[string]*pulumi.StackReference{}
+	reference := func(name string) (*pulumi.StackReference, error) {
+		if r, ok := refs[name]; ok {
+			return r, nil
+		}
+		sr := f.Config.Reference(name)
+		if sr == nil {
+			return nil, fmt.Errorf("stack reference %q is not in stackReferences", name)
+		}
+		r, err := pulumi.NewStackReference(ctx, "stackref-"+name, &pulumi.StackReferenceArgs{Name: pulumi.String(sr.Stack)})
+		if err != nil {
+			return nil, fmt.Errorf("stack reference %q: %w", name, err)
+		}
+		refs[name] = r
+		return r, nil
+	}
+
+	var registry *platform.Registry
+	if spec.Harbor.StackReference != "" {
+		r, err := reference(spec.Harbor.StackReference)
+		if err != nil {
+			return err
+		}
+		registry = platform.RegistryFromReference(r)
+	}
+
+	targets, sources, err := f.federationTargets(spec, reference)
+	if err != nil {
+		return err
+	}
+
+	names := f.Config.ClusterNames()
+	sort.SliceStable(names, func(i, j int) bool { return names[i] == spec.Harbor.Cluster && names[j] != spec.Harbor.Cluster })
+	for _, name := range names {
+		conn, ok := f.Clusters[name]
+		if !ok {
+			return fmt.Errorf("cluster %q was not built", name)
+		}
+		args := &platform.Args{
+			Cluster: name, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
+			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
+		}
+		if conn.Federation == cluster.FederationHub {
+			args.FederationTargets, args.FederationSources = targets, sources
+		}
+		opts := []pulumi.ResourceOption{pulumi.Providers(conn.Provider)}
+		if conn.Component != nil {
+			opts = append(opts, pulumi.Parent(conn.Component))
+		}
+		p, err := platform.New(ctx, name+"-platform", args, opts...)
+		if err != nil {
+			return err
+		}
+		f.Platforms[name] = p.Outputs
+		if args.RunsHarbor {
+			registry = p.Outputs.Registry
+			f.Exports[platform.ExportHarborHost] = registry.Host
+			f.Exports[platform.ExportHarborPullUsername] = registry.Username
+			f.Exports[platform.ExportHarborPullPassword] = registry.Password
+		}
+		if conn.Federation == cluster.FederationSpoke {
+			pw, err := f.Secrets.Output(spec.Monitoring.Federation.Password)
+			if err != nil {
+				return err
+			}
+			ek, uk, pk := monitoring.ExportKeys(name)
+			f.Exports[ek] = p.FederationEndpoint
+			f.Exports[uk] = pulumi.String(spec.Monitoring.Federation.Username).ToStringOutput()
+			f.Exports[pk] = pulumi.ToSecret(pw)
+		}
+	}
+	return nil
+}
+
+// federationTargets lists the spokes the hub scrapes: each spoke cluster of this
+// stack, then every spoke each remote-spokes stack reference exports.
+func (f *Fleet) federationTargets(spec platform.Spec, reference func(string) (*pulumi.StackReference, error)) ([]pulumi.Output, []string, error) {
+	hub := false
+	for _, c := range f.Config.Clusters {
+		hub = hub || c.Federation == cluster.FederationHub
+	}
+	if !hub {
+		return nil, nil, nil
+	}
+	fed := spec.Monitoring.Federation
+	var targets []pulumi.Output
+	var sources []string
+	for _, c := range f.Config.Clusters {
+		if c.Federation != cluster.FederationSpoke {
+			continue
+		}
+		pw, err := f.Secrets.Output(fed.Password)
+		if err != nil {
+			return nil, nil, err
+		}
+		targets = append(targets, monitoring.InStackTarget(c.Name, monitoring.SpokeEndpoint(c.Name, fed.Domain), fed.Username, pw))
+		sources = append(sources, c.Name)
+	}
+	for _, name := range fed.RemoteSpokes {
+		r, err := reference(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		targets = append(targets, monitoring.RemoteTargets(r))
+		sources = append(sources, "stack:"+name)
+	}
+	return targets, sources, nil
+}

@@ -42,3 +42,24 @@ type Registry struct {
 	// Password is the pull token; always a Pulumi secret.
 	Password pulumi.StringOutput
 }
+
+// NullReceiver is the Alertmanager receiver that drops alerts (the always-firing
+// Watchdog goes there); user receivers may not take its name.
+const NullReceiver = "null"
+
+// Stack outputs of a stack that runs Harbor, read by other stacks (harbor.stackReference).
+const (
+	ExportHarborHost         = "platform.harbor.host"
+	ExportHarborPullUsername = "platform.harbor.pullUsername"
+	ExportHarborPullPassword = "platform.harbor.pullPassword"
+)
+
+// RegistryFromReference is the Harbor another stack runs, read from its exports;
+// the password stays a secret.
+func RegistryFromReference(ref *pulumi.StackReference) *Registry {
+	return &Registry{
+		Host:     ref.GetStringOutput(pulumi.String(ExportHarborHost)),
+		Username: ref.GetStringOutput(pulumi.String(ExportHarborPullUsername)),
+		Password: pulumi.ToSecret(ref.GetStringOutput(pulumi.String(ExportHarborPullPassword))).(pulumi.StringOutput),
+	}
+}

@@ -17,13 +17,15 @@ type Spec struct {
 	Harbor HarborSpec `yaml:"harbor"`
 }
 
-// Chart overrides where an addon's Helm chart comes from.
+// Chart overrides where an addon's Helm chart comes from. Every field is optional:
+// the defaults are the pins in components/helmrelease.
 type Chart struct {
-	// Repository replaces the upstream chart repository (an HTTPS Helm repo or an oci:// mirror, e.g. in Harbor).
+	// Repository replaces the upstream chart repository (an https:// Helm repo or an
+	// oci:// registry path such as oci://harbor.example.com/charts). Defaults to the pin.
 	Repository string `yaml:"repository"`
-	// Version replaces the pinned chart version.
+	// Version replaces the pinned chart version (semver). Defaults to the pin.
 	Version string `yaml:"version"`
-	// Values are raw chart values merged last, over the typed settings.
+	// Values are raw chart values deep-merged last, over the typed settings.
 	Values map[string]any `yaml:"values"`
 }
 
@@ -31,9 +33,10 @@ type Chart struct {
 type IngressSpec struct {
 	// Enabled installs the controller. Defaults to true.
 	Enabled *bool `yaml:"enabled"`
-	// Internal makes the load balancer internal-only.
+	// Internal makes the load balancer internal-only (an internal NLB, Azure internal LB
+	// or intranet SLB; a NodePort Service on existing clusters). Defaults to false.
 	Internal bool `yaml:"internal"`
-	// Replicas is the controller replica count. Defaults to 2.
+	// Replicas is the controller replica count. Defaults to DefaultIngressReplicas.
 	Replicas int `yaml:"replicas"`
 	// Chart overrides the chart source.
 	Chart Chart `yaml:"chart"`
@@ -43,7 +46,7 @@ type IngressSpec struct {
 type RolloutsSpec struct {
 	// Enabled installs the controller and CRDs. Defaults to true.
 	Enabled *bool `yaml:"enabled"`
-	// Dashboard installs the Rollouts dashboard.
+	// Dashboard installs the Rollouts dashboard (a ClusterIP Service; no Ingress). Defaults to false.
 	Dashboard bool `yaml:"dashboard"`
 	// Chart overrides the chart source.
 	Chart Chart `yaml:"chart"`
@@ -53,13 +56,16 @@ type RolloutsSpec struct {
 type MonitoringSpec struct {
 	// Enabled installs kube-prometheus-stack. Defaults to true.
 	Enabled *bool `yaml:"enabled"`
-	// Retention is Prometheus's retention time (e.g. 15d). Defaults to 15d.
+	// Retention is Prometheus's retention time: a number and h, d, w or y (e.g. 15d).
+	// Defaults to DefaultMetricsRetention.
 	Retention string `yaml:"retention"`
-	// StorageSize is the Prometheus volume size (e.g. 50Gi). Defaults to 50Gi.
+	// StorageSize is the Prometheus volume size, a Kubernetes quantity (e.g. 50Gi), on
+	// the cluster's default StorageClass. Defaults to DefaultMetricsStorageSize.
 	StorageSize string `yaml:"storageSize"`
-	// GrafanaAdminPassword names the secret config key with Grafana's admin password.
+	// GrafanaAdminPassword names the secret config key with Grafana's admin password;
+	// required when monitoring is enabled.
 	GrafanaAdminPassword secret.Ref `yaml:"grafanaAdminPassword"`
-	// Receivers are Alertmanager receivers.
+	// Receivers are Alertmanager receivers; every alert goes to each of them. None keeps the chart's default (no notifications).
 	Receivers []Receiver `yaml:"receivers"`
 	// Federation configures the hub/spoke wiring.
 	Federation FederationSpec `yaml:"federation"`
@@ -69,7 +75,7 @@ type MonitoringSpec struct {
 
 // Receiver is one Alertmanager receiver; exactly one of Webhook, Email, Slack.
 type Receiver struct {
-	// Name is the receiver name.
+	// Name is the receiver name; unique, and not "null" (the receiver Watchdog alerts go to).
 	Name string `yaml:"name"`
 	// Webhook posts alerts to a URL (e.g. a WeCom or DingTalk bridge).
 	Webhook *WebhookReceiver `yaml:"webhook"`
@@ -87,67 +93,93 @@ type WebhookReceiver struct {
 
 // EmailReceiver sends alerts by mail.
 type EmailReceiver struct {
-	To           string     `yaml:"to"`
-	From         string     `yaml:"from"`
-	Smarthost    string     `yaml:"smarthost"`
-	AuthUsername string     `yaml:"authUsername"`
+	// To is the recipient address; required.
+	To string `yaml:"to"`
+	// From is the sender address; required.
+	From string `yaml:"from"`
+	// Smarthost is the SMTP server as host:port; required.
+	Smarthost string `yaml:"smarthost"`
+	// AuthUsername is the SMTP user; empty means no SMTP authentication.
+	AuthUsername string `yaml:"authUsername"`
+	// AuthPassword names the secret config key with the SMTP password; required with AuthUsername.
 	AuthPassword secret.Ref `yaml:"authPassword"`
 }
 
 // SlackReceiver posts alerts to a Slack channel.
 type SlackReceiver struct {
 	// APIURL names the secret config key with the Slack incoming-webhook URL.
-	APIURL  secret.Ref `yaml:"apiUrl"`
-	Channel string     `yaml:"channel"`
+	APIURL secret.Ref `yaml:"apiUrl"`
+	// Channel overrides the webhook's default channel (e.g. #alerts); optional.
+	Channel string `yaml:"channel"`
 }
 
-// FederationSpec configures multi-cluster Prometheus federation.
+// FederationSpec configures multi-cluster Prometheus federation. A cluster's role
+// (hub, spoke or none) is set on the cluster (`clusters[i].federation`).
 type FederationSpec struct {
-	// Domain is the DNS suffix for spoke federation endpoints: federate.<cluster>.<domain>.
+	// Domain is the DNS suffix for spoke federation endpoints: federate.<cluster>.<domain>;
+	// required when a cluster is a spoke.
 	Domain string `yaml:"domain"`
-	// Match are the `match[]` selectors the hub asks each spoke for. Defaults to all jobs.
+	// Match are the `match[]` selectors the hub asks each spoke for. Defaults to
+	// DefaultFederationMatch (every series that has a job label).
 	Match []string `yaml:"match"`
-	// Username is the basic-auth user of spoke endpoints. Defaults to "federate".
+	// Username is the basic-auth user of spoke endpoints. Defaults to DefaultFederationUsername.
 	Username string `yaml:"username"`
-	// Password names the secret config key with the basic-auth password of spoke endpoints.
+	// Password names the secret config key with the basic-auth password of spoke
+	// endpoints; required when a cluster is a hub or a spoke.
 	Password secret.Ref `yaml:"password"`
-	// TLSSecretName is the TLS Secret of spoke federation Ingresses.
+	// TLSSecretName is the TLS Secret (in the monitoring namespace) of spoke federation
+	// Ingresses, e.g. issued by cert-manager; required when a cluster is a spoke.
 	TLSSecretName string `yaml:"tlsSecretName"`
-	// RemoteSpokes are stack references (by name in stackReferences) whose spokes the hub scrapes.
+	// RemoteSpokes are stack references (by name in stackReferences) whose spokes the
+	// hub scrapes; each such stack exports platform.<cluster>.federation.{endpoint,username,password}.
 	RemoteSpokes []string `yaml:"remoteSpokes"`
 }
 
 // LoggingSpec configures log collection.
 type LoggingSpec struct {
-	// Backend is loki or elk. Defaults to loki.
+	// Enabled installs the log store and a collector on every node. Defaults to true.
+	Enabled *bool `yaml:"enabled"`
+	// Backend is loki (Loki with Grafana Alloy) or elk (ECK Elasticsearch and Kibana
+	// with Fluent Bit). Defaults to DefaultLoggingBackend.
 	Backend string `yaml:"backend"`
-	// Retention is how long logs are kept (e.g. 7d). Defaults to 7d.
+	// Retention is how long logs are kept: a number and h, d, w or y (e.g. 7d).
+	// Defaults to DefaultLogRetention.
 	Retention string `yaml:"retention"`
-	// StorageSize is the log store's volume size. Defaults to 50Gi.
+	// StorageSize is the log store's volume size, a Kubernetes quantity, on the
+	// cluster's default StorageClass. Defaults to DefaultLogStorageSize.
 	StorageSize string `yaml:"storageSize"`
-	// Chart overrides the backend's chart source.
+	// Chart overrides the backend's chart source (loki, or eck-stack for elk).
 	Chart Chart `yaml:"chart"`
-	// CollectorChart overrides the node collector's chart source.
+	// OperatorChart overrides the eck-operator chart source (elk only).
+	OperatorChart Chart `yaml:"operatorChart"`
+	// CollectorChart overrides the node collector's chart source (alloy, or fluent-bit for elk).
 	CollectorChart Chart `yaml:"collectorChart"`
+	// RetentionJobImage is the curl image of the Job that installs the Elasticsearch
+	// index lifecycle policy (elk only); override it for a mirror. Defaults to the pin
+	// in components/addons/logging.
+	RetentionJobImage string `yaml:"retentionJobImage"`
 }
 
 // HarborSpec configures Harbor.
 type HarborSpec struct {
-	// Cluster names the cluster that runs Harbor; empty means none in this stack.
+	// Cluster names the cluster that runs Harbor; empty means none in this stack. Every
+	// cluster of the stack gets this Harbor as its registry.
 	Cluster string `yaml:"cluster"`
-	// Host is Harbor's external host name.
+	// Host is Harbor's external host name; required with Cluster.
 	Host string `yaml:"host"`
-	// TLSSecretName is the TLS Secret of Harbor's Ingress.
+	// TLSSecretName is the TLS Secret (in the harbor namespace) of Harbor's Ingress; required with Cluster.
 	TLSSecretName string `yaml:"tlsSecretName"`
-	// AdminPassword names the secret config key with Harbor's admin password.
+	// AdminPassword names the secret config key with Harbor's admin password; required with Cluster.
 	AdminPassword secret.Ref `yaml:"adminPassword"`
-	// RegistryStorageSize is the registry volume size. Defaults to 200Gi.
+	// RegistryStorageSize is the registry volume size, a Kubernetes quantity. Defaults to DefaultRegistryStorageSize.
 	RegistryStorageSize string `yaml:"registryStorageSize"`
-	// PullUsername is the robot account environments pull with.
+	// PullUsername is the robot account environments pull with (created in Harbor by
+	// its administrators); required with Cluster.
 	PullUsername string `yaml:"pullUsername"`
-	// PullPassword names the secret config key with the robot account's token.
+	// PullPassword names the secret config key with the robot account's token; required with Cluster.
 	PullPassword secret.Ref `yaml:"pullPassword"`
-	// StackReference names an entry in stackReferences that provides Harbor, when Harbor runs in another stack.
+	// StackReference names an entry in stackReferences whose stack runs Harbor and
+	// exports platform.harbor.{host,pullUsername,pullPassword}; excludes Cluster.
 	StackReference string `yaml:"stackReference"`
 	// Chart overrides the chart source.
 	Chart Chart `yaml:"chart"`

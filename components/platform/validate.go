@@ -1,9 +1,361 @@
 package platform
 
-import "k8s.io/apimachinery/pkg/util/validation/field"
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/secret"
+)
+
+// Defaults of the platform spec.
+const (
+	// DefaultIngressReplicas keeps the edge up while one controller pod restarts.
+	DefaultIngressReplicas = 2
+	// DefaultMetricsRetention is two weeks of local metrics, enough to compare this week with last.
+	DefaultMetricsRetention = "15d"
+	// DefaultMetricsStorageSize holds DefaultMetricsRetention for a cluster of a few hundred pods.
+	DefaultMetricsStorageSize = "50Gi"
+	// DefaultFederationUsername is the basic-auth user spoke endpoints accept.
+	DefaultFederationUsername = "federate"
+	// DefaultLoggingBackend is Loki: one binary on a volume, no JVM to size.
+	DefaultLoggingBackend = LoggingLoki
+	// DefaultLogRetention is a week of logs, long enough to debug last week's incident.
+	DefaultLogRetention = "7d"
+	// DefaultLogStorageSize holds DefaultLogRetention of a small cluster's logs.
+	DefaultLogStorageSize = "50Gi"
+	// DefaultRegistryStorageSize holds a few hundred images.
+	DefaultRegistryStorageSize = "200Gi"
+)
+
+// DefaultFederationMatch asks each spoke for every series that has a job label.
+var DefaultFederationMatch = []string{`{job=~".+"}`}
+
+// Logging backends.
+const (
+	LoggingLoki = "loki"
+	LoggingELK  = "elk"
+)
+
+// LoggingBackends lists the accepted logging backends.
+var LoggingBackends = []string{LoggingLoki, LoggingELK}
+
+// Validation messages, exported so tests can assert on them.
+const (
+	MsgRetention         = "must be a positive number followed by h, d, w or y (e.g. 15d)"
+	MsgQuantity          = "must be a positive Kubernetes quantity (e.g. 50Gi)"
+	MsgRepository        = "must be an https:// Helm repository or an oci:// registry path"
+	MsgVersion           = "must be a semantic version (e.g. 1.2.3)"
+	MsgOneReceiverKind   = "exactly one of webhook, email or slack"
+	MsgReservedReceiver  = "is reserved for the receiver Watchdog alerts go to"
+	MsgSecretRequired    = "secret is required when this feature is on"
+	MsgHostPort          = "must be host:port"
+	MsgEmail             = "must be an email address"
+	MsgHostname          = "must be a DNS subdomain (e.g. harbor.example.com)"
+	MsgHarborExclusive   = "harbor.cluster and harbor.stackReference cannot both be set"
+	MsgNeedsMonitoring   = "federation needs monitoring enabled"
+	MsgNeedsIngress      = "needs ingress enabled (it is exposed through ingress-nginx)"
+	MsgAtLeastOneReplica = "must be at least 1"
+)
+
+var (
+	retentionRE = regexp.MustCompile(`^([1-9][0-9]*)(h|d|w|y)$`)
+	versionRE   = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+)
+
+// On reports whether an optional switch is on; unset means on.
+func On(b *bool) bool { return b == nil || *b }
+
+// ParseRetention parses a retention such as 15d, 2w, 12h or 1y into a duration
+// (a day is 24h, a week 7d, a year 365d).
+func ParseRetention(s string) (time.Duration, error) {
+	m := retentionRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%q %s", s, MsgRetention)
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0, fmt.Errorf("%q %s", s, MsgRetention)
+	}
+	unit := map[string]time.Duration{"h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "y": 365 * 24 * time.Hour}[m[2]]
+	return time.Duration(n) * unit, nil
+}
+
+// Override turns a Chart override into what helmrelease installs from.
+func (c Chart) Override() helmrelease.Override {
+	return helmrelease.Override{Repository: c.Repository, Version: c.Version, Values: c.Values}
+}
 
 // ApplyDefaults fills unset fields with documented defaults.
-func (s *Spec) ApplyDefaults() {}
+func (s *Spec) ApplyDefaults() {
+	if s.Ingress.Replicas == 0 {
+		s.Ingress.Replicas = DefaultIngressReplicas
+	}
+	m := &s.Monitoring
+	if m.Retention == "" {
+		m.Retention = DefaultMetricsRetention
+	}
+	if m.StorageSize == "" {
+		m.StorageSize = DefaultMetricsStorageSize
+	}
+	if m.Federation.Username == "" {
+		m.Federation.Username = DefaultFederationUsername
+	}
+	if len(m.Federation.Match) == 0 {
+		m.Federation.Match = append([]string(nil), DefaultFederationMatch...)
+	}
+	l := &s.Logging
+	if l.Backend == "" {
+		l.Backend = DefaultLoggingBackend
+	}
+	if l.Retention == "" {
+		l.Retention = DefaultLogRetention
+	}
+	if l.StorageSize == "" {
+		l.StorageSize = DefaultLogStorageSize
+	}
+	if s.Harbor.RegistryStorageSize == "" {
+		s.Harbor.RegistryStorageSize = DefaultRegistryStorageSize
+	}
+}
 
-// Validate checks a defaulted platform spec at path p.
-func (s *Spec) Validate(p *field.Path) field.ErrorList { return nil }
+// Validate checks a defaulted platform spec at path p. What depends on the clusters
+// (federation roles, the Harbor cluster) is checked by ValidateClusters.
+func (s *Spec) Validate(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	ip := p.Child("ingress")
+	if On(s.Ingress.Enabled) && s.Ingress.Replicas < 1 {
+		errs = append(errs, field.Invalid(ip.Child("replicas"), s.Ingress.Replicas, MsgAtLeastOneReplica))
+	}
+	errs = append(errs, validateChart(ip.Child("chart"), s.Ingress.Chart)...)
+	errs = append(errs, validateChart(p.Child("rollouts", "chart"), s.Rollouts.Chart)...)
+	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"))...)
+	errs = append(errs, s.Logging.validate(p.Child("logging"))...)
+	errs = append(errs, s.Harbor.validate(p.Child("harbor"), On(s.Ingress.Enabled))...)
+	return errs
+}
+
+func (m *MonitoringSpec) validate(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, validateChart(p.Child("chart"), m.Chart)...)
+	if !On(m.Enabled) {
+		return errs
+	}
+	errs = append(errs, validateRetention(p.Child("retention"), m.Retention)...)
+	errs = append(errs, validateQuantity(p.Child("storageSize"), m.StorageSize)...)
+	errs = append(errs, requireSecret(p.Child("grafanaAdminPassword"), m.GrafanaAdminPassword)...)
+	seen := map[string]bool{}
+	for i, r := range m.Receivers {
+		rp := p.Child("receivers").Index(i)
+		switch {
+		case r.Name == "":
+			errs = append(errs, field.Required(rp.Child("name"), ""))
+		case r.Name == NullReceiver:
+			errs = append(errs, field.Invalid(rp.Child("name"), r.Name, MsgReservedReceiver))
+		case seen[r.Name]:
+			errs = append(errs, field.Duplicate(rp.Child("name"), r.Name))
+		}
+		seen[r.Name] = true
+		kinds := 0
+		if r.Webhook != nil {
+			kinds++
+			errs = append(errs, requireSecret(rp.Child("webhook", "url"), r.Webhook.URL)...)
+		}
+		if r.Email != nil {
+			kinds++
+			errs = append(errs, r.Email.validate(rp.Child("email"))...)
+		}
+		if r.Slack != nil {
+			kinds++
+			errs = append(errs, requireSecret(rp.Child("slack", "apiUrl"), r.Slack.APIURL)...)
+		}
+		if kinds != 1 {
+			errs = append(errs, field.Invalid(rp, fmt.Sprintf("%d kinds", kinds), MsgOneReceiverKind))
+		}
+	}
+	f := m.Federation
+	fp := p.Child("federation")
+	if f.Domain != "" {
+		errs = append(errs, validateHost(fp.Child("domain"), f.Domain)...)
+	}
+	if f.Username == "" || strings.ContainsAny(f.Username, ":\n") {
+		errs = append(errs, field.Invalid(fp.Child("username"), f.Username, "must be non-empty and hold no ':'"))
+	}
+	for i, sel := range f.Match {
+		if !strings.HasPrefix(sel, "{") || !strings.HasSuffix(sel, "}") {
+			errs = append(errs, field.Invalid(fp.Child("match").Index(i), sel, `must be a series selector such as {job=~".+"}`))
+		}
+	}
+	if f.TLSSecretName != "" {
+		errs = append(errs, validateName(fp.Child("tlsSecretName"), f.TLSSecretName)...)
+	}
+	return errs
+}
+
+func (e *EmailReceiver) validate(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, a := range []struct{ name, v string }{{"to", e.To}, {"from", e.From}} {
+		if !strings.Contains(a.v, "@") || strings.ContainsAny(a.v, " \n") {
+			errs = append(errs, field.Invalid(p.Child(a.name), a.v, MsgEmail))
+		}
+	}
+	if host, port, err := net.SplitHostPort(e.Smarthost); err != nil || host == "" || port == "" {
+		errs = append(errs, field.Invalid(p.Child("smarthost"), e.Smarthost, MsgHostPort))
+	}
+	if e.AuthUsername != "" {
+		errs = append(errs, requireSecret(p.Child("authPassword"), e.AuthPassword)...)
+	}
+	return errs
+}
+
+func (l *LoggingSpec) validate(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, c := range []struct {
+		name  string
+		chart Chart
+	}{{"chart", l.Chart}, {"operatorChart", l.OperatorChart}, {"collectorChart", l.CollectorChart}} {
+		errs = append(errs, validateChart(p.Child(c.name), c.chart)...)
+	}
+	if !On(l.Enabled) {
+		return errs
+	}
+	if l.Backend != LoggingLoki && l.Backend != LoggingELK {
+		errs = append(errs, field.NotSupported(p.Child("backend"), l.Backend, LoggingBackends))
+	}
+	errs = append(errs, validateRetention(p.Child("retention"), l.Retention)...)
+	errs = append(errs, validateQuantity(p.Child("storageSize"), l.StorageSize)...)
+	if l.RetentionJobImage != "" && strings.ContainsAny(l.RetentionJobImage, " \n") {
+		errs = append(errs, field.Invalid(p.Child("retentionJobImage"), l.RetentionJobImage, "must be an image reference"))
+	}
+	return errs
+}
+
+func (h *HarborSpec) validate(p *field.Path, ingress bool) field.ErrorList {
+	errs := validateChart(p.Child("chart"), h.Chart)
+	if h.Cluster != "" && h.StackReference != "" {
+		errs = append(errs, field.Invalid(p.Child("stackReference"), h.StackReference, MsgHarborExclusive))
+	}
+	if h.Cluster == "" {
+		return errs
+	}
+	if !ingress {
+		errs = append(errs, field.Invalid(p.Child("cluster"), h.Cluster, "Harbor "+MsgNeedsIngress))
+	}
+	if h.Host == "" {
+		errs = append(errs, field.Required(p.Child("host"), ""))
+	} else {
+		errs = append(errs, validateHost(p.Child("host"), h.Host)...)
+	}
+	if h.TLSSecretName == "" {
+		errs = append(errs, field.Required(p.Child("tlsSecretName"), ""))
+	} else {
+		errs = append(errs, validateName(p.Child("tlsSecretName"), h.TLSSecretName)...)
+	}
+	errs = append(errs, requireSecret(p.Child("adminPassword"), h.AdminPassword)...)
+	errs = append(errs, validateQuantity(p.Child("registryStorageSize"), h.RegistryStorageSize)...)
+	if h.PullUsername == "" {
+		errs = append(errs, field.Required(p.Child("pullUsername"), "the robot account environments pull with"))
+	}
+	errs = append(errs, requireSecret(p.Child("pullPassword"), h.PullPassword)...)
+	return errs
+}
+
+// ValidateClusters checks what the platform needs from the clusters' federation
+// roles: monitoring on, the federation password, and for spokes the ingress, a
+// domain and a TLS Secret.
+func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.ErrorList {
+	var errs field.ErrorList
+	fp := p.Child("monitoring", "federation")
+	federated, spoke := "", ""
+	for _, c := range clusters {
+		switch c.Federation {
+		case cluster.FederationHub:
+			federated = c.Name
+		case cluster.FederationSpoke:
+			federated, spoke = c.Name, c.Name
+		}
+	}
+	if len(s.Monitoring.Federation.RemoteSpokes) > 0 && federated == "" {
+		federated = "remoteSpokes"
+	}
+	if federated == "" {
+		return nil
+	}
+	if !On(s.Monitoring.Enabled) {
+		errs = append(errs, field.Invalid(p.Child("monitoring", "enabled"), false, MsgNeedsMonitoring+" (cluster "+federated+")"))
+		return errs
+	}
+	errs = append(errs, requireSecret(fp.Child("password"), s.Monitoring.Federation.Password)...)
+	if spoke != "" {
+		if !On(s.Ingress.Enabled) {
+			errs = append(errs, field.Invalid(p.Child("ingress", "enabled"), false, "federation spoke "+spoke+" "+MsgNeedsIngress))
+		}
+		if s.Monitoring.Federation.Domain == "" {
+			errs = append(errs, field.Required(fp.Child("domain"), "spoke "+spoke+" exposes federate.<cluster>.<domain>"))
+		}
+		if s.Monitoring.Federation.TLSSecretName == "" {
+			errs = append(errs, field.Required(fp.Child("tlsSecretName"), "spoke "+spoke+" serves /federate over TLS"))
+		}
+	}
+	return errs
+}
+
+func requireSecret(p *field.Path, r secret.Ref) field.ErrorList {
+	if r == "" {
+		return field.ErrorList{field.Required(p, MsgSecretRequired)}
+	}
+	return nil
+}
+
+func validateRetention(p *field.Path, v string) field.ErrorList {
+	if !retentionRE.MatchString(v) {
+		return field.ErrorList{field.Invalid(p, v, MsgRetention)}
+	}
+	return nil
+}
+
+func validateQuantity(p *field.Path, v string) field.ErrorList {
+	q, err := resource.ParseQuantity(v)
+	if err != nil || q.Sign() <= 0 {
+		return field.ErrorList{field.Invalid(p, v, MsgQuantity)}
+	}
+	return nil
+}
+
+func validateHost(p *field.Path, v string) field.ErrorList {
+	if len(validation.IsDNS1123Subdomain(v)) > 0 {
+		return field.ErrorList{field.Invalid(p, v, MsgHostname)}
+	}
+	return nil
+}
+
+func validateName(p *field.Path, v string) field.ErrorList {
+	if len(validation.IsDNS1123Subdomain(v)) > 0 {
+		return field.ErrorList{field.Invalid(p, v, "must be a Kubernetes object name")}
+	}
+	return nil
+}
+
+func validateChart(p *field.Path, c Chart) field.ErrorList {
+	var errs field.ErrorList
+	if c.Repository != "" {
+		u, err := url.Parse(c.Repository)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "oci") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, field.Invalid(p.Child("repository"), c.Repository, MsgRepository))
+		}
+	}
+	if c.Version != "" && !versionRE.MatchString(c.Version) {
+		errs = append(errs, field.Invalid(p.Child("version"), c.Version, MsgVersion))
+	}
+	return errs
+}

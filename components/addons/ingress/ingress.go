@@ -1,0 +1,142 @@
+package ingress
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/helmrelease"
+)
+
+// ReleaseName is the Helm release name; the controller Service is <ReleaseName>-controller.
+const ReleaseName = "ingress-nginx"
+
+// Load-balancer annotations per cloud, as the in-tree cloud providers (and the
+// Alibaba Cloud CCM) read them from the controller Service.
+const (
+	AnnotationAWSLBType        = "service.beta.kubernetes.io/aws-load-balancer-type"
+	AnnotationAWSInternal      = "service.beta.kubernetes.io/aws-load-balancer-internal"
+	AnnotationAWSCrossZone     = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
+	AnnotationAzureInternal    = "service.beta.kubernetes.io/azure-load-balancer-internal"
+	AnnotationAzureProbePath   = "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path"
+	AnnotationAlicloudSpec     = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec"
+	AnnotationAlicloudAddrType = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"
+)
+
+// Load-balancer defaults.
+const (
+	// AlicloudLoadBalancerSpec is the smallest performance-guaranteed SLB; raise it through chart values.
+	AlicloudLoadBalancerSpec = "slb.s1.small"
+	// AzureProbePath is the controller's health endpoint; AKS probes "/" otherwise and marks the LB down.
+	AzureProbePath = "/healthz"
+)
+
+// Args configure ingress-nginx on one cluster.
+type Args struct {
+	// Cloud decides the load-balancer annotations.
+	Cloud cluster.Cloud
+	// Namespace is the namespace to install into.
+	Namespace pulumi.StringInput
+	// ClassName is the IngressClass the controller serves (and makes the default).
+	ClassName string
+	// Internal makes the load balancer internal-only.
+	Internal bool
+	// Replicas is the controller replica count.
+	Replicas int
+	// Chart is the stack's chart override.
+	Chart helmrelease.Override
+}
+
+// Ingress is an ingress-nginx install.
+type Ingress struct {
+	pulumi.ResourceState
+
+	// Release is the Helm release; objects that need the controller running depend on it.
+	Release pulumi.Resource
+	// ClassName is the IngressClass the controller serves.
+	ClassName pulumi.StringOutput `pulumi:"className"`
+}
+
+// New installs ingress-nginx.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Ingress, error) {
+	if args == nil || args.ClassName == "" || args.Replicas < 1 {
+		return nil, fmt.Errorf("ingress %q: a class name and at least one replica are required", name)
+	}
+	c := &Ingress{}
+	if err := ctx.RegisterComponentResource("platform:addons:Ingress", name, c, opts...); err != nil {
+		return nil, err
+	}
+	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
+		Pin: helmrelease.IngressNginx, Override: args.Chart, ReleaseName: ReleaseName,
+		Namespace: args.Namespace, Values: Values(args),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	c.Release = rel
+	c.ClassName = pulumi.String(args.ClassName).ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"className": c.ClassName}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Values are the typed chart values for args, before the stack's raw values.
+func Values(args *Args) map[string]any {
+	svc := map[string]any{
+		"type":        "LoadBalancer",
+		"annotations": Annotations(args.Cloud, args.Internal),
+		// Local keeps client source IPs and skips a second hop between nodes.
+		"externalTrafficPolicy": "Local",
+	}
+	if args.Cloud == cluster.Existing {
+		// An existing cluster (kind, minikube, bare metal) may have no load-balancer
+		// implementation; internal mode then means NodePort.
+		svc["externalTrafficPolicy"] = "Cluster"
+		if args.Internal {
+			svc["type"] = "NodePort"
+		}
+	}
+	return map[string]any{
+		"controller": map[string]any{
+			"replicaCount": args.Replicas,
+			"ingressClass": args.ClassName,
+			"ingressClassResource": map[string]any{
+				"name": args.ClassName, "enabled": true, "default": true,
+				"controllerValue": "k8s.io/ingress-nginx",
+			},
+			"watchIngressWithoutClass": true,
+			"service":                  svc,
+			"metrics":                  map[string]any{"enabled": true},
+			"podDisruptionBudget":      map[string]any{"enabled": args.Replicas > 1, "minAvailable": 1},
+			"allowSnippetAnnotations":  false,
+		},
+	}
+}
+
+// Annotations returns the controller Service annotations for a cloud.
+func Annotations(cloud cluster.Cloud, internal bool) map[string]any {
+	switch cloud {
+	case cluster.AWS:
+		a := map[string]any{AnnotationAWSLBType: "nlb", AnnotationAWSCrossZone: "true"}
+		if internal {
+			a[AnnotationAWSInternal] = "true"
+		}
+		return a
+	case cluster.Azure:
+		a := map[string]any{AnnotationAzureProbePath: AzureProbePath}
+		if internal {
+			a[AnnotationAzureInternal] = "true"
+		}
+		return a
+	case cluster.Alicloud:
+		addr := "internet"
+		if internal {
+			addr = "intranet"
+		}
+		return map[string]any{AnnotationAlicloudSpec: AlicloudLoadBalancerSpec, AnnotationAlicloudAddrType: addr}
+	default:
+		return map[string]any{}
+	}
+}

@@ -1,0 +1,419 @@
+package logging
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/helmrelease"
+)
+
+// Backends.
+const (
+	Loki = "loki"
+	ELK  = "elk"
+)
+
+// Release and object names; service names follow from them.
+const (
+	LokiRelease        = "loki"
+	AlloyRelease       = "alloy"
+	ECKOperatorRelease = "eck-operator"
+	ECKStackRelease    = "eck-stack"
+	FluentBitRelease   = "fluent-bit"
+	// ElasticsearchName is the Elasticsearch resource; ECK derives <name>-es-http and <name>-es-elastic-user from it.
+	ElasticsearchName = "elasticsearch"
+	// KibanaName is the Kibana resource.
+	KibanaName = "kibana"
+	// IndexPrefix starts every log index Fluent Bit writes (logs-YYYY.MM.DD).
+	IndexPrefix = "logs"
+	// LifecyclePolicy is the Elasticsearch ILM policy that deletes old log indices.
+	LifecyclePolicy = "fleetform-logs"
+	// RetentionJobImage is the pinned curl image of the ILM Job; the stack may point it at a mirror.
+	RetentionJobImage = "docker.io/curlimages/curl:8.16.0"
+	// ElasticVersion is the Elasticsearch and Kibana version ECK runs.
+	ElasticVersion = "9.1.4"
+)
+
+// Args configure logging on one cluster.
+type Args struct {
+	// Backend is Loki or ELK.
+	Backend string
+	// Cluster is the cluster name, added as a cluster label to every log line.
+	Cluster string
+	// Namespace is the namespace to install into.
+	Namespace pulumi.StringInput
+	// NamespaceName is Namespace as a plain name, for in-cluster service URLs.
+	NamespaceName string
+	// StorageClass holds the log store's volumes.
+	StorageClass string
+	// Retention is how long logs are kept.
+	Retention time.Duration
+	// StorageSize is the log store's volume size.
+	StorageSize string
+	// Chart, OperatorChart and CollectorChart are the stack's chart overrides.
+	Chart, OperatorChart, CollectorChart helmrelease.Override
+	// RetentionJobImage replaces the pinned curl image (ELK only).
+	RetentionJobImage string
+}
+
+// Logging is a log store with its node collector.
+type Logging struct {
+	pulumi.ResourceState
+
+	// Store is the log store's release (Loki, or eck-stack).
+	Store pulumi.Resource
+	// Collector is the node collector's release (Alloy or Fluent Bit).
+	Collector pulumi.Resource
+	// URL is the in-cluster address logs are queried at (Loki's gateway or Elasticsearch).
+	URL pulumi.StringOutput `pulumi:"url"`
+}
+
+// New installs the backend and its collector.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Logging, error) {
+	if args == nil || (args.Backend != Loki && args.Backend != ELK) {
+		return nil, fmt.Errorf("logging %q: backend must be %s or %s", name, Loki, ELK)
+	}
+	if args.Retention < time.Hour || args.StorageClass == "" || args.StorageSize == "" || args.NamespaceName == "" {
+		return nil, fmt.Errorf("logging %q: retention of at least 1h, storage class, storage size and namespace are required", name)
+	}
+	c := &Logging{}
+	if err := ctx.RegisterComponentResource("platform:addons:Logging", name, c, opts...); err != nil {
+		return nil, err
+	}
+	var err error
+	if args.Backend == Loki {
+		err = c.loki(ctx, name, args)
+	} else {
+		err = c.elk(ctx, name, args)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"url": c.URL}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Logging) loki(ctx *pulumi.Context, name string, args *Args) error {
+	store, err := helmrelease.New(ctx, name+"-loki", &helmrelease.Args{
+		Pin: helmrelease.Loki, Override: args.Chart, ReleaseName: LokiRelease,
+		Namespace: args.Namespace, Values: LokiValues(args),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	// The collector only needs Loki's service name: it retries pushes until Loki is up.
+	col, err := helmrelease.New(ctx, name+"-alloy", &helmrelease.Args{
+		Pin: helmrelease.Alloy, Override: args.CollectorChart, ReleaseName: AlloyRelease,
+		Namespace: args.Namespace, Values: AlloyValues(args),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	c.Store, c.Collector = store, col
+	c.URL = pulumi.String(LokiURL(args.NamespaceName)).ToStringOutput()
+	return nil
+}
+
+// LokiURL is the in-cluster address of Loki's gateway in namespace ns.
+func LokiURL(ns string) string { return fmt.Sprintf("http://%s-gateway.%s.svc", LokiRelease, ns) }
+
+// ElasticsearchURL is the in-cluster address of Elasticsearch in namespace ns.
+func ElasticsearchURL(ns string) string {
+	return fmt.Sprintf("https://%s-es-http.%s.svc:9200", ElasticsearchName, ns)
+}
+
+// hours renders a duration as Loki and ILM take it (e.g. 168h).
+func hours(d time.Duration) string { return fmt.Sprintf("%dh", int(d.Hours())) }
+
+// LokiValues are the typed loki chart values: a single binary on a volume of the
+// cluster's default StorageClass, with the compactor deleting logs past retention.
+func LokiValues(args *Args) map[string]any {
+	return map[string]any{
+		"deploymentMode": "SingleBinary",
+		"loki": map[string]any{
+			"auth_enabled":  false,
+			"commonConfig":  map[string]any{"replication_factor": 1},
+			"storage":       map[string]any{"type": "filesystem"},
+			"limits_config": map[string]any{"retention_period": hours(args.Retention)},
+			"compactor": map[string]any{
+				"retention_enabled": true, "delete_request_store": "filesystem",
+			},
+			"schemaConfig": map[string]any{"configs": []any{map[string]any{
+				"from": "2024-04-01", "store": "tsdb", "object_store": "filesystem", "schema": "v13",
+				"index": map[string]any{"prefix": "loki_index_", "period": "24h"},
+			}}},
+		},
+		"singleBinary": map[string]any{
+			"replicas": 1,
+			"persistence": map[string]any{
+				"enabled": true, "storageClass": args.StorageClass, "size": args.StorageSize,
+			},
+		},
+		"read":         map[string]any{"replicas": 0},
+		"write":        map[string]any{"replicas": 0},
+		"backend":      map[string]any{"replicas": 0},
+		"chunksCache":  map[string]any{"enabled": false},
+		"resultsCache": map[string]any{"enabled": false},
+		"minio":        map[string]any{"enabled": false},
+		"test":         map[string]any{"enabled": false},
+		"lokiCanary":   map[string]any{"enabled": false},
+	}
+}
+
+// AlloyConfig is the Alloy pipeline: discover this node's pods, tail their files
+// under /var/log/pods, parse the CRI format, and push to Loki with a cluster label.
+func AlloyConfig(cluster, lokiURL string) string {
+	return strings.TrimSpace(fmt.Sprintf(`
+discovery.kubernetes "pods" {
+  role = "pod"
+  selectors {
+    role  = "pod"
+    field = "spec.nodeName=" + sys.env("HOSTNAME")
+  }
+}
+
+discovery.relabel "pods" {
+  targets = discovery.kubernetes.pods.targets
+  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_container_name"]
+    target_label  = "container"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_uid", "__meta_kubernetes_pod_container_name"]
+    separator     = "/"
+    target_label  = "__path__"
+    replacement   = "/var/log/pods/*$1/*.log"
+  }
+}
+
+local.file_match "pods" {
+  path_targets = discovery.relabel.pods.output
+}
+
+loki.source.file "pods" {
+  targets    = local.file_match.pods.targets
+  forward_to = [loki.process.pods.receiver]
+}
+
+loki.process "pods" {
+  stage.cri {}
+  forward_to = [loki.write.default.receiver]
+}
+
+loki.write "default" {
+  endpoint {
+    url = %q
+  }
+  external_labels = {
+    cluster = %q,
+  }
+}
+`, lokiURL+"/loki/api/v1/push", cluster)) + "\n"
+}
+
+// AlloyValues are the typed alloy chart values: a DaemonSet with /var/log mounted.
+func AlloyValues(args *Args) map[string]any {
+	return map[string]any{
+		"alloy": map[string]any{
+			"configMap": map[string]any{"create": true, "content": AlloyConfig(args.Cluster, LokiURL(args.NamespaceName))},
+			"mounts":    map[string]any{"varlog": true},
+		},
+		"controller": map[string]any{"type": "daemonset"},
+	}
+}
+
+func (c *Logging) elk(ctx *pulumi.Context, name string, args *Args) error {
+	op, err := helmrelease.New(ctx, name+"-eck-operator", &helmrelease.Args{
+		Pin: helmrelease.ECKOperator, Override: args.OperatorChart, ReleaseName: ECKOperatorRelease,
+		Namespace: args.Namespace, Values: map[string]any{"installCRDs": true},
+	}, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	// Real dependency: Elasticsearch and Kibana objects need the operator's CRDs.
+	store, err := helmrelease.New(ctx, name+"-eck-stack", &helmrelease.Args{
+		Pin: helmrelease.ECKStack, Override: args.Chart, ReleaseName: ECKStackRelease,
+		Namespace: args.Namespace, Values: ECKStackValues(args),
+	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{op}))
+	if err != nil {
+		return err
+	}
+	// Fluent Bit reads the elastic user's password from the Secret ECK creates, and
+	// retries until Elasticsearch answers; it needs names, not readiness.
+	col, err := helmrelease.New(ctx, name+"-fluent-bit", &helmrelease.Args{
+		Pin: helmrelease.FluentBit, Override: args.CollectorChart, ReleaseName: FluentBitRelease,
+		Namespace: args.Namespace, Values: FluentBitValues(args),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	if err := c.lifecycleJob(ctx, name, args, store); err != nil {
+		return err
+	}
+	c.Store, c.Collector = store, col
+	c.URL = pulumi.String(ElasticsearchURL(args.NamespaceName)).ToStringOutput()
+	return nil
+}
+
+// ECKStackValues declare Elasticsearch (one node set on a volume of the default
+// StorageClass) and Kibana.
+func ECKStackValues(args *Args) map[string]any {
+	return map[string]any{
+		"eck-elasticsearch": map[string]any{
+			"enabled":          true,
+			"fullnameOverride": ElasticsearchName,
+			"version":          ElasticVersion,
+			"nodeSets": []any{map[string]any{
+				"name":   "default",
+				"count":  1,
+				"config": map[string]any{"node.store.allow_mmap": false},
+				"volumeClaimTemplates": []any{map[string]any{
+					"metadata": map[string]any{"name": "elasticsearch-data"},
+					"spec": map[string]any{
+						"accessModes":      []any{"ReadWriteOnce"},
+						"storageClassName": args.StorageClass,
+						"resources":        map[string]any{"requests": map[string]any{"storage": args.StorageSize}},
+					},
+				}},
+			}},
+		},
+		"eck-kibana": map[string]any{
+			"enabled":          true,
+			"fullnameOverride": KibanaName,
+			"version":          ElasticVersion,
+			"spec":             map[string]any{"count": 1, "elasticsearchRef": map[string]any{"name": ElasticsearchName}},
+		},
+	}
+}
+
+// FluentBitValues ship container logs to Elasticsearch over TLS, as the elastic user.
+func FluentBitValues(args *Args) map[string]any {
+	host := fmt.Sprintf("%s-es-http.%s.svc", ElasticsearchName, args.NamespaceName)
+	output := fmt.Sprintf(`[OUTPUT]
+    Name es
+    Match kube.*
+    Host %s
+    Port 9200
+    HTTP_User elastic
+    HTTP_Passwd ${ELASTIC_PASSWORD}
+    tls On
+    tls.verify On
+    tls.ca_file /fluent-bit/es-ca/ca.crt
+    Logstash_Format On
+    Logstash_Prefix %s
+    Suppress_Type_Name On
+    Replace_Dots On
+    Retry_Limit False
+`, host, IndexPrefix)
+	filters := fmt.Sprintf(`[FILTER]
+    Name kubernetes
+    Match kube.*
+    Merge_Log On
+    Keep_Log Off
+    K8S-Logging.Parser On
+    K8S-Logging.Exclude On
+
+[FILTER]
+    Name modify
+    Match kube.*
+    Add cluster %s
+`, args.Cluster)
+	return map[string]any{
+		"env": []any{map[string]any{
+			"name": "ELASTIC_PASSWORD",
+			"valueFrom": map[string]any{"secretKeyRef": map[string]any{
+				"name": ElasticsearchName + "-es-elastic-user", "key": "elastic",
+			}},
+		}},
+		"extraVolumes": []any{map[string]any{
+			"name": "es-ca", "secret": map[string]any{"secretName": ElasticsearchName + "-es-http-certs-public"},
+		}},
+		"extraVolumeMounts": []any{map[string]any{"name": "es-ca", "mountPath": "/fluent-bit/es-ca", "readOnly": true}},
+		"config":            map[string]any{"outputs": output, "filters": filters},
+	}
+}
+
+// LifecyclePolicyJSON is the ILM policy that deletes a log index once it is older than retention.
+func LifecyclePolicyJSON(retention time.Duration) string {
+	return fmt.Sprintf(`{"policy":{"phases":{"hot":{"actions":{}},"delete":{"min_age":%q,"actions":{"delete":{}}}}}}`, hours(retention))
+}
+
+// IndexTemplateJSON attaches the ILM policy to every log index.
+func IndexTemplateJSON() string {
+	return fmt.Sprintf(`{"index_patterns":["%s-*"],"template":{"settings":{"index.lifecycle.name":%q}}}`, IndexPrefix, LifecyclePolicy)
+}
+
+// lifecycleJob installs the ILM policy and index template once Elasticsearch answers.
+func (c *Logging) lifecycleJob(ctx *pulumi.Context, name string, args *Args, store pulumi.Resource) error {
+	image := args.RetentionJobImage
+	if image == "" {
+		image = RetentionJobImage
+	}
+	es := ElasticsearchURL(args.NamespaceName)
+	curl := `curl -sSf --retry 60 --retry-delay 10 --retry-all-errors --cacert /es-ca/ca.crt -u "elastic:${ELASTIC_PASSWORD}" -H 'Content-Type: application/json' -X PUT`
+	script := fmt.Sprintf("set -e\n%s %s/_ilm/policy/%s -d '%s'\n%s %s/_index_template/%s -d '%s'\n",
+		curl, es, LifecyclePolicy, LifecyclePolicyJSON(args.Retention),
+		curl, es, LifecyclePolicy, IndexTemplateJSON())
+	f := false
+	t := true
+	uid := 100
+	_, err := batchv1.NewJob(ctx, name+"-ilm", &batchv1.JobArgs{
+		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String("log-retention"), Namespace: args.Namespace},
+		Spec: batchv1.JobSpecArgs{
+			BackoffLimit:            pulumi.Int(6),
+			Template: corev1.PodTemplateSpecArgs{
+				Spec: corev1.PodSpecArgs{
+					RestartPolicy: pulumi.String("OnFailure"),
+					SecurityContext: corev1.PodSecurityContextArgs{
+						RunAsNonRoot: pulumi.BoolPtr(t), RunAsUser: pulumi.IntPtr(uid),
+						SeccompProfile: corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+					},
+					Containers: corev1.ContainerArray{corev1.ContainerArgs{
+						Name:    pulumi.String("ilm"),
+						Image:   pulumi.String(image),
+						Command: pulumi.StringArray{pulumi.String("/bin/sh"), pulumi.String("-c"), pulumi.String(script)},
+						Env: corev1.EnvVarArray{corev1.EnvVarArgs{
+							Name: pulumi.String("ELASTIC_PASSWORD"),
+							ValueFrom: corev1.EnvVarSourceArgs{SecretKeyRef: corev1.SecretKeySelectorArgs{
+								Name: pulumi.String(ElasticsearchName + "-es-elastic-user"), Key: pulumi.String("elastic"),
+							}},
+						}},
+						VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{
+							Name: pulumi.String("es-ca"), MountPath: pulumi.String("/es-ca"), ReadOnly: pulumi.BoolPtr(t),
+						}},
+						Resources: corev1.ResourceRequirementsArgs{
+							Requests: pulumi.StringMap{"cpu": pulumi.String("10m"), "memory": pulumi.String("16Mi")},
+							Limits:   pulumi.StringMap{"cpu": pulumi.String("100m"), "memory": pulumi.String("64Mi")},
+						},
+						SecurityContext: corev1.SecurityContextArgs{
+							AllowPrivilegeEscalation: pulumi.BoolPtr(f), ReadOnlyRootFilesystem: pulumi.BoolPtr(t),
+							Capabilities: corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
+						},
+					}},
+					Volumes: corev1.VolumeArray{corev1.VolumeArgs{
+						Name:   pulumi.String("es-ca"),
+						Secret: corev1.SecretVolumeSourceArgs{SecretName: pulumi.String(ElasticsearchName + "-es-http-certs-public")},
+					}},
+				},
+			},
+		},
+		// Real dependency: the Job talks to the Elasticsearch that eck-stack declares.
+	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{store}))
+	return err
+}

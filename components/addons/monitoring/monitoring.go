@@ -1,0 +1,338 @@
+package monitoring
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/helmrelease"
+)
+
+// Release and object names. The chart's fullname is ReleaseName, so the Prometheus
+// Service is <ReleaseName>-prometheus and the Grafana Service <ReleaseName>-grafana.
+const (
+	ReleaseName           = "kube-prometheus-stack"
+	PrometheusService     = ReleaseName + "-prometheus"
+	PrometheusPort        = 9090
+	GrafanaAdminSecret    = "grafana-admin"
+	GrafanaAdminUser      = "admin"
+	GrafanaUserKey        = "admin-user"
+	GrafanaPasswordKey    = "admin-password"
+	AlertmanagerSecret    = "alertmanager-fleetform"
+	AlertmanagerConfigKey = "alertmanager.yaml"
+	HtpasswdSecret        = "federation-htpasswd"
+	HtpasswdKey           = "auth"
+	ScrapeConfigSecret    = "federation-scrape-configs"
+	ScrapeConfigKey       = "federation.yaml"
+	FederationIngress     = "prometheus-federate"
+	// FederatedDataSource is the Grafana data source of the hub's federated view.
+	FederatedDataSource = "Fleet (federated)"
+	// LokiDataSource is the Grafana data source of the cluster's Loki.
+	LokiDataSource = "Loki"
+)
+
+// Ingress annotations ingress-nginx reads for basic auth.
+const (
+	AnnotationAuthType   = "nginx.ingress.kubernetes.io/auth-type"
+	AnnotationAuthSecret = "nginx.ingress.kubernetes.io/auth-secret"
+	AnnotationAuthRealm  = "nginx.ingress.kubernetes.io/auth-realm"
+)
+
+// AnnotationFederationSpokes lists, on the hub's scrape Secret, which spokes it
+// scrapes (cluster names, and stack:<name> per stack reference), so the wiring shows
+// in a plan even though the Secret's data is redacted.
+const AnnotationFederationSpokes = "fleetform.io/federation-spokes"
+
+// Args configure kube-prometheus-stack on one cluster.
+type Args struct {
+	// Cluster is the cluster name: the cluster label on this Prometheus's series.
+	Cluster string
+	// Namespace is the namespace to install into.
+	Namespace pulumi.StringInput
+	// NamespaceName is Namespace as a plain name, for in-cluster service URLs.
+	NamespaceName string
+	// StorageClass holds the Prometheus volume.
+	StorageClass string
+	// Retention is Prometheus's retention time (e.g. 15d).
+	Retention string
+	// StorageSize is the Prometheus volume size.
+	StorageSize string
+	// GrafanaAdminPassword is Grafana's admin password; a secret.
+	GrafanaAdminPassword pulumi.StringInput
+	// Receivers are the Alertmanager receivers; none keeps the chart's default config.
+	Receivers []Receiver
+	// Spoke exposes /federate; nil unless the cluster is a spoke.
+	Spoke *SpokeArgs
+	// Hub scrapes the spokes; nil unless the cluster is the hub.
+	Hub *HubArgs
+	// LokiURL adds Loki as a Grafana data source; empty for none.
+	LokiURL string
+	// Chart is the stack's chart override.
+	Chart helmrelease.Override
+}
+
+// SpokeArgs expose a spoke's /federate endpoint.
+type SpokeArgs struct {
+	// Host is the endpoint's host name (federate.<cluster>.<domain>).
+	Host string
+	// TLSSecretName is the TLS Secret of the Ingress.
+	TLSSecretName string
+	// IngressClass is the class of the ingress controller that serves it.
+	IngressClass string
+	// IngressReady is the ingress controller install; the Ingress waits for an address from it.
+	IngressReady pulumi.Resource
+	// Username and Password are the basic-auth credentials; Password is a secret.
+	Username string
+	Password pulumi.StringInput
+}
+
+// HubArgs make a Prometheus scrape the spokes.
+type HubArgs struct {
+	// Match are the match[] selectors asked of each spoke.
+	Match []string
+	// Targets each resolve to []Target (InStackTarget, RemoteTargets).
+	Targets []pulumi.Output
+	// Sources name the spokes for the plan: cluster names and stack:<reference>.
+	Sources []string
+}
+
+// Monitoring is a kube-prometheus-stack install.
+type Monitoring struct {
+	pulumi.ResourceState
+
+	// Release registers the monitoring CRDs (ServiceMonitor, PrometheusRule); objects of those kinds depend on it.
+	Release pulumi.Resource
+	// PrometheusURL is the in-cluster Prometheus address.
+	PrometheusURL pulumi.StringOutput `pulumi:"prometheusUrl"`
+	// FederationEndpoint is the spoke's federation URL; empty unless a spoke.
+	FederationEndpoint pulumi.StringOutput `pulumi:"federationEndpoint"`
+	// ScrapeConfigs is the hub's rendered scrape config (a secret); empty unless the hub.
+	ScrapeConfigs pulumi.StringOutput `pulumi:"scrapeConfigs"`
+}
+
+// New installs kube-prometheus-stack and, by role, the federation endpoint or the hub's scrape config.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Monitoring, error) {
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("monitoring %q: %w", name, err)
+	}
+	c := &Monitoring{}
+	if err := ctx.RegisterComponentResource("platform:addons:Monitoring", name, c, opts...); err != nil {
+		return nil, err
+	}
+	meta := func(n string, annotations map[string]string) metav1.ObjectMetaArgs {
+		m := metav1.ObjectMetaArgs{Name: pulumi.String(n), Namespace: args.Namespace,
+			Labels: pulumi.StringMap{"app.kubernetes.io/part-of": pulumi.String(ReleaseName)}}
+		if len(annotations) > 0 {
+			m.Annotations = pulumi.ToStringMap(annotations)
+		}
+		return m
+	}
+	var needs []pulumi.Resource
+
+	admin, err := corev1.NewSecret(ctx, name+"-grafana-admin", &corev1.SecretArgs{
+		Metadata: meta(GrafanaAdminSecret, nil),
+		StringData: pulumi.StringMap{
+			GrafanaUserKey:     pulumi.String(GrafanaAdminUser),
+			GrafanaPasswordKey: args.GrafanaAdminPassword,
+		},
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
+	needs = append(needs, admin)
+
+	if len(args.Receivers) > 0 {
+		am, err := corev1.NewSecret(ctx, name+"-alertmanager", &corev1.SecretArgs{
+			Metadata:   meta(AlertmanagerSecret, nil),
+			StringData: pulumi.StringMap{AlertmanagerConfigKey: AlertmanagerConfig(args.Receivers)},
+		}, pulumi.Parent(c))
+		if err != nil {
+			return nil, err
+		}
+		needs = append(needs, am)
+	}
+
+	c.ScrapeConfigs = pulumi.String("").ToStringOutput()
+	if args.Hub != nil {
+		match := args.Hub.Match
+		c.ScrapeConfigs = pulumi.ToSecret(collectTargets(args.Hub.Targets).ApplyT(func(v any) (string, error) {
+			ts, _ := v.([]Target)
+			return ScrapeConfigs(ts, match)
+		})).(pulumi.StringOutput)
+		sources := append([]string(nil), args.Hub.Sources...)
+		sort.Strings(sources)
+		sc, err := corev1.NewSecret(ctx, name+"-federation-scrape", &corev1.SecretArgs{
+			Metadata:   meta(ScrapeConfigSecret, map[string]string{AnnotationFederationSpokes: strings.Join(sources, ",")}),
+			StringData: pulumi.StringMap{ScrapeConfigKey: c.ScrapeConfigs},
+		}, pulumi.Parent(c))
+		if err != nil {
+			return nil, err
+		}
+		needs = append(needs, sc)
+	}
+
+	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
+		Pin: helmrelease.KubePrometheusStack, Override: args.Chart, ReleaseName: ReleaseName,
+		Namespace: args.Namespace, Values: Values(args),
+	}, pulumi.Parent(c), pulumi.DependsOn(needs))
+	if err != nil {
+		return nil, err
+	}
+	c.Release = rel
+	c.PrometheusURL = pulumi.String(PrometheusURL(args.NamespaceName)).ToStringOutput()
+
+	c.FederationEndpoint = pulumi.String("").ToStringOutput()
+	if s := args.Spoke; s != nil {
+		if err := c.spoke(ctx, name, args, meta); err != nil {
+			return nil, err
+		}
+		c.FederationEndpoint = pulumi.String("https://" + s.Host + FederatePath).ToStringOutput()
+	}
+
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"prometheusUrl":      c.PrometheusURL,
+		"federationEndpoint": c.FederationEndpoint,
+		"scrapeConfigs":      c.ScrapeConfigs,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// spoke creates the htpasswd Secret and the Ingress that expose /federate.
+func (c *Monitoring) spoke(ctx *pulumi.Context, name string, args *Args, meta func(string, map[string]string) metav1.ObjectMetaArgs) error {
+	s := args.Spoke
+	user, cluster := s.Username, args.Cluster
+	htpasswd, err := corev1.NewSecret(ctx, name+"-federation-htpasswd", &corev1.SecretArgs{
+		Metadata: meta(HtpasswdSecret, nil),
+		StringData: pulumi.StringMap{HtpasswdKey: s.Password.ToStringOutput().ApplyT(func(pw string) string {
+			return HtpasswdLine(user, pw, cluster) + "\n"
+		}).(pulumi.StringOutput)},
+	}, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	deps := []pulumi.Resource{htpasswd}
+	if s.IngressReady != nil {
+		deps = append(deps, s.IngressReady)
+	}
+	_, err = networkingv1.NewIngress(ctx, name+"-federate", &networkingv1.IngressArgs{
+		Metadata: meta(FederationIngress, map[string]string{
+			AnnotationAuthType:   "basic",
+			AnnotationAuthSecret: HtpasswdSecret,
+			AnnotationAuthRealm:  "Prometheus federation",
+		}),
+		Spec: networkingv1.IngressSpecArgs{
+			IngressClassName: pulumi.String(s.IngressClass),
+			Tls: networkingv1.IngressTLSArray{networkingv1.IngressTLSArgs{
+				Hosts: pulumi.StringArray{pulumi.String(s.Host)}, SecretName: pulumi.String(s.TLSSecretName),
+			}},
+			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
+				Host: pulumi.String(s.Host),
+				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
+					networkingv1.HTTPIngressPathArgs{
+						Path: pulumi.String(FederatePath), PathType: pulumi.String("Exact"),
+						Backend: networkingv1.IngressBackendArgs{Service: networkingv1.IngressServiceBackendArgs{
+							Name: pulumi.String(PrometheusService),
+							Port: networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(PrometheusPort)},
+						}},
+					},
+				}},
+			}},
+		},
+	}, pulumi.Parent(c), pulumi.DependsOn(deps))
+	return err
+}
+
+func (a *Args) check() error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("no args")
+	case a.Cluster == "" || a.NamespaceName == "" || a.Namespace == nil:
+		return fmt.Errorf("cluster and namespace are required")
+	case a.GrafanaAdminPassword == nil:
+		return fmt.Errorf("the Grafana admin password is required")
+	case a.StorageClass == "" || a.StorageSize == "" || a.Retention == "":
+		return fmt.Errorf("storage class, storage size and retention are required")
+	case a.Spoke != nil && a.Hub != nil:
+		return fmt.Errorf("a cluster is either a federation hub or a spoke")
+	case a.Spoke != nil && (a.Spoke.Host == "" || a.Spoke.TLSSecretName == "" || a.Spoke.Password == nil || a.Spoke.Username == "" || a.Spoke.IngressClass == ""):
+		return fmt.Errorf("a spoke needs a host, a TLS Secret, an ingress class and credentials")
+	}
+	return nil
+}
+
+// PrometheusURL is the in-cluster address of the Prometheus in namespace ns.
+func PrometheusURL(ns string) string {
+	return fmt.Sprintf("http://%s.%s.svc:%d", PrometheusService, ns, PrometheusPort)
+}
+
+// Values are the typed chart values for args, before the stack's raw values. They
+// hold no secret: secrets are referenced by Secret name.
+func Values(args *Args) map[string]any {
+	promSpec := map[string]any{
+		"retention":      args.Retention,
+		"externalLabels": map[string]any{ClusterLabel: args.Cluster},
+		"storageSpec": map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{
+			"storageClassName": args.StorageClass,
+			"accessModes":      []any{"ReadWriteOnce"},
+			"resources":        map[string]any{"requests": map[string]any{"storage": args.StorageSize}},
+		}}},
+		// Pick up ServiceMonitors and rules of every release, not only this chart's.
+		"serviceMonitorSelectorNilUsesHelmValues": false,
+		"podMonitorSelectorNilUsesHelmValues":     false,
+		"ruleSelectorNilUsesHelmValues":           false,
+	}
+	if args.Hub != nil {
+		promSpec["additionalScrapeConfigsSecret"] = map[string]any{
+			"enabled": true, "name": ScrapeConfigSecret, "key": ScrapeConfigKey,
+		}
+	}
+	var sources []any
+	if args.Hub != nil {
+		sources = append(sources, map[string]any{
+			"name": FederatedDataSource, "type": "prometheus", "uid": "fleet-federated", "access": "proxy",
+			"url": PrometheusURL(args.NamespaceName), "isDefault": false,
+			"jsonData": map[string]any{"timeInterval": FederationScrapeInterval},
+		})
+	}
+	if args.LokiURL != "" {
+		sources = append(sources, map[string]any{
+			"name": LokiDataSource, "type": "loki", "uid": "loki", "access": "proxy", "url": args.LokiURL,
+		})
+	}
+	grafana := map[string]any{
+		"admin": map[string]any{
+			"existingSecret": GrafanaAdminSecret, "userKey": GrafanaUserKey, "passwordKey": GrafanaPasswordKey,
+		},
+		"persistence": map[string]any{"enabled": true, "storageClassName": args.StorageClass, "size": "10Gi"},
+	}
+	if len(sources) > 0 {
+		grafana["additionalDataSources"] = sources
+	}
+	am := map[string]any{
+		"alertmanagerSpec": map[string]any{
+			"storage": map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{
+				"storageClassName": args.StorageClass,
+				"accessModes":      []any{"ReadWriteOnce"},
+				"resources":        map[string]any{"requests": map[string]any{"storage": "2Gi"}},
+			}}},
+		},
+	}
+	if len(args.Receivers) > 0 {
+		amSpec := am["alertmanagerSpec"].(map[string]any)
+		amSpec["useExistingSecret"] = true
+		amSpec["configSecret"] = AlertmanagerSecret
+	}
+	return map[string]any{
+		"fullnameOverride": ReleaseName,
+		"prometheus":       map[string]any{"prometheusSpec": promSpec},
+		"grafana":          grafana,
+		"alertmanager":     am,
+	}
+}

@@ -1,0 +1,63 @@
+package platform
+
+// Label keys and values on the addon namespaces.
+const (
+	// LabelManagedBy marks objects this program owns.
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	// ManagedBy is LabelManagedBy's value.
+	ManagedBy = "fleetform"
+	// LabelAddon names the addon a namespace holds (ingress, rollouts, ...); NetworkPolicies select on it.
+	LabelAddon = "fleetform.io/addon"
+	// LabelCluster names the cluster in the stack.
+	LabelCluster = "fleetform.io/cluster"
+	// Pod Security Admission labels.
+	LabelPodSecurityEnforce = "pod-security.kubernetes.io/enforce"
+	LabelPodSecurityAudit   = "pod-security.kubernetes.io/audit"
+	LabelPodSecurityWarn    = "pod-security.kubernetes.io/warn"
+)
+
+// Pod Security levels.
+const (
+	PodSecurityPrivileged = "privileged"
+	PodSecurityBaseline   = "baseline"
+	PodSecurityRestricted = "restricted"
+)
+
+// Addon names, the values of LabelAddon.
+const (
+	AddonIngress    = "ingress"
+	AddonRollouts   = "rollouts"
+	AddonMonitoring = "monitoring"
+	AddonLogging    = "logging"
+	AddonHarbor     = "harbor"
+)
+
+// addonNamespace is one addon namespace and the Pod Security level it enforces.
+type addonNamespace struct {
+	addon, name, enforce string
+}
+
+// addonNamespaces lists every addon namespace with the least privilege its chart
+// runs under: node-exporter (monitoring) and the log collectors (logging) mount
+// host paths and need privileged; the others run with baseline. All audit and warn
+// at restricted, so drift towards more privilege shows.
+var addonNamespaces = map[string]addonNamespace{
+	AddonIngress:    {AddonIngress, NamespaceIngress, PodSecurityBaseline},
+	AddonRollouts:   {AddonRollouts, NamespaceRollouts, PodSecurityBaseline},
+	AddonMonitoring: {AddonMonitoring, NamespaceMonitoring, PodSecurityPrivileged},
+	AddonLogging:    {AddonLogging, NamespaceLogging, PodSecurityPrivileged},
+	AddonHarbor:     {AddonHarbor, NamespaceHarbor, PodSecurityBaseline},
+}
+
+// NamespaceLabels are the labels of an addon's namespace on a cluster.
+func NamespaceLabels(addon, cluster string) map[string]string {
+	ns := addonNamespaces[addon]
+	return map[string]string{
+		LabelManagedBy:          ManagedBy,
+		LabelAddon:              addon,
+		LabelCluster:            cluster,
+		LabelPodSecurityEnforce: ns.enforce,
+		LabelPodSecurityAudit:   PodSecurityRestricted,
+		LabelPodSecurityWarn:    PodSecurityRestricted,
+	}
+}

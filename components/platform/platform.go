@@ -1,0 +1,298 @@
+package platform
+
+import (
+	"fmt"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/addons/harbor"
+	"github.com/fleetform/fleetform/components/addons/ingress"
+	"github.com/fleetform/fleetform/components/addons/logging"
+	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/components/addons/rollouts"
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/internal/secret"
+)
+
+// SecretSource resolves secret refs into Pulumi secrets (a *secret.Store does).
+type SecretSource interface {
+	Output(secret.Ref) (pulumi.StringOutput, error)
+}
+
+// Args configure the platform of one cluster. The provider of the cluster is
+// passed as a resource option (pulumi.Providers) and reaches every child.
+type Args struct {
+	// Cluster is the cluster's name in the stack.
+	Cluster string
+	// Cloud decides load-balancer settings.
+	Cloud cluster.Cloud
+	// StorageClass is the cluster's default StorageClass; every addon volume uses it.
+	StorageClass string
+	// Federation is the cluster's federation role.
+	Federation cluster.FederationRole
+	// Spec is the defaulted, validated platform spec of the stack.
+	Spec Spec
+	// Secrets resolve the spec's secret refs.
+	Secrets SecretSource
+	// FederationTargets are the spokes a hub scrapes, each resolving to []monitoring.Target.
+	FederationTargets []pulumi.Output
+	// FederationSources name those spokes for the plan (cluster names, stack:<reference>).
+	FederationSources []string
+	// RunsHarbor installs Harbor on this cluster.
+	RunsHarbor bool
+	// Registry is a Harbor that runs elsewhere (another cluster, another stack); ignored with RunsHarbor.
+	Registry *Registry
+}
+
+// Platform is the addon stack on one cluster.
+type Platform struct {
+	pulumi.ResourceState
+
+	// Outputs is what the environments and releases layers get.
+	Outputs *Outputs
+	// IngressClass is the IngressClass apps use; empty when ingress is off.
+	IngressClass pulumi.StringOutput `pulumi:"ingressClass"`
+	// PrometheusURL is the in-cluster Prometheus; empty when monitoring is off.
+	PrometheusURL pulumi.StringOutput `pulumi:"prometheusUrl"`
+	// FederationEndpoint is the spoke's /federate URL; empty unless a spoke.
+	FederationEndpoint pulumi.StringOutput `pulumi:"federationEndpoint"`
+}
+
+// New installs the enabled addons on one cluster, each into its own labelled namespace.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Platform, error) {
+	if args == nil || args.Cluster == "" || args.Secrets == nil {
+		return nil, fmt.Errorf("platform %q: cluster and secrets are required", name)
+	}
+	if errs := args.Spec.Validate(field.NewPath("platform")); len(errs) > 0 {
+		return nil, fmt.Errorf("platform %q: %w", name, errs.ToAggregate())
+	}
+	c := &Platform{Outputs: &Outputs{Cluster: args.Cluster}}
+	if err := ctx.RegisterComponentResource("platform:platform:Platform", name, c, opts...); err != nil {
+		return nil, err
+	}
+	b := &builder{ctx: ctx, name: name, args: args, c: c, spec: &args.Spec}
+	if err := b.build(); err != nil {
+		return nil, fmt.Errorf("platform %q: %w", name, err)
+	}
+	o := c.Outputs
+	c.IngressClass = pulumi.String(o.IngressClass).ToStringOutput()
+	c.PrometheusURL = pulumi.String(o.PrometheusURL).ToStringOutput()
+	if c.FederationEndpoint == (pulumi.StringOutput{}) {
+		c.FederationEndpoint = pulumi.String("").ToStringOutput()
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"ingressClass":       c.IngressClass,
+		"prometheusUrl":      c.PrometheusURL,
+		"federationEndpoint": c.FederationEndpoint,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+type builder struct {
+	ctx  *pulumi.Context
+	name string
+	args *Args
+	spec *Spec
+	c    *Platform
+
+	ingress pulumi.Resource
+}
+
+func (b *builder) build() error {
+	s, a := b.spec, b.args
+	if On(s.Ingress.Enabled) {
+		ns, err := b.namespace(AddonIngress)
+		if err != nil {
+			return err
+		}
+		ing, err := ingress.New(b.ctx, b.name+"-ingress", &ingress.Args{
+			Cloud: a.Cloud, Namespace: ns, ClassName: IngressClassName,
+			Internal: s.Ingress.Internal, Replicas: s.Ingress.Replicas, Chart: s.Ingress.Chart.Override(),
+		}, pulumi.Parent(b.c))
+		if err != nil {
+			return err
+		}
+		b.ingress = ing.Release
+		b.c.Outputs.IngressClass = IngressClassName
+	}
+	if On(s.Rollouts.Enabled) {
+		ns, err := b.namespace(AddonRollouts)
+		if err != nil {
+			return err
+		}
+		ro, err := rollouts.New(b.ctx, b.name+"-rollouts", &rollouts.Args{
+			Namespace: ns, Dashboard: s.Rollouts.Dashboard, Chart: s.Rollouts.Chart.Override(),
+		}, pulumi.Parent(b.c))
+		if err != nil {
+			return err
+		}
+		b.c.Outputs.RolloutsReady = ro.Release
+	}
+	lokiURL := ""
+	if On(s.Logging.Enabled) {
+		if err := b.logging(); err != nil {
+			return err
+		}
+		if s.Logging.Backend == LoggingLoki {
+			lokiURL = logging.LokiURL(NamespaceLogging)
+		}
+	}
+	if On(s.Monitoring.Enabled) {
+		if err := b.monitoring(lokiURL); err != nil {
+			return err
+		}
+	}
+	if a.RunsHarbor {
+		return b.harbor()
+	}
+	b.c.Outputs.Registry = a.Registry
+	return nil
+}
+
+// namespace creates an addon's labelled namespace and returns its name as an input,
+// so whatever goes into it waits for it.
+func (b *builder) namespace(addon string) (pulumi.StringInput, error) {
+	n := addonNamespaces[addon]
+	ns, err := corev1.NewNamespace(b.ctx, b.name+"-ns-"+addon, &corev1.NamespaceArgs{
+		Metadata: metav1.ObjectMetaArgs{
+			Name:   pulumi.String(n.name),
+			Labels: pulumi.ToStringMap(NamespaceLabels(addon, b.args.Cluster)),
+		},
+	}, pulumi.Parent(b.c))
+	if err != nil {
+		return nil, err
+	}
+	return ns.Metadata.Name().Elem(), nil
+}
+
+func (b *builder) secret(r secret.Ref) (pulumi.StringOutput, error) {
+	return b.args.Secrets.Output(r)
+}
+
+func (b *builder) monitoring(lokiURL string) error {
+	s, a := b.spec.Monitoring, b.args
+	ns, err := b.namespace(AddonMonitoring)
+	if err != nil {
+		return err
+	}
+	admin, err := b.secret(s.GrafanaAdminPassword)
+	if err != nil {
+		return err
+	}
+	receivers, err := b.receivers()
+	if err != nil {
+		return err
+	}
+	margs := &monitoring.Args{
+		Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceMonitoring,
+		StorageClass: a.StorageClass, Retention: s.Retention, StorageSize: s.StorageSize,
+		GrafanaAdminPassword: admin, Receivers: receivers, LokiURL: lokiURL, Chart: s.Chart.Override(),
+	}
+	switch a.Federation {
+	case cluster.FederationSpoke:
+		pw, err := b.secret(s.Federation.Password)
+		if err != nil {
+			return err
+		}
+		margs.Spoke = &monitoring.SpokeArgs{
+			Host: monitoring.SpokeHost(a.Cluster, s.Federation.Domain), TLSSecretName: s.Federation.TLSSecretName,
+			IngressClass: IngressClassName, IngressReady: b.ingress, Username: s.Federation.Username, Password: pw,
+		}
+	case cluster.FederationHub:
+		margs.Hub = &monitoring.HubArgs{Match: s.Federation.Match, Targets: a.FederationTargets, Sources: a.FederationSources}
+	}
+	m, err := monitoring.New(b.ctx, b.name+"-monitoring", margs, pulumi.Parent(b.c))
+	if err != nil {
+		return err
+	}
+	b.c.Outputs.PrometheusURL = monitoring.PrometheusURL(NamespaceMonitoring)
+	b.c.Outputs.MonitoringReady = m.Release
+	b.c.FederationEndpoint = m.FederationEndpoint
+	return nil
+}
+
+func (b *builder) receivers() ([]monitoring.Receiver, error) {
+	var out []monitoring.Receiver
+	for _, r := range b.spec.Monitoring.Receivers {
+		mr := monitoring.Receiver{Name: r.Name}
+		switch {
+		case r.Webhook != nil:
+			u, err := b.secret(r.Webhook.URL)
+			if err != nil {
+				return nil, err
+			}
+			mr.Webhook = &monitoring.Webhook{URL: u}
+		case r.Email != nil:
+			e := r.Email
+			mr.Email = &monitoring.Email{To: e.To, From: e.From, Smarthost: e.Smarthost, AuthUsername: e.AuthUsername}
+			if e.AuthPassword != "" {
+				pw, err := b.secret(e.AuthPassword)
+				if err != nil {
+					return nil, err
+				}
+				mr.Email.AuthPassword = pw
+			}
+		case r.Slack != nil:
+			u, err := b.secret(r.Slack.APIURL)
+			if err != nil {
+				return nil, err
+			}
+			mr.Slack = &monitoring.Slack{APIURL: u, Channel: r.Slack.Channel}
+		}
+		out = append(out, mr)
+	}
+	return out, nil
+}
+
+func (b *builder) logging() error {
+	s, a := b.spec.Logging, b.args
+	ns, err := b.namespace(AddonLogging)
+	if err != nil {
+		return err
+	}
+	retention, err := ParseRetention(s.Retention)
+	if err != nil {
+		return err
+	}
+	_, err = logging.New(b.ctx, b.name+"-logging", &logging.Args{
+		Backend: s.Backend, Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceLogging,
+		StorageClass: a.StorageClass, Retention: retention, StorageSize: s.StorageSize,
+		Chart: s.Chart.Override(), OperatorChart: s.OperatorChart.Override(), CollectorChart: s.CollectorChart.Override(),
+		RetentionJobImage: s.RetentionJobImage,
+	}, pulumi.Parent(b.c))
+	return err
+}
+
+func (b *builder) harbor() error {
+	s, a := b.spec.Harbor, b.args
+	if b.c.Outputs.IngressClass == "" {
+		return fmt.Errorf("harbor needs ingress enabled")
+	}
+	ns, err := b.namespace(AddonHarbor)
+	if err != nil {
+		return err
+	}
+	admin, err := b.secret(s.AdminPassword)
+	if err != nil {
+		return err
+	}
+	pull, err := b.secret(s.PullPassword)
+	if err != nil {
+		return err
+	}
+	h, err := harbor.New(b.ctx, b.name+"-harbor", &harbor.Args{
+		Namespace: ns, Host: s.Host, TLSSecretName: s.TLSSecretName, IngressClass: IngressClassName,
+		StorageClass: a.StorageClass, RegistryStorageSize: s.RegistryStorageSize,
+		AdminPassword: admin, PullUsername: s.PullUsername, PullPassword: pull, Chart: s.Chart.Override(),
+	}, pulumi.Parent(b.c))
+	if err != nil {
+		return err
+	}
+	b.c.Outputs.Registry = &Registry{Host: h.Host, Username: h.PullUsername, Password: h.PullPassword}
+	return nil
+}
