@@ -1,7 +1,92 @@
 package program
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"fmt"
+	"sort"
 
-// buildReleases creates every app release in each environment it names.
-// This layer is not built yet: it registers nothing.
-func (f *Fleet) buildReleases(ctx *pulumi.Context) error { return nil }
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/release"
+)
+
+// buildReleases creates every app release in each environment it names. An environment
+// name may exist on several clusters (prod on three clouds); the release goes to each
+// of them, on that cluster's provider, with that environment's override applied.
+//
+// Each release waits for its namespace's environment, and its Rollout and
+// AnalysisTemplate for the cluster's Argo Rollouts install, its ServiceMonitor for the
+// monitoring install, where the platform layer reports them. A cluster without
+// Prometheus cannot run analysis: a release whose strategy asks for it fails with
+// release.ErrNoPrometheus. A cluster whose platform turned Argo Rollouts or ingress off
+// cannot run a release or serve its Ingress; a cluster without a platform entry leaves ingressClassName to the
+// cluster's default class and creates no ServiceMonitor.
+func (f *Fleet) buildReleases(ctx *pulumi.Context) error {
+	keys := make([]string, 0, len(f.Namespaces))
+	for k := range f.Namespaces {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i := range f.Config.Releases {
+		spec := &f.Config.Releases[i]
+		for _, env := range spec.EnvironmentNames() {
+			found := false
+			for _, key := range keys {
+				ns := f.Namespaces[key]
+				if ns == nil || ns.Name != env {
+					continue
+				}
+				found = true
+				if err := f.buildRelease(ctx, spec, env, ns); err != nil {
+					return fmt.Errorf("release %q in %s: %w", spec.Name, key, err)
+				}
+			}
+			if !found {
+				return fmt.Errorf("release %q: environment %q was not built on any cluster", spec.Name, env)
+			}
+		}
+	}
+	return nil
+}
+
+// buildRelease creates one release in one namespace.
+func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string, ns *Namespace) error {
+	conn := f.Clusters[ns.Cluster]
+	if conn == nil || conn.Provider == nil {
+		return fmt.Errorf("cluster %q has no kubernetes provider", ns.Cluster)
+	}
+	spec := base.For(env)
+	secretEnv, err := release.ResolveSecretEnv(&spec, f.Secrets)
+	if err != nil {
+		return err
+	}
+	args := &release.Args{
+		Spec:           spec,
+		Namespace:      ns.Name,
+		Tier:           ns.Tier,
+		SecretEnv:      secretEnv,
+		NamespaceReady: ns.Resource,
+	}
+	if pl := f.Platforms[ns.Cluster]; pl != nil {
+		if pl.RolloutsReady == nil {
+			return fmt.Errorf("cluster %q does not run Argo Rollouts (platform.rollouts.enabled is false)", ns.Cluster)
+		}
+		if spec.Ingress != nil && pl.IngressClass == "" {
+			return fmt.Errorf("the release has an ingress but cluster %q runs no ingress controller (platform.ingress.enabled is false)", ns.Cluster)
+		}
+		args.PrometheusURL = pl.PrometheusURL
+		args.IngressClass = pl.IngressClass
+		args.RolloutsReady = pl.RolloutsReady
+		args.MonitoringReady = pl.MonitoringReady
+		args.ServiceMonitor = pl.MonitoringReady != nil
+	}
+	r, err := release.New(ctx, ns.Cluster+"-"+ns.Name+"-"+spec.Name, args, pulumi.Provider(conn.Provider))
+	if err != nil {
+		return err
+	}
+	prefix := "releases." + spec.Name + "." + ns.Cluster + "." + ns.Name + "."
+	f.Exports[prefix+"image"] = r.Image
+	if spec.Ingress != nil {
+		f.Exports[prefix+"url"] = r.URL
+	}
+	return nil
+}
