@@ -1,0 +1,495 @@
+package ack
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud"
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/cs"
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/ecs"
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/kms"
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/cluster"
+)
+
+// TypeToken is the component's Pulumi type.
+const TypeToken = "platform:cluster:ACK"
+
+// ACK add-ons and settings the component installs.
+const (
+	// AddonTerway is Terway in ENI multi-IP mode: pods take secondary IPs of ENIs in the
+	// pod vSwitches, so they are first-class VPC addresses.
+	AddonTerway = "terway-eniip"
+	// TerwayConfig is the terway-eniip add-on config: NetworkPolicy on, because every
+	// environment namespace is isolated by NetworkPolicy; IPVlan off, the datapath that
+	// works on every node OS.
+	TerwayConfig = `{"IPVlan":"false","NetworkPolicy":"true"}`
+	// AddonCSIPlugin and AddonCSIProvisioner are the disk CSI driver; the provisioner
+	// creates the alicloud-disk-* StorageClasses.
+	AddonCSIPlugin      = "csi-plugin"
+	AddonCSIProvisioner = "csi-provisioner"
+	// StorageClass is the default StorageClass: ESSD cloud disks, the general-purpose
+	// SSD every current instance family supports.
+	StorageClass = "alicloud-disk-essd"
+	// DefaultClassAnnotation marks the cluster's default StorageClass.
+	DefaultClassAnnotation = "storageclass.kubernetes.io/is-default-class"
+	// ProxyMode is kube-proxy's mode; IPVS scales with the number of Services.
+	ProxyMode = "ipvs"
+	// NATType is the enhanced NAT gateway, the only type ACK regions still sell.
+	NATType = "Enhanced"
+	// NATChargeType bills the NAT gateway by capacity units used.
+	NATChargeType = "PayByLcu"
+	// EIPChargeType bills the EIP by traffic, so the bandwidth cap costs nothing unused.
+	EIPChargeType = "PayByTraffic"
+	// NodePlatform is the node OS; Alibaba Cloud Linux is ACK's supported default.
+	NodePlatform = "AliyunLinux"
+	// NodeDiskCategory is the node system disk type.
+	NodeDiskCategory = "cloud_essd"
+	// ControlPlaneLogTTL is how many days control-plane logs are kept.
+	ControlPlaneLogTTL = "30"
+)
+
+// Args configure an ACK cluster. Spec decides which resources exist, so it is plain.
+type Args struct {
+	// Spec is the cluster's spec from the stack file; defaults are applied to a copy.
+	Spec cluster.Spec
+	// Stack is the stack name, for tags and the default environment.
+	Stack string
+}
+
+// Cluster is an ACK managed cluster with Terway networking and its node pools.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// ClusterName is the name ACK knows the cluster by.
+	ClusterName pulumi.StringOutput `pulumi:"clusterName"`
+	// ClusterID is ACK's cluster ID.
+	ClusterID pulumi.StringOutput `pulumi:"clusterId"`
+	// Kubeconfig reaches the cluster with an admin client certificate; a Pulumi secret.
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	// VpcID is the cluster's VPC.
+	VpcID pulumi.StringOutput `pulumi:"vpcId"`
+	// NodeVSwitchIDs are the node vSwitches, in zone order.
+	NodeVSwitchIDs pulumi.StringArrayOutput `pulumi:"nodeVSwitchIds"`
+	// PodVSwitchIDs are the Terway pod vSwitches, in zone order.
+	PodVSwitchIDs pulumi.StringArrayOutput `pulumi:"podVSwitchIds"`
+	// EgressIP is the EIP all outbound traffic of nodes and pods leaves from, for
+	// partners' allow-lists.
+	EgressIP pulumi.StringOutput `pulumi:"egressIp"`
+	// StorageClassName is the default StorageClass.
+	StorageClassName pulumi.StringOutput `pulumi:"storageClass"`
+
+	// Provider deploys Kubernetes objects into the cluster.
+	Provider *kubernetes.Provider
+
+	spec cluster.Spec
+}
+
+// New validates the spec and creates the network, the cluster and its node pools.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil {
+		return nil, fmt.Errorf("ack cluster %q: args are required", name)
+	}
+	spec := args.Spec
+	spec.Alicloud = copyAlicloud(spec.Alicloud)
+	spec.NodePools = slices.Clone(spec.NodePools)
+	spec.ApplyDefaults(args.Stack)
+	if spec.Cloud != cluster.Alicloud {
+		return nil, fmt.Errorf("ack cluster %q: cloud is %q, want %q", name, spec.Cloud, cluster.Alicloud)
+	}
+	if errs := spec.Validate(field.NewPath("spec")); len(errs) > 0 {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
+	}
+	plan, err := cluster.PlanTerway(&spec)
+	if err != nil {
+		return nil, fmt.Errorf("ack cluster %q: address plan: %w", name, err)
+	}
+
+	c := &Cluster{spec: spec}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	b := &builder{ctx: ctx, name: name, c: c, spec: &spec, plan: plan, tags: tagMap(spec.ResourceTags(args.Stack))}
+	if err := b.build(); err != nil {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":    c.ClusterName,
+		"clusterId":      c.ClusterID,
+		"kubeconfig":     c.Kubeconfig,
+		"vpcId":          c.VpcID,
+		"nodeVSwitchIds": c.NodeVSwitchIDs,
+		"podVSwitchIds":  c.PodVSwitchIDs,
+		"egressIp":       c.EgressIP,
+		"storageClass":   c.StorageClassName,
+	}); err != nil {
+		return nil, fmt.Errorf("ack cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}
+
+// Connection is what the layers above deploy through.
+func (c *Cluster) Connection() *cluster.Connection {
+	return &cluster.Connection{
+		Name:        c.spec.Name,
+		Cloud:       cluster.Alicloud,
+		Environment: c.spec.Environment,
+		Federation:  c.spec.Federation,
+		ClusterName: c.ClusterName,
+		Kubeconfig:  c.Kubeconfig,
+		Provider:    c.Provider,
+		// ACK's OIDC issuer comes with RRSA, which pulumi-alicloud v3.10.0 cannot turn on.
+		OIDCIssuer:   pulumi.String("").ToStringOutput(),
+		StorageClass: StorageClass,
+		Component:    c,
+	}
+}
+
+// builder carries what the steps of New share.
+type builder struct {
+	ctx  *pulumi.Context
+	name string
+	c    *Cluster
+	spec *cluster.Spec
+	plan cluster.TerwayPlan
+	tags pulumi.Map
+
+	cloud    pulumi.ResourceOption
+	vpc      *vpc.Network
+	nodes    []*vpc.Switch
+	pods     []*vpc.Switch
+	nodeSNAT []pulumi.Resource
+	egressIP pulumi.StringOutput
+	cluster  *cs.ManagedKubernetes
+	// kubeconfig is secret whenever known; see managedKubernetes.
+	kubeconfig pulumi.StringOutput
+}
+
+func (b *builder) build() error {
+	prov, err := alicloud.NewProvider(b.ctx, b.name+"-alicloud", &alicloud.ProviderArgs{
+		Region: pulumi.String(b.spec.Region),
+	}, pulumi.Parent(b.c))
+	if err != nil {
+		return fmt.Errorf("provider: %w", err)
+	}
+	b.cloud = pulumi.Provider(prov)
+	for _, step := range []struct {
+		name string
+		run  func() error
+	}{
+		{"network", b.network},
+		{"egress", b.egress},
+		{"cluster", b.managedKubernetes},
+		{"node pools", b.nodePools},
+		{"kubernetes", b.kubernetes},
+	} {
+		if err := step.run(); err != nil {
+			return fmt.Errorf("%s: %w", step.name, err)
+		}
+	}
+	return nil
+}
+
+func (b *builder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append([]pulumi.ResourceOption{pulumi.Parent(b.c), b.cloud}, extra...)
+}
+
+// network creates the VPC and, per zone, a node vSwitch and a Terway pod vSwitch.
+func (b *builder) network() error {
+	var err error
+	b.vpc, err = vpc.NewNetwork(b.ctx, b.name+"-vpc", &vpc.NetworkArgs{
+		VpcName:   pulumi.String(b.name + "-vpc"),
+		CidrBlock: pulumi.String(b.spec.Network.VPCCIDR),
+		Tags:      b.tags,
+	}, b.opts()...)
+	if err != nil {
+		return err
+	}
+	for i, zone := range b.plan.Zones {
+		for _, sw := range []struct {
+			role string
+			cidr string
+			into *[]*vpc.Switch
+		}{
+			{"nodes", b.plan.Nodes[i].String(), &b.nodes},
+			{"pods", b.plan.Pods[i].String(), &b.pods},
+		} {
+			n := fmt.Sprintf("%s-%s-%s", b.name, sw.role, zone)
+			s, err := vpc.NewSwitch(b.ctx, n, &vpc.SwitchArgs{
+				VswitchName: pulumi.String(n),
+				VpcId:       b.vpc.ID().ToStringOutput(),
+				CidrBlock:   pulumi.String(sw.cidr),
+				ZoneId:      pulumi.String(zone),
+				Tags:        b.tags,
+			}, b.opts()...)
+			if err != nil {
+				return err
+			}
+			*sw.into = append(*sw.into, s)
+		}
+	}
+	b.c.VpcID = b.vpc.ID().ToStringOutput()
+	b.c.NodeVSwitchIDs = switchIDs(b.nodes)
+	b.c.PodVSwitchIDs = switchIDs(b.pods)
+	return nil
+}
+
+// egress creates the NAT gateway, its EIP and one SNAT entry per vSwitch, so nodes
+// and pods reach the internet (image registries, package mirrors) from one address.
+func (b *builder) egress() error {
+	protect := pulumi.Bool(*b.spec.Alicloud.DeletionProtection)
+	nat, err := vpc.NewNatGateway(b.ctx, b.name+"-nat", &vpc.NatGatewayArgs{
+		NatGatewayName:     pulumi.String(b.name + "-nat"),
+		VpcId:              b.vpc.ID().ToStringOutput(),
+		VswitchId:          b.nodes[0].ID().ToStringOutput(),
+		NatType:            pulumi.String(NATType),
+		NetworkType:        pulumi.String("internet"),
+		PaymentType:        pulumi.String("PayAsYouGo"),
+		InternetChargeType: pulumi.String(NATChargeType),
+		DeletionProtection: protect,
+		Tags:               b.tags,
+	}, b.opts()...)
+	if err != nil {
+		return err
+	}
+	eip, err := ecs.NewEipAddress(b.ctx, b.name+"-nat-eip", &ecs.EipAddressArgs{
+		AddressName:        pulumi.String(b.name + "-nat-eip"),
+		Bandwidth:          pulumi.String(strconv.Itoa(b.spec.Alicloud.EIPBandwidth)),
+		InternetChargeType: pulumi.String(EIPChargeType),
+		PaymentType:        pulumi.String("PayAsYouGo"),
+		DeletionProtection: protect,
+		Tags:               b.tags,
+	}, b.opts()...)
+	if err != nil {
+		return err
+	}
+	assoc, err := ecs.NewEipAssociation(b.ctx, b.name+"-nat-eip", &ecs.EipAssociationArgs{
+		AllocationId: eip.ID().ToStringOutput(),
+		InstanceId:   nat.ID().ToStringOutput(),
+		InstanceType: pulumi.String("Nat"),
+	}, b.opts()...)
+	if err != nil {
+		return err
+	}
+	b.egressIP = eip.IpAddress
+	b.c.EgressIP = eip.IpAddress
+	for i, zone := range b.plan.Zones {
+		for _, sw := range []struct {
+			role string
+			sw   *vpc.Switch
+		}{{"nodes", b.nodes[i]}, {"pods", b.pods[i]}} {
+			n := fmt.Sprintf("%s-snat-%s-%s", b.name, sw.role, zone)
+			// The SNAT IP must be bound to the gateway first; no input shows that.
+			e, err := vpc.NewSnatEntry(b.ctx, n, &vpc.SnatEntryArgs{
+				SnatEntryName:   pulumi.String(n),
+				SnatTableId:     nat.SnatTableIds,
+				SourceVswitchId: sw.sw.ID().ToStringOutput(),
+				SnatIp:          eip.IpAddress,
+			}, b.opts(pulumi.DependsOn([]pulumi.Resource{assoc}))...)
+			if err != nil {
+				return err
+			}
+			if sw.role == "nodes" {
+				b.nodeSNAT = append(b.nodeSNAT, e)
+			}
+		}
+	}
+	return nil
+}
+
+// managedKubernetes creates the ACK cluster with Terway and, if asked, a KMS key for
+// Secret encryption.
+func (b *builder) managedKubernetes() error {
+	a := b.spec.Alicloud
+	args := &cs.ManagedKubernetesArgs{
+		Name:               pulumi.String(b.spec.Name),
+		ClusterSpec:        pulumi.String(a.ClusterSpec),
+		Version:            pulumi.String(b.spec.KubernetesVersion),
+		WorkerVswitchIds:   b.c.NodeVSwitchIDs,
+		PodVswitchIds:      b.c.PodVSwitchIDs,
+		ServiceCidr:        pulumi.String(b.spec.Network.ServiceCIDR),
+		NewNatGateway:      pulumi.Bool(false),
+		SlbInternetEnabled: pulumi.Bool(*a.PublicAPIServer),
+		DeletionProtection: pulumi.Bool(*a.DeletionProtection),
+		ProxyMode:          pulumi.String(ProxyMode),
+		// Enterprise security groups hold far more private IPs, which ENI-IP pods use up.
+		IsEnterpriseSecurityGroup: pulumi.Bool(true),
+		Addons: cs.ManagedKubernetesAddonArray{
+			cs.ManagedKubernetesAddonArgs{Name: pulumi.String(AddonTerway), Config: pulumi.String(TerwayConfig)},
+			cs.ManagedKubernetesAddonArgs{Name: pulumi.String(AddonCSIPlugin)},
+			cs.ManagedKubernetesAddonArgs{Name: pulumi.String(AddonCSIProvisioner)},
+		},
+		Tags: b.tags,
+	}
+	if len(a.ControlPlaneLogs) > 0 {
+		args.ControlPlaneLogComponents = pulumi.ToStringArray(a.ControlPlaneLogs)
+		args.ControlPlaneLogTtl = pulumi.String(ControlPlaneLogTTL)
+	}
+	if *a.SecretsEncryption {
+		key, err := kms.NewKey(b.ctx, b.name+"-secrets", &kms.KeyArgs{
+			Description:         pulumi.String(fmt.Sprintf("Secret encryption of ACK cluster %s", b.spec.Name)),
+			PendingWindowInDays: pulumi.Int(30),
+		}, b.opts()...)
+		if err != nil {
+			return err
+		}
+		args.EncryptionProviderKey = key.ID().ToStringOutput()
+	}
+	var err error
+	// The certificates in certificateAuthority log in as cluster admin.
+	b.cluster, err = cs.NewManagedKubernetes(b.ctx, b.name, args,
+		b.opts(pulumi.AdditionalSecretOutputs([]string{"certificateAuthority"}))...)
+	if err != nil {
+		return err
+	}
+	b.c.ClusterName = b.cluster.Name
+	b.c.ClusterID = b.cluster.ID().ToStringOutput()
+	server := b.cluster.Connections.ApiServerIntranet()
+	if *a.PublicAPIServer {
+		server = b.cluster.Connections.ApiServerInternet()
+	}
+	ca := b.cluster.CertificateAuthority
+	name := b.spec.Name
+	// The rendered kubeconfig is secret as soon as it has a value. It is the kubernetes
+	// provider's input as such: an unknown value wrapped as a secret cannot cross Pulumi's
+	// mock monitor, so the outer ToSecret is only on the output the layers above see.
+	b.kubeconfig = pulumi.All(server, ca.ClusterCert(), ca.ClientCert(), ca.ClientKey()).ApplyT(
+		func(v []any) (pulumi.StringOutput, error) {
+			kc, err := renderKubeconfig(name, kubeconfigCredentials{
+				Server: deref(v[0]), ClusterCA: deref(v[1]), ClientCert: deref(v[2]), ClientKey: deref(v[3]),
+			})
+			return pulumi.ToSecret(pulumi.String(kc)).(pulumi.StringOutput), err
+		}).(pulumi.StringOutput)
+	b.c.Kubeconfig = pulumi.ToSecret(b.kubeconfig).(pulumi.StringOutput)
+	return nil
+}
+
+// nodePools creates one ACK node pool per spec pool, in the node vSwitches.
+func (b *builder) nodePools() error {
+	a := b.spec.Alicloud
+	for _, np := range b.spec.NodePools {
+		args := &cs.NodePoolArgs{
+			Name:               pulumi.String(np.Name),
+			ClusterId:          b.c.ClusterID,
+			VswitchIds:         b.c.NodeVSwitchIDs,
+			InstanceTypes:      pulumi.ToStringArray(np.InstanceTypes),
+			Platform:           pulumi.String(NodePlatform),
+			SystemDiskCategory: pulumi.String(NodeDiskCategory),
+			SystemDiskSize:     pulumi.Int(np.DiskSizeGB),
+			Labels:             poolLabels(np.Labels),
+			Taints:             poolTaints(np.Taints),
+			Tags:               b.tags,
+		}
+		if np.MinSize < np.MaxSize {
+			// ACK's autoscaler owns the node count; it starts the pool at minSize.
+			args.ScalingConfig = cs.NodePoolScalingConfigArgs{
+				MinSize: pulumi.Int(np.MinSize),
+				MaxSize: pulumi.Int(np.MaxSize),
+				Type:    pulumi.String("cpu"),
+			}
+		} else {
+			// ACK needs maxSize > minSize for scaling; a fixed pool is a node count.
+			args.NodeCount = pulumi.Int(np.DesiredSize)
+		}
+		if a.KeyPairName != "" {
+			args.KeyName = pulumi.String(a.KeyPairName)
+		}
+		// Nodes bootstrap through the internet (agents, images): wait for their SNAT.
+		if _, err := cs.NewNodePool(b.ctx, b.name+"-"+np.Name, args,
+			b.opts(pulumi.DependsOn(b.nodeSNAT))...); err != nil {
+			return fmt.Errorf("%s: %w", np.Name, err)
+		}
+	}
+	return nil
+}
+
+// kubernetes creates the provider for the layers above and makes ESSD the default class.
+func (b *builder) kubernetes() error {
+	var err error
+	b.c.Provider, err = kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
+		Kubeconfig:            b.kubeconfig,
+		EnableServerSideApply: pulumi.Bool(true),
+	}, pulumi.Parent(b.c))
+	if err != nil {
+		return err
+	}
+	_, err = storagev1.NewStorageClassPatch(b.ctx, b.name+"-default-storage", &storagev1.StorageClassPatchArgs{
+		Metadata: &metav1.ObjectMetaPatchArgs{
+			Name:        pulumi.String(StorageClass),
+			Annotations: pulumi.StringMap{DefaultClassAnnotation: pulumi.String("true")},
+		},
+	}, pulumi.Parent(b.c), pulumi.Provider(b.c.Provider))
+	if err != nil {
+		return err
+	}
+	b.c.StorageClassName = pulumi.String(StorageClass).ToStringOutput()
+	return nil
+}
+
+func switchIDs(sws []*vpc.Switch) pulumi.StringArrayOutput {
+	ids := make(pulumi.StringArray, len(sws))
+	for i, s := range sws {
+		ids[i] = s.ID().ToStringOutput()
+	}
+	return ids.ToStringArrayOutput()
+}
+
+func tagMap(tags map[string]string) pulumi.Map {
+	m := make(pulumi.Map, len(tags))
+	for k, v := range tags {
+		m[k] = pulumi.String(v)
+	}
+	return m
+}
+
+func poolLabels(labels map[string]string) cs.NodePoolLabelArray {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(cs.NodePoolLabelArray, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, cs.NodePoolLabelArgs{Key: pulumi.String(k), Value: pulumi.String(labels[k])})
+	}
+	return out
+}
+
+func poolTaints(taints []cluster.Taint) cs.NodePoolTaintArray {
+	out := make(cs.NodePoolTaintArray, 0, len(taints))
+	for _, t := range taints {
+		out = append(out, cs.NodePoolTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
+	}
+	return out
+}
+
+func deref(v any) string {
+	switch s := v.(type) {
+	case *string:
+		if s != nil {
+			return *s
+		}
+	case string:
+		return s
+	}
+	return ""
+}
+
+// copyAlicloud copies the ACK block so defaulting never writes into the caller's spec.
+func copyAlicloud(a *cluster.AlicloudSpec) *cluster.AlicloudSpec {
+	if a == nil {
+		return nil
+	}
+	c := *a
+	c.ZoneIDs = slices.Clone(a.ZoneIDs)
+	c.ControlPlaneLogs = slices.Clone(a.ControlPlaneLogs) // keeps an explicit empty list empty
+	return &c
+}
