@@ -78,22 +78,23 @@ const (
 
 // EKS validation messages, exported so tests can assert on them.
 const (
-	MsgEKSVersionForm       = "EKS takes a MAJOR.MINOR version such as 1.33"
-	MsgAWSRegion            = "must be an AWS region such as us-east-1"
-	MsgAWSPodCIDR           = "must be unset on AWS: the VPC CNI gives pods addresses from the private subnets of network.vpcCidr"
-	MsgAWSVPCSize           = "AWS VPCs are /16 to /28"
-	MsgAWSSubnetLayout      = "too small to split into a private and a public subnet per zone (AWS subnets are at most /28)"
-	MsgEKSPodRangeTooSmall  = "pod range too small"
-	MsgEKSServiceCIDR       = "EKS needs a service range between /12 and /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"
-	MsgAllowListOnly        = "is only allowed with endpointAccess publicWithAllowList"
-	MsgAllowListEmpty       = "endpointAccess publicWithAllowList needs at least one CIDR"
-	MsgAZNotInRegion        = "must be a zone of the cluster's region (region plus a letter, e.g. us-east-1a)"
-	MsgWarmPrefixNeedsPD    = "is only used with prefixDelegation"
-	MsgWarmTargetsExclusive = "cannot be combined with warmPrefixTarget: the VPC CNI ignores warmPrefixTarget when warmIpTarget is set"
-	MsgNotNegative          = "must not be negative"
-	MsgMixedArch            = "instance types of one node group must share a CPU architecture (arm64 Graviton or x86_64)"
-	MsgEKSMaxPods           = "must be between 1 and 250 pods per node on EKS"
-	MsgEKSDiskSize          = "must be at least 20 GB, the size of the EKS Amazon Linux 2023 AMI"
+	MsgEKSVersionForm        = "EKS takes a MAJOR.MINOR version such as 1.33"
+	MsgAWSRegion             = "must be an AWS region such as us-east-1"
+	MsgAWSPodCIDR            = "must be unset on AWS: the VPC CNI gives pods addresses from the private subnets of network.vpcCidr"
+	MsgAWSVPCSize            = "AWS VPCs are /16 to /28"
+	MsgAWSSubnetLayout       = "too small to split into a private and a public subnet per zone (AWS subnets are at most /28)"
+	MsgEKSPodRangeTooSmall   = "pod range too small"
+	MsgEKSServiceCIDR        = "EKS needs a service range between /12 and /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"
+	MsgAllowListOnly         = "is only allowed with endpointAccess publicWithAllowList"
+	MsgAllowListEmpty        = "endpointAccess publicWithAllowList needs at least one CIDR"
+	MsgAZNotInRegion         = "must be a zone of the cluster's region (region plus a letter, e.g. us-east-1a)"
+	MsgWarmPrefixNeedsPD     = "is only used with prefixDelegation"
+	MsgWarmTargetsExclusive  = "cannot be combined with warmPrefixTarget: the VPC CNI ignores warmPrefixTarget when warmIpTarget is set"
+	MsgNotNegative           = "must not be negative"
+	MsgMixedArch             = "instance types of one node group must share a CPU architecture (arm64 Graviton or x86_64)"
+	MsgEKSMaxPods            = "must be between 1 and 250 pods per node on EKS"
+	MsgEKSDiskSize           = "must be at least 20 GB, the size of the EKS Amazon Linux 2023 AMI"
+	MsgPrefixDelegationNitro = "prefix delegation needs Nitro-based instance types; set vpcCni.prefixDelegation false or choose a newer type"
 )
 
 func init() {
@@ -222,6 +223,13 @@ func validateAWS(s *Spec, p *field.Path) field.ErrorList {
 		}
 		if len(archs) > 1 {
 			errs = append(errs, field.Invalid(pp.Child("instanceTypes"), strings.Join(np.InstanceTypes, ","), MsgMixedArch))
+		}
+		if a.VPCCNI.PrefixDelegation != nil && *a.VPCCNI.PrefixDelegation {
+			for j, t := range np.InstanceTypes {
+				if !AWSInstanceNitro(t) {
+					errs = append(errs, field.Invalid(pp.Child("instanceTypes").Index(j), t, MsgPrefixDelegationNitro))
+				}
+			}
 		}
 	}
 	return errs
@@ -386,4 +394,20 @@ func AWSInstanceArch(instanceType string) string {
 		return "arm64"
 	}
 	return "x86_64"
+}
+
+// xenFamilies are the EC2 families built on the Xen hypervisor rather than the Nitro System
+// (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html), which cannot
+// take ENI prefixes.
+var xenFamilies = map[string]bool{
+	"c1": true, "c3": true, "c4": true, "cc2": true, "cr1": true, "d2": true, "g2": true, "g3": true, "g3s": true,
+	"hs1": true, "i2": true, "i3": true, "m1": true, "m2": true, "m3": true, "m4": true, "p2": true, "p3": true,
+	"r3": true, "r4": true, "t1": true, "t2": true, "x1": true, "x1e": true,
+}
+
+// AWSInstanceNitro reports whether an EC2 instance type runs on the Nitro System, which VPC CNI
+// prefix delegation needs.
+func AWSInstanceNitro(instanceType string) bool {
+	family, _, _ := strings.Cut(instanceType, ".")
+	return !xenFamilies[family]
 }

@@ -144,6 +144,8 @@ func TestAWSValidation(t *testing.T) {
 		{"disk below AMI size", func(s *Spec) { s.NodePools[0].DiskSizeGB = 8 }, "clusters[0].nodePools[0].diskSizeGb", MsgEKSDiskSize},
 		{"mixed architectures", func(s *Spec) { s.NodePools[0].InstanceTypes = []string{"m6i.large", "m7g.large"} },
 			"clusters[0].nodePools[0].instanceTypes", MsgMixedArch},
+		{"prefix delegation on a Xen type", func(s *Spec) { s.NodePools[0].InstanceTypes = []string{"m5.large", "t2.large"} },
+			"clusters[0].nodePools[0].instanceTypes[1]", MsgPrefixDelegationNitro},
 		{"azure block on aws", func(s *Spec) { s.Azure = &AzureSpec{} }, "clusters[0].azure", MsgCloudBlock},
 	}
 	for _, tc := range cases {
@@ -211,6 +213,15 @@ func TestAWSSubnets(t *testing.T) {
 	}
 	if _, err := AWSSubnets(netip.MustParsePrefix("10.0.0.0/27"), 3); err == nil {
 		t.Error("a /27 over three zones: got no error, want one")
+	}
+}
+
+func TestAWSInstanceNitro(t *testing.T) {
+	for in, want := range map[string]bool{"t3.large": true, "m6i.large": true, "i3en.large": true, "p3dn.24xlarge": true,
+		"t2.large": false, "m4.xlarge": false, "i3.large": false, "c4.large": false} {
+		if got := AWSInstanceNitro(in); got != want {
+			t.Errorf("AWSInstanceNitro(%q): got %v, want %v", in, got, want)
+		}
 	}
 }
 
