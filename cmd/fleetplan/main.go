@@ -2,6 +2,7 @@
 //
 //	fleetplan plan  --stack dev [--json plan.json] [--ref org/project/stack=plan.json]
 //	fleetplan diff  old.json new.json
+//	fleetplan render --stack dev --out manifests/dev [--plan plan.json]
 //
 // Every subcommand that takes --stack plans that stack from its Pulumi.<stack>.yaml
 // on the fly, by running the real program under Pulumi's mock monitor.

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -72,12 +73,27 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Provider = "default_" + strings.SplitN(r.Type, ":", 2)[0]
 	}
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
-	r.Inputs = Redact(args.Inputs)
+	r.Inputs = Redact(inputsWithUnknowns(args))
 	m.mu.Lock()
 	m.resources = append(m.resources, r)
 	m.mu.Unlock()
 	// An empty ID leaves the ID unknown in a dry run, as cloud IDs are during preview.
 	return "", state, nil
+}
+
+// inputsWithUnknowns decodes the raw registration again, keeping unknown values:
+// the SDK's mock monitor drops them while decoding, so a field set from a
+// cloud-assigned value would vanish from the plan instead of showing as Unknown.
+func inputsWithUnknowns(args pulumi.MockResourceArgs) resource.PropertyMap {
+	if args.RegisterRPC == nil {
+		return args.Inputs
+	}
+	raw, err := plugin.UnmarshalProperties(args.RegisterRPC.GetObject(),
+		plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true})
+	if err != nil {
+		return args.Inputs
+	}
+	return raw
 }
 
 func (m *Monitor) stackReference(name string) resource.PropertyMap {
