@@ -58,19 +58,6 @@ func Check(p *plan.Plan, env *rules.Env, stackFile string, stackFileData []byte)
 // Mandatory is the number of mandatory findings; any makes the check fail.
 func (r *Report) Mandatory() int { return rules.CountMandatory(r.Findings) }
 
-// typeOfURN returns the type token a URN carries.
-func typeOfURN(urn string) string {
-	parts := strings.Split(urn, "::")
-	if len(parts) < 4 {
-		return ""
-	}
-	t := parts[len(parts)-2]
-	if i := strings.LastIndex(t, "$"); i >= 0 {
-		t = t[i+1:]
-	}
-	return t
-}
-
 // WriteText prints the findings grouped by resource, each with its rule ID, level,
 // property path, message and remediation, then a summary line.
 func (r *Report) WriteText(w io.Writer) {
@@ -86,7 +73,7 @@ func (r *Report) WriteText(w io.Writer) {
 			if last != "" {
 				fmt.Fprintln(w)
 			}
-			fmt.Fprintf(w, "%s\n  (%s)\n", f.URN, typeOfURN(f.URN))
+			fmt.Fprintf(w, "%s\n  (%s)\n", f.URN, rules.TypeOfURN(f.URN))
 			last = f.URN
 		}
 		where := ""

@@ -155,7 +155,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 				LogicalLocations: []sarifLogicalLoc{{Name: nameOfURN(f.URN), FullyQualifiedName: f.URN, Kind: "resource"}},
 			}},
 			PartialFingerprints: map[string]string{"fleetformFinding/v1": hex.EncodeToString(sum[:16])},
-			Properties:          map[string]any{"resourceType": typeOfURN(f.URN), "propertyPath": f.Path, "stack": r.Stack},
+			Properties:          map[string]any{"resourceType": rules.TypeOfURN(f.URN), "propertyPath": f.Path, "stack": r.Stack},
 		})
 	}
 	log := sarifLog{

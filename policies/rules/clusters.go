@@ -133,10 +133,36 @@ func checkEKSEncryption(env *Env, r Resource) []Violation {
 	if !hasString(stringList(em["resources"]), "secrets") {
 		return []Violation{violation(r, "encryptionConfig.resources", "secrets are not envelope-encrypted (encryptionConfig.resources lacks secrets)")}
 	}
-	if key := get(em, "provider", "keyArn"); key == nil || key == "" {
+	// The key's ARN is unknown before deploy and the offline plan drops unknown
+	// fields nested in objects, so a KMS key among the dependencies counts too.
+	if key := get(em, "provider", "keyArn"); (key == nil || key == "") && !dependsOnType(r, TypeKMSKey) {
 		return []Violation{violation(r, "encryptionConfig.provider.keyArn", "secrets encryption names no KMS key")}
 	}
 	return nil
+}
+
+// dependsOnType reports whether a resource depends on a resource of the type,
+// judged from the type token its dependency URNs carry.
+func dependsOnType(r Resource, typ string) bool {
+	for _, d := range r.Dependencies {
+		if TypeOfURN(d) == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// TypeOfURN returns the type token a URN carries, without its parents' types.
+func TypeOfURN(urn string) string {
+	parts := strings.Split(urn, "::")
+	if len(parts) < 4 {
+		return ""
+	}
+	t := parts[len(parts)-2]
+	if i := strings.LastIndex(t, "$"); i >= 0 {
+		t = t[i+1:]
+	}
+	return t
 }
 
 func checkEKSLogs(env *Env, r Resource) []Violation {

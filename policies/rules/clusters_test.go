@@ -47,6 +47,11 @@ var clusterCases = record([]ruleCase{
 	{name: "secrets encrypted", rule: IDEKSEncryption, resources: []Resource{eks("c", eksGood)}},
 	{name: "no encryption config", rule: IDEKSEncryption, resources: []Resource{eks("c", `{}`)},
 		want: []string{at(eks("c", ""), "encryptionConfig.resources")}},
+	{name: "key ARN unknown offline, KMS key among dependencies", rule: IDEKSEncryption, resources: []Resource{func() Resource {
+		r := eks("c", `{"encryptionConfig": {"resources": ["secrets"], "provider": {}}}`)
+		r.Dependencies = []string{"urn:pulumi:prod::fleetform::platform:cluster:EKS$aws:kms/key:Key::c-secrets"}
+		return r
+	}()}},
 	{name: "encryption without key", rule: IDEKSEncryption, resources: []Resource{eks("c", `{"encryptionConfig": {"resources": ["secrets"], "provider": {}}}`)},
 		want: []string{at(eks("c", ""), "encryptionConfig.provider.keyArn")}},
 	// EKS003

@@ -51,8 +51,10 @@ func init() {
 	)
 }
 
-// secretKeyRE matches key names that hold a credential.
-var secretKeyRE = regexp.MustCompile(`(?i)(password|passwd|passphrase|secret|token|apikey|api_key|accesskey|access_key|secretkey|secret_key|privatekey|private_key|credentials?|webhookurl|webhook_url)$`)
+// secretKeyRE matches key names that hold a credential. A key merely ending in
+// "Secret" (configSecret, tlsSecret, envFromSecret) names a Kubernetes Secret in
+// most charts, so only "secret" itself and the usual credential compounds count.
+var secretKeyRE = regexp.MustCompile(`(?i)(^secret|client_?secret|shared_?secret|webhook_?secret|jwt_?secret|hmac_?secret|app_?secret|api_?secret|password|passwd|passphrase|token|apikey|api_key|accesskey|access_key|secretkey|secret_key|privatekey|private_key|credentials?|webhookurl|webhook_url)$`)
 
 // refKeyRE matches key names that name a credential held elsewhere (a Secret, a
 // key in one, a file) rather than hold it.

@@ -13,7 +13,8 @@ var secretCases = record([]ruleCase{
 	// SEC001
 	{name: "secret password, existingSecret reference, boolean token flag", rule: IDHelmValueSecret, resources: []Resource{
 		res(TypeHelmRelease, "grafana", `{"values": {"grafana": {"adminPassword": "[secret]", "admin": {"existingSecret": "grafana-admin"}},
-		  "serviceAccount": {"automountServiceAccountToken": true}, "tls": {"secretName": "x-tls"}}}`)}},
+		  "serviceAccount": {"automountServiceAccountToken": true}, "tls": {"secretName": "x-tls"},
+		  "alertmanager": {"alertmanagerSpec": {"configSecret": "alertmanager-config"}}}}`)}},
 	{name: "plain admin password", rule: IDHelmValueSecret, resources: []Resource{
 		res(TypeHelmChart, "harbor", `{"values": {"harborAdminPassword": "Harbor12345", "core": {"secret": "[secret]"}}}`)},
 		want: []string{at(res(TypeHelmChart, "harbor", ""), "values.harborAdminPassword")}},

@@ -29,6 +29,7 @@ const (
 	TypeEKSCluster   = "aws:eks/cluster:Cluster"
 	TypeEKSNodeGroup = "aws:eks/nodeGroup:NodeGroup"
 	TypeSubnet       = "aws:ec2/subnet:Subnet"
+	TypeKMSKey       = "aws:kms/key:Key"
 	TypeAKSCluster   = "azure-native:containerservice:ManagedCluster"
 	TypeACKCluster   = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 
