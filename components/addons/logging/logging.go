@@ -376,7 +376,7 @@ func (c *Logging) lifecycleJob(ctx *pulumi.Context, name string, args *Args, sto
 	_, err := batchv1.NewJob(ctx, name+"-ilm", &batchv1.JobArgs{
 		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String("log-retention"), Namespace: args.Namespace},
 		Spec: batchv1.JobSpecArgs{
-			BackoffLimit:            pulumi.Int(6),
+			BackoffLimit: pulumi.Int(6),
 			Template: corev1.PodTemplateSpecArgs{
 				Spec: corev1.PodSpecArgs{
 					RestartPolicy: pulumi.String("OnFailure"),

@@ -51,7 +51,6 @@ type Slack struct {
 	Channel string
 }
 
-
 type amConfig struct {
 	Route     amRoute      `yaml:"route"`
 	Receivers []amReceiver `yaml:"receivers"`

@@ -1,0 +1,214 @@
+package monitoring
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"gopkg.in/yaml.v3"
+
+	"github.com/fleetform/fleetform/internal/plan"
+)
+
+// devPlan stands for the dev stack: it exports one spoke, its password a secret.
+func devPlan() *plan.Plan {
+	ek, uk, pk := ExportKeys("dev-aws")
+	return &plan.Plan{Version: plan.FormatVersion, Project: "fleetform", Stack: "dev", Outputs: map[string]any{
+		ek: SpokeEndpoint("dev-aws", "dev.example.com"), uk: "federate", pk: plan.Secret,
+		"clusters.dev-aws.cloud": "aws",
+	}}
+}
+
+// TestHubScrapesInStackAndRemoteSpokes builds the hub's scrape config from one spoke
+// of the same stack and one read through a stack reference.
+func TestHubScrapesInStackAndRemoteSpokes(t *testing.T) {
+	var rendered internals.UnsafeAwaitOutputResult
+	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		ref, err := pulumi.NewStackReference(ctx, "stackref-dev", &pulumi.StackReferenceArgs{Name: pulumi.String("organization/fleetform/dev")})
+		if err != nil {
+			return nil, err
+		}
+		m, err := New(ctx, "prod-aws-monitoring", &Args{
+			Cluster: "prod-aws", Namespace: pulumi.String("monitoring"), NamespaceName: "monitoring",
+			StorageClass: "gp3", Retention: "30d", StorageSize: "200Gi",
+			GrafanaAdminPassword: pulumi.ToSecret(pulumi.String("grafana-pw")).(pulumi.StringOutput),
+			Hub: &HubArgs{
+				Match: []string{`{job="node-exporter"}`, `{__name__=~"job:.*"}`},
+				Targets: []pulumi.Output{
+					InStackTarget("prod-azure", SpokeEndpoint("prod-azure", "prod.example.com"), "federate",
+						pulumi.ToSecret(pulumi.String("fed-pw")).(pulumi.StringOutput)),
+					RemoteTargets(ref),
+				},
+				Sources: []string{"stack:dev", "prod-azure"},
+			},
+		})
+		if err != nil {
+			return nil, err
+		}
+		rendered, err = internals.UnsafeAwaitOutput(ctx.Context(), m.ScrapeConfigs)
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "prod", References: map[string]*plan.Plan{"organization/fleetform/dev": devPlan()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rendered.Known || !rendered.Secret {
+		t.Fatalf("scrape config known=%v secret=%v, want a known secret", rendered.Known, rendered.Secret)
+	}
+	var jobs []scrapeConfig
+	if err := yaml.Unmarshal([]byte(rendered.Value.(string)), &jobs); err != nil {
+		t.Fatalf("scrape config is not YAML: %v\n%s", err, rendered.Value)
+	}
+	want := []struct{ cluster, host, password string }{
+		{"dev-aws", "federate.dev-aws.dev.example.com", "[redacted placeholder]"},
+		{"prod-azure", "federate.prod-azure.prod.example.com", "fed-pw"},
+	}
+	if len(jobs) != len(want) {
+		t.Fatalf("got %d jobs, want %d:\n%s", len(jobs), len(want), rendered.Value)
+	}
+	for i, w := range want {
+		j := jobs[i]
+		if j.JobName != JobPrefix+w.cluster || !j.HonorLabels || j.MetricsPath != FederatePath || j.Scheme != "https" {
+			t.Errorf("job %d = %+v, want federate-%s with honor_labels over https /federate", i, j, w.cluster)
+		}
+		if got := j.StaticConfigs[0]; got.Targets[0] != w.host || got.Labels[ClusterLabel] != w.cluster {
+			t.Errorf("job %d target = %+v, want %s labelled cluster=%s", i, got, w.host, w.cluster)
+		}
+		if m := j.Params["match[]"]; len(m) != 2 || m[0] != `{job="node-exporter"}` {
+			t.Errorf("job %d match[] = %v, want the configured selectors", i, m)
+		}
+		if j.BasicAuth.Username != "federate" || j.BasicAuth.Password != w.password {
+			t.Errorf("job %d basic_auth = %+v, want federate/%s", i, j.BasicAuth, w.password)
+		}
+	}
+
+	secrets := p.ByType("kubernetes:core/v1:Secret")
+	var scrape *plan.Resource
+	for _, s := range secrets {
+		if s.Inputs["metadata"].(map[string]any)["name"] == ScrapeConfigSecret {
+			scrape = s
+		}
+	}
+	if scrape == nil {
+		t.Fatalf("no %s Secret among %d", ScrapeConfigSecret, len(secrets))
+	}
+	if got := scrape.Inputs["stringData"]; got != plan.Secret {
+		t.Errorf("scrape Secret stringData = %v, want %s", got, plan.Secret)
+	}
+	if got := scrape.Inputs["metadata"].(map[string]any)["annotations"].(map[string]any)[AnnotationFederationSpokes]; got != "prod-azure,stack:dev" {
+		t.Errorf("spokes annotation = %v, want prod-azure,stack:dev", got)
+	}
+	rel := p.ByType("kubernetes:helm.sh/v3:Release")[0]
+	values := rel.Inputs["values"].(map[string]any)
+	spec := values["prometheus"].(map[string]any)["prometheusSpec"].(map[string]any)
+	if got := spec["additionalScrapeConfigsSecret"].(map[string]any)["name"]; got != ScrapeConfigSecret {
+		t.Errorf("additionalScrapeConfigsSecret.name = %v, want %s", got, ScrapeConfigSecret)
+	}
+	ds := values["grafana"].(map[string]any)["additionalDataSources"].([]any)
+	if ds[0].(map[string]any)["name"] != FederatedDataSource {
+		t.Errorf("grafana data sources = %v, want the federated one", ds)
+	}
+	if !contains(rel.Dependencies, scrape.URN) {
+		t.Errorf("release dependencies %v miss the scrape Secret", rel.Dependencies)
+	}
+}
+
+func TestScrapeConfigsRejectsDuplicateSpoke(t *testing.T) {
+	ts := []Target{{Cluster: "a", Endpoint: "https://x/federate", Username: "u", Password: "p"}, {Cluster: "a", Endpoint: "https://y/federate", Username: "u", Password: "p"}}
+	if _, err := ScrapeConfigs(ts, matchAll); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("ScrapeConfigs with a duplicate spoke: err = %v, want a 'federated twice' error", err)
+	}
+}
+
+// matchAll is the match[] list the duplicate test uses.
+var matchAll = []string{`{job=~".+"}`}
+
+func TestTargetsFromExportsNeedsAllThree(t *testing.T) {
+	ek, uk, _ := ExportKeys("c1")
+	if _, err := TargetsFromExports(map[string]any{ek: "https://h/federate", uk: "u"}); err == nil {
+		t.Error("a spoke export without a password was accepted; want an error")
+	}
+	ts, err := TargetsFromExports(map[string]any{"clusters.c1.cloud": "aws"})
+	if err != nil || len(ts) != 0 {
+		t.Errorf("a stack with no spokes gave %v, %v; want none", ts, err)
+	}
+}
+
+func TestSpokeExposesFederateWithBasicAuthAndTLS(t *testing.T) {
+	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		_, err := New(ctx, "dev-aws-monitoring", &Args{
+			Cluster: "dev-aws", Namespace: pulumi.String("monitoring"), NamespaceName: "monitoring",
+			StorageClass: "gp3", Retention: "7d", StorageSize: "20Gi",
+			GrafanaAdminPassword: pulumi.ToSecret(pulumi.String("grafana-pw")).(pulumi.StringOutput),
+			Receivers: []Receiver{{Name: "chat", Webhook: &Webhook{URL: pulumi.ToSecret(pulumi.String("https://hook/t0ken")).(pulumi.StringOutput)}}},
+			Spoke: &SpokeArgs{Host: SpokeHost("dev-aws", "dev.example.com"), TLSSecretName: "federate-tls", IngressClass: "nginx",
+				Username: "federate", Password: pulumi.ToSecret(pulumi.String("fed-pw")).(pulumi.StringOutput)},
+		})
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ings := p.ByType("kubernetes:networking.k8s.io/v1:Ingress")
+	if len(ings) != 1 {
+		t.Fatalf("got %d Ingresses, want 1", len(ings))
+	}
+	in := ings[0].Inputs
+	ann := in["metadata"].(map[string]any)["annotations"].(map[string]any)
+	if ann[AnnotationAuthType] != "basic" || ann[AnnotationAuthSecret] != HtpasswdSecret {
+		t.Errorf("ingress annotations = %v, want basic auth from %s", ann, HtpasswdSecret)
+	}
+	spec := in["spec"].(map[string]any)
+	tls := spec["tls"].([]any)[0].(map[string]any)
+	if tls["secretName"] != "federate-tls" || tls["hosts"].([]any)[0] != "federate.dev-aws.dev.example.com" {
+		t.Errorf("ingress tls = %v, want federate-tls for federate.dev-aws.dev.example.com", tls)
+	}
+	path := spec["rules"].([]any)[0].(map[string]any)["http"].(map[string]any)["paths"].([]any)[0].(map[string]any)
+	if path["path"] != FederatePath || path["backend"].(map[string]any)["service"].(map[string]any)["name"] != PrometheusService {
+		t.Errorf("ingress path = %v, want /federate to %s", path, PrometheusService)
+	}
+	values := p.ByType("kubernetes:helm.sh/v3:Release")[0].Inputs["values"].(map[string]any)
+	am := values["alertmanager"].(map[string]any)["alertmanagerSpec"].(map[string]any)
+	if am["useExistingSecret"] != true || am["configSecret"] != AlertmanagerSecret {
+		t.Errorf("alertmanagerSpec = %v, want the config from Secret %s", am, AlertmanagerSecret)
+	}
+	admin := values["grafana"].(map[string]any)["admin"].(map[string]any)
+	if admin["existingSecret"] != GrafanaAdminSecret {
+		t.Errorf("grafana.admin = %v, want existingSecret %s", admin, GrafanaAdminSecret)
+	}
+}
+
+func TestAlertmanagerConfig(t *testing.T) {
+	got, err := renderAlertmanager([]Receiver{
+		{Name: "hook", Webhook: &Webhook{}},
+		{Name: "mail", Email: &Email{To: "a@x", From: "b@x", Smarthost: "smtp:587", AuthUsername: "b@x"}},
+		{Name: "slack", Slack: &Slack{Channel: "#alerts"}},
+	}, []any{"https://hook", "smtp-pw", "https://slack"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg amConfig
+	if err := yaml.Unmarshal([]byte(got), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Receivers) != 4 || cfg.Receivers[0].Name != NullReceiver {
+		t.Fatalf("receivers = %+v, want null plus three", cfg.Receivers)
+	}
+	if cfg.Receivers[1].WebhookConfigs[0].URL != "https://hook" || cfg.Receivers[2].EmailConfigs[0].AuthPassword != "smtp-pw" ||
+		cfg.Receivers[3].SlackConfigs[0].APIURL != "https://slack" || cfg.Receivers[3].SlackConfigs[0].Channel != "#alerts" {
+		t.Errorf("receivers = %+v, want each secret in its place", cfg.Receivers)
+	}
+	routes := cfg.Route.Routes
+	if len(routes) != 4 || routes[0].Receiver != NullReceiver || !routes[1].Continue || routes[3].Receiver != "slack" {
+		t.Errorf("routes = %+v, want Watchdog to null then every receiver with continue", routes)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, e := range xs {
+		if e == x {
+			return true
+		}
+	}
+	return false
+}

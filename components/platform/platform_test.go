@@ -1,0 +1,297 @@
+package platform_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/addons/ingress"
+	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/internal/plan"
+	"github.com/fleetform/fleetform/internal/secret"
+)
+
+const releaseType = "kubernetes:helm.sh/v3:Release"
+
+// Plain secret values the plans below must never show.
+var secretValues = map[secret.Ref]string{
+	"grafanaAdminPassword": "gr4fana-Plain-Value",
+	"federationPassword":   "fed3ration-Plain-Value",
+	"alertWebhookUrl":      "https://hooks.example.com/plain-t0ken-value",
+	"smtpPassword":         "smtp-Plain-Value",
+	"slackUrl":             "https://hooks.slack.com/services/plain-sl4ck",
+	"harborAdminPassword":  "h4rbor-admin-Plain-Value",
+	"harborPullToken":      "h4rbor-pull-Plain-Value",
+}
+
+func store() *secret.Store {
+	vals := map[secret.Ref]secret.Value{}
+	for k, v := range secretValues {
+		vals[k] = secret.Value{Set: true, Secure: true, Plain: v}
+	}
+	return secret.NewStore(vals, false)
+}
+
+// fullSpec turns every feature on.
+func fullSpec(backend string) platform.Spec {
+	s := platform.Spec{
+		Rollouts: platform.RolloutsSpec{Dashboard: true},
+		Monitoring: platform.MonitoringSpec{
+			GrafanaAdminPassword: "grafanaAdminPassword",
+			Receivers: []platform.Receiver{
+				{Name: "wecom", Webhook: &platform.WebhookReceiver{URL: "alertWebhookUrl"}},
+				{Name: "mail", Email: &platform.EmailReceiver{To: "oncall@example.com", From: "am@example.com", Smarthost: "smtp.example.com:587", AuthUsername: "am@example.com", AuthPassword: "smtpPassword"}},
+				{Name: "slack", Slack: &platform.SlackReceiver{APIURL: "slackUrl", Channel: "#alerts"}},
+			},
+			Federation: platform.FederationSpec{Domain: "example.com", Password: "federationPassword", TLSSecretName: "federate-tls"},
+		},
+		Logging: platform.LoggingSpec{Backend: backend},
+		Harbor: platform.HarborSpec{Cluster: "c1", Host: "harbor.example.com", TLSSecretName: "harbor-tls",
+			AdminPassword: "harborAdminPassword", PullUsername: "robot$pull", PullPassword: "harborPullToken"},
+	}
+	s.ApplyDefaults()
+	return s
+}
+
+// build plans one platform component with args filled in by mutate.
+func build(t *testing.T, mutate func(*platform.Args)) (*plan.Plan, *platform.Platform) {
+	t.Helper()
+	var out *platform.Platform
+	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		args := &platform.Args{Cluster: "c1", Cloud: cluster.AWS, StorageClass: "gp3", Federation: cluster.FederationNone,
+			Spec: fullSpec(platform.LoggingLoki), Secrets: store(), RunsHarbor: true}
+		mutate(args)
+		var err error
+		out, err = platform.New(ctx, "c1-platform", args)
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, out
+}
+
+// release returns the inputs of the Helm release of a chart.
+func release(t *testing.T, p *plan.Plan, chart string) *plan.Resource {
+	t.Helper()
+	for _, r := range p.ByType(releaseType) {
+		if c, _ := r.Inputs["chart"].(string); c == chart || strings.HasSuffix(c, "/"+chart) {
+			return r
+		}
+	}
+	t.Fatalf("no release of chart %s", chart)
+	return nil
+}
+
+func dig(m any, path ...string) any {
+	for _, k := range path {
+		mm, ok := m.(map[string]any)
+		if !ok {
+			return nil
+		}
+		m = mm[k]
+	}
+	return m
+}
+
+func TestIngressValuesPerCloud(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		cloud    cluster.Cloud
+		internal bool
+		want     map[string]any
+		svcType  string
+	}{
+		{"aws public NLB", cluster.AWS, false, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true"}, "LoadBalancer"},
+		{"aws internal NLB", cluster.AWS, true, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true", ingress.AnnotationAWSInternal: "true"}, "LoadBalancer"},
+		{"azure public LB", cluster.Azure, false, map[string]any{ingress.AnnotationAzureProbePath: "/healthz"}, "LoadBalancer"},
+		{"azure internal LB", cluster.Azure, true, map[string]any{ingress.AnnotationAzureProbePath: "/healthz", ingress.AnnotationAzureInternal: "true"}, "LoadBalancer"},
+		{"alicloud internet SLB", cluster.Alicloud, false, map[string]any{ingress.AnnotationAlicloudSpec: "slb.s1.small", ingress.AnnotationAlicloudAddrType: "internet"}, "LoadBalancer"},
+		{"alicloud intranet SLB", cluster.Alicloud, true, map[string]any{ingress.AnnotationAlicloudSpec: "slb.s1.small", ingress.AnnotationAlicloudAddrType: "intranet"}, "LoadBalancer"},
+		{"existing internal", cluster.Existing, true, map[string]any{}, "NodePort"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := build(t, func(a *platform.Args) {
+				a.Cloud = tc.cloud
+				a.Spec.Ingress.Internal = tc.internal
+			})
+			svc := dig(release(t, p, "ingress-nginx").Inputs["values"], "controller", "service").(map[string]any)
+			got := svc["annotations"].(map[string]any)
+			if len(got) != len(tc.want) {
+				t.Errorf("annotations = %v, want %v", got, tc.want)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("annotation %s = %v, want %v", k, got[k], v)
+				}
+			}
+			if svc["type"] != tc.svcType {
+				t.Errorf("service type = %v, want %s", svc["type"], tc.svcType)
+			}
+		})
+	}
+}
+
+func TestSecretsNeverInPlainText(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		role    cluster.FederationRole
+		backend string
+	}{{"spoke with loki", cluster.FederationSpoke, platform.LoggingLoki}, {"hub with elk", cluster.FederationHub, platform.LoggingELK}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := build(t, func(a *platform.Args) {
+				a.Federation = tc.role
+				a.Spec = fullSpec(tc.backend)
+				if tc.role == cluster.FederationHub {
+					pw, _ := store().Output("federationPassword")
+					a.FederationTargets = []pulumi.Output{monitoring.InStackTarget("c2", monitoring.SpokeEndpoint("c2", "example.com"), "federate", pw)}
+					a.FederationSources = []string{"c2"}
+				}
+			})
+			b, err := p.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for ref, v := range secretValues {
+				if strings.Contains(string(b), v) {
+					t.Errorf("plan JSON holds the plain value of %s", ref)
+				}
+			}
+			if strings.Contains(string(b), "$6$") {
+				t.Error("plan JSON holds an htpasswd hash")
+			}
+			for _, s := range p.ByType("kubernetes:core/v1:Secret") {
+				if s.Inputs["stringData"] != plan.Secret {
+					t.Errorf("Secret %s stringData = %v, want %s", s.Name, s.Inputs["stringData"], plan.Secret)
+				}
+			}
+			for _, r := range p.ByType(releaseType) {
+				if r.Inputs["values"] == plan.Secret {
+					t.Errorf("release %s values are wholly secret; want readable values with secrets in Secrets", r.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestChartRepositoryOverride(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {
+		a.Spec.Monitoring.Chart = platform.Chart{Repository: "oci://harbor.example.com/charts", Version: "77.0.0"}
+		a.Spec.Ingress.Chart = platform.Chart{Repository: "https://mirror.example.cn/ingress-nginx"}
+	})
+	kps := release(t, p, "kube-prometheus-stack").Inputs
+	if kps["chart"] != "oci://harbor.example.com/charts/kube-prometheus-stack" || kps["version"] != "77.0.0" || kps["repositoryOpts"] != nil {
+		t.Errorf("kube-prometheus-stack = chart %v version %v repo %v, want the oci mirror at 77.0.0", kps["chart"], kps["version"], kps["repositoryOpts"])
+	}
+	ing := release(t, p, "ingress-nginx").Inputs
+	if dig(ing["repositoryOpts"], "repo") != "https://mirror.example.cn/ingress-nginx" || ing["version"] != helmrelease.IngressNginxVersion {
+		t.Errorf("ingress-nginx = repo %v version %v, want the https mirror at the pin", ing["repositoryOpts"], ing["version"])
+	}
+	ro := release(t, p, "argo-rollouts").Inputs
+	if dig(ro["repositoryOpts"], "repo") != helmrelease.RepoArgo {
+		t.Errorf("argo-rollouts repo = %v, want the upstream %s", ro["repositoryOpts"], helmrelease.RepoArgo)
+	}
+}
+
+func TestRawValuesMergeLast(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {
+		a.Spec.Ingress.Chart.Values = map[string]any{"controller": map[string]any{
+			"replicaCount": 5,
+			"service":      map[string]any{"annotations": map[string]any{ingress.AnnotationAWSLBType: "external", "extra": "yes"}},
+		}}
+	})
+	v := release(t, p, "ingress-nginx").Inputs["values"]
+	if got := dig(v, "controller", "replicaCount"); got != float64(5) {
+		t.Errorf("replicaCount = %v, want the raw 5 over the typed %d", got, platform.DefaultIngressReplicas)
+	}
+	ann := dig(v, "controller", "service", "annotations").(map[string]any)
+	if ann[ingress.AnnotationAWSLBType] != "external" || ann["extra"] != "yes" || ann[ingress.AnnotationAWSCrossZone] != "true" {
+		t.Errorf("annotations = %v, want raw values merged over (not replacing) the typed ones", ann)
+	}
+	if dig(v, "controller", "ingressClass") != platform.IngressClassName {
+		t.Errorf("typed values lost in the merge: %v", v)
+	}
+}
+
+func TestNamespacesAndOutputs(t *testing.T) {
+	p, out := build(t, func(a *platform.Args) {})
+	nss := p.ByType("kubernetes:core/v1:Namespace")
+	want := map[string]string{
+		platform.NamespaceIngress: "baseline", platform.NamespaceRollouts: "baseline", platform.NamespaceMonitoring: "privileged",
+		platform.NamespaceLogging: "privileged", platform.NamespaceHarbor: "baseline",
+	}
+	if len(nss) != len(want) {
+		t.Fatalf("got %d namespaces, want %d", len(nss), len(want))
+	}
+	for _, ns := range nss {
+		md := ns.Inputs["metadata"].(map[string]any)
+		labels := md["labels"].(map[string]any)
+		name := md["name"].(string)
+		if labels[platform.LabelPodSecurityEnforce] != want[name] || labels[platform.LabelPodSecurityWarn] != "restricted" ||
+			labels[platform.LabelCluster] != "c1" || labels[platform.LabelManagedBy] != platform.ManagedBy {
+			t.Errorf("namespace %s labels = %v, want enforce=%s, warn=restricted, cluster c1", name, labels, want[name])
+		}
+	}
+	o := out.Outputs
+	if o.IngressClass != "nginx" || o.PrometheusURL != "http://kube-prometheus-stack-prometheus.monitoring.svc:9090" ||
+		o.RolloutsReady == nil || o.MonitoringReady == nil || o.Registry == nil {
+		t.Errorf("outputs = %+v, want every field set", o)
+	}
+	kps := release(t, p, "kube-prometheus-stack")
+	if dig(kps.Inputs["values"], "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "storageClassName") != "gp3" {
+		t.Error("Prometheus volume is not on the cluster's storage class gp3")
+	}
+	if ds := dig(kps.Inputs["values"], "grafana", "additionalDataSources").([]any); dig(ds[0], "url") != "http://loki-gateway.logging.svc" {
+		t.Errorf("grafana data sources = %v, want Loki by service name", ds)
+	}
+}
+
+// TestOnlyRealDependencies: addons wait for their namespace (and their own Secrets),
+// never for each other; Grafana finds Loki by service name.
+func TestOnlyRealDependencies(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {})
+	releases := map[string]bool{}
+	for _, r := range p.ByType(releaseType) {
+		releases[r.URN] = true
+	}
+	for _, r := range p.ByType(releaseType) {
+		for _, d := range r.Dependencies {
+			if releases[d] {
+				t.Errorf("release %s depends on release %s", r.Name, d)
+			}
+		}
+	}
+}
+
+func TestDisabledAddonsRegisterNothing(t *testing.T) {
+	off := false
+	p, out := build(t, func(a *platform.Args) {
+		a.Spec.Rollouts.Enabled, a.Spec.Logging.Enabled, a.Spec.Monitoring.Enabled = &off, &off, &off
+		a.RunsHarbor = false
+	})
+	if n := len(p.ByType(releaseType)); n != 1 {
+		t.Errorf("got %d releases, want only ingress-nginx", n)
+	}
+	if out.Outputs.RolloutsReady != nil || out.Outputs.MonitoringReady != nil || out.Outputs.PrometheusURL != "" || out.Outputs.Registry != nil {
+		t.Errorf("outputs of disabled addons = %+v, want empty", out.Outputs)
+	}
+}
+
+func TestTwoPlatformsCoexist(t *testing.T) {
+	_, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		for _, name := range []string{"a", "b"} {
+			if _, err := platform.New(ctx, name+"-platform", &platform.Args{Cluster: name, Cloud: cluster.Azure, StorageClass: "managed-csi",
+				Spec: fullSpec(platform.LoggingELK), Secrets: store(), RunsHarbor: name == "a"}); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}, plan.Options{Project: "fleetform", Stack: "test"})
+	if err != nil {
+		t.Fatalf("two platforms in one stack: %v", err)
+	}
+}
