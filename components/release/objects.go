@@ -85,9 +85,10 @@ func (b *builder) strategy() map[string]any {
 		return map[string]any{"blueGreen": out}
 	}
 	c := b.s.Strategy.Canary
-	out := map[string]any{
-		"stableService": b.services[RoleStable].Metadata.Name().Elem(),
-		"canaryService": b.services[RoleCanary].Metadata.Name().Elem(),
+	out := map[string]any{}
+	if stable, canary := b.services[RoleStable], b.services[RoleCanary]; stable != nil && canary != nil {
+		out["stableService"] = stable.Metadata.Name().Elem()
+		out["canaryService"] = canary.Metadata.Name().Elem()
 	}
 	if v, _ := intOrPercent(c.MaxSurge); v != nil {
 		out["maxSurge"] = v

@@ -291,6 +291,9 @@ func (b *builder) buildEnv() error {
 // serviceRoles are the Services the strategy switches traffic between, plus the
 // headless metrics Service the ServiceMonitor scrapes every pod through.
 func (b *builder) serviceRoles() []string {
+	if len(b.s.Ports) == 0 {
+		return nil
+	}
 	roles := []string{RoleStable, RoleCanary}
 	if b.s.Strategy.BlueGreen != nil {
 		roles = []string{RoleActive, RolePreview}
@@ -302,7 +305,7 @@ func (b *builder) serviceRoles() []string {
 }
 
 func (b *builder) monitored() bool {
-	return b.a.ServiceMonitor && b.s.Monitoring != nil && *b.s.Monitoring
+	return b.a.ServiceMonitor && b.s.Monitoring != nil && *b.s.Monitoring && len(b.s.Ports) > 0
 }
 
 func (b *builder) buildServices() error {

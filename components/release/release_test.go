@@ -516,6 +516,20 @@ func TestNewRejects(t *testing.T) {
 	}
 }
 
+func TestWorkerWithoutPorts(t *testing.T) {
+	s := canarySpec("worker")
+	s.Ports, s.Probes, s.Metrics.Port, s.Ingress = nil, Probes{}, "", nil
+	s.Strategy.Canary.Steps = []Step{{SetWeight: intp(50)}, {Pause: &Pause{Duration: "1m"}}}
+	p := runRelease(t, testArgs(s, "qa"))
+	if n := len(p.ByType(typeService)) + len(p.ByType(typeIngress)) + len(p.ByType(typeMonitor)); n != 0 {
+		t.Errorf("got %d Services, Ingresses and ServiceMonitors, want none", n)
+	}
+	c := get(t, one(t, p, typeRollout).Inputs, "spec", "strategy", "canary").(map[string]any)
+	if _, ok := c["stableService"]; ok {
+		t.Errorf("canary names a stable Service that does not exist: %v", c)
+	}
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -28,7 +28,7 @@ const (
 	MsgImageNoTag           = "needs an explicit tag or digest"
 	MsgImageLatest          = "`latest` is refused for stage and prod tiers; pin a version or a digest"
 	MsgReplicasMin          = "must be at least 1"
-	MsgNoPorts              = "at least one port is required"
+	MsgNeedsPorts           = "blueGreen and an ingress route traffic through Services, which need at least one port"
 	MsgPortName             = "must be an IANA_SVC_NAME: at most 15 lowercase letters, digits and '-', with a letter"
 	MsgPortNumber           = "must be between 1 and 65535"
 	MsgNoSuchPort           = "names no port in ports"
@@ -82,8 +82,8 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 	errs = append(errs, validateReplicas(p.Child("replicas"), s.Replicas)...)
 
 	ports := map[string]bool{}
-	if len(s.Ports) == 0 {
-		errs = append(errs, field.Required(p.Child("ports"), MsgNoPorts))
+	if len(s.Ports) == 0 && s.needsPorts() {
+		errs = append(errs, field.Required(p.Child("ports"), MsgNeedsPorts))
 	}
 	numbers := map[int]bool{}
 	for i, port := range s.Ports {
@@ -156,6 +156,21 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 		errs = append(errs, r.validateResolved(ep, tiers[env])...)
 	}
 	return errs
+}
+
+// needsPorts reports whether the release, in any environment, routes traffic through
+// Services: blue-green switches Services, and an Ingress sends traffic to one. A canary
+// without an Ingress (a queue worker, say) runs without Services.
+func (s *Spec) needsPorts() bool {
+	if s.Ingress != nil || s.Strategy.BlueGreen != nil {
+		return true
+	}
+	for _, o := range s.Environments {
+		if o.Ingress != nil || (o.Strategy != nil && o.Strategy.BlueGreen != nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // validateResolved checks what only the combination of base and override decides, for

@@ -74,7 +74,12 @@ func TestValidate(t *testing.T) {
 		{"latest in a stage override", func(s *Spec) {
 			s.Environments["stage"] = Override{Image: "shop/storefront:latest"}
 		}, "r.environments[stage].image", MsgImageLatest},
-		{"no ports", func(s *Spec) { s.Ports = nil }, "r.ports", MsgNoPorts},
+		{"ingress without ports", func(s *Spec) { s.Ports, s.Probes, s.Metrics.Port = nil, Probes{}, "" }, "r.ports", MsgNeedsPorts},
+		{"blue-green override without ports", func(s *Spec) {
+			s.Ports, s.Probes, s.Metrics.Port, s.Ingress = nil, Probes{}, "", nil
+			s.Strategy.Canary.Steps = nil
+			s.Environments["qa"] = Override{Strategy: &Strategy{BlueGreen: &BlueGreen{}}}
+		}, "r.ports", MsgNeedsPorts},
 		{"port name too long", func(s *Spec) { s.Ports[0].Name = "http-frontend-port" }, "r.ports[0].name", MsgPortName},
 		{"port name uppercase", func(s *Spec) { s.Ports[0].Name = "HTTP" }, "r.ports[0].name", MsgPortName},
 		{"port number", func(s *Spec) { s.Ports[0].ContainerPort = 70000 }, "r.ports[0].containerPort", MsgPortNumber},
@@ -149,6 +154,10 @@ func TestValidateAccepts(t *testing.T) {
 			s.Environments["prod"] = Override{Ingress: &Ingress{Host: "example.com", Paths: []string{"/"}, Port: "http"}}
 		}},
 		{"success rate 1", func(s *Spec) { s.Analysis.SuccessRate = 1 }},
+		{"worker without ports", func(s *Spec) {
+			s.Ports, s.Probes, s.Metrics.Port, s.Ingress = nil, Probes{}, "", nil
+			s.Strategy.Canary.Steps = []Step{{SetWeight: intp(50)}}
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
