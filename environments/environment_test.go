@@ -679,6 +679,33 @@ func TestPullSecret(t *testing.T) {
 			}
 		})
 	}
+	t.Run("registry from a stack reference", func(t *testing.T) {
+		refs := map[string]*plan.Plan{"organization/fleetform/shared": {Outputs: map[string]any{
+			platform.ExportHarborHost:         "harbor.example.com",
+			platform.ExportHarborPullUsername: "robot$pull",
+			platform.ExportHarborPullPassword: plan.Secret,
+		}}}
+		p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+			prov, err := kubernetes.NewProvider(ctx, "cluster", &kubernetes.ProviderArgs{})
+			if err != nil {
+				return nil, err
+			}
+			ref, err := pulumi.NewStackReference(ctx, "shared", &pulumi.StackReferenceArgs{Name: pulumi.String("organization/fleetform/shared")})
+			if err != nil {
+				return nil, err
+			}
+			_, err = New(ctx, "c1-qa", &Args{Spec: Spec{Name: "qa"}, Provider: prov, Registry: platform.RegistryFromReference(ref)})
+			return nil, err
+		}, plan.Options{Project: "fleetform", Stack: "test", References: refs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec := child(t, p, "c1-qa", typeSecret, PullSecretName)
+		if got := sec.Inputs["stringData"]; got != plan.Secret {
+			t.Errorf("stringData is %v, want %q", got, plan.Secret)
+		}
+		child(t, p, "c1-qa", typeSAPatch, DefaultServiceAccountName)
+	})
 	t.Run("no registry, no secret", func(t *testing.T) {
 		p := planEnvironments(t, qaAndProd(), false)
 		for _, typ := range []string{typeSecret, typeSAPatch} {
