@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 const testPrometheus = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090"
 
-func intp(n int) *int { return &n }
+func intp(n int) *int    { return &n }
 func boolp(b bool) *bool { return &b }
 
 // canarySpec is a defaulted canary release with every feature on.
@@ -109,7 +109,6 @@ func runReleaseE(args ...*Args) (*plan.Plan, error) {
 	}, plan.Options{Project: "fleetform", Stack: "test"})
 	return p, err
 }
-
 
 // releaseResources returns the plan's resources that belong to releases (not the
 // stack, the provider or the readiness markers), as the golden files hold them.

@@ -143,7 +143,9 @@ func TestValidateAccepts(t *testing.T) {
 			s.Image = "harbor.example.com/shop/storefront:latest@sha256:" + strings.Repeat("0f", 32)
 		}},
 		{"registry port with tag", func(s *Spec) { s.Image = "localhost:5000/storefront:1.0" }},
-		{"compound pause", func(s *Spec) { s.Strategy.Canary.Steps = []Step{{SetWeight: intp(5)}, {Pause: &Pause{Duration: "1h30m"}}} }},
+		{"compound pause", func(s *Spec) {
+			s.Strategy.Canary.Steps = []Step{{SetWeight: intp(5)}, {Pause: &Pause{Duration: "1h30m"}}}
+		}},
 		{"canary without ingress or analysis", func(s *Spec) {
 			s.Ingress = nil
 			s.Strategy.Canary.Steps = []Step{{SetWeight: intp(50)}, {Pause: &Pause{Duration: "30s"}}}
