@@ -1,0 +1,480 @@
+package aks
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/network/v2"
+	"github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
+	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/cluster"
+)
+
+// TypeToken is the Pulumi type of the component.
+const TypeToken = "platform:cluster:AKS"
+
+// Names and built-in IDs the component uses.
+const (
+	// StorageClass is the default StorageClass of every AKS cluster (Azure Disk CSI,
+	// StandardSSD_LRS); AKS creates it, so nothing is deployed for it.
+	StorageClass = "managed-csi"
+	// NodeSubnetName is the node subnet's name in the VNet.
+	NodeSubnetName = "nodes"
+	// PodSubnetName is the shared pod subnet's name; per-pool pod subnets are "pods-<pool>".
+	PodSubnetName = "pods"
+	// PodSubnetDelegation is the service a pod subnet is delegated to. AKS adds the
+	// delegation itself; declaring it keeps the next update from removing it.
+	PodSubnetDelegation = "Microsoft.ContainerService/managedClusters"
+	// NetworkContributorRole lets the cluster identity manage load balancers and IPs in the VNet.
+	NetworkContributorRole = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+	// ClusterAdminRole is "Azure Kubernetes Service RBAC Cluster Admin", given to the
+	// deploying identity with aadRbac so the layers above deploy in the same run.
+	ClusterAdminRole = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
+	// KubeconfigFormatExec asks AKS for a kubeconfig that runs kubelogin with aadRbac.
+	KubeconfigFormatExec = "exec"
+)
+
+// Args configure an AKS cluster.
+type Args struct {
+	// Spec is the cluster's entry in the stack file (cloud azure). New works on a copy,
+	// applies the defaults to it and validates it before creating anything.
+	Spec cluster.Spec
+	// Stack is the stack name: the default environment and the stack tag.
+	Stack string
+}
+
+// Cluster is an AKS cluster with its network.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// ClusterName is the managed cluster's name in Azure.
+	ClusterName pulumi.StringOutput `pulumi:"clusterName"`
+	// ResourceGroupName holds every Azure resource of the cluster except the nodes (which AKS puts in MC_*).
+	ResourceGroupName pulumi.StringOutput `pulumi:"resourceGroupName"`
+	// VNetID is the cluster's virtual network.
+	VNetID pulumi.StringOutput `pulumi:"vnetId"`
+	// NodeSubnetID is the subnet every node pool's nodes sit in.
+	NodeSubnetID pulumi.StringOutput `pulumi:"nodeSubnetId"`
+	// PodSubnetIDs are the pod subnets in podSubnet mode (one, or one per pool); empty with overlay.
+	PodSubnetIDs pulumi.StringArrayOutput `pulumi:"podSubnetIds"`
+	// Kubeconfig is the user kubeconfig, always a secret. With aadRbac it runs kubelogin.
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	// OIDCIssuer is the cluster's service-account token issuer, for workload identity federation.
+	OIDCIssuer pulumi.StringOutput `pulumi:"oidcIssuer"`
+	// StorageClass is the default StorageClass name.
+	StorageClass pulumi.StringOutput `pulumi:"storageClass"`
+	// Provider deploys into the cluster.
+	Provider *kubernetes.Provider
+
+	spec cluster.Spec
+}
+
+// New validates the spec, then creates the resource group, VNet, managed cluster,
+// user node pools, role assignments and the kubernetes Provider.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil {
+		return nil, fmt.Errorf("aks cluster %q: args are required", name)
+	}
+	spec := cloneSpec(args.Spec)
+	if spec.Cloud != cluster.Azure {
+		return nil, fmt.Errorf("aks cluster %q: spec is for cloud %q, not azure", name, spec.Cloud)
+	}
+	spec.ApplyDefaults(args.Stack)
+	if errs := spec.Validate(field.NewPath("clusters").Key(spec.Name)); len(errs) > 0 {
+		return nil, fmt.Errorf("aks cluster %q: %w", name, errs.ToAggregate())
+	}
+	plan, err := planSubnets(&spec)
+	if err != nil {
+		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
+	}
+	a := spec.Azure
+	tags := pulumi.ToStringMap(spec.ResourceTags(args.Stack))
+	location := pulumi.String(spec.Region)
+
+	c := &Cluster{spec: spec}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	// One provider per cluster, so clusters in different regions (and later different
+	// subscriptions) live in one stack, and invokes run against the same account.
+	azProvider, err := azurenative.NewProvider(ctx, name+"-azure", &azurenative.ProviderArgs{Location: location}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("aks cluster %q: azure provider: %w", name, err)
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(azProvider)}
+	invoke := []pulumi.InvokeOption{pulumi.Provider(azProvider), pulumi.Parent(c)}
+
+	rg, err := resources.NewResourceGroup(ctx, name+"-rg", &resources.ResourceGroupArgs{
+		ResourceGroupName: pulumi.String(a.ResourceGroup),
+		Location:          location,
+		Tags:              tags,
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("aks cluster %q: resource group: %w", name, err)
+	}
+
+	// Subnets are declared inside the VNet: one PUT creates them all, which avoids the
+	// AnotherOperationInProgress conflicts of parallel subnet writes to one VNet.
+	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", &network.VirtualNetworkArgs{
+		ResourceGroupName:  rg.Name,
+		VirtualNetworkName: pulumi.String(name + "-vnet"),
+		Location:           location,
+		AddressSpace:       &network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(spec.Network.VPCCIDR)}},
+		Subnets:            plan.subnetArgs(a.RouteTableID),
+		Tags:               tags,
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("aks cluster %q: vnet: %w", name, err)
+	}
+	subnetID := func(sub string) pulumi.StringOutput {
+		return vnet.ID().ToStringOutput().ApplyT(func(id string) string { return id + "/subnets/" + sub }).(pulumi.StringOutput)
+	}
+	nodeSubnetID := subnetID(NodeSubnetName)
+	podSubnetID := func(pool string) pulumi.StringPtrInput {
+		if sub, ok := plan.podSubnetFor(pool); ok {
+			return subnetID(sub)
+		}
+		return nil
+	}
+
+	var systemPools containerservice.ManagedClusterAgentPoolProfileArray
+	for _, np := range spec.NodePools {
+		if !np.System {
+			continue
+		}
+		systemPools = append(systemPools, containerservice.ManagedClusterAgentPoolProfileArgs{
+			Name:                pulumi.String(np.Name),
+			Mode:                pulumi.String(string(containerservice.AgentPoolModeSystem)),
+			Type:                pulumi.String("VirtualMachineScaleSets"),
+			OsType:              pulumi.String("Linux"),
+			VmSize:              pulumi.String(np.InstanceTypes[0]),
+			OrchestratorVersion: pulumi.String(spec.KubernetesVersion),
+			EnableAutoScaling:   pulumi.Bool(true),
+			Count:               pulumi.Int(np.DesiredSize),
+			MinCount:            pulumi.Int(np.MinSize),
+			MaxCount:            pulumi.Int(np.MaxSize),
+			MaxPods:             pulumi.Int(np.MaxPods),
+			OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
+			AvailabilityZones:   zones(spec.Network.Zones),
+			NodeLabels:          pulumi.ToStringMap(np.Labels),
+			NodeTaints:          taints(np.Taints),
+			VnetSubnetID:        nodeSubnetID,
+			PodSubnetID:         podSubnetID(np.Name),
+			Tags:                tags,
+		})
+	}
+
+	aad := *a.AADRBAC
+	netProfile := &containerservice.ContainerServiceNetworkProfileArgs{
+		NetworkPlugin:   pulumi.String("azure"),
+		NetworkPolicy:   pulumi.String(a.NetworkPolicy),
+		ServiceCidr:     pulumi.String(spec.Network.ServiceCIDR),
+		DnsServiceIP:    pulumi.String(a.DNSServiceIP),
+		OutboundType:    pulumi.String(a.OutboundType),
+		LoadBalancerSku: pulumi.String("standard"),
+	}
+	if a.NetworkPolicy == "cilium" {
+		netProfile.NetworkDataplane = pulumi.String(string(containerservice.NetworkDataplaneCilium))
+	}
+	if a.NetworkMode == cluster.AzureModeOverlay {
+		netProfile.NetworkPluginMode = pulumi.String(string(containerservice.NetworkPluginModeOverlay))
+		netProfile.PodCidr = pulumi.String(spec.Network.PodCIDR)
+	}
+	mcArgs := &containerservice.ManagedClusterArgs{
+		ResourceGroupName:    rg.Name,
+		ResourceName:         pulumi.String(name),
+		Location:             location,
+		DnsPrefix:            pulumi.String(name),
+		KubernetesVersion:    pulumi.String(spec.KubernetesVersion),
+		Identity:             &containerservice.ManagedClusterIdentityArgs{Type: containerservice.ResourceIdentityTypeSystemAssigned},
+		Sku:                  &containerservice.ManagedClusterSKUArgs{Name: pulumi.String("Base"), Tier: pulumi.String(a.Tier)},
+		EnableRBAC:           pulumi.Bool(true),
+		DisableLocalAccounts: pulumi.Bool(*a.DisableLocalAccounts),
+		AgentPoolProfiles:    systemPools,
+		NetworkProfile:       netProfile,
+		OidcIssuerProfile:    &containerservice.ManagedClusterOIDCIssuerProfileArgs{Enabled: pulumi.Bool(true)},
+		Tags:                 tags,
+	}
+	if aad {
+		mcArgs.AadProfile = &containerservice.ManagedClusterAADProfileArgs{
+			Managed:             pulumi.Bool(true),
+			EnableAzureRBAC:     pulumi.Bool(true),
+			AdminGroupObjectIDs: pulumi.ToStringArray(a.AdminGroupObjectIDs),
+		}
+	}
+	// The autoscaler owns node counts once the pools exist.
+	mc, err := containerservice.NewManagedCluster(ctx, name+"-aks", mcArgs,
+		append(child, pulumi.IgnoreChanges([]string{"agentPoolProfiles[*].count"}))...)
+	if err != nil {
+		return nil, fmt.Errorf("aks cluster %q: managed cluster: %w", name, err)
+	}
+
+	for _, np := range spec.NodePools {
+		if np.System {
+			continue
+		}
+		_, err := containerservice.NewAgentPool(ctx, name+"-"+np.Name, &containerservice.AgentPoolArgs{
+			ResourceGroupName:   rg.Name,
+			ResourceName:        mc.Name,
+			AgentPoolName:       pulumi.String(np.Name),
+			Mode:                pulumi.String(string(containerservice.AgentPoolModeUser)),
+			Type:                pulumi.String("VirtualMachineScaleSets"),
+			OsType:              pulumi.String("Linux"),
+			VmSize:              pulumi.String(np.InstanceTypes[0]),
+			OrchestratorVersion: pulumi.String(spec.KubernetesVersion),
+			EnableAutoScaling:   pulumi.Bool(true),
+			Count:               pulumi.Int(np.DesiredSize),
+			MinCount:            pulumi.Int(np.MinSize),
+			MaxCount:            pulumi.Int(np.MaxSize),
+			MaxPods:             pulumi.Int(np.MaxPods),
+			OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
+			AvailabilityZones:   zones(spec.Network.Zones),
+			NodeLabels:          pulumi.ToStringMap(np.Labels),
+			NodeTaints:          taints(np.Taints),
+			VnetSubnetID:        nodeSubnetID,
+			PodSubnetID:         podSubnetID(np.Name),
+			Tags:                tags,
+		}, append(child, pulumi.IgnoreChanges([]string{"count"}))...)
+		if err != nil {
+			return nil, fmt.Errorf("aks cluster %q: node pool %q: %w", name, np.Name, err)
+		}
+	}
+
+	// The subscription comes from the resource group's ID, so no extra call is needed for it.
+	roleID := func(role string) pulumi.StringOutput {
+		return rg.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
+			sub, err := subscriptionOf(id)
+			if err != nil {
+				return "", err
+			}
+			return "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/" + role, nil
+		}).(pulumi.StringOutput)
+	}
+	// With a VNet of its own, the cluster identity needs rights on it for load balancers
+	// and public IPs; AKS retries those until the assignment has propagated.
+	if _, err := authorization.NewRoleAssignment(ctx, name+"-network-contributor", &authorization.RoleAssignmentArgs{
+		PrincipalId:      mc.Identity.PrincipalId().Elem(),
+		PrincipalType:    pulumi.String("ServicePrincipal"),
+		RoleDefinitionId: roleID(NetworkContributorRole),
+		Scope:            vnet.ID().ToStringOutput(),
+	}, child...); err != nil {
+		return nil, fmt.Errorf("aks cluster %q: network role: %w", name, err)
+	}
+
+	credArgs := containerservice.ListManagedClusterUserCredentialsOutputArgs{
+		ResourceGroupName: rg.Name,
+		ResourceName:      mc.Name,
+	}
+	var providerDeps []pulumi.Resource
+	if aad {
+		credArgs.Format = pulumi.String(KubeconfigFormatExec)
+		// Local accounts may be off, so the deploying identity needs a data-plane role
+		// before the kubernetes provider can deploy the layers above.
+		client := authorization.GetClientConfigOutput(ctx, invoke...)
+		admin, err := authorization.NewRoleAssignment(ctx, name+"-deployer-admin", &authorization.RoleAssignmentArgs{
+			PrincipalId:      client.ObjectId(),
+			RoleDefinitionId: roleID(ClusterAdminRole),
+			Scope:            mc.ID().ToStringOutput(),
+		}, child...)
+		if err != nil {
+			return nil, fmt.Errorf("aks cluster %q: deployer role: %w", name, err)
+		}
+		providerDeps = append(providerDeps, admin)
+	}
+	creds := containerservice.ListManagedClusterUserCredentialsOutput(ctx, credArgs, invoke...)
+	kubeconfig := pulumi.ToSecret(creds.Kubeconfigs().Index(pulumi.Int(0)).Value().ApplyT(func(b64 string) (string, error) {
+		raw, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return "", fmt.Errorf("decoding kubeconfig: %w", err)
+		}
+		return string(raw), nil
+	})).(pulumi.StringOutput)
+
+	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: secretOnceKnown(kubeconfig)},
+		pulumi.Parent(c), pulumi.DependsOn(providerDeps))
+	if err != nil {
+		return nil, fmt.Errorf("aks cluster %q: kubernetes provider: %w", name, err)
+	}
+
+	podIDs := pulumi.StringArray{}
+	for _, s := range plan.pods {
+		podIDs = append(podIDs, subnetID(s.name))
+	}
+	c.ClusterName = mc.Name
+	c.ResourceGroupName = rg.Name
+	c.VNetID = vnet.ID().ToStringOutput()
+	c.NodeSubnetID = nodeSubnetID
+	c.PodSubnetIDs = podIDs.ToStringArrayOutput()
+	c.Kubeconfig = kubeconfig
+	c.OIDCIssuer = mc.OidcIssuerProfile.IssuerURL().Elem()
+	c.StorageClass = pulumi.String(StorageClass).ToStringOutput()
+	c.Provider = provider
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":       c.ClusterName,
+		"resourceGroupName": c.ResourceGroupName,
+		"vnetId":            c.VNetID,
+		"nodeSubnetId":      c.NodeSubnetID,
+		"podSubnetIds":      c.PodSubnetIDs,
+		"kubeconfig":        c.Kubeconfig,
+		"oidcIssuer":        c.OIDCIssuer,
+		"storageClass":      c.StorageClass,
+	}); err != nil {
+		return nil, fmt.Errorf("aks cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}
+
+// Connection is what the layers above deploy through.
+func (c *Cluster) Connection() *cluster.Connection {
+	return &cluster.Connection{
+		Name:         c.spec.Name,
+		Cloud:        cluster.Azure,
+		Environment:  c.spec.Environment,
+		Federation:   c.spec.Federation,
+		ClusterName:  c.ClusterName,
+		Kubeconfig:   c.Kubeconfig,
+		Provider:     c.Provider,
+		OIDCIssuer:   c.OIDCIssuer,
+		StorageClass: StorageClass,
+		Component:    c,
+	}
+}
+
+// secretOnceKnown is a secret value as a resource input: secret whenever it is known,
+// and a plain unknown while it is not (during a preview, before the cluster exists).
+// An unknown value carries no content to hide, and Pulumi's mock monitor (SDK
+// v3.259.0) refuses a secret whose value is unknown ("malformed RPC secret"), which
+// would stop the offline plan of every new cluster.
+func secretOnceKnown(v pulumi.StringOutput) pulumi.StringOutput {
+	return pulumi.Unsecret(v).(pulumi.StringOutput).ApplyT(func(s string) pulumi.StringOutput {
+		return pulumi.ToSecret(pulumi.String(s)).(pulumi.StringOutput)
+	}).(pulumi.StringOutput)
+}
+
+// subnet is one subnet of the VNet.
+type subnet struct {
+	name     string
+	cidr     netip.Prefix
+	delegate bool
+}
+
+// subnetPlan is where nodes and pods take their addresses.
+type subnetPlan struct {
+	node subnet
+	// pods are the pod subnets: none with overlay, one shared, or one per pool.
+	pods []subnet
+	// podOf maps a pool to its pod subnet's name.
+	podOf map[string]string
+}
+
+// planSubnets lays out the node subnet and the pod subnet(s) of a validated spec.
+func planSubnets(s *cluster.Spec) (subnetPlan, error) {
+	a := s.Azure
+	node, err := cluster.ParseCIDR(a.NodeSubnetCIDR)
+	if err != nil {
+		return subnetPlan{}, fmt.Errorf("node subnet: %w", err)
+	}
+	p := subnetPlan{node: subnet{name: NodeSubnetName, cidr: node}, podOf: map[string]string{}}
+	if a.NetworkMode == cluster.AzureModeOverlay {
+		return p, nil
+	}
+	pod, err := cluster.ParseCIDR(s.Network.PodCIDR)
+	if err != nil {
+		return subnetPlan{}, fmt.Errorf("pod subnet: %w", err)
+	}
+	if !a.PodSubnetPerPool {
+		p.pods = []subnet{{name: PodSubnetName, cidr: pod, delegate: true}}
+		for _, np := range s.NodePools {
+			p.podOf[np.Name] = PodSubnetName
+		}
+		return p, nil
+	}
+	parts, ok := cluster.SplitAzurePodCIDR(pod, len(s.NodePools))
+	if !ok {
+		return subnetPlan{}, fmt.Errorf("pod subnet %s cannot be split for %d pools", pod, len(s.NodePools))
+	}
+	for i, np := range s.NodePools {
+		name := PodSubnetName + "-" + np.Name
+		p.pods = append(p.pods, subnet{name: name, cidr: parts[i], delegate: true})
+		p.podOf[np.Name] = name
+	}
+	return p, nil
+}
+
+// podSubnetFor is the pod subnet of a pool; none with overlay.
+func (p subnetPlan) podSubnetFor(pool string) (string, bool) {
+	s, ok := p.podOf[pool]
+	return s, ok
+}
+
+// subnetArgs declares the subnets inside the VNet; routeTableID, when set, is attached to the node subnet.
+func (p subnetPlan) subnetArgs(routeTableID string) network.SubnetTypeArray {
+	node := network.SubnetTypeArgs{Name: pulumi.String(p.node.name), AddressPrefix: pulumi.String(p.node.cidr.String())}
+	if routeTableID != "" {
+		node.RouteTable = &network.RouteTableTypeArgs{Id: pulumi.String(routeTableID)}
+	}
+	out := network.SubnetTypeArray{node}
+	for _, s := range p.pods {
+		args := network.SubnetTypeArgs{Name: pulumi.String(s.name), AddressPrefix: pulumi.String(s.cidr.String())}
+		if s.delegate {
+			args.Delegations = network.DelegationArray{network.DelegationArgs{
+				Name:        pulumi.String("aks"),
+				ServiceName: pulumi.String(PodSubnetDelegation),
+			}}
+		}
+		out = append(out, args)
+	}
+	return out
+}
+
+// zones lists the first n Azure availability zones ("1", "2", ...).
+func zones(n int) pulumi.StringArray {
+	out := make(pulumi.StringArray, n)
+	for i := range out {
+		out[i] = pulumi.String(fmt.Sprint(i + 1))
+	}
+	return out
+}
+
+// taints renders node taints in the AKS form key=value:Effect, in a stable order.
+func taints(ts []cluster.Taint) pulumi.StringArray {
+	if len(ts) == 0 {
+		return nil
+	}
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Key + "=" + t.Value + ":" + t.Effect
+	}
+	sort.Strings(out)
+	return pulumi.ToStringArray(out)
+}
+
+// subscriptionOf returns the subscription ID of an ARM resource ID.
+func subscriptionOf(id string) (string, error) {
+	parts := strings.Split(id, "/")
+	if len(parts) < 3 || parts[0] != "" || !strings.EqualFold(parts[1], "subscriptions") || parts[2] == "" {
+		return "", fmt.Errorf("no subscription in resource ID %q", id)
+	}
+	return parts[2], nil
+}
+
+// cloneSpec copies the parts of a spec that defaulting writes to, so New never
+// changes the caller's spec.
+func cloneSpec(s cluster.Spec) cluster.Spec {
+	out := s
+	if s.Azure != nil {
+		a := *s.Azure
+		out.Azure = &a
+	}
+	out.NodePools = append([]cluster.NodePool(nil), s.NodePools...)
+	return out
+}
