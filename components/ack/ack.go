@@ -117,7 +117,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	b := &builder{ctx: ctx, name: name, c: c, spec: &spec, plan: plan, tags: tagMap(spec.ResourceTags(args.Stack))}
+	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &spec, plan: plan, tags: tagMap(spec.ResourceTags(args.Stack))}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
@@ -155,12 +155,13 @@ func (c *Cluster) Connection() *cluster.Connection {
 
 // builder carries what the steps of New share.
 type builder struct {
-	ctx  *pulumi.Context
-	name string
-	c    *Cluster
-	spec *cluster.Spec
-	plan cluster.TerwayPlan
-	tags pulumi.Map
+	ctx   *pulumi.Context
+	name  string
+	stack string
+	c     *Cluster
+	spec  *cluster.Spec
+	plan  cluster.TerwayPlan
+	tags  pulumi.Map
 
 	cloud    pulumi.ResourceOption
 	vpc      *vpc.Network
@@ -310,7 +311,8 @@ func (b *builder) egress() error {
 func (b *builder) managedKubernetes() error {
 	a := b.spec.Alicloud
 	args := &cs.ManagedKubernetesArgs{
-		Name:               pulumi.String(b.spec.Name),
+		// ACK cluster names are unique per account: the stack name lets two stacks share one.
+		Name:               pulumi.String(b.spec.Name + "-" + b.stack),
 		ClusterSpec:        pulumi.String(a.ClusterSpec),
 		Version:            pulumi.String(b.spec.KubernetesVersion),
 		WorkerVswitchIds:   b.c.NodeVSwitchIDs,
