@@ -91,9 +91,9 @@ const (
 )
 
 var (
-	azureVersionRe  = regexp.MustCompile(`^[1-9][0-9]*\.[0-9]+(\.[0-9]+)?$`)
-	aksPoolNameRe = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
-	guidRe        = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	azureVersionRe = regexp.MustCompile(`^[1-9][0-9]*\.[0-9]+(\.[0-9]+)?$`)
+	aksPoolNameRe  = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
+	guidRe         = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
 func init() {
