@@ -1,0 +1,322 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Environment variables that let scripts reuse what they already built.
+const (
+	// envKubeAPIServer and envEtcd name the server binaries; by default TestMain
+	// asks scripts/kube-apiserver.sh, which builds and caches them.
+	envKubeAPIServer = "KUBE_APISERVER"
+	envEtcd          = "ETCD"
+	// envFleetplan names a built fleetplan binary; by default TestMain builds one.
+	envFleetplan = "FLEETPLAN"
+)
+
+// stacksUnderTest are rendered and applied to the one server. dev holds the qa and
+// e2e namespaces, prod holds stage and prod, so RBAC can be compared across tiers.
+var stacksUnderTest = []string{"dev", "prod"}
+
+var (
+	srv *server
+	// renderedDir holds one rendered folder per stack; renderErrs says why a
+	// stack has none (its tests fail with that reason, the others still run).
+	renderedDir string
+	renderErrs  = map[string]error{}
+)
+
+func TestMain(m *testing.M) { os.Exit(runMain(m)) }
+
+func runMain(m *testing.M) int {
+	root, err := repoRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	etcdBin, apiBin, err := serverBinaries(root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: server binaries:", err)
+		return 1
+	}
+	start := time.Now()
+	srv, err = startServer(etcdBin, apiBin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: starting the API server:", err)
+		return 1
+	}
+	defer srv.stop()
+	fmt.Fprintf(os.Stderr, "e2e: kube-apiserver ready at %s in %s (data in %s)\n", srv.url, time.Since(start).Round(time.Millisecond), srv.dir)
+	// Stop both servers on Ctrl-C or a kill from CI too.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		srv.stop()
+		os.Exit(1)
+	}()
+
+	start = time.Now()
+	renderedDir = filepath.Join(srv.dir, "rendered")
+	renderStacks(root, renderedDir)
+	for _, stack := range stacksUnderTest {
+		if err := renderErrs[stack]; err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: stack %s not rendered: %v\n", stack, err)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "e2e: rendering took %s\n", time.Since(start).Round(time.Millisecond))
+	return m.Run()
+}
+
+func repoRoot() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	root := filepath.Clean(filepath.Join(wd, "..", ".."))
+	if _, err := os.Stat(filepath.Join(root, "Pulumi.yaml")); err != nil {
+		return "", fmt.Errorf("no Pulumi.yaml in %s", root)
+	}
+	return root, nil
+}
+
+// serverBinaries returns etcd and kube-apiserver from the environment, or from
+// scripts/kube-apiserver.sh (which builds kube-apiserver once into a cache).
+func serverBinaries(root string) (etcdBin, apiBin string, err error) {
+	etcdBin, apiBin = os.Getenv(envEtcd), os.Getenv(envKubeAPIServer)
+	if etcdBin != "" && apiBin != "" {
+		return etcdBin, apiBin, nil
+	}
+	cmd := exec.Command("bash", filepath.Join(root, "scripts", "kube-apiserver.sh"))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", "", fmt.Errorf("scripts/kube-apiserver.sh: %w", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		switch k {
+		case envKubeAPIServer:
+			apiBin = v
+		case envEtcd:
+			etcdBin = v
+		}
+	}
+	if etcdBin == "" || apiBin == "" {
+		return "", "", fmt.Errorf("scripts/kube-apiserver.sh printed no binaries: %q", out)
+	}
+	return etcdBin, apiBin, nil
+}
+
+// renderStacks renders each stack under test with the fleetplan binary, so this
+// test binary links no cloud SDK. Failures land in renderErrs.
+func renderStacks(root, out string) {
+	bin := os.Getenv(envFleetplan)
+	if bin == "" {
+		bin = filepath.Join(filepath.Dir(out), "fleetplan")
+		build := exec.Command("go", "build", "-o", bin, "./cmd/fleetplan")
+		build.Dir = root
+		if b, err := build.CombinedOutput(); err != nil {
+			for _, stack := range stacksUnderTest {
+				renderErrs[stack] = fmt.Errorf("go build ./cmd/fleetplan: %v\n%s", err, b)
+			}
+			return
+		}
+	}
+	for _, stack := range stacksUnderTest {
+		cmd := exec.Command(bin, "render", "--stack", stack, "--dir", root, "--out", filepath.Join(out, stack))
+		if b, err := cmd.CombinedOutput(); err != nil {
+			renderErrs[stack] = fmt.Errorf("fleetplan render --stack %s: %v\n%s", stack, err, b)
+		}
+	}
+}
+
+// requireStack fails the test when a stack it needs could not be rendered.
+func requireStack(t *testing.T, stack string) {
+	t.Helper()
+	if err := renderErrs[stack]; err != nil {
+		t.Fatalf("stack %s could not be rendered: %v", stack, err)
+	}
+}
+
+// renderedObject is one rendered file.
+type renderedObject struct {
+	// Stack and Path (relative to the stack's folder: cluster/namespace/file) locate it.
+	Stack, Path string
+	Doc         []byte
+	Body        map[string]any
+}
+
+func (o renderedObject) Kind() string { s, _ := o.Body["kind"].(string); return s }
+func (o renderedObject) Name() string { s, _ := path(o.Body, "metadata", "name").(string); return s }
+func (o renderedObject) Namespace() string {
+	s, _ := path(o.Body, "metadata", "namespace").(string)
+	return s
+}
+func (o renderedObject) String() string { return o.Stack + "/" + o.Path }
+
+// loadRendered reads every rendered object of the stacks that rendered.
+func loadRendered(t *testing.T) []renderedObject {
+	t.Helper()
+	var out []renderedObject
+	for _, stack := range stacksUnderTest {
+		if renderErrs[stack] != nil {
+			continue
+		}
+		dir := filepath.Join(renderedDir, stack)
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
+				return err
+			}
+			doc, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			var body map[string]any
+			if err := yaml.Unmarshal(doc, &body); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, renderedObject{Stack: stack, Path: filepath.ToSlash(rel), Doc: doc, Body: body})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// applyResult is what the server said to one rendered object.
+type applyResult struct {
+	Object renderedObject
+	Err    error
+}
+
+var (
+	applyOnce    sync.Once
+	applyResults []applyResult
+	applyErr     error
+)
+
+// applyRendered registers the test CRDs, then server-side applies every rendered
+// object of every stack under test, once per test binary: namespaces first, then
+// other cluster-scoped objects, then namespaced ones. Objects of different clusters
+// share the one server; where two clusters render the same object, the later wins.
+func applyRendered(t *testing.T) []applyResult {
+	t.Helper()
+	objs := loadRendered(t)
+	applyOnce.Do(func() {
+		if applyErr = registerTestCRDs(); applyErr != nil {
+			return
+		}
+		rank := func(o renderedObject) int {
+			switch {
+			case o.Kind() == "Namespace":
+				return 0
+			case strings.Contains(o.Path, "/_cluster/"):
+				return 1
+			}
+			return 2
+		}
+		sort.SliceStable(objs, func(i, j int) bool { return rank(objs[i]) < rank(objs[j]) })
+		for _, o := range objs {
+			_, err := srv.applyE(o.Doc, fieldManager)
+			applyResults = append(applyResults, applyResult{Object: o, Err: err})
+		}
+		applyErr = primeQuotas()
+	})
+	if applyErr != nil {
+		t.Fatalf("preparing the server: %v", applyErr)
+	}
+	return applyResults
+}
+
+// registerTestCRDs applies the minimal CRDs in testdata/crds and waits for them.
+func registerTestCRDs() error {
+	files, err := filepath.Glob(filepath.Join("testdata", "crds", "*.yaml"))
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		for _, doc := range bytes.Split(data, []byte("\n---\n")) {
+			var crd struct {
+				Metadata struct{ Name string } `yaml:"metadata"`
+			}
+			if err := yaml.Unmarshal(doc, &crd); err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			if _, err := srv.applyE(doc, fieldManager); err != nil {
+				return fmt.Errorf("%s: CRD %s: %w", f, crd.Metadata.Name, err)
+			}
+			names = append(names, crd.Metadata.Name)
+		}
+	}
+	return srv.waitCRDsEstablished(names)
+}
+
+// primeQuotas does what kube-controller-manager's quota controller does on its
+// first sync: it copies spec.hard to status.hard with nothing used. Without it,
+// quota admission refuses every pod with "status unknown for quota", since no
+// controller runs here.
+func primeQuotas() error {
+	status, body, err := srv.do("GET", "/api/v1/resourcequotas", "", nil)
+	if err == nil {
+		err = asAPIError(status, body)
+	}
+	if err != nil {
+		return fmt.Errorf("listing quotas: %w", err)
+	}
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := yaml.Unmarshal(body, &list); err != nil {
+		return err
+	}
+	for _, q := range list.Items {
+		hard, _ := path(q, "spec", "hard").(map[string]any)
+		used := map[string]any{}
+		for k := range hard {
+			used[k] = "0"
+		}
+		ns, _ := path(q, "metadata", "namespace").(string)
+		name, _ := path(q, "metadata", "name").(string)
+		doc, _ := yaml.Marshal(map[string]any{
+			"apiVersion": "v1", "kind": "ResourceQuota",
+			"metadata": map[string]any{"name": name, "namespace": ns},
+			"status":   map[string]any{"hard": hard, "used": used},
+		})
+		p := fmt.Sprintf("/api/v1/namespaces/%s/resourcequotas/%s/status?fieldManager=e2e-quota-controller&force=true", ns, name)
+		status, body, err := srv.do("PATCH", p, "application/apply-patch+yaml", doc)
+		if err == nil {
+			err = asAPIError(status, body)
+		}
+		if err != nil {
+			return fmt.Errorf("quota %s/%s status: %w", ns, name, err)
+		}
+	}
+	return nil
+}
