@@ -39,27 +39,43 @@ const DefaultDeployerName = "ci-deployer"
 // Quota defaults of ordinary tiers (qa, e2e, dev, ...): a team's handful of services
 // with one or two replicas each.
 const (
-	DefaultQuotaRequestsCPU    = "2"
+	// DefaultQuotaRequestsCPU is the CPU all pods of the namespace may request together.
+	DefaultQuotaRequestsCPU = "2"
+	// DefaultQuotaRequestsMemory is the memory all pods of the namespace may request together.
 	DefaultQuotaRequestsMemory = "4Gi"
-	DefaultQuotaLimitsCPU      = "4"
-	DefaultQuotaLimitsMemory   = "8Gi"
-	DefaultQuotaPods           = 20
-	DefaultQuotaServices       = 10
-	DefaultQuotaPVCs           = 5
-	DefaultQuotaStorage        = "50Gi"
+	// DefaultQuotaLimitsCPU caps the sum of CPU limits; twice the requests leaves room to burst.
+	DefaultQuotaLimitsCPU = "4"
+	// DefaultQuotaLimitsMemory caps the sum of memory limits; twice the requests leaves room to burst.
+	DefaultQuotaLimitsMemory = "8Gi"
+	// DefaultQuotaPods caps the pod count, so a crash-looping Job cannot fill the nodes.
+	DefaultQuotaPods = 20
+	// DefaultQuotaServices caps the Service count.
+	DefaultQuotaServices = 10
+	// DefaultQuotaPVCs caps the PersistentVolumeClaim count; test tiers rarely keep state.
+	DefaultQuotaPVCs = 5
+	// DefaultQuotaStorage caps the storage all claims may request together.
+	DefaultQuotaStorage = "50Gi"
 )
 
 // Quota defaults of hardened tiers (prod, stage): the same services with production
 // replica counts and headroom for a blue-green or canary doubling.
 const (
-	HardenedQuotaRequestsCPU    = "8"
+	// HardenedQuotaRequestsCPU is the CPU all pods of a prod or stage namespace may request together.
+	HardenedQuotaRequestsCPU = "8"
+	// HardenedQuotaRequestsMemory is the memory all pods of a prod or stage namespace may request together.
 	HardenedQuotaRequestsMemory = "16Gi"
-	HardenedQuotaLimitsCPU      = "16"
-	HardenedQuotaLimitsMemory   = "32Gi"
-	HardenedQuotaPods           = 100
-	HardenedQuotaServices       = 30
-	HardenedQuotaPVCs           = 20
-	HardenedQuotaStorage        = "200Gi"
+	// HardenedQuotaLimitsCPU caps the sum of CPU limits in prod and stage.
+	HardenedQuotaLimitsCPU = "16"
+	// HardenedQuotaLimitsMemory caps the sum of memory limits in prod and stage.
+	HardenedQuotaLimitsMemory = "32Gi"
+	// HardenedQuotaPods caps the pod count in prod and stage, with room for a rollout doubling.
+	HardenedQuotaPods = 100
+	// HardenedQuotaServices caps the Service count in prod and stage (stable, canary and preview Services per app).
+	HardenedQuotaServices = 30
+	// HardenedQuotaPVCs caps the PersistentVolumeClaim count in prod and stage.
+	HardenedQuotaPVCs = 20
+	// HardenedQuotaStorage caps the storage all claims of prod or stage may request together.
+	HardenedQuotaStorage = "200Gi"
 )
 
 // DefaultQuotaLoadBalancers is services.loadbalancers in every tier: apps are
@@ -70,22 +86,34 @@ const DefaultQuotaLoadBalancers = 0
 // LimitRange defaults of ordinary tiers: a small sidecar-sized container, with a
 // limit five times the request so bursts fit.
 const (
-	DefaultLimitsRequestCPU    = "100m"
+	// DefaultLimitsRequestCPU is the CPU request of a container that sets none.
+	DefaultLimitsRequestCPU = "100m"
+	// DefaultLimitsRequestMemory is the memory request of a container that sets none.
 	DefaultLimitsRequestMemory = "128Mi"
-	DefaultLimitsCPU           = "500m"
-	DefaultLimitsMemory        = "512Mi"
-	DefaultLimitsMaxCPU        = "2"
-	DefaultLimitsMaxMemory     = "4Gi"
+	// DefaultLimitsCPU is the CPU limit of a container that sets none.
+	DefaultLimitsCPU = "500m"
+	// DefaultLimitsMemory is the memory limit of a container that sets none.
+	DefaultLimitsMemory = "512Mi"
+	// DefaultLimitsMaxCPU is the largest CPU limit one container may have.
+	DefaultLimitsMaxCPU = "2"
+	// DefaultLimitsMaxMemory is the largest memory limit one container may have.
+	DefaultLimitsMaxMemory = "4Gi"
 )
 
 // LimitRange defaults of hardened tiers: a typical service container.
 const (
-	HardenedLimitsRequestCPU    = "200m"
+	// HardenedLimitsRequestCPU is the CPU request of a prod or stage container that sets none.
+	HardenedLimitsRequestCPU = "200m"
+	// HardenedLimitsRequestMemory is the memory request of a prod or stage container that sets none.
 	HardenedLimitsRequestMemory = "256Mi"
-	HardenedLimitsCPU           = "1"
-	HardenedLimitsMemory        = "1Gi"
-	HardenedLimitsMaxCPU        = "4"
-	HardenedLimitsMaxMemory     = "8Gi"
+	// HardenedLimitsCPU is the CPU limit of a prod or stage container that sets none.
+	HardenedLimitsCPU = "1"
+	// HardenedLimitsMemory is the memory limit of a prod or stage container that sets none.
+	HardenedLimitsMemory = "1Gi"
+	// HardenedLimitsMaxCPU is the largest CPU limit one prod or stage container may have.
+	HardenedLimitsMaxCPU = "4"
+	// HardenedLimitsMaxMemory is the largest memory limit one prod or stage container may have.
+	HardenedLimitsMaxMemory = "8Gi"
 )
 
 // Hardened reports whether a tier gets the hardened defaults.

@@ -34,7 +34,9 @@ const LabelNamespaceName = "kubernetes.io/metadata.name"
 // LabelKubeDNS selects the cluster DNS pods (CoreDNS keeps the historic kube-dns
 // label on EKS, AKS, ACK, kubeadm and kind alike).
 const (
-	LabelKubeDNS      = "k8s-app"
+	// LabelKubeDNS is the label key of the cluster DNS pods.
+	LabelKubeDNS = "k8s-app"
+	// LabelKubeDNSValue is its value.
 	LabelKubeDNSValue = "kube-dns"
 	// NamespaceKubeSystem is where the cluster DNS runs.
 	NamespaceKubeSystem = "kube-system"
@@ -43,17 +45,28 @@ const (
 // Names of the Kubernetes objects each environment holds. They are fixed inside the
 // namespace, so other layers, CI scripts and the API-server tests can find them.
 const (
-	QuotaName                 = "environment-quota"
-	LimitRangeName            = "environment-limits"
-	PullSecretName            = "registry-pull"
+	// QuotaName is the ResourceQuota.
+	QuotaName = "environment-quota"
+	// LimitRangeName is the LimitRange.
+	LimitRangeName = "environment-limits"
+	// PullSecretName is the registry pull Secret; pods with their own ServiceAccount list it in imagePullSecrets.
+	PullSecretName = "registry-pull"
+	// DefaultServiceAccountName is the ServiceAccount pods use when they name none.
 	DefaultServiceAccountName = "default"
-	PolicyDefaultDeny         = "default-deny"
-	PolicySameNamespace       = "allow-same-namespace"
-	PolicyDNS                 = "allow-dns"
-	PolicyIngressController   = "allow-from-ingress-controller"
-	PolicyMonitoring          = "allow-from-monitoring"
-	PolicyEgress              = "allow-egress"
-	PolicyAllowFrom           = "allow-from-environments"
+	// PolicyDefaultDeny denies all ingress and egress of every pod.
+	PolicyDefaultDeny = "default-deny"
+	// PolicySameNamespace lets pods of the namespace reach each other.
+	PolicySameNamespace = "allow-same-namespace"
+	// PolicyDNS lets pods query the cluster DNS.
+	PolicyDNS = "allow-dns"
+	// PolicyIngressController lets the ingress controller reach the pods.
+	PolicyIngressController = "allow-from-ingress-controller"
+	// PolicyMonitoring lets Prometheus scrape the pods.
+	PolicyMonitoring = "allow-from-monitoring"
+	// PolicyEgress lets pods reach the namespaces and CIDRs of egress.
+	PolicyEgress = "allow-egress"
+	// PolicyAllowFrom lets the environments of allowFrom reach the pods.
+	PolicyAllowFrom = "allow-from-environments"
 	// AccessBindingPrefix prefixes the RoleBinding of each role: access-view, access-edit, access-admin.
 	AccessBindingPrefix = "access-"
 )
