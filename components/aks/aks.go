@@ -282,6 +282,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		client := authorization.GetClientConfigOutput(ctx, invoke...)
 		admin, err := authorization.NewRoleAssignment(ctx, name+"-deployer-admin", &authorization.RoleAssignmentArgs{
 			PrincipalId:      client.ObjectId(),
+			PrincipalType:    pulumi.String(a.DeployerPrincipalType),
 			RoleDefinitionId: roleID(ClusterAdminRole),
 			Scope:            mc.ID().ToStringOutput(),
 		}, child...)

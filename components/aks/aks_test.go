@@ -179,9 +179,19 @@ func TestPlanCNI(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.wantSubnets) {
 				t.Errorf("subnets = %v, want %v", got, tc.wantSubnets)
 			}
-			// Subnet IDs are unknown in a preview; TestDeployResolvedValues checks them.
-			// Here: every pool, system (inline) and user (AgentPool), takes addresses from the VNet.
+			// Subnet IDs are unknown in a preview (TestDeployResolvedValues checks their
+			// values); every pool, system (inline) and user (AgentPool), has its nodes in a
+			// subnet, and its pods in one exactly when the mode has pod subnets.
 			apps := one(t, p, typeAgentPool, name+"-apps")
+			wantPod := len(tc.wantSubnets) > 1
+			for _, pool := range []map[string]any{at(mc.Inputs, "agentPoolProfiles", 0).(map[string]any), apps.Inputs} {
+				if pool["vnetSubnetID"] != plan.Unknown {
+					t.Errorf("pool %v vnetSubnetID = %v, want %s", pool["name"], pool["vnetSubnetID"], plan.Unknown)
+				}
+				if got, has := pool["podSubnetID"]; has != wantPod || (has && got != plan.Unknown) {
+					t.Errorf("pool %v podSubnetID = %v (set %v), want set=%v", pool["name"], got, has, wantPod)
+				}
+			}
 			if !sameSet(apps.Dependencies, []string{one(t, p, typeResourceGroup, name+"-rg").URN, mc.URN, vnet.URN}) {
 				t.Errorf("apps pool dependencies = %v, want the group, the cluster and the VNet", apps.Dependencies)
 			}
@@ -333,11 +343,11 @@ func TestPlanKubeconfigSecret(t *testing.T) {
 	if got := p.Outputs["prod-azure.storageClass"]; got != StorageClass {
 		t.Errorf("storage class = %v, want %s", got, StorageClass)
 	}
-	// Before the cluster exists the kubeconfig is unknown, so the mock leaves the
-	// provider input out; TestDeployResolvedValues checks it is secret once known.
+	// Before the cluster exists the kubeconfig is unknown (and so holds nothing to
+	// hide); TestDeployResolvedValues checks it is secret once known.
 	k8s := one(t, p, typeK8sProvider, "prod-azure-k8s")
-	if got, has := k8s.Inputs["kubeconfig"]; has {
-		t.Errorf("kubernetes provider kubeconfig = %v in a preview, want it unknown (absent)", got)
+	if got := k8s.Inputs["kubeconfig"]; got != plan.Unknown {
+		t.Errorf("kubernetes provider kubeconfig = %v in a preview, want %s", got, plan.Unknown)
 	}
 }
 
@@ -529,7 +539,7 @@ func TestDeployResolvedValues(t *testing.T) {
 				t.Errorf("network role = %v, want cluster-principal as Network Contributor on %s", netRole, vnetID)
 			}
 			if deployer, ok := in[typeRoleAssignment+"::prod-azure-deployer-admin"]; ok {
-				if deployer["principalId"] != "deployer-object" || !strings.HasSuffix(deployer["roleDefinitionId"].(string), ClusterAdminRole) || !strings.HasSuffix(deployer["scope"].(string), "/managedClusters/prod-azure") {
+				if deployer["principalId"] != "deployer-object" || deployer["principalType"] != "ServicePrincipal" || !strings.HasSuffix(deployer["roleDefinitionId"].(string), ClusterAdminRole) || !strings.HasSuffix(deployer["scope"].(string), "/managedClusters/prod-azure") {
 					t.Errorf("deployer role = %v, want deployer-object as cluster admin on the cluster", deployer)
 				}
 			}

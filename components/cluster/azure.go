@@ -26,6 +26,7 @@ var (
 	AzureNetworkPolicies = []string{"azure", "calico", "cilium"}
 	AzureOutboundTypes   = []string{"loadBalancer", "managedNATGateway", "userDefinedRouting"}
 	AzureTiers           = []string{"Free", "Standard"}
+	AzurePrincipalTypes  = []string{"ServicePrincipal", "User"}
 )
 
 // AKSKubernetesMinorVersions are the Kubernetes minor versions AKS offers in standard
@@ -46,6 +47,8 @@ const (
 	// DefaultAzureOutboundType uses the cluster's standard load balancer for egress,
 	// which needs no other resource.
 	DefaultAzureOutboundType = "loadBalancer"
+	// DefaultAzureDeployerPrincipalType assumes deploys run from CI, as the project intends.
+	DefaultAzureDeployerPrincipalType = "ServicePrincipal"
 	// DefaultAzureMaxPods is the kubelet's upstream default; it sizes the pod subnet check.
 	DefaultAzureMaxPods = 110
 	// DefaultAzureOverlayPodCIDR is the overlay range AKS itself defaults to.
@@ -93,7 +96,7 @@ const (
 var (
 	azureVersionRe = regexp.MustCompile(`^[1-9][0-9]*\.[0-9]+(\.[0-9]+)?$`)
 	aksPoolNameRe  = regexp.MustCompile(`^[a-z][a-z0-9]{0,11}$`)
-	guidRe         = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	azureGUIDRe    = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
 func init() {
@@ -132,6 +135,9 @@ func defaultAzure(s *Spec) {
 		if s.IsProd() {
 			a.Tier = "Standard"
 		}
+	}
+	if a.DeployerPrincipalType == "" {
+		a.DeployerPrincipalType = DefaultAzureDeployerPrincipalType
 	}
 	if a.DNSServiceIP == "" {
 		if svc, err := ParseCIDR(s.Network.ServiceCIDR); err == nil {
@@ -196,6 +202,9 @@ func validateAzure(s *Spec, p *field.Path) field.ErrorList {
 	if !azureOneOf(AzureTiers, a.Tier) {
 		errs = append(errs, field.NotSupported(ap.Child("tier"), a.Tier, AzureTiers))
 	}
+	if !azureOneOf(AzurePrincipalTypes, a.DeployerPrincipalType) {
+		errs = append(errs, field.NotSupported(ap.Child("deployerPrincipalType"), a.DeployerPrincipalType, AzurePrincipalTypes))
+	}
 	if (a.OutboundType == "userDefinedRouting") != (a.RouteTableID != "") {
 		errs = append(errs, field.Invalid(ap.Child("routeTableId"), a.RouteTableID, MsgAzureRouteTable))
 	}
@@ -204,7 +213,7 @@ func validateAzure(s *Spec, p *field.Path) field.ErrorList {
 		errs = append(errs, field.Required(ap.Child("adminGroupObjectIds"), MsgAzureAdminGroups))
 	}
 	for i, g := range a.AdminGroupObjectIDs {
-		if !guidRe.MatchString(g) {
+		if !azureGUIDRe.MatchString(g) {
 			errs = append(errs, field.Invalid(ap.Child("adminGroupObjectIds").Index(i), g, MsgAzureNotGUID))
 		}
 	}

@@ -44,6 +44,7 @@ func TestAzureDefaults(t *testing.T) {
 					"dnsServiceIp":   {a.DNSServiceIP, "172.21.0.10"},
 					"nodeSubnetCidr": {a.NodeSubnetCIDR, "10.110.0.0/22"},
 					"tier":           {a.Tier, "Standard"},
+					"deployer":       {a.DeployerPrincipalType, "ServicePrincipal"},
 				}
 				for k, v := range want {
 					if v[0] != v[1] {
@@ -260,12 +261,14 @@ func TestAzureValidate(t *testing.T) {
 				s.Azure.NetworkPolicy = "weave"
 				s.Azure.OutboundType = "none"
 				s.Azure.Tier = "Gold"
+				s.Azure.DeployerPrincipalType = "Group"
 			},
 			want: map[string]string{
-				"clusters[0].azure.networkMode":   "supported values",
-				"clusters[0].azure.networkPolicy": "supported values",
-				"clusters[0].azure.outboundType":  "supported values",
-				"clusters[0].azure.tier":          "supported values",
+				"clusters[0].azure.deployerPrincipalType": "supported values",
+				"clusters[0].azure.networkMode":           "supported values",
+				"clusters[0].azure.networkPolicy":         "supported values",
+				"clusters[0].azure.outboundType":          "supported values",
+				"clusters[0].azure.tier":                  "supported values",
 			},
 		},
 		{

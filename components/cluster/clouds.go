@@ -80,6 +80,11 @@ type AzureSpec struct {
 	// AdminGroupObjectIDs are Entra ID group object IDs that get cluster admin with
 	// aadRbac; at least one is required then, so people keep a way in.
 	AdminGroupObjectIDs []string `yaml:"adminGroupObjectIds"`
+	// DeployerPrincipalType is the kind of Entra ID identity that runs `pulumi up`:
+	// ServicePrincipal (CI with a service principal or managed identity, the default) or
+	// User (a person). With aadRbac that identity is made cluster admin, so the layers
+	// above deploy in the same run, and Azure refuses the assignment if the kind is wrong.
+	DeployerPrincipalType string `yaml:"deployerPrincipalType"`
 	// Tier is the AKS control-plane tier: Free or Standard (financially backed uptime SLA).
 	// Defaults to Standard in prod, Free elsewhere.
 	Tier string `yaml:"tier"`
