@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -194,6 +195,36 @@ func (s *server) getE(apiVersion, kind, namespace, name string) (map[string]any,
 	}
 	var out map[string]any
 	return out, json.Unmarshal(body, &out)
+}
+
+// deleteE deletes an object and waits until it is gone; a missing one is fine.
+func (s *server) deleteE(obj map[string]any) error {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	name, _ := path(obj, "metadata", "name").(string)
+	namespace, _ := path(obj, "metadata", "namespace").(string)
+	p, err := s.objectPath(apiVersion, kind, namespace, name)
+	if err != nil {
+		return err
+	}
+	status, body, err := s.do(http.MethodDelete, p+"?propagationPolicy=Background", "", nil)
+	if err != nil {
+		return err
+	}
+	if status != http.StatusNotFound {
+		if err := asAPIError(status, body); err != nil {
+			return err
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := s.getE(apiVersion, kind, namespace, name); errors.Is(err, errNotFound) {
+			return nil
+		} else if time.Now().After(deadline) {
+			return fmt.Errorf("%s %s/%s still there after delete: %v", kind, namespace, name, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // waitCRDsEstablished waits until every named CRD reports Established.

@@ -5,12 +5,14 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -29,6 +31,9 @@ const (
 	envEtcd          = "ETCD"
 	// envFleetplan names a built fleetplan binary; by default TestMain builds one.
 	envFleetplan = "FLEETPLAN"
+	// envRendered names a folder that already holds <stack>/ renders; TestMain
+	// then renders nothing (for trying a changed stack file without the program).
+	envRendered = "E2E_RENDERED"
 )
 
 // stacksUnderTest are rendered and applied to the one server. dev holds the qa and
@@ -74,8 +79,11 @@ func runMain(m *testing.M) int {
 	}()
 
 	start = time.Now()
-	renderedDir = filepath.Join(srv.dir, "rendered")
-	renderStacks(root, renderedDir)
+	renderedDir = os.Getenv(envRendered)
+	if renderedDir == "" {
+		renderedDir = filepath.Join(srv.dir, "rendered")
+		renderStacks(root, renderedDir)
+	}
 	for _, stack := range stacksUnderTest {
 		if err := renderErrs[stack]; err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: stack %s not rendered: %v\n", stack, err)
@@ -129,6 +137,12 @@ func serverBinaries(root string) (etcdBin, apiBin string, err error) {
 // renderStacks renders each stack under test with the fleetplan binary, so this
 // test binary links no cloud SDK. Failures land in renderErrs.
 func renderStacks(root, out string) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		for _, stack := range stacksUnderTest {
+			renderErrs[stack] = err
+		}
+		return
+	}
 	bin := os.Getenv(envFleetplan)
 	if bin == "" {
 		bin = filepath.Join(filepath.Dir(out), "fleetplan")
@@ -141,10 +155,19 @@ func renderStacks(root, out string) {
 			return
 		}
 	}
+	// Each stack is planned with the earlier stacks' plans answering its stack
+	// references (prod's Prometheus hub federates dev), as CI does; then rendered.
+	var refs []string
 	for _, stack := range stacksUnderTest {
-		cmd := exec.Command(bin, "render", "--stack", stack, "--dir", root, "--out", filepath.Join(out, stack))
-		if b, err := cmd.CombinedOutput(); err != nil {
-			renderErrs[stack] = fmt.Errorf("fleetplan render --stack %s: %v\n%s", stack, err, b)
+		planFile := filepath.Join(out, stack+".plan.json")
+		args := append([]string{"plan", "--quiet", "--stack", stack, "--dir", root, "--json", planFile}, refs...)
+		if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			renderErrs[stack] = fmt.Errorf("fleetplan %s: %v\n%s", strings.Join(args, " "), err, b)
+			continue
+		}
+		refs = append(refs, "--ref", "organization/fleetform/"+stack+"="+planFile)
+		if b, err := exec.Command(bin, "render", "--plan", planFile, "--out", filepath.Join(out, stack)).CombinedOutput(); err != nil {
+			renderErrs[stack] = fmt.Errorf("fleetplan render --plan %s: %v\n%s", planFile, err, b)
 		}
 	}
 }
@@ -228,6 +251,9 @@ func applyRendered(t *testing.T) []applyResult {
 		if applyErr = registerTestCRDs(); applyErr != nil {
 			return
 		}
+		if applyErr = applyFile(filepath.Join("testdata", "preexisting.yaml"), "e2e-cloud"); applyErr != nil {
+			return
+		}
 		rank := func(o renderedObject) int {
 			switch {
 			case o.Kind() == "Namespace":
@@ -238,9 +264,31 @@ func applyRendered(t *testing.T) []applyResult {
 			return 2
 		}
 		sort.SliceStable(objs, func(i, j int) bool { return rank(objs[i]) < rank(objs[j]) })
+		// owner records which stack/cluster last applied an object. An object that
+		// another cluster applied first is deleted before this cluster's copy is
+		// applied, so that immutable fields (StorageClass parameters, Job
+		// templates) of another cluster's copy cannot fail this one.
+		owner := map[string]string{}
 		for _, o := range objs {
-			_, err := srv.applyE(o.Doc, fieldManager)
+			cluster := o.Stack + "/" + strings.SplitN(o.Path, "/", 2)[0]
+			key := fmt.Sprintf("%s/%s/%s/%s", o.Body["apiVersion"], o.Kind(), o.Namespace(), o.Name())
+			var err error
+			if prev, ok := owner[key]; ok && prev != cluster && o.Kind() != "Namespace" {
+				err = srv.deleteE(o.Body)
+			}
+			if err == nil {
+				manager := fieldManager
+				if strings.HasSuffix(o.Path, ".patch.yaml") {
+					// Pulumi applies each patch resource as a field manager of its own.
+					manager = fieldManager + "-patch"
+				}
+				_, err = srv.applyE(o.Doc, manager)
+			}
+			owner[key] = cluster
 			applyResults = append(applyResults, applyResult{Object: o, Err: err})
+		}
+		if applyErr = aggregateClusterRoles(); applyErr != nil {
+			return
 		}
 		applyErr = primeQuotas()
 	})
@@ -248,6 +296,104 @@ func applyRendered(t *testing.T) []applyResult {
 		t.Fatalf("preparing the server: %v", applyErr)
 	}
 	return applyResults
+}
+
+// applyFile server-side applies every document of a YAML file.
+func applyFile(file, manager string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	for _, doc := range bytes.Split(data, []byte("\n---\n")) {
+		if _, err := srv.applyE(doc, manager); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	return nil
+}
+
+// aggregateClusterRoles does what kube-controller-manager's clusterrole-aggregation
+// controller does: it fills each ClusterRole that has an aggregationRule (admin,
+// edit, view) with the rules of the ClusterRoles its selectors match, until
+// nothing changes. Without it, the built-in edit and view roles grant nothing.
+func aggregateClusterRoles() error {
+	type clusterRole struct {
+		Metadata struct {
+			Name   string            `json:"name"`
+			Labels map[string]string `json:"labels"`
+		} `json:"metadata"`
+		AggregationRule *struct {
+			ClusterRoleSelectors []struct {
+				MatchLabels map[string]string `json:"matchLabels"`
+			} `json:"clusterRoleSelectors"`
+		} `json:"aggregationRule"`
+		Rules []any `json:"rules"`
+	}
+	for round := 0; round < 5; round++ {
+		status, body, err := srv.do("GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles", "", nil)
+		if err == nil {
+			err = asAPIError(status, body)
+		}
+		if err != nil {
+			return fmt.Errorf("listing ClusterRoles: %w", err)
+		}
+		var list struct{ Items []clusterRole }
+		if err := json.Unmarshal(body, &list); err != nil {
+			return err
+		}
+		changed := false
+		for _, agg := range list.Items {
+			if agg.AggregationRule == nil {
+				continue
+			}
+			var rules []any
+			seen := map[string]bool{}
+			for _, cr := range list.Items {
+				if cr.Metadata.Name == agg.Metadata.Name {
+					continue
+				}
+				for _, sel := range agg.AggregationRule.ClusterRoleSelectors {
+					if !matches(sel.MatchLabels, cr.Metadata.Labels) {
+						continue
+					}
+					for _, r := range cr.Rules {
+						k, _ := json.Marshal(r)
+						if !seen[string(k)] {
+							seen[string(k)] = true
+							rules = append(rules, r)
+						}
+					}
+				}
+			}
+			if reflect.DeepEqual(rules, agg.Rules) || (len(rules) == 0 && len(agg.Rules) == 0) {
+				continue
+			}
+			changed = true
+			doc, _ := json.Marshal(map[string]any{
+				"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+				"metadata": map[string]any{"name": agg.Metadata.Name}, "rules": rules,
+			})
+			if _, err := srv.applyE(doc, "e2e-clusterrole-aggregation"); err != nil {
+				return fmt.Errorf("aggregating ClusterRole %s: %w", agg.Metadata.Name, err)
+			}
+		}
+		if !changed {
+			return nil
+		}
+	}
+	return fmt.Errorf("ClusterRole aggregation did not settle")
+}
+
+func matches(selector, labels map[string]string) bool {
+	if len(selector) == 0 {
+		return false
+	}
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // registerTestCRDs applies the minimal CRDs in testdata/crds and waits for them.
