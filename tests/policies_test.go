@@ -1,0 +1,109 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fleetform/fleetform/internal/plan"
+	"github.com/fleetform/fleetform/policies/report"
+	"github.com/fleetform/fleetform/policies/rules"
+	"github.com/fleetform/fleetform/program"
+	"github.com/fleetform/fleetform/stacks"
+)
+
+// policyConfig loads the repository's policies/config.yaml.
+func policyConfig(t *testing.T) *rules.Config {
+	t.Helper()
+	cfg, err := rules.LoadConfig(filepath.Join(repoRoot, "policies", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// checkPlan runs the policy rules over a plan with the stack file's configuration.
+func checkPlan(t *testing.T, p *plan.Plan, stackFileData []byte) *report.Report {
+	t.Helper()
+	rep, err := report.Check(p, policyConfig(t).Env(p.Stack), "Pulumi."+p.Stack+".yaml", stackFileData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// stackPlans plans dev, then prod with dev's plan answering prod's stack reference.
+func stackPlans(t *testing.T) map[string]*plan.Plan {
+	t.Helper()
+	dev := planStack(t, "dev", nil)
+	prod := planStack(t, "prod", map[string]*plan.Plan{"organization/fleetform/dev": dev})
+	return map[string]*plan.Plan{"dev": dev, "prod": prod}
+}
+
+// TestStacksPassMandatoryPolicies is the policy gate CI runs: the repository's dev
+// and prod stacks, with policies/config.yaml, have no mandatory violation.
+func TestStacksPassMandatoryPolicies(t *testing.T) {
+	for stack, p := range stackPlans(t) {
+		t.Run(stack, func(t *testing.T) {
+			data, err := os.ReadFile(stacks.StackFile(repoRoot, stack))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := checkPlan(t, p, data)
+			var buf bytes.Buffer
+			rep.WriteText(&buf)
+			if rep.Mandatory() > 0 {
+				t.Errorf("%d mandatory violation(s):\n%s", rep.Mandatory(), buf.String())
+			} else {
+				t.Logf("%d resources checked:\n%s", len(p.Resources), buf.String())
+			}
+		})
+	}
+}
+
+// TestSeededPublicProdEndpoint turns prod's private EKS endpoint public with no
+// allow-list, which the stack validation accepts, and expects EKS001 to block it.
+func TestSeededPublicProdEndpoint(t *testing.T) {
+	data, err := os.ReadFile(stacks.StackFile(repoRoot, "prod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const private = "endpointAccess: private"
+	if !bytes.Contains(data, []byte(private)) {
+		t.Fatalf("Pulumi.prod.yaml no longer has %q to seed from", private)
+	}
+	bad := bytes.Replace(data, []byte(private), []byte("endpointAccess: public"), 1)
+	path := filepath.Join(t.TempDir(), "Pulumi.prod.yaml")
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := stacks.LoadFile(path, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := planStack(t, "dev", nil)
+	p, err := program.Offline(cfg, map[string]*plan.Plan{"organization/fleetform/dev": dev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checkPlan(t, p, bad)
+	var got []string
+	for _, f := range rep.Findings {
+		if f.Rule.ID == rules.IDEKSEndpoint {
+			got = append(got, f.URN+"#"+f.Path+"#"+string(f.Level))
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "aws:eks/cluster:Cluster::prod-aws") ||
+		!strings.HasSuffix(got[0], "#vpcConfig.publicAccessCidrs#mandatory") {
+		t.Fatalf("EKS001 findings %v, want one mandatory finding on prod-aws's cluster", got)
+	}
+	var sarif bytes.Buffer
+	if err := rep.WriteSARIF(&sarif); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sarif.String(), `"ruleId": "EKS001"`) {
+		t.Errorf("SARIF lacks the EKS001 result")
+	}
+}
