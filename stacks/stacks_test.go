@@ -54,7 +54,8 @@ func problems(t *testing.T, body string, mode Mode) field.ErrorList {
 }
 
 func TestValidMinimal(t *testing.T) {
-	if p := problems(t, minimal, Deploy); p != nil {
+	// Monitoring is on by default and then needs the Grafana admin password secret.
+	if p := problems(t, minimal+"  fleetform:platform:\n    monitoring:\n      enabled: false\n", Deploy); p != nil {
 		t.Fatalf("minimal config: got problems %v, want none", p)
 	}
 }
