@@ -140,7 +140,7 @@ func TestSpokeExposesFederateWithBasicAuthAndTLS(t *testing.T) {
 			Cluster: "dev-aws", Namespace: pulumi.String("monitoring"), NamespaceName: "monitoring",
 			StorageClass: "gp3", Retention: "7d", StorageSize: "20Gi",
 			GrafanaAdminPassword: pulumi.ToSecret(pulumi.String("grafana-pw")).(pulumi.StringOutput),
-			Receivers: []Receiver{{Name: "chat", Webhook: &Webhook{URL: pulumi.ToSecret(pulumi.String("https://hook/t0ken")).(pulumi.StringOutput)}}},
+			Receivers:            []Receiver{{Name: "chat", Webhook: &Webhook{URL: pulumi.ToSecret(pulumi.String("https://hook/t0ken")).(pulumi.StringOutput)}}},
 			Spoke: &SpokeArgs{Host: SpokeHost("dev-aws", "dev.example.com"), TLSSecretName: "federate-tls", IngressClass: "nginx",
 				Username: "federate", Password: pulumi.ToSecret(pulumi.String("fed-pw")).(pulumi.StringOutput)},
 		})
