@@ -165,7 +165,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			MaxPods:             pulumi.Int(np.MaxPods),
 			OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
 			AvailabilityZones:   zones(spec.Network.Zones),
-			NodeLabels:          pulumi.ToStringMap(np.Labels),
+			NodeLabels:          labels(np.Labels),
 			NodeTaints:          taints(np.Taints),
 			VnetSubnetID:        nodeSubnetID,
 			PodSubnetID:         podSubnetID(np.Name),
@@ -238,7 +238,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			MaxPods:             pulumi.Int(np.MaxPods),
 			OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
 			AvailabilityZones:   zones(spec.Network.Zones),
-			NodeLabels:          pulumi.ToStringMap(np.Labels),
+			NodeLabels:          labels(np.Labels),
 			NodeTaints:          taints(np.Taints),
 			VnetSubnetID:        nodeSubnetID,
 			PodSubnetID:         podSubnetID(np.Name),
@@ -444,6 +444,14 @@ func zones(n int) pulumi.StringArray {
 		out[i] = pulumi.String(fmt.Sprint(i + 1))
 	}
 	return out
+}
+
+// labels are a pool's node labels; none when empty, so plans show no empty map.
+func labels(l map[string]string) pulumi.StringMap {
+	if len(l) == 0 {
+		return nil
+	}
+	return pulumi.ToStringMap(l)
 }
 
 // taints renders node taints in the AKS form key=value:Effect, in a stable order.
