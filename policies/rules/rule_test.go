@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,5 +74,19 @@ stacks:
 	fs = Check(DefaultConfig().Env("dev"), []Resource{latest})
 	if len(fs) != 1 || fs[0].Level != Mandatory {
 		t.Errorf("default-level findings = %+v, want one mandatory K8S001", fs)
+	}
+}
+
+// TestDocsListEveryRule keeps docs/policies.md's rule table in step with the code.
+func TestDocsListEveryRule(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "policies.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range All() {
+		row := "| " + r.ID + " | " + string(r.Level) + " | "
+		if !strings.Contains(string(data), row) || !strings.Contains(string(data), r.Description) {
+			t.Errorf("docs/policies.md lacks the row of %s (%q ... %q)", r.ID, row, r.Description)
+		}
 	}
 }
