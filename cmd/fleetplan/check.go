@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/fleetform/fleetform"
 	"github.com/fleetform/fleetform/internal/plan"
@@ -34,6 +35,17 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, fmt.Errorf("check takes no arguments, got %q", fs.Args()))
+	}
+	if *planFile != "" {
+		var both []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "stack" || f.Name == "ref" {
+				both = append(both, "--"+f.Name)
+			}
+		})
+		if len(both) > 0 {
+			return fail(stderr, fmt.Errorf("--plan checks a finished plan: drop %s", strings.Join(both, ", ")))
+		}
 	}
 	dir := sf.dir
 	if dir == "" {

@@ -6,15 +6,15 @@ import (
 
 // Rule IDs of the managed cluster rules.
 const (
-	IDEKSEndpoint       = "EKS001"
-	IDEKSEncryption     = "EKS002"
-	IDEKSLogs           = "EKS003"
-	IDEKSPrivateNodes   = "EKS004"
-	IDAKSNetwork        = "AKS001"
-	IDAKSRBAC           = "AKS002"
-	IDAKSLocalAccounts  = "AKS003"
-	IDACKTerway         = "ACK001"
-	IDACKDeletionProtec = "ACK002"
+	IDEKSEndpoint           = "EKS001"
+	IDEKSEncryption         = "EKS002"
+	IDEKSLogs               = "EKS003"
+	IDEKSPrivateNodes       = "EKS004"
+	IDAKSNetwork            = "AKS001"
+	IDAKSRBAC               = "AKS002"
+	IDAKSLocalAccounts      = "AKS003"
+	IDACKTerway             = "ACK001"
+	IDACKDeletionProtection = "ACK002"
 )
 
 // TagPublicELB marks subnets for internet-facing load balancers; node groups must not use them.
@@ -89,7 +89,7 @@ func init() {
 			Resource:    checkACKTerway,
 		},
 		&Rule{
-			ID:          IDACKDeletionProtec,
+			ID:          IDACKDeletionProtection,
 			Description: "In prod, ACK clusters have deletion protection on.",
 			Level:       Mandatory,
 			Remediation: "Set alicloud.deletionProtection: true (deletionProtection on the managed cluster).",

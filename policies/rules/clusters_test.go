@@ -93,9 +93,9 @@ var clusterCases = record([]ruleCase{
 	{name: "flannel, no terway", rule: IDACKTerway, resources: []Resource{ack(`{"addons": [{"name": "flannel"}]}`)}, want: []string{at(ack(""), "addons")}},
 	{name: "terway disabled", rule: IDACKTerway, resources: []Resource{ack(`{"addons": [{"name": "terway-eniip", "disabled": true}]}`)}, want: []string{at(ack(""), "addons")}},
 	// ACK002
-	{name: "prod protected", rule: IDACKDeletionProtec, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}, "deletionProtection": true}`)}},
-	{name: "prod unprotected", rule: IDACKDeletionProtec, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}}`)}, want: []string{at(ack(""), "deletionProtection")}},
-	{name: "dev unprotected", rule: IDACKDeletionProtec, stack: "dev", resources: []Resource{ack(`{}`)}},
+	{name: "prod protected", rule: IDACKDeletionProtection, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}, "deletionProtection": true}`)}},
+	{name: "prod unprotected", rule: IDACKDeletionProtection, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}}`)}, want: []string{at(ack(""), "deletionProtection")}},
+	{name: "dev unprotected", rule: IDACKDeletionProtection, stack: "dev", resources: []Resource{ack(`{}`)}},
 })
 
 func TestClusterRules(t *testing.T) { runCases(t, clusterCases) }
