@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/internal/secret"
 )
 
 // TypeToken is the Pulumi type of the Environment component.
@@ -387,7 +388,7 @@ func (b *builder) pullSecret(r *platform.Registry) (*corev1.Secret, error) {
 		Metadata: b.meta(PullSecretName),
 		Type:     pulumi.String("kubernetes.io/dockerconfigjson"),
 		// The document holds the password: it stays a Pulumi secret in state and plans.
-		StringData: pulumi.StringMap{".dockerconfigjson": pulumi.ToSecret(doc).(pulumi.StringOutput)},
+		StringData: pulumi.StringMap{".dockerconfigjson": secret.Mark(doc)},
 	}, b.opts...)
 }
 

@@ -20,11 +20,16 @@ const repoRoot = ".."
 
 // planStackE plans a repository stack offline.
 func planStackE(stack string, refs map[string]*plan.Plan) (*plan.Plan, error) {
-	cfg, err := stacks.LoadFile(stacks.StackFile(repoRoot, stack), stack)
+	cfg, err := loadStack(stack)
 	if err != nil {
 		return nil, err
 	}
-	return program.Offline(cfg, refs)
+	return program.OfflineResolving(cfg, refs, loadStack)
+}
+
+// loadStack reads a repository stack file.
+func loadStack(stack string) (*stacks.StackConfig, error) {
+	return stacks.LoadFile(stacks.StackFile(repoRoot, stack), stack)
 }
 
 // planStack plans a repository stack offline and fails the test on error.

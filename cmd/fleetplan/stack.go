@@ -26,7 +26,7 @@ type stackFlags struct {
 func (s *stackFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&s.stack, "stack", "dev", "stack to plan, from Pulumi.<stack>.yaml")
 	fs.StringVar(&s.dir, "dir", "", "project directory (default: the nearest directory above . with a Pulumi.yaml, else the stack files built into this binary)")
-	fs.Var(&s.refs, "ref", "answer a stack reference from another stack's plan: organization/project/stack=plan.json (repeatable)")
+	fs.Var(&s.refs, "ref", "answer a stack reference from another stack's plan: organization/project/stack=plan.json (repeatable; references to other stacks of this project are planned from their own files when not given)")
 }
 
 // refFlags collects --ref values.
@@ -47,20 +47,23 @@ func (r *refFlags) Set(v string) error {
 }
 
 // load reads the stack file, from the project directory or the embedded copies.
-func (s *stackFlags) load() (*stacks.StackConfig, error) {
+func (s *stackFlags) load() (*stacks.StackConfig, error) { return s.loadStack(s.stack) }
+
+// loadStack reads any stack of the project the same way.
+func (s *stackFlags) loadStack(stack string) (*stacks.StackConfig, error) {
 	dir := s.dir
 	if dir == "" {
 		dir = findProject()
 	}
 	if dir == "" {
-		name := "Pulumi." + s.stack + ".yaml"
+		name := "Pulumi." + stack + ".yaml"
 		data, err := fs.ReadFile(fleetform.StackFiles, name)
 		if err != nil {
-			return nil, fmt.Errorf("no Pulumi.yaml above the current directory, and no built-in stack %q (built in: %s)", s.stack, strings.Join(embeddedStacks(), ", "))
+			return nil, fmt.Errorf("no Pulumi.yaml above the current directory, and no built-in stack %q (built in: %s)", stack, strings.Join(embeddedStacks(), ", "))
 		}
-		return stacks.Parse(data, name+" (built in)", s.stack)
+		return stacks.Parse(data, name+" (built in)", stack)
 	}
-	return stacks.LoadFile(stacks.StackFile(dir, s.stack), s.stack)
+	return stacks.LoadFile(stacks.StackFile(dir, stack), stack)
 }
 
 // plan loads, validates and plans the stack.
@@ -77,7 +80,7 @@ func (s *stackFlags) plan() (*plan.Plan, error) {
 		}
 		refs[name] = p
 	}
-	return program.Offline(cfg, refs)
+	return program.OfflineResolving(cfg, refs, s.loadStack)
 }
 
 func findProject() string {

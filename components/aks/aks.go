@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/internal/secret"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -300,7 +301,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return string(raw), nil
 	})).(pulumi.StringOutput)
 
-	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: secretOnceKnown(kubeconfig)},
+	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: secret.Mark(kubeconfig)},
 		pulumi.Parent(c), pulumi.DependsOn(providerDeps))
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: kubernetes provider: %w", name, err)
@@ -348,17 +349,6 @@ func (c *Cluster) Connection() *cluster.Connection {
 		StorageClass: StorageClass,
 		Component:    c,
 	}
-}
-
-// secretOnceKnown is a secret value as a resource input: secret whenever it is known,
-// and a plain unknown while it is not (during a preview, before the cluster exists).
-// An unknown value carries no content to hide, and Pulumi's mock monitor (SDK
-// v3.259.0) refuses a secret whose value is unknown ("malformed RPC secret"), which
-// would stop the offline plan of every new cluster.
-func secretOnceKnown(v pulumi.StringOutput) pulumi.StringOutput {
-	return pulumi.Unsecret(v).(pulumi.StringOutput).ApplyT(func(s string) pulumi.StringOutput {
-		return pulumi.ToSecret(pulumi.String(s)).(pulumi.StringOutput)
-	}).(pulumi.StringOutput)
 }
 
 // subnet is one subnet of the VNet.

@@ -1,6 +1,10 @@
 package platform
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/internal/secret"
+)
 
 // Namespaces the platform installs its addons into. Environments open NetworkPolicy
 // holes for exactly these, so they are constants shared by both layers.
@@ -55,11 +59,11 @@ const (
 )
 
 // RegistryFromReference is the Harbor another stack runs, read from its exports;
-// the password stays a secret.
+// the password is a secret once known (an unknown one has nothing to leak).
 func RegistryFromReference(ref *pulumi.StackReference) *Registry {
 	return &Registry{
 		Host:     ref.GetStringOutput(pulumi.String(ExportHarborHost)),
 		Username: ref.GetStringOutput(pulumi.String(ExportHarborPullUsername)),
-		Password: pulumi.ToSecret(ref.GetStringOutput(pulumi.String(ExportHarborPullPassword))).(pulumi.StringOutput),
+		Password: secret.Mark(ref.GetStringOutput(pulumi.String(ExportHarborPullPassword))),
 	}
 }

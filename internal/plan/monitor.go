@@ -101,7 +101,10 @@ func (m *Monitor) stackReference(name string) resource.PropertyMap {
 	ref, ok := m.refs[name]
 	if !ok {
 		m.warn(fmt.Sprintf("stack reference %q: no plan given (--ref %s=FILE); its outputs are unknown", name, name))
-		state["outputs"] = resource.MakeComputed(resource.NewProperty(""))
+		// An empty map, not a computed one: in a dry run every output read from it is
+		// unknown, while code that lists the outputs sees none.
+		state["outputs"] = resource.NewProperty(resource.PropertyMap{})
+		state["secretOutputNames"] = resource.NewProperty([]resource.PropertyValue{})
 		return state
 	}
 	outs := resource.PropertyMap{}

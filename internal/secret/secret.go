@@ -82,3 +82,16 @@ func (s *Store) Missing() []Ref {
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
+
+// Mark makes o a Pulumi secret as soon as its value is known. A value that is still
+// unknown (a cloud-assigned value in a preview) has nothing to leak and stays
+// unmarked: Pulumi's mock monitor cannot carry an unknown secret, so pulumi.ToSecret
+// on such a value would break the offline plan. Use it for values read from stack
+// references or invokes.
+func Mark(o pulumi.StringOutput) pulumi.StringOutput {
+	// Unsecret first: an input that is already a secret but unknown must lose the
+	// mark until it has a value, which ApplyT then puts back.
+	return pulumi.Unsecret(o).(pulumi.StringOutput).ApplyT(func(s string) pulumi.StringOutput {
+		return pulumi.ToSecret(pulumi.String(s)).(pulumi.StringOutput)
+	}).(pulumi.StringOutput)
+}

@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"fmt"
+	"github.com/fleetform/fleetform/internal/secret"
 	"sort"
 	"strings"
 
@@ -160,10 +161,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	c.ScrapeConfigs = pulumi.String("").ToStringOutput()
 	if args.Hub != nil {
 		match := args.Hub.Match
-		c.ScrapeConfigs = pulumi.ToSecret(collectTargets(args.Hub.Targets).ApplyT(func(v any) (string, error) {
+		c.ScrapeConfigs = secret.Mark(collectTargets(args.Hub.Targets).ApplyT(func(v any) (string, error) {
 			ts, _ := v.([]Target)
 			return ScrapeConfigs(ts, match)
-		})).(pulumi.StringOutput)
+		}).(pulumi.StringOutput))
 		sources := append([]string(nil), args.Hub.Sources...)
 		sort.Strings(sources)
 		sc, err := corev1.NewSecret(ctx, name+"-federation-scrape", &corev1.SecretArgs{
