@@ -131,7 +131,7 @@ func diffValue(path string, o, n any, out *[]PropertyChange) {
 
 func joinPath(path, key string) string {
 	simple := key != "" && strings.IndexFunc(key, func(r rune) bool {
-		return !(r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+		return !(r == '_' || r == '-' || r == '(' || r == ')' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 	}) < 0
 	switch {
 	case simple && path == "":
