@@ -80,6 +80,14 @@ type Environment struct {
 	DeployerServiceAccount pulumi.StringOutput `pulumi:"deployerServiceAccount"`
 	// PullSecret is the registry pull Secret's name; empty without a registry.
 	PullSecret pulumi.StringOutput `pulumi:"pullSecret"`
+
+	// NamespaceObject is the Namespace itself: what objects in it wait for.
+	NamespaceObject pulumi.Resource
+	// PodsReady is what a pod needs before it is created: the ResourceQuota and the
+	// LimitRange (a pod created before the LimitRange gets no defaults and is refused
+	// by the quota), and the pull secret attached to the default ServiceAccount.
+	// Workloads wait for these; Services, Ingresses and ConfigMaps need only the Namespace.
+	PodsReady []pulumi.Resource
 }
 
 // New creates an environment's namespace and everything in it. The spec is
@@ -148,14 +156,18 @@ func (b *builder) build(env *Environment) error {
 	}
 	b.ns = nsObj.Metadata.Name().Elem()
 	env.Namespace = b.ns
+	env.NamespaceObject = nsObj
 	env.Tier = pulumi.String(b.spec.Tier).ToStringOutput()
 
-	if err := b.quota(); err != nil {
+	quota, err := b.quota()
+	if err != nil {
 		return fmt.Errorf("resource quota: %w", err)
 	}
-	if err := b.limitRange(); err != nil {
+	limits, err := b.limitRange()
+	if err != nil {
 		return fmt.Errorf("limit range: %w", err)
 	}
+	env.PodsReady = []pulumi.Resource{quota, limits}
 	if err := b.access(); err != nil {
 		return fmt.Errorf("access: %w", err)
 	}
@@ -163,7 +175,9 @@ func (b *builder) build(env *Environment) error {
 		return fmt.Errorf("network policies: %w", err)
 	}
 
-	// The pull secret's name comes from the Secret, so whatever lists it waits for it.
+	// ServiceAccounts name the pull secret by its fixed name, so they need not wait
+	// for it: Kubernetes resolves the reference when a pod pulls, and pods wait for
+	// both through PodsReady.
 	var pullSecret pulumi.StringPtrInput
 	env.PullSecret = pulumi.String("").ToStringOutput()
 	if b.args.Registry != nil {
@@ -171,11 +185,13 @@ func (b *builder) build(env *Environment) error {
 		if err != nil {
 			return fmt.Errorf("pull secret: %w", err)
 		}
-		pullSecret = secret.Metadata.Name()
+		pullSecret = pulumi.String(PullSecretName)
 		env.PullSecret = secret.Metadata.Name().Elem()
-		if err := b.defaultServiceAccount(pullSecret); err != nil {
+		patch, err := b.defaultServiceAccount(pullSecret)
+		if err != nil {
 			return fmt.Errorf("default service account: %w", err)
 		}
+		env.PodsReady = append(env.PodsReady, secret, patch)
 	}
 
 	env.DeployerServiceAccount = pulumi.String("").ToStringOutput()
@@ -236,9 +252,9 @@ func canonical(v string) pulumi.String {
 	return pulumi.String(q.String())
 }
 
-func (b *builder) quota() error {
+func (b *builder) quota() (*corev1.ResourceQuota, error) {
 	q := b.spec.Quota
-	_, err := corev1.NewResourceQuota(b.ctx, b.name+"-quota", &corev1.ResourceQuotaArgs{
+	return corev1.NewResourceQuota(b.ctx, b.name+"-quota", &corev1.ResourceQuotaArgs{
 		Metadata: b.meta(QuotaName),
 		Spec: &corev1.ResourceQuotaSpecArgs{
 			Hard: pulumi.StringMap{
@@ -254,12 +270,11 @@ func (b *builder) quota() error {
 			},
 		},
 	}, b.opts...)
-	return err
 }
 
-func (b *builder) limitRange() error {
+func (b *builder) limitRange() (*corev1.LimitRange, error) {
 	l := b.spec.Limits
-	_, err := corev1.NewLimitRange(b.ctx, b.name+"-limits", &corev1.LimitRangeArgs{
+	return corev1.NewLimitRange(b.ctx, b.name+"-limits", &corev1.LimitRangeArgs{
 		Metadata: b.meta(LimitRangeName),
 		Spec: &corev1.LimitRangeSpecArgs{
 			Limits: corev1.LimitRangeItemArray{
@@ -272,7 +287,6 @@ func (b *builder) limitRange() error {
 			},
 		},
 	}, b.opts...)
-	return err
 }
 
 // access binds the groups of each role with one RoleBinding per role, so the
@@ -333,31 +347,32 @@ func (b *builder) deployer(pullSecret pulumi.StringPtrInput) (pulumi.StringOutpu
 			Verbs:     pulumi.ToStringArray(DeployerVerbs),
 		})
 	}
-	role, err := rbacv1.NewRole(b.ctx, b.name+"-deployer-role", &rbacv1.RoleArgs{
+	_, err = rbacv1.NewRole(b.ctx, b.name+"-deployer-role", &rbacv1.RoleArgs{
 		Metadata: b.meta(name),
 		Rules:    rules,
 	}, b.opts...)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	saName := sa.Metadata.Name().Elem()
+	// The binding names the Role and the ServiceAccount by their fixed names: RBAC
+	// resolves them when a request comes, so the binding need not wait for either.
 	_, err = rbacv1.NewRoleBinding(b.ctx, b.name+"-deployer-binding", &rbacv1.RoleBindingArgs{
 		Metadata: b.meta(name),
 		RoleRef: rbacv1.RoleRefArgs{
 			ApiGroup: pulumi.String(rbacGroup),
 			Kind:     pulumi.String("Role"),
-			Name:     role.Metadata.Name().Elem(),
+			Name:     pulumi.String(name),
 		},
 		Subjects: rbacv1.SubjectArray{rbacv1.SubjectArgs{
 			Kind:      pulumi.String("ServiceAccount"),
-			Name:      saName,
+			Name:      pulumi.String(name),
 			Namespace: b.ns,
 		}},
 	}, b.opts...)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	return saName, nil
+	return sa.Metadata.Name().Elem(), nil
 }
 
 // DockerConfigJSON returns the `.dockerconfigjson` document of a pull secret for
@@ -399,13 +414,12 @@ func (b *builder) pullSecret(r *platform.Registry) (*corev1.Secret, error) {
 // ServiceAccountPatch is a server-side apply that owns only imagePullSecrets:
 // it creates the account if the controller has not yet, leaves it to the controller
 // on delete, and reports a conflict rather than overwriting another manager's list.
-func (b *builder) defaultServiceAccount(pullSecret pulumi.StringPtrInput) error {
-	_, err := corev1.NewServiceAccountPatch(b.ctx, b.name+"-default-sa", &corev1.ServiceAccountPatchArgs{
+func (b *builder) defaultServiceAccount(pullSecret pulumi.StringPtrInput) (*corev1.ServiceAccountPatch, error) {
+	return corev1.NewServiceAccountPatch(b.ctx, b.name+"-default-sa", &corev1.ServiceAccountPatchArgs{
 		Metadata: &metav1.ObjectMetaPatchArgs{
 			Name:      pulumi.String(DefaultServiceAccountName),
 			Namespace: b.ns,
 		},
 		ImagePullSecrets: corev1.LocalObjectReferencePatchArray{corev1.LocalObjectReferencePatchArgs{Name: pullSecret}},
 	}, b.opts...)
-	return err
 }

@@ -431,8 +431,9 @@ func TestDeployerRoleIsLeastPrivilege(t *testing.T) {
 			if n := str(rb.Inputs, "roleRef", "name"); n != DefaultDeployerName {
 				t.Errorf("deployer binding roleRef.name %q", n)
 			}
-			if !slices.Contains(rb.Dependencies, role.URN) {
-				t.Errorf("deployer binding does not depend on its Role")
+			// Names are fixed, so the binding need not wait for the Role (a shallow graph).
+			if slices.Contains(rb.Dependencies, role.URN) {
+				t.Errorf("deployer binding waits for its Role, which it names by a fixed name")
 			}
 			subjects, _ := get(rb.Inputs, "subjects").([]any)
 			if len(subjects) != 1 || str(subjects[0], "kind") != "ServiceAccount" ||
@@ -670,8 +671,9 @@ func TestPullSecret(t *testing.T) {
 			if got := jsonOf(t, patch.Inputs["imagePullSecrets"]); got != `[{"name":"`+PullSecretName+`"}]` {
 				t.Errorf("default ServiceAccount imagePullSecrets %s", got)
 			}
-			if !slices.Contains(patch.Dependencies, sec.URN) {
-				t.Errorf("the default ServiceAccount patch does not wait for the pull secret")
+			// The reference is by name; pods wait for both through PodsReady instead.
+			if slices.Contains(patch.Dependencies, sec.URN) {
+				t.Errorf("the default ServiceAccount patch waits for the pull secret it names by a fixed name")
 			}
 			sa := child(t, p, f.name, typeSA, DefaultDeployerName)
 			if got := jsonOf(t, sa.Inputs["imagePullSecrets"]); got != `[{"name":"`+PullSecretName+`"}]` {

@@ -35,14 +35,17 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
-		// Releases depend on the whole environment, not just the Namespace: a pod
-		// created before the LimitRange would have no limits and be refused by the
-		// quota, and one created before the pull secret is attached never gets it.
+		// Releases wait for the Namespace, and their workloads also for what a pod
+		// needs (PodsReady): a pod created before the LimitRange has no limits and is
+		// refused by the quota, one created before the pull secret is attached never
+		// gets it. RBAC and NetworkPolicies are not waited for: nothing needs them to
+		// exist first, and waiting would put them on every release's critical path.
 		f.Namespaces[NamespaceKey(spec.Cluster, spec.Name)] = &Namespace{
-			Cluster:  spec.Cluster,
-			Name:     spec.Name,
-			Tier:     tier(spec),
-			Resource: env,
+			Cluster:   spec.Cluster,
+			Name:      spec.Name,
+			Tier:      tier(spec),
+			Resource:  env.NamespaceObject,
+			PodsReady: env.PodsReady,
 		}
 	}
 	return nil

@@ -83,9 +83,11 @@ type Namespace struct {
 	Cluster, Name string
 	// Tier is the environment's tier (qa, e2e, stage, prod, ...).
 	Tier string
-	// Resource is what objects in the namespace depend on (the Namespace object,
-	// or the environment component that owns it).
+	// Resource is what objects in the namespace depend on: the Namespace object.
 	Resource pulumi.Resource
+	// PodsReady is what workloads also wait for: the quota, LimitRange and pull
+	// secret that a pod needs at admission and at pull time.
+	PodsReady []pulumi.Resource
 }
 
 // NamespaceKey is the key of Fleet.Namespaces.

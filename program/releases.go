@@ -65,6 +65,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		Tier:           ns.Tier,
 		SecretEnv:      secretEnv,
 		NamespaceReady: ns.Resource,
+		PodsReady:      ns.PodsReady,
 	}
 	if pl := f.Platforms[ns.Cluster]; pl != nil {
 		if pl.RolloutsReady == nil {

@@ -91,8 +91,11 @@ type Args struct {
 	// ServiceMonitor says the cluster runs the Prometheus operator; with Spec.Monitoring it
 	// adds a metrics Service and a ServiceMonitor.
 	ServiceMonitor bool
-	// NamespaceReady is what every object waits for (the namespace or its environment). Optional.
+	// NamespaceReady is what every object waits for: the Namespace. Optional.
 	NamespaceReady pulumi.Resource
+	// PodsReady is what the Rollout, which creates pods, also waits for: the
+	// environment's quota, LimitRange and pull secret. Optional.
+	PodsReady []pulumi.Resource
 	// RolloutsReady is what the Rollout and AnalysisTemplate wait for (the CRDs). Optional.
 	RolloutsReady pulumi.Resource
 	// MonitoringReady is what the ServiceMonitor waits for (the CRD). Optional.
@@ -438,7 +441,7 @@ func (b *builder) buildRollout() error {
 		Kind:        pulumi.String(KindRollout),
 		Metadata:    b.meta(b.n.app, nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, b.opts(b.a.RolloutsReady)...)
+	}, b.opts(append([]pulumi.Resource{b.a.RolloutsReady}, b.a.PodsReady...)...)...)
 	if err != nil {
 		return fmt.Errorf("rollout: %w", err)
 	}
@@ -456,7 +459,8 @@ func (b *builder) buildAutoscaler() error {
 			ScaleTargetRef: &autoscalingv2.CrossVersionObjectReferenceArgs{
 				ApiVersion: pulumi.String(RolloutsAPIVersion),
 				Kind:       pulumi.String(KindRollout),
-				Name:       b.rollout.Metadata.Name().Elem(),
+				// By name, not as an output of the Rollout: the HPA need not wait for it.
+				Name: pulumi.String(b.n.app),
 			},
 			MinReplicas: pulumi.Int(as.MinReplicas),
 			MaxReplicas: pulumi.Int(as.MaxReplicas),

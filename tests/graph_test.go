@@ -1,0 +1,131 @@
+package tests
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fleetform/fleetform/components/release"
+	"github.com/fleetform/fleetform/environments"
+	"github.com/fleetform/fleetform/internal/graph"
+	"github.com/fleetform/fleetform/internal/plan"
+)
+
+// layerOf names the layer a resource belongs to, by its outermost fleetform component.
+func layerOf(p *plan.Plan, r *plan.Resource) string {
+	layer := ""
+	for cur := r; cur != nil; cur = p.Find(cur.Parent) {
+		switch {
+		case cur.Type == environments.TypeToken:
+			layer = "environment"
+		case cur.Type == release.TypeToken:
+			layer = "release"
+		case strings.HasPrefix(cur.Type, "platform:cluster:"):
+			if layer == "" {
+				layer = "cluster"
+			}
+		case strings.HasPrefix(cur.Type, "platform:"):
+			if layer == "" {
+				layer = "platform"
+			}
+		}
+	}
+	return layer
+}
+
+const helmRelease = "kubernetes:helm.sh/v3:Release"
+
+// realNeed says whether a resource of layer `from` may wait for `to`, and why not.
+func realNeed(p *plan.Plan, from, to *plan.Resource) (bool, string) {
+	fromLayer, toLayer := layerOf(p, from), layerOf(p, to)
+	switch fromLayer {
+	case "environment":
+		// Namespaces, quotas, RBAC and NetworkPolicies need the cluster's provider and
+		// their own Namespace; never an addon.
+		if toLayer == "platform" {
+			return false, "an environment waits for a platform addon"
+		}
+		if toLayer == "release" {
+			return false, "an environment waits for a release"
+		}
+	case "release":
+		if to.Type == helmRelease && !strings.Contains(to.Name, "rollouts") && !strings.Contains(to.Name, "monitoring") {
+			return false, "a release waits for an addon it does not use (" + to.Name + ")"
+		}
+		switch to.Type {
+		case "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubernetes:rbac.authorization.k8s.io/v1:Role",
+			"kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:core/v1:ServiceAccount":
+			return false, "a release waits for its environment's RBAC or NetworkPolicy"
+		}
+		if to.Type == "kubernetes:autoscaling/v2:HorizontalPodAutoscaler" || from.Type == "kubernetes:autoscaling/v2:HorizontalPodAutoscaler" && to.Type == "kubernetes:argoproj.io/v1alpha1:Rollout" {
+			return false, "an HPA and its Rollout wait for each other"
+		}
+	case "platform":
+		if toLayer == "environment" || toLayer == "release" {
+			return false, "an addon waits for an environment or a release"
+		}
+		// Addons wait for each other only where one needs the other.
+		if from.Type == helmRelease && to.Type == helmRelease {
+			ok := strings.Contains(from.Name, "eck-stack") && strings.Contains(to.Name, "eck-operator")
+			if !ok {
+				return false, "addon " + from.Name + " waits for addon " + to.Name
+			}
+		}
+	}
+	return true, ""
+}
+
+func TestProdDependenciesAreReal(t *testing.T) {
+	p := planStack(t, "prod", nil)
+	g := graph.New(p)
+	for _, e := range g.Edges() {
+		if ok, why := realNeed(p, e.From.Resource, e.To.Resource); !ok {
+			t.Errorf("%s %s -> %s %s: %s", e.From.Resource.Type, e.From.Resource.Name, e.To.Resource.Type, e.To.Resource.Name, why)
+		}
+	}
+	cp, err := g.CriticalPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chain []string
+	for _, n := range cp {
+		chain = append(chain, n.Resource.Type+" "+n.Resource.Name)
+	}
+	t.Logf("prod critical path (%d):\n  %s", len(cp), strings.Join(chain, "\n  "))
+	for i := 1; i < len(cp); i++ {
+		if ok, why := realNeed(p, cp[i].Resource, cp[i-1].Resource); !ok {
+			t.Errorf("critical path step %d: %s", i+1, why)
+		}
+	}
+	// Today: provider, resource group, VNet, AKS, the deployer's role assignment, the
+	// kubernetes provider, the Rollouts namespace and install, the AnalysisTemplate,
+	// the Rollout. More steps means a new wait crept in; review it.
+	if len(cp) > 11 {
+		t.Errorf("critical path grew to %d steps", len(cp))
+	}
+}
+
+func TestWorkloadsWaitForWhatPodsNeed(t *testing.T) {
+	p := planStack(t, "prod", nil)
+	g := graph.New(p)
+	for _, ro := range p.ByType("kubernetes:argoproj.io/v1alpha1:Rollout") {
+		needs := map[string]bool{}
+		for _, d := range g.Find(ro.URN).Needs {
+			needs[d.Resource.Type] = true
+		}
+		for _, want := range []string{"kubernetes:core/v1:ResourceQuota", "kubernetes:core/v1:LimitRange", "kubernetes:core/v1:Namespace"} {
+			if !needs[want] {
+				t.Errorf("Rollout %s does not wait for its %s", ro.Name, want)
+			}
+		}
+	}
+	for _, svc := range p.ByType("kubernetes:core/v1:Service") {
+		if layerOf(p, svc) != "release" {
+			continue
+		}
+		for _, d := range g.Find(svc.URN).Needs {
+			if d.Resource.Type == "kubernetes:core/v1:LimitRange" || d.Resource.Type == "kubernetes:core/v1:ResourceQuota" {
+				t.Errorf("Service %s waits for %s, which only pods need", svc.Name, d.Resource.Name)
+			}
+		}
+	}
+}
