@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/fleetform/fleetform"
-	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/policies/report"
 	"github.com/fleetform/fleetform/policies/rules"
 )
@@ -27,7 +26,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var sf stackFlags
 	sf.bind(fs)
-	planFile := fs.String("plan", "", "check this plan JSON (from 'fleetplan plan --json') instead of planning --stack")
+	sf.bindPlanFile(fs, "check")
 	sarifOut := fs.String("sarif", "", "also write the findings as SARIF 2.1.0 to this file")
 	configFile := fs.String("config", "", "policy configuration (default: "+PolicyConfigFile+" in the project directory, else the rule defaults)")
 	if err := fs.Parse(args); err != nil {
@@ -36,7 +35,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return fail(stderr, fmt.Errorf("check takes no arguments, got %q", fs.Args()))
 	}
-	if *planFile != "" {
+	if sf.planFile != "" {
 		var both []string
 		fs.Visit(func(f *flag.Flag) {
 			if f.Name == "stack" || f.Name == "ref" {
@@ -51,13 +50,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if dir == "" {
 		dir = findProject()
 	}
-	var p *plan.Plan
-	var err error
-	if *planFile != "" {
-		p, err = plan.ReadFile(*planFile)
-	} else {
-		p, err = sf.plan()
-	}
+	p, err := sf.planOrRead()
 	if err != nil {
 		return fail(stderr, err)
 	}

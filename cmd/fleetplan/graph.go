@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/fleetform/fleetform/internal/graph"
-	"github.com/fleetform/fleetform/internal/plan"
 )
 
 func init() {
@@ -20,20 +19,14 @@ func runGraph(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var sf stackFlags
 	sf.bind(fs)
-	planFile := fs.String("plan", "", "read this plan JSON instead of planning --stack")
+	sf.bindPlanFile(fs, "draw")
 	dotOut := fs.String("dot", "", "write Graphviz DOT to this file (- for stdout)")
 	mermaidOut := fs.String("mermaid", "", "write a Mermaid flowchart to this file (- for stdout)")
 	stats := fs.Bool("stats", false, "print node and edge counts and the critical path")
 	if err := fs.Parse(args); err != nil {
 		return exitFailure
 	}
-	var p *plan.Plan
-	var err error
-	if *planFile != "" {
-		p, err = plan.ReadFile(*planFile)
-	} else {
-		p, err = sf.plan()
-	}
+	p, err := sf.planOrRead()
 	if err != nil {
 		return fail(stderr, err)
 	}

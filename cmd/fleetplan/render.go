@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/internal/render"
 )
 
@@ -19,7 +18,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var sf stackFlags
 	sf.bind(fs)
-	planFile := fs.String("plan", "", "render this plan JSON (from `plan --json`) instead of planning --stack")
+	sf.bindPlanFile(fs, "render")
 	out := fs.String("out", "", "output folder (required); an earlier render there is replaced")
 	if err := fs.Parse(args); err != nil {
 		return exitFailure
@@ -27,13 +26,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	if *out == "" {
 		return fail(stderr, errors.New("render: --out is required"))
 	}
-	var p *plan.Plan
-	var err error
-	if *planFile != "" {
-		p, err = plan.ReadFile(*planFile)
-	} else {
-		p, err = sf.plan()
-	}
+	p, err := sf.planOrRead()
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -18,15 +18,29 @@ import (
 
 // stackFlags are the flags of every command that plans a stack.
 type stackFlags struct {
-	stack string
-	dir   string
-	refs  refFlags
+	stack    string
+	dir      string
+	refs     refFlags
+	planFile string
 }
 
 func (s *stackFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&s.stack, "stack", "dev", "stack to plan, from Pulumi.<stack>.yaml")
 	fs.StringVar(&s.dir, "dir", "", "project directory (default: the nearest directory above . with a Pulumi.yaml, else the stack files built into this binary)")
 	fs.Var(&s.refs, "ref", "answer a stack reference from another stack's plan: organization/project/stack=plan.json (repeatable; references to other stacks of this project are planned from their own files when not given)")
+}
+
+// bindPlanFile adds --plan, for commands that can work on a saved plan instead.
+func (s *stackFlags) bindPlanFile(fs *flag.FlagSet, verb string) {
+	fs.StringVar(&s.planFile, "plan", "", verb+" this plan JSON (from `fleetplan plan --json`) instead of planning --stack")
+}
+
+// planOrRead reads --plan when given, and plans --stack otherwise.
+func (s *stackFlags) planOrRead() (*plan.Plan, error) {
+	if s.planFile != "" {
+		return plan.ReadFile(s.planFile)
+	}
+	return s.plan()
 }
 
 // refFlags collects --ref values.
