@@ -1,3 +1,5 @@
+//go:build !no_alicloud
+
 package program
 
 import (

@@ -1,3 +1,5 @@
+//go:build !no_azure
+
 package program
 
 import (
