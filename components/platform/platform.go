@@ -100,7 +100,8 @@ type builder struct {
 	spec *Spec
 	c    *Platform
 
-	ingress pulumi.Resource
+	ingress   pulumi.Resource
+	ingressNS pulumi.StringInput
 }
 
 func (b *builder) build() error {
@@ -117,7 +118,7 @@ func (b *builder) build() error {
 		if err != nil {
 			return err
 		}
-		b.ingress = ing.Release
+		b.ingress, b.ingressNS = ing.Release, ns
 		b.c.Outputs.IngressClass = IngressClassName
 	}
 	if On(s.Rollouts.Enabled) {
@@ -145,6 +146,13 @@ func (b *builder) build() error {
 	if On(s.Monitoring.Enabled) {
 		if err := b.monitoring(lokiURL); err != nil {
 			return err
+		}
+		if b.ingress != nil {
+			// Canary analysis reads the controller's request metrics.
+			if _, err := ingress.NewServiceMonitor(b.ctx, b.name+"-ingress-servicemonitor", b.ingressNS,
+				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
+				return err
+			}
 		}
 	}
 	if a.RunsHarbor {

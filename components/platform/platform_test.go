@@ -295,3 +295,39 @@ func TestTwoPlatformsCoexist(t *testing.T) {
 		t.Fatalf("two platforms in one stack: %v", err)
 	}
 }
+
+func TestIngressMetricsAreScraped(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {})
+	monitors := p.ByType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")
+	var sm *plan.Resource
+	for _, r := range monitors {
+		if dig(r.Inputs, "metadata", "name") == ingress.ServiceMonitorName {
+			sm = r
+		}
+	}
+	if sm == nil {
+		t.Fatalf("no ServiceMonitor %s among %d: canary analysis would have no request metrics", ingress.ServiceMonitorName, len(monitors))
+	}
+	if ns := dig(sm.Inputs, "metadata", "namespace"); ns != platform.NamespaceIngress {
+		t.Errorf("ServiceMonitor namespace %v, want %s", ns, platform.NamespaceIngress)
+	}
+	if port := dig(sm.Inputs, "spec", "endpoints").([]any)[0].(map[string]any)["port"]; port != "metrics" {
+		t.Errorf("endpoint port %v, want metrics", port)
+	}
+	prom := release(t, p, "kube-prometheus-stack")
+	ing := release(t, p, "ingress-nginx")
+	deps := strings.Join(sm.Dependencies, " ")
+	if !strings.Contains(deps, prom.URN) {
+		t.Errorf("ServiceMonitor does not wait for kube-prometheus-stack (its CRD): %v", sm.Dependencies)
+	}
+	for _, d := range ing.Dependencies {
+		if d == prom.URN {
+			t.Error("ingress-nginx waits for kube-prometheus-stack")
+		}
+	}
+	off := false
+	p, _ = build(t, func(a *platform.Args) { a.Spec.Monitoring.Enabled = &off })
+	for _, r := range p.ByType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor") {
+		t.Errorf("monitoring off, yet a ServiceMonitor %s exists", r.Name)
+	}
+}

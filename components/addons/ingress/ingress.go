@@ -3,6 +3,9 @@ package ingress
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/cluster"
@@ -139,4 +142,36 @@ func Annotations(cloud cluster.Cloud, internal bool) map[string]any {
 	default:
 		return map[string]any{}
 	}
+}
+
+// ServiceMonitorName names the ServiceMonitor that has Prometheus scrape the controller.
+const ServiceMonitorName = "ingress-nginx-controller"
+
+// NewServiceMonitor has Prometheus scrape the controller's metrics Service, whose
+// nginx_ingress_controller_requests series the releases' canary analysis queries. It
+// is made here rather than by the chart (controller.metrics.serviceMonitor), so the
+// controller's install does not wait for kube-prometheus-stack: only this object
+// needs the ServiceMonitor CRD, and it waits for monitoringReady.
+func NewServiceMonitor(ctx *pulumi.Context, name string, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	if monitoringReady != nil {
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{monitoringReady}))
+	}
+	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
+		Kind:       pulumi.String("ServiceMonitor"),
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(ServiceMonitorName),
+			Namespace: namespace,
+			Labels:    pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")},
+		},
+		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
+			"selector": map[string]any{"matchLabels": map[string]any{
+				"app.kubernetes.io/name":      "ingress-nginx",
+				"app.kubernetes.io/instance":  ReleaseName,
+				"app.kubernetes.io/component": "controller",
+			}},
+			// Only the metrics Service has a port named metrics.
+			"endpoints": []any{map[string]any{"port": "metrics", "interval": "30s"}},
+		}},
+	}, opts...)
 }
