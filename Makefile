@@ -51,7 +51,8 @@ fleetplan:
 program:
 	GOGC=$(LINKGOGC) $(GO) install -gcflags='$(GCFLAGS)' -ldflags='$(LDFLAGS)' $(if $(TAGS),-tags '$(TAGS)') ./cmd/fleetform-program
 
-## policy-pack: build the policy pack binary
+## policy-pack: compile the policy pack (a check: pulumi's Go language host builds the
+## pack itself from policies/ when `--policy-pack policies` is given)
 policy-pack:
 	$(BUILD) -gcflags='$(GCFLAGS)' -o policies/bin/fleetform-policies ./policies
 
