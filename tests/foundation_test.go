@@ -80,12 +80,25 @@ func TestStacksPlanOffline(t *testing.T) {
 			if p.Stack != stack || p.Project != stacks.Project {
 				t.Fatalf("plan names %s/%s, want %s/%s", p.Project, p.Stack, stacks.Project, stack)
 			}
-			if len(p.Resources) == 0 || p.Resources[0].Type != "pulumi:pulumi:Stack" && p.Find(p.Resources[0].URN) == nil {
-				t.Fatalf("plan has no stack resource")
+			if n := len(p.ByType("pulumi:pulumi:Stack")); n != 1 {
+				t.Fatalf("plan has %d stack resources, want 1", n)
 			}
-			for _, w := range p.Warnings {
-				if strings.Contains(w, "hunter2") {
-					t.Fatalf("warning leaks a value: %s", w)
+			cfg, err := loadStack(stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cfg.Clusters {
+				found := false
+				for _, r := range p.Resources {
+					found = found || strings.HasPrefix(r.Type, "platform:cluster:") && r.Name == c.Name
+				}
+				if !found {
+					t.Errorf("cluster %s has no cluster component in the plan", c.Name)
+				}
+			}
+			for _, r := range p.Resources {
+				if strings.HasPrefix(r.Provider, "default_") {
+					t.Errorf("%s %s has no provider: every cloud and Kubernetes resource goes to an explicit one", r.Type, r.Name)
 				}
 			}
 		})

@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/internal/secret"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -360,16 +361,15 @@ func (b *builder) managedKubernetes() error {
 	}
 	ca := b.cluster.CertificateAuthority
 	name := b.spec.Name
-	// The rendered kubeconfig is secret as soon as it has a value. It is the kubernetes
-	// provider's input as such: an unknown value wrapped as a secret cannot cross Pulumi's
-	// mock monitor, so the outer ToSecret is only on the output the layers above see.
-	b.kubeconfig = pulumi.All(server, ca.ClusterCert(), ca.ClientCert(), ca.ClientKey()).ApplyT(
-		func(v []any) (pulumi.StringOutput, error) {
-			kc, err := renderKubeconfig(name, kubeconfigCredentials{
+	// The rendered kubeconfig is the kubernetes provider's input as a secret once known
+	// (secret.Mark: an unknown secret cannot cross Pulumi's mock monitor); the output the
+	// layers above see is always a secret.
+	b.kubeconfig = secret.Mark(pulumi.All(server, ca.ClusterCert(), ca.ClientCert(), ca.ClientKey()).ApplyT(
+		func(v []any) (string, error) {
+			return renderKubeconfig(name, kubeconfigCredentials{
 				Server: deref(v[0]), ClusterCA: deref(v[1]), ClientCert: deref(v[2]), ClientKey: deref(v[3]),
 			})
-			return pulumi.ToSecret(pulumi.String(kc)).(pulumi.StringOutput), err
-		}).(pulumi.StringOutput)
+		}).(pulumi.StringOutput))
 	b.c.Kubeconfig = pulumi.ToSecret(b.kubeconfig).(pulumi.StringOutput)
 	return nil
 }

@@ -297,7 +297,7 @@ func validateAlicloud(s *Spec, p *field.Path) field.ErrorList {
 		}
 	}
 
-	maxNodes, maxPods := 0, 0
+	maxNodes, maxPods := s.Capacity()
 	for i, np := range s.NodePools {
 		pp := p.Child("nodePools").Index(i)
 		if np.System {
@@ -309,8 +309,6 @@ func validateAlicloud(s *Spec, p *field.Path) field.ErrorList {
 		if np.DiskSizeGB < 40 || np.DiskSizeGB > 500 {
 			errs = append(errs, field.Invalid(pp.Child("diskSizeGb"), np.DiskSizeGB, "ACK system disks are 40 to 500 GB"))
 		}
-		maxNodes += np.MaxSize
-		maxPods += np.MaxSize * np.MaxPods
 	}
 
 	// The address plan: podCidr is required, inside the VPC, and big enough.

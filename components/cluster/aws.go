@@ -263,11 +263,7 @@ func validateAWSNetwork(s *Spec, p *field.Path) field.ErrorList {
 	if err != nil {
 		return append(errs, field.Invalid(p.Child("vpcCidr"), n.VPCCIDR, MsgAWSSubnetLayout))
 	}
-	pods, nodes := 0, 0
-	for _, np := range s.NodePools {
-		pods += np.MaxSize * np.MaxPods
-		nodes += np.MaxSize
-	}
+	nodes, pods := s.Capacity()
 	if need, have := pods+nodes, layout.PrivateIPs(); need > have {
 		errs = append(errs, field.Invalid(p.Child("vpcCidr"), n.VPCCIDR, fmt.Sprintf(
 			"%s: the node pools at maxSize need %d IPs (%d pods + %d nodes), the %d private subnets (%s each) offer %d",

@@ -176,6 +176,16 @@ func (s *Spec) validateCloud(p *field.Path) field.ErrorList {
 	return errs
 }
 
+// Capacity is how many nodes and pods the node pools hold at their maximum size;
+// it sizes the pod-range checks of each cloud.
+func (s *Spec) Capacity() (nodes, pods int) {
+	for _, np := range s.NodePools {
+		nodes += np.MaxSize
+		pods += np.MaxSize * np.MaxPods
+	}
+	return nodes, pods
+}
+
 // validate checks the ranges parse and do not overlap.
 func (n *Network) validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/internal/secret"
 )
 
 // TypeToken is the Pulumi type of the EKS cluster component.
@@ -204,12 +205,12 @@ func (b *builder) build(c *Cluster) error {
 			}
 			return Kubeconfig(v[0].(string), ca, v[2].(string), b.spec.Region)
 		}).(pulumi.StringOutput)
-	// The kubeconfig handed out is a secret. The provider gets the plain one: with exec auth it
-	// holds no credential (endpoint, CA, the get-token command), and Pulumi's mock monitor, which
-	// offline plans run under, cannot register a secret that is still unknown.
+	// The kubeconfig handed out is a secret. The provider's copy is a secret once known
+	// (secret.Mark): Pulumi's mock monitor, which offline plans run under, cannot carry a
+	// secret that is still unknown. With exec auth it holds no credential anyway.
 	kubeconfig := pulumi.ToSecret(plain).(pulumi.StringOutput)
 	k8s, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
-		Kubeconfig: plain,
+		Kubeconfig: secret.Mark(plain),
 		// The ARN names this cluster for good, so a kubeconfig change updates the provider
 		// instead of replacing it and every object deployed through it.
 		ClusterIdentifier: cl.Arn,

@@ -7,7 +7,6 @@ package secret
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -34,7 +33,6 @@ type Value struct {
 type Store struct {
 	values  map[Ref]Value
 	offline bool
-	missing map[Ref]bool
 }
 
 // NewStore returns a store over the given values. In offline mode a missing or
@@ -43,17 +41,8 @@ func NewStore(values map[Ref]Value, offline bool) *Store {
 	if values == nil {
 		values = map[Ref]Value{}
 	}
-	return &Store{values: values, offline: offline, missing: map[Ref]bool{}}
+	return &Store{values: values, offline: offline}
 }
-
-// Offline reports whether the store stands in placeholders for missing secrets.
-func (s *Store) Offline() bool { return s.offline }
-
-// Has reports whether the stack sets the key.
-func (s *Store) Has(r Ref) bool { return s.values[r].Set }
-
-// Lookup returns what the stack holds for r.
-func (s *Store) Lookup(r Ref) Value { return s.values[r] }
 
 // Output returns r's value as a Pulumi secret. A missing secret is an error
 // unless the store is offline, where it becomes Placeholder.
@@ -63,24 +52,10 @@ func (s *Store) Output(r Ref) (pulumi.StringOutput, error) {
 	case v.Set && v.Plain != "":
 		return pulumi.ToSecret(pulumi.String(v.Plain)).(pulumi.StringOutput), nil
 	case s.offline:
-		if !v.Set {
-			s.missing[r] = true
-		}
 		return pulumi.ToSecret(pulumi.String(Placeholder)).(pulumi.StringOutput), nil
 	default:
 		return pulumi.StringOutput{}, fmt.Errorf("secret %q is not set: run `pulumi config set --secret %s <value>`", r, r)
 	}
-}
-
-// Missing lists the refs an offline plan stood a placeholder in for because
-// the stack does not set them, sorted.
-func (s *Store) Missing() []Ref {
-	out := make([]Ref, 0, len(s.missing))
-	for r := range s.missing {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // Mark makes o a Pulumi secret as soon as its value is known. A value that is still
