@@ -15,7 +15,7 @@ import (
 // Run is the Pulumi program: it reads the config the engine passes, rejects it whole
 // if anything is wrong, and otherwise builds and exports the stack.
 func Run(ctx *pulumi.Context) error {
-	cfg, err := stacks.FromEnvironment(ctx.Stack())
+	cfg, err := stacks.FromContext(ctx, ctx.Stack())
 	if err != nil {
 		return err
 	}

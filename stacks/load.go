@@ -1,7 +1,6 @@
 package stacks
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,12 +34,6 @@ func (e *Error) Error() string {
 	}
 	return b.String()
 }
-
-// Environment variables through which the Pulumi engine hands config to a Go program.
-const (
-	EnvConfig           = "PULUMI_CONFIG"
-	EnvConfigSecretKeys = "PULUMI_CONFIG_SECRET_KEYS"
-)
 
 // stackFileKeys are the top-level keys a Pulumi.<stack>.yaml may hold.
 var stackFileKeys = map[string]bool{
@@ -193,21 +186,41 @@ func FromEngine(raw map[string]string, secretKeys []string, stack string) (*Stac
 	return cfg, nil
 }
 
-// FromEnvironment reads the config the engine put in the process environment.
-func FromEnvironment(stack string) (*StackConfig, error) {
+// ConfigSource is where a running program reads its config: *pulumi.Context
+// satisfies it. Reading through the context (not PULUMI_CONFIG in the process
+// environment, which only the Go language host sets) makes `pulumi up`, an
+// Automation API inline program and the mock monitor see the same config.
+type ConfigSource interface {
+	GetConfig(key string) (string, bool)
+	IsConfigSecret(key string) bool
+}
+
+// FromContext decodes the config the engine hands a running program. It reads
+// each section by its key, then each secret key that the sections refer to: the
+// context has no way to list its keys, and those are all the program uses.
+func FromContext(src ConfigSource, stack string) (*StackConfig, error) {
 	raw := map[string]string{}
-	if s := os.Getenv(EnvConfig); s != "" {
-		if err := json.Unmarshal([]byte(s), &raw); err != nil {
-			return nil, fmt.Errorf("parsing %s: %w", EnvConfig, err)
-		}
-	}
 	var secretKeys []string
-	if s := os.Getenv(EnvConfigSecretKeys); s != "" {
-		if err := json.Unmarshal([]byte(s), &secretKeys); err != nil {
-			return nil, fmt.Errorf("parsing %s: %w", EnvConfigSecretKeys, err)
+	for _, s := range Sections {
+		k := Project + ":" + s
+		if v, ok := src.GetConfig(k); ok {
+			raw[k] = v
+			if src.IsConfigSecret(k) {
+				secretKeys = append(secretKeys, k)
+			}
 		}
 	}
-	return FromEngine(raw, secretKeys, stack)
+	cfg, err := FromEngine(raw, secretKeys, stack)
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range cfg.SecretRefs() {
+		k := Project + ":" + string(ref)
+		if v, ok := src.GetConfig(k); ok {
+			cfg.Secrets[ref] = secret.Value{Set: true, Secure: src.IsConfigSecret(k), Plain: v}
+		}
+	}
+	return cfg, nil
 }
 
 func isSection(key string) bool {

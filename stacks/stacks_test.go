@@ -213,6 +213,62 @@ func TestFromEngine(t *testing.T) {
 	}
 }
 
+// fakeConfig is a ConfigSource over a map, as *pulumi.Context is over the engine's.
+type fakeConfig struct {
+	values  map[string]string
+	secrets map[string]bool
+	reads   []string
+}
+
+func (f *fakeConfig) GetConfig(k string) (string, bool) {
+	f.reads = append(f.reads, k)
+	v, ok := f.values[k]
+	return v, ok
+}
+func (f *fakeConfig) IsConfigSecret(k string) bool { return f.secrets[k] }
+
+func TestFromContext(t *testing.T) {
+	src := &fakeConfig{
+		values: map[string]string{
+			"fleetform:clusters":     `[{"name":"one","cloud":"existing"}]`,
+			"fleetform:environments": `[{"name":"qa","cluster":"one"}]`,
+			"fleetform:platform":     `{"monitoring":{"grafanaAdminPassword":"grafana"}}`,
+			"fleetform:grafana":      "s3cret",
+			"fleetform:unrelated":    "never read",
+		},
+		secrets: map[string]bool{"fleetform:grafana": true},
+	}
+	cfg, err := FromContext(src, "dev")
+	if err != nil {
+		t.Fatalf("FromContext: %v", err)
+	}
+	if _, err := cfg.Prepare(Deploy); err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	if v := cfg.Secrets["grafana"]; !v.Secure || v.Plain != "s3cret" {
+		t.Errorf("secret = %+v, want secure with its value", v)
+	}
+	for _, k := range src.reads {
+		if k == "fleetform:unrelated" {
+			t.Errorf("read %s, which no section refers to", k)
+		}
+	}
+
+	src.secrets = nil // the same value set without --secret
+	cfg, err = FromContext(src, "dev")
+	if err != nil {
+		t.Fatalf("FromContext: %v", err)
+	}
+	if _, err := cfg.Prepare(Deploy); err == nil || !strings.Contains(err.Error(), MsgSecretPlainText) {
+		t.Fatalf("plain-text secret: got %v, want %q", err, MsgSecretPlainText)
+	}
+
+	src.secrets = map[string]bool{"fleetform:clusters": true}
+	if _, err := FromContext(src, "dev"); err == nil || !strings.Contains(err.Error(), "clusters") {
+		t.Fatalf("secret section: got %v, want an error at clusters", err)
+	}
+}
+
 func TestRepositoryStackFiles(t *testing.T) {
 	for _, stack := range []string{"dev", "prod", "local"} {
 		t.Run(stack, func(t *testing.T) {

@@ -58,11 +58,8 @@ func TestBadInputIsRejectedBeforeAnyResource(t *testing.T) {
 				}
 				t.Fatal(err)
 			}
-			b, _ := json.Marshal(raw)
-			t.Setenv(stacks.EnvConfig, string(b))
-			t.Setenv(stacks.EnvConfigSecretKeys, "[]")
 			mon := plan.NewMonitor(stacks.Project, "bad", nil)
-			err = pulumi.RunErr(program.Run, pulumi.WithMocks(stacks.Project, "bad", mon))
+			err = pulumi.RunErr(program.Run, pulumi.WithMocks(stacks.Project, "bad", mon), withConfig(raw))
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Fatalf("program.Run: got %v, want an error naming %q", err, want)
 			}

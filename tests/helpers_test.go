@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 
 	"github.com/fleetform/fleetform/internal/plan"
@@ -82,4 +83,13 @@ func badFiles(t *testing.T) []string {
 	}
 	sort.Strings(files)
 	return files
+}
+
+// withConfig hands a mocked run its config the way the engine hands it to any
+// program, so program.Run reads it through the context.
+func withConfig(raw map[string]string, secretKeys ...string) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Config = raw
+		info.ConfigSecretKeys = secretKeys
+	}
 }
