@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -21,14 +20,12 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fleetform/fleetform/tests/controlplane"
 )
 
 // Environment variables that let scripts reuse what they already built.
 const (
-	// envKubeAPIServer and envEtcd name the server binaries; by default TestMain
-	// asks scripts/kube-apiserver.sh, which builds and caches them.
-	envKubeAPIServer = "KUBE_APISERVER"
-	envEtcd          = "ETCD"
 	// envFleetplan names a built fleetplan binary; by default TestMain builds one.
 	envFleetplan = "FLEETPLAN"
 	// envRendered names a folder that already holds <stack>/ renders; TestMain
@@ -56,19 +53,19 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	etcdBin, apiBin, err := serverBinaries(root)
+	bins, err := controlplane.ServerBinaries(root)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: server binaries:", err)
 		return 1
 	}
 	start := time.Now()
-	srv, err = startServer(etcdBin, apiBin)
+	srv, err = startServer(bins)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: starting the API server:", err)
 		return 1
 	}
 	defer srv.stop()
-	fmt.Fprintf(os.Stderr, "e2e: kube-apiserver ready at %s in %s (data in %s)\n", srv.url, time.Since(start).Round(time.Millisecond), srv.dir)
+	fmt.Fprintf(os.Stderr, "e2e: kube-apiserver ready at %s in %s (data in %s)\n", srv.URL, time.Since(start).Round(time.Millisecond), srv.Dir)
 	// Stop both servers on Ctrl-C or a kill from CI too.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -81,7 +78,7 @@ func runMain(m *testing.M) int {
 	start = time.Now()
 	renderedDir = os.Getenv(envRendered)
 	if renderedDir == "" {
-		renderedDir = filepath.Join(srv.dir, "rendered")
+		renderedDir = filepath.Join(srv.Dir, "rendered")
 		renderStacks(root, renderedDir)
 	}
 	for _, stack := range stacksUnderTest {
@@ -103,35 +100,6 @@ func repoRoot() (string, error) {
 		return "", fmt.Errorf("no Pulumi.yaml in %s", root)
 	}
 	return root, nil
-}
-
-// serverBinaries returns etcd and kube-apiserver from the environment, or from
-// scripts/kube-apiserver.sh (which builds kube-apiserver once into a cache).
-func serverBinaries(root string) (etcdBin, apiBin string, err error) {
-	etcdBin, apiBin = os.Getenv(envEtcd), os.Getenv(envKubeAPIServer)
-	if etcdBin != "" && apiBin != "" {
-		return etcdBin, apiBin, nil
-	}
-	cmd := exec.Command("bash", filepath.Join(root, "scripts", "kube-apiserver.sh"))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", "", fmt.Errorf("scripts/kube-apiserver.sh: %w", err)
-	}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), "=")
-		switch k {
-		case envKubeAPIServer:
-			apiBin = v
-		case envEtcd:
-			etcdBin = v
-		}
-	}
-	if etcdBin == "" || apiBin == "" {
-		return "", "", fmt.Errorf("scripts/kube-apiserver.sh printed no binaries: %q", out)
-	}
-	return etcdBin, apiBin, nil
 }
 
 // renderStacks renders each stack under test with the fleetplan binary, so this
