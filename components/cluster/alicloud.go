@@ -16,9 +16,10 @@ const (
 	// DefaultACKClusterSpec is ACK Pro: its control plane has an SLA and it is the only
 	// edition with Secret encryption through KMS.
 	DefaultACKClusterSpec = ACKProSmall
-	// DefaultACKKubernetesVersion is the newest version of SupportedACKVersions that
-	// every other cloud also offers as a minor version (1.33).
-	DefaultACKKubernetesVersion = "1.33.3-aliyun.1"
+	// DefaultACKNodeImageID is an Alibaba Cloud Linux 3 public image (x86_64, 2026-05-13
+	// build): ACK runs nodes on Alibaba Cloud Linux 3 from 1.30 on. pulumi-alicloud v3.10.0
+	// has no imageType, so the image is named; pinning it keeps node replacements reviewable.
+	DefaultACKNodeImageID = "aliyun_3_x64_20G_alibase_20260513.vhd"
 	// DefaultEIPBandwidth (Mbps) is the NAT EIP's cap; billed by traffic, so a high cap
 	// costs nothing until it is used, and image pulls of a scaling node pool need it.
 	DefaultEIPBandwidth = 100
@@ -45,21 +46,9 @@ var ACKClusterSpecs = []string{ACKProSmall, ACKStandard}
 // ACKControlPlaneLogs lists the control-plane components ACK can ship logs for.
 var ACKControlPlaneLogs = []string{"apiserver", "kcm", "scheduler"}
 
-// SupportedACKVersions are the versions ACK offers for new managed clusters, in its
-// x.y.z-aliyun.n form. Source: ACK's "Kubernetes version overview" and the per-version
-// release notes (help.aliyun.com/document_detail/185269), checked for 1.32, 1.33 and 1.34.
-// ACK rejects a bare minor version, and adds patch versions over time: extend this list
-// when ACK publishes one.
-var SupportedACKVersions = []string{
-	"1.34.1-aliyun.1",
-	"1.33.3-aliyun.1",
-	"1.32.7-aliyun.1",
-	"1.32.1-aliyun.1",
-}
-
 // ACK validation messages, exported so tests can assert on them.
 const (
-	MsgACKVersionForm      = "ACK needs the full version x.y.z-aliyun.n (e.g. " + DefaultACKKubernetesVersion + "), not a minor version"
+	MsgACKVersionForm      = "ACK needs the full version x.y.z-aliyun.n (e.g. 1.36.1-aliyun.1), not a minor version"
 	MsgZoneNotInRegion     = "zone is not in the cluster's region"
 	MsgPodCIDRRequired     = "Terway ENI-IP takes pod addresses from pod vSwitches carved from network.podCidr"
 	MsgPodCIDROutsideVPC   = "must lie inside network.vpcCidr: Terway pod vSwitches are part of the VPC"
@@ -101,8 +90,8 @@ func defaultAlicloud(s *Spec) {
 		s.Alicloud = &AlicloudSpec{}
 	}
 	a := s.Alicloud
-	if s.KubernetesVersion == "" {
-		s.KubernetesVersion = DefaultACKKubernetesVersion
+	if a.NodeImageID == "" {
+		a.NodeImageID = DefaultACKNodeImageID
 	}
 	if a.ClusterSpec == "" {
 		a.ClusterSpec = DefaultACKClusterSpec
@@ -117,7 +106,7 @@ func defaultAlicloud(s *Spec) {
 		a.NodeVSwitchPrefixLength = DefaultNodeVSwitchPrefixLength
 	}
 	if a.PublicAPIServer == nil {
-		a.PublicAPIServer = aliBoolPtr(true)
+		a.PublicAPIServer = aliBoolPtr(!s.IsProd())
 	}
 	if a.SecretsEncryption == nil {
 		a.SecretsEncryption = aliBoolPtr(s.IsProd() && a.ClusterSpec == ACKProSmall)
@@ -248,8 +237,15 @@ func validateAlicloud(s *Spec, p *field.Path) field.ErrorList {
 	switch {
 	case !ackVersionForm.MatchString(s.KubernetesVersion):
 		errs = append(errs, field.Invalid(vp, s.KubernetesVersion, MsgACKVersionForm))
-	case !slices.Contains(SupportedACKVersions, s.KubernetesVersion):
-		errs = append(errs, field.NotSupported(vp, s.KubernetesVersion, SupportedACKVersions))
+	default:
+		verrs := checkVersionSupport(&ACKVersionTable, s.KubernetesVersion, now(), false, vp)
+		errs = append(errs, verrs...)
+		if r := ACKVersionTable.Release(MinorOf(s.KubernetesVersion)); len(verrs) == 0 && !slices.Contains(r.Versions, s.KubernetesVersion) {
+			errs = append(errs, field.NotSupported(vp, s.KubernetesVersion, r.Versions))
+		}
+	}
+	if a.NodeImageID == "" {
+		errs = append(errs, field.Required(ap.Child("nodeImageId"), "apply defaults first"))
 	}
 	if !slices.Contains(ACKClusterSpecs, a.ClusterSpec) {
 		errs = append(errs, field.NotSupported(ap.Child("clusterSpec"), a.ClusterSpec, ACKClusterSpecs))

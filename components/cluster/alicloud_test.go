@@ -15,7 +15,7 @@ func aliSpec() Spec {
 		Name:              "prod-ali",
 		Cloud:             Alicloud,
 		Region:            "cn-hangzhou",
-		KubernetesVersion: "1.33.3-aliyun.1",
+		KubernetesVersion: "1.36.1-aliyun.1",
 		Environment:       "prod",
 		Network: Network{
 			VPCCIDR:     "10.120.0.0/16",
@@ -58,9 +58,12 @@ func TestAlicloudDefaults(t *testing.T) {
 			if !slices.Equal(a.ControlPlaneLogs, ACKControlPlaneLogs) {
 				t.Errorf("controlPlaneLogs: got %v, want %v", a.ControlPlaneLogs, ACKControlPlaneLogs)
 			}
-			if a.EIPBandwidth != DefaultEIPBandwidth || a.NodeVSwitchPrefixLength != DefaultNodeVSwitchPrefixLength || !*a.PublicAPIServer {
-				t.Errorf("got eipBandwidth=%d nodeVSwitchPrefixLength=%d publicApiServer=%v, want %d %d true",
+			if a.EIPBandwidth != DefaultEIPBandwidth || a.NodeVSwitchPrefixLength != DefaultNodeVSwitchPrefixLength || *a.PublicAPIServer {
+				t.Errorf("got eipBandwidth=%d nodeVSwitchPrefixLength=%d publicApiServer=%v, want %d %d false (prod keeps the API server in the VPC)",
 					a.EIPBandwidth, a.NodeVSwitchPrefixLength, *a.PublicAPIServer, DefaultEIPBandwidth, DefaultNodeVSwitchPrefixLength)
+			}
+			if a.NodeImageID != DefaultACKNodeImageID || !strings.HasPrefix(a.NodeImageID, "aliyun_3_") {
+				t.Errorf("nodeImageId: got %q, want the Alibaba Cloud Linux 3 default %q", a.NodeImageID, DefaultACKNodeImageID)
 			}
 			if got := s.NodePools[0].MaxPods; got != DefaultACKMaxPods {
 				t.Errorf("maxPods: got %d, want %d", got, DefaultACKMaxPods)
@@ -68,9 +71,9 @@ func TestAlicloudDefaults(t *testing.T) {
 		}},
 		{"dev stays light", "dev", nil, func(t *testing.T, s *Spec) {
 			a := s.Alicloud
-			if *a.DeletionProtection || *a.SecretsEncryption || a.ControlPlaneLogs != nil {
-				t.Errorf("dev: got deletionProtection=%v secretsEncryption=%v controlPlaneLogs=%v, want false false nil",
-					*a.DeletionProtection, *a.SecretsEncryption, a.ControlPlaneLogs)
+			if *a.DeletionProtection || *a.SecretsEncryption || a.ControlPlaneLogs != nil || !*a.PublicAPIServer {
+				t.Errorf("dev: got deletionProtection=%v secretsEncryption=%v controlPlaneLogs=%v publicApiServer=%v, want false false nil true",
+					*a.DeletionProtection, *a.SecretsEncryption, a.ControlPlaneLogs, *a.PublicAPIServer)
 			}
 		}},
 		{"explicit values kept", "prod", func(s *Spec) {
@@ -92,8 +95,8 @@ func TestAlicloudDefaults(t *testing.T) {
 			}
 		}},
 		{"ACK version form by default", "prod", func(s *Spec) { s.KubernetesVersion = "" }, func(t *testing.T, s *Spec) {
-			if s.KubernetesVersion != DefaultACKKubernetesVersion {
-				t.Errorf("kubernetesVersion: got %q, want %q", s.KubernetesVersion, DefaultACKKubernetesVersion)
+			if s.KubernetesVersion != ACKVersionTable.Default {
+				t.Errorf("kubernetesVersion: got %q, want %q", s.KubernetesVersion, ACKVersionTable.Default)
 			}
 		}},
 		{"block created when absent", "prod", func(s *Spec) { s.Alicloud = nil }, func(t *testing.T, s *Spec) {
@@ -128,7 +131,9 @@ func TestAlicloudValidation(t *testing.T) {
 		{"minor version refused", func(s *Spec) { s.KubernetesVersion = "1.33" },
 			[]aliWant{{"clusters[0].kubernetesVersion", MsgACKVersionForm}}},
 		{"unknown full version", func(s *Spec) { s.KubernetesVersion = "1.29.9-aliyun.1" },
-			[]aliWant{{"clusters[0].kubernetesVersion", "supported values"}}},
+			[]aliWant{{"clusters[0].kubernetesVersion", MsgVersionUnknown}}},
+		{"a patch ACK does not name", func(s *Spec) { s.KubernetesVersion = "1.36.9-aliyun.1" },
+			[]aliWant{{"clusters[0].kubernetesVersion", "supported values: \"1.36.1-aliyun.1\""}}},
 		{"too few zone IDs", func(s *Spec) { s.Alicloud.ZoneIDs = s.Alicloud.ZoneIDs[:2] },
 			[]aliWant{{"clusters[0].alicloud.zoneIds", MsgTooFewZones}}},
 		{"too few zones", func(s *Spec) { s.Network.Zones = 1 },

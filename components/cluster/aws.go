@@ -40,13 +40,6 @@ const (
 // EKSLogTypes are every control-plane log type EKS ships to CloudWatch.
 var EKSLogTypes = []string{LogAPI, LogAudit, LogAuthenticator, LogControllerManager, LogScheduler}
 
-// EKSVersions are the Kubernetes versions Amazon EKS offers in standard or extended support,
-// in the MAJOR.MINOR form its API takes. Source:
-// https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html; update this list
-// when EKS adds or retires a version (`aws eks describe-cluster-versions`). Versions from 1.30
-// on matter here because EKS no longer marks its gp2 class default, so the gp3 class is the only default.
-var EKSVersions = []string{"1.30", "1.31", "1.32", "1.33", "1.34", "1.35"}
-
 // Defaults for EKS clusters.
 const (
 	// DefaultNATGateways survives a zone outage; dev stacks usually choose NATSingle.
@@ -78,7 +71,7 @@ const (
 
 // EKS validation messages, exported so tests can assert on them.
 const (
-	MsgEKSVersionForm        = "EKS takes a MAJOR.MINOR version such as 1.33"
+	MsgEKSVersionForm        = "EKS takes a MAJOR.MINOR version such as 1.35"
 	MsgAWSRegion             = "must be an AWS region such as us-east-1"
 	MsgAWSPodCIDR            = "must be unset on AWS: the VPC CNI gives pods addresses from the private subnets of network.vpcCidr"
 	MsgAWSVPCSize            = "AWS VPCs are /16 to /28"
@@ -87,6 +80,7 @@ const (
 	MsgEKSServiceCIDR        = "EKS needs a service range between /12 and /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"
 	MsgAllowListOnly         = "is only allowed with endpointAccess publicWithAllowList"
 	MsgAllowListEmpty        = "endpointAccess publicWithAllowList needs at least one CIDR"
+	MsgAllowListWorld        = "an allow-list of 0.0.0.0/0 is no allow-list: use endpointAccess public, or list the runners' and engineers' ranges"
 	MsgAZNotInRegion         = "must be a zone of the cluster's region (region plus a letter, e.g. us-east-1a)"
 	MsgWarmPrefixNeedsPD     = "is only used with prefixDelegation"
 	MsgWarmTargetsExclusive  = "cannot be combined with warmPrefixTarget: the VPC CNI ignores warmPrefixTarget when warmIpTarget is set"
@@ -163,8 +157,9 @@ func validateAWS(s *Spec, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	if !eksVersionForm.MatchString(s.KubernetesVersion) {
 		errs = append(errs, field.Invalid(p.Child("kubernetesVersion"), s.KubernetesVersion, MsgEKSVersionForm))
-	} else if !slices.Contains(EKSVersions, s.KubernetesVersion) {
-		errs = append(errs, field.NotSupported(p.Child("kubernetesVersion"), s.KubernetesVersion, EKSVersions))
+	} else {
+		// Extended support is allowed (EKS runs it, for a price): Spec.Warnings names it.
+		errs = append(errs, checkVersionSupport(&EKSVersionTable, s.KubernetesVersion, now(), true, p.Child("kubernetesVersion"))...)
 	}
 	if s.Region != "" && !awsRegion.MatchString(s.Region) {
 		errs = append(errs, field.Invalid(p.Child("region"), s.Region, MsgAWSRegion))
@@ -180,23 +175,7 @@ func validateAWS(s *Spec, p *field.Path) field.ErrorList {
 	default:
 		errs = append(errs, field.NotSupported(ap.Child("natGateways"), a.NATGateways, []string{NATPerZone, NATSingle}))
 	}
-	switch a.EndpointAccess {
-	case EndpointPrivate, EndpointPublic:
-		if len(a.PublicAccessCIDRs) > 0 {
-			errs = append(errs, field.Forbidden(ap.Child("publicAccessCidrs"), MsgAllowListOnly))
-		}
-	case EndpointPublicWithAllowList:
-		if len(a.PublicAccessCIDRs) == 0 {
-			errs = append(errs, field.Required(ap.Child("publicAccessCidrs"), MsgAllowListEmpty))
-		}
-		for i, c := range a.PublicAccessCIDRs {
-			if _, err := ParseCIDR(c); err != nil {
-				errs = append(errs, field.Invalid(ap.Child("publicAccessCidrs").Index(i), c, MsgBadCIDR))
-			}
-		}
-	default:
-		errs = append(errs, field.NotSupported(ap.Child("endpointAccess"), a.EndpointAccess, []string{EndpointPrivate, EndpointPublic, EndpointPublicWithAllowList}))
-	}
+	errs = append(errs, validateEndpointAccess(a.EndpointAccess, a.PublicAccessCIDRs, []string{EndpointPrivate, EndpointPublic, EndpointPublicWithAllowList}, ap)...)
 	seen := map[string]bool{}
 	for i, l := range a.LogTypes {
 		lp := ap.Child("logTypes").Index(i)
@@ -231,6 +210,33 @@ func validateAWS(s *Spec, p *field.Path) field.ErrorList {
 				}
 			}
 		}
+	}
+	return errs
+}
+
+// validateEndpointAccess checks an API server access mode and its allow-list; p is the
+// cloud block (aws, azure), which holds endpointAccess and publicAccessCidrs.
+func validateEndpointAccess(mode string, cidrs, modes []string, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	switch mode {
+	case EndpointPrivate, EndpointPublic:
+		if len(cidrs) > 0 {
+			errs = append(errs, field.Forbidden(p.Child("publicAccessCidrs"), MsgAllowListOnly))
+		}
+	case EndpointPublicWithAllowList:
+		if len(cidrs) == 0 {
+			errs = append(errs, field.Required(p.Child("publicAccessCidrs"), MsgAllowListEmpty))
+		}
+		for i, c := range cidrs {
+			switch pfx, err := ParseCIDR(c); {
+			case err != nil:
+				errs = append(errs, field.Invalid(p.Child("publicAccessCidrs").Index(i), c, MsgBadCIDR))
+			case pfx.Bits() == 0:
+				errs = append(errs, field.Invalid(p.Child("publicAccessCidrs").Index(i), c, MsgAllowListWorld))
+			}
+		}
+	default:
+		errs = append(errs, field.NotSupported(p.Child("endpointAccess"), mode, modes))
 	}
 	return errs
 }
@@ -376,11 +382,18 @@ func awsNthSubnet(p netip.Prefix, bits, i int) netip.Prefix {
 	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
 }
 
+// awsArmFamilies are the Graviton families whose names carry no "g" after the generation:
+// the first-generation A1 instances.
+var awsArmFamilies = map[string]bool{"a1": true}
+
 // AWSInstanceArch is the CPU architecture of an EC2 instance type: "arm64" for Graviton
-// families (a "g" after the generation digit: m7g, c7gn, t4g, r8gd, im4gn) and "x86_64"
-// for the rest (m6i, g5, g4dn, inf2).
+// families (a1, and a "g" after the generation digit: m7g, c7gn, t4g, r8gd, im4gn) and
+// "x86_64" for the rest (m6i, g5, g4dn, inf2).
 func AWSInstanceArch(instanceType string) string {
 	family, _, _ := strings.Cut(instanceType, ".")
+	if awsArmFamilies[family] {
+		return "arm64"
+	}
 	i := strings.IndexAny(family, "0123456789")
 	if i < 0 {
 		return "x86_64"
@@ -394,16 +407,16 @@ func AWSInstanceArch(instanceType string) string {
 
 // xenFamilies are the EC2 families built on the Xen hypervisor rather than the Nitro System
 // (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html), which cannot
-// take ENI prefixes.
+// take ENI prefixes. Their bare-metal sizes are the exception: i3.metal runs on Nitro.
 var xenFamilies = map[string]bool{
-	"c1": true, "c3": true, "c4": true, "cc2": true, "cr1": true, "d2": true, "g2": true, "g3": true, "g3s": true,
-	"hs1": true, "i2": true, "i3": true, "m1": true, "m2": true, "m3": true, "m4": true, "p2": true, "p3": true,
+	"c1": true, "c3": true, "c4": true, "cc2": true, "cr1": true, "d2": true, "f1": true, "g2": true, "g3": true, "g3s": true,
+	"h1": true, "hs1": true, "i2": true, "i3": true, "m1": true, "m2": true, "m3": true, "m4": true, "p2": true, "p3": true,
 	"r3": true, "r4": true, "t1": true, "t2": true, "x1": true, "x1e": true,
 }
 
 // AWSInstanceNitro reports whether an EC2 instance type runs on the Nitro System, which VPC CNI
 // prefix delegation needs.
 func AWSInstanceNitro(instanceType string) bool {
-	family, _, _ := strings.Cut(instanceType, ".")
-	return !xenFamilies[family]
+	family, size, _ := strings.Cut(instanceType, ".")
+	return !xenFamilies[family] || size == "metal"
 }

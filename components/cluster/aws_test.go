@@ -15,7 +15,7 @@ func awsSpec() *Spec {
 		Name:              "dev-aws",
 		Cloud:             AWS,
 		Region:            "us-east-1",
-		KubernetesVersion: "1.33",
+		KubernetesVersion: "1.35",
 		Network:           Network{VPCCIDR: "10.20.0.0/16", Zones: 2},
 		NodePools: []NodePool{{
 			Name: "general", InstanceTypes: []string{"t3.large"}, MinSize: 1, DesiredSize: 2, MaxSize: 4,
@@ -97,7 +97,8 @@ func TestAWSValidation(t *testing.T) {
 	}{
 		{"patch version", func(s *Spec) { s.KubernetesVersion = "1.33.2" }, "clusters[0].kubernetesVersion", MsgEKSVersionForm},
 		{"v prefix", func(s *Spec) { s.KubernetesVersion = "v1.33" }, "clusters[0].kubernetesVersion", MsgEKSVersionForm},
-		{"version EKS does not offer", func(s *Spec) { s.KubernetesVersion = "1.21" }, "clusters[0].kubernetesVersion", "supported values"},
+		{"version EKS does not offer", func(s *Spec) { s.KubernetesVersion = "1.21" }, "clusters[0].kubernetesVersion", MsgVersionUnknown},
+		{"allow-list of the world", func(s *Spec) { s.AWS.PublicAccessCIDRs = []string{"0.0.0.0/0"} }, "clusters[0].aws.publicAccessCidrs[0]", MsgAllowListWorld},
 		{"Azure region", func(s *Spec) { s.Region = "westeurope" }, "clusters[0].region", MsgAWSRegion},
 		{"too few zones", func(s *Spec) { s.Network.Zones = 1 }, "clusters[0].network.zones", MsgTooFewZones},
 		{"fewer listed zones than network.zones", func(s *Spec) { s.AWS.AvailabilityZones = []string{"us-east-1a"} },
@@ -218,7 +219,8 @@ func TestAWSSubnets(t *testing.T) {
 
 func TestAWSInstanceNitro(t *testing.T) {
 	for in, want := range map[string]bool{"t3.large": true, "m6i.large": true, "i3en.large": true, "p3dn.24xlarge": true,
-		"t2.large": false, "m4.xlarge": false, "i3.large": false, "c4.large": false} {
+		"i3.metal": true, "t2.large": false, "m4.xlarge": false, "i3.large": false, "c4.large": false,
+		"h1.2xlarge": false, "f1.2xlarge": false} {
 		if got := AWSInstanceNitro(in); got != want {
 			t.Errorf("AWSInstanceNitro(%q): got %v, want %v", in, got, want)
 		}
@@ -228,7 +230,7 @@ func TestAWSInstanceNitro(t *testing.T) {
 func TestAWSInstanceArch(t *testing.T) {
 	for in, want := range map[string]string{
 		"m6i.large": "x86_64", "t3.large": "x86_64", "g5.xlarge": "x86_64", "g4dn.xlarge": "x86_64", "inf2.xlarge": "x86_64",
-		"m7g.large": "arm64", "c7gn.large": "arm64", "t4g.small": "arm64", "r8gd.large": "arm64", "im4gn.large": "arm64", "g5g.xlarge": "arm64",
+		"a1.large": "arm64", "a1.metal": "arm64", "m7g.large": "arm64", "c7gn.large": "arm64", "t4g.small": "arm64", "r8gd.large": "arm64", "im4gn.large": "arm64", "g5g.xlarge": "arm64",
 	} {
 		if got := AWSInstanceArch(in); got != want {
 			t.Errorf("AWSInstanceArch(%q): got %q, want %q", in, got, want)

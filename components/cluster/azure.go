@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"net/netip"
 	"regexp"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -25,16 +24,27 @@ var (
 	AzureNetworkModes    = []string{AzureModePodSubnet, AzureModeOverlay}
 	AzureNetworkPolicies = []string{"azure", "calico", "cilium"}
 	AzureOutboundTypes   = []string{"loadBalancer", "managedNATGateway", "userDefinedRouting"}
-	AzureTiers           = []string{"Free", "Standard"}
+	AzureTiers           = []string{"Free", "Standard", AzureTierPremium}
 	AzurePrincipalTypes  = []string{"ServicePrincipal", "User"}
+	// AzureEndpointAccess are the API server modes (azure.endpointAccess), named as on EKS.
+	AzureEndpointAccess = []string{EndpointPrivate, EndpointPublic, EndpointPublicWithAllowList}
+	// KubeloginModes are the non-interactive kubelogin logins (azure.kubeloginMode).
+	KubeloginModes = []string{KubeloginAzureCLI, KubeloginWorkloadIdentity, KubeloginMSI}
 )
 
-// AKSKubernetesMinorVersions are the Kubernetes minor versions AKS offers in standard
-// support, per https://learn.microsoft.com/azure/aks/supported-kubernetes-versions
-// (checked for 2025: 1.31 to 1.34). AKS takes MAJOR.MINOR (it picks the newest GA
-// patch) or MAJOR.MINOR.PATCH; any patch of a listed minor is accepted here, the
-// cloud checks that the patch exists. Update this list as AKS moves its window.
-var AKSKubernetesMinorVersions = []string{"1.31", "1.32", "1.33", "1.34"}
+// AzureTierPremium is the AKS tier that long-term support needs.
+const AzureTierPremium = "Premium"
+
+// kubelogin logins the AKS kubeconfig can be converted to (kubelogin get-token --login).
+const (
+	// KubeloginAzureCLI uses the `az login` session of the machine, as azure/login leaves it in CI.
+	KubeloginAzureCLI = "azurecli"
+	// KubeloginWorkloadIdentity exchanges a federated token (AZURE_CLIENT_ID, AZURE_TENANT_ID,
+	// AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST from the environment).
+	KubeloginWorkloadIdentity = "workloadidentity"
+	// KubeloginMSI uses the managed identity of the VM it runs on: a runner inside Azure.
+	KubeloginMSI = "msi"
+)
 
 // Azure defaults.
 const (
@@ -47,6 +57,13 @@ const (
 	// DefaultAzureOutboundType uses the cluster's standard load balancer for egress,
 	// which needs no other resource.
 	DefaultAzureOutboundType = "loadBalancer"
+	// DefaultAzureKubeloginMode works wherever `az login` ran, CI included: azure/login
+	// leaves an az session behind; device-code login (AKS's own default) waits for a person.
+	DefaultAzureKubeloginMode = KubeloginAzureCLI
+	// DefaultAzureEndpointAccessProd keeps production API servers off the internet.
+	DefaultAzureEndpointAccessProd = EndpointPrivate
+	// DefaultAzureEndpointAccess lets engineers reach non-prod clusters, but only from listed CIDRs.
+	DefaultAzureEndpointAccess = EndpointPublicWithAllowList
 	// DefaultAzureDeployerPrincipalType assumes deploys run from CI, as the project intends.
 	DefaultAzureDeployerPrincipalType = "ServicePrincipal"
 	// DefaultAzureMaxPods is the kubelet's upstream default; it sizes the pod subnet check.
@@ -72,8 +89,8 @@ const (
 
 // Azure validation messages, exported so tests can assert on them.
 const (
-	MsgAKSVersionForm        = "AKS takes MAJOR.MINOR or MAJOR.MINOR.PATCH (e.g. 1.33 or 1.33.2)"
-	MsgAKSVersionUnsupported = "AKS does not offer this Kubernetes minor version; offered:"
+	MsgAKSVersionForm        = "AKS takes MAJOR.MINOR or MAJOR.MINOR.PATCH (e.g. 1.36 or 1.36.2)"
+	MsgAzureLTSNeedsPremium  = "long-term support needs tier Premium"
 	MsgAzureTooManyZones     = "an Azure region has at most 3 availability zones"
 	MsgAzurePodRangeTooSmall = "pod range too small"
 	MsgAzureNodeSubnetSmall  = "node subnet too small"
@@ -139,6 +156,15 @@ func defaultAzure(s *Spec) {
 	if a.DeployerPrincipalType == "" {
 		a.DeployerPrincipalType = DefaultAzureDeployerPrincipalType
 	}
+	if a.KubeloginMode == "" {
+		a.KubeloginMode = DefaultAzureKubeloginMode
+	}
+	if a.EndpointAccess == "" {
+		a.EndpointAccess = DefaultAzureEndpointAccess
+		if s.IsProd() {
+			a.EndpointAccess = DefaultAzureEndpointAccessProd
+		}
+	}
 	if a.DNSServiceIP == "" {
 		if svc, err := ParseCIDR(s.Network.ServiceCIDR); err == nil {
 			if ip, ok := azureNthAddr(svc, DefaultAzureDNSServiceIPOffset); ok {
@@ -186,7 +212,14 @@ func validateAzure(s *Spec, p *field.Path) field.ErrorList {
 	if a == nil {
 		return append(errs, field.Required(ap, "apply defaults first"))
 	}
-	errs = append(errs, validateAKSVersion(s.KubernetesVersion, p.Child("kubernetesVersion"))...)
+	errs = append(errs, validateAKSVersion(s.KubernetesVersion, a.LongTermSupport != nil && *a.LongTermSupport, p.Child("kubernetesVersion"))...)
+	if a.LongTermSupport != nil && *a.LongTermSupport && a.Tier != AzureTierPremium {
+		errs = append(errs, field.Invalid(ap.Child("longTermSupport"), true, MsgAzureLTSNeedsPremium))
+	}
+	if !azureOneOf(KubeloginModes, a.KubeloginMode) {
+		errs = append(errs, field.NotSupported(ap.Child("kubeloginMode"), a.KubeloginMode, KubeloginModes))
+	}
+	errs = append(errs, validateEndpointAccess(a.EndpointAccess, a.PublicAccessCIDRs, AzureEndpointAccess, ap)...)
 	if s.Network.Zones > AzureMaxZones {
 		errs = append(errs, field.Invalid(p.Child("network", "zones"), s.Network.Zones, MsgAzureTooManyZones))
 	}
@@ -209,9 +242,8 @@ func validateAzure(s *Spec, p *field.Path) field.ErrorList {
 		errs = append(errs, field.Invalid(ap.Child("routeTableId"), a.RouteTableID, MsgAzureRouteTable))
 	}
 	aad := a.AADRBAC != nil && *a.AADRBAC
-	if aad && len(a.AdminGroupObjectIDs) == 0 {
-		errs = append(errs, field.Required(ap.Child("adminGroupObjectIds"), MsgAzureAdminGroups))
-	}
+	// That aadRbac leaves someone a way in (adminGroupObjectIds or identities.admins) is
+	// checked with the identity map: Identities.ValidateUse, and the AKS component.
 	for i, g := range a.AdminGroupObjectIDs {
 		if !azureGUIDRe.MatchString(g) {
 			errs = append(errs, field.Invalid(ap.Child("adminGroupObjectIds").Index(i), g, MsgAzureNotGUID))
@@ -241,16 +273,13 @@ func validateAzure(s *Spec, p *field.Path) field.ErrorList {
 	return append(errs, validateAzureNetwork(s, p)...)
 }
 
-// validateAKSVersion checks the form AKS accepts and that the minor is offered.
-func validateAKSVersion(v string, p *field.Path) field.ErrorList {
+// validateAKSVersion checks the form AKS accepts and the minor's support on AKS's
+// calendar: past community support it needs long-term support (lts).
+func validateAKSVersion(v string, lts bool, p *field.Path) field.ErrorList {
 	if !azureVersionRe.MatchString(v) {
 		return field.ErrorList{field.Invalid(p, v, MsgAKSVersionForm)}
 	}
-	parts := strings.SplitN(v, ".", 3)
-	if minor := parts[0] + "." + parts[1]; !azureOneOf(AKSKubernetesMinorVersions, minor) {
-		return field.ErrorList{field.Invalid(p, v, MsgAKSVersionUnsupported+" "+strings.Join(AKSKubernetesMinorVersions, ", "))}
-	}
-	return nil
+	return checkVersionSupport(&AKSVersionTable, v, now(), lts, p)
 }
 
 // validateAzureNetwork checks where the pod range and node subnet sit and that they

@@ -14,7 +14,7 @@ func azureSpec() Spec {
 		Name:              "prod-azure",
 		Cloud:             Azure,
 		Region:            "westeurope",
-		KubernetesVersion: "1.33",
+		KubernetesVersion: "1.36",
 		Environment:       "prod",
 		Network:           Network{VPCCIDR: "10.110.0.0/16", PodCIDR: "10.110.64.0/18", ServiceCIDR: "172.21.0.0/16", Zones: 3},
 		NodePools: []NodePool{
@@ -43,6 +43,8 @@ func TestAzureDefaults(t *testing.T) {
 					"outboundType":   {a.OutboundType, "loadBalancer"},
 					"dnsServiceIp":   {a.DNSServiceIP, "172.21.0.10"},
 					"nodeSubnetCidr": {a.NodeSubnetCIDR, "10.110.0.0/22"},
+					"endpointAccess": {a.EndpointAccess, EndpointPrivate},
+					"kubeloginMode":  {a.KubeloginMode, KubeloginAzureCLI},
 					"tier":           {a.Tier, "Standard"},
 					"deployer":       {a.DeployerPrincipalType, "ServicePrincipal"},
 				}
@@ -68,12 +70,15 @@ func TestAzureDefaults(t *testing.T) {
 				s.Environment = ""
 				s.Network = Network{VPCCIDR: "10.30.0.0/16"}
 				s.NodePools[0].System = false
-				s.Azure = nil
+				s.Azure = &AzureSpec{PublicAccessCIDRs: []string{"198.51.100.0/24"}}
 			},
 			check: func(t *testing.T, s *Spec) {
 				a := s.Azure
 				if *a.AADRBAC || *a.DisableLocalAccounts || a.Tier != "Free" {
 					t.Errorf("aadRbac=%v disableLocalAccounts=%v tier=%s, want false false Free", *a.AADRBAC, *a.DisableLocalAccounts, a.Tier)
+				}
+				if a.EndpointAccess != EndpointPublicWithAllowList || a.KubeloginMode != KubeloginAzureCLI {
+					t.Errorf("endpointAccess=%s kubeloginMode=%s, want %s %s", a.EndpointAccess, a.KubeloginMode, EndpointPublicWithAllowList, KubeloginAzureCLI)
 				}
 				if s.Network.PodCIDR != "10.30.128.0/17" || a.NodeSubnetCIDR != "10.30.0.0/22" || a.DNSServiceIP != "172.20.0.10" {
 					t.Errorf("podCidr=%s nodeSubnetCidr=%s dnsServiceIp=%s, want 10.30.128.0/17 10.30.0.0/22 172.20.0.10", s.Network.PodCIDR, a.NodeSubnetCIDR, a.DNSServiceIP)
@@ -151,7 +156,7 @@ func TestAzureValidate(t *testing.T) {
 			s.Network.PodCIDR = "192.168.0.0/16"
 			s.Azure.NetworkPolicy = "cilium"
 		}},
-		{name: "valid patch version", edit: func(s *Spec) { s.KubernetesVersion = "1.32.4" }},
+		{name: "valid patch version", edit: func(s *Spec) { s.KubernetesVersion = "1.35.4" }},
 		{name: "valid udr", edit: func(s *Spec) {
 			s.Azure.OutboundType = "userDefinedRouting"
 			s.Azure.RouteTableID = "/subscriptions/x/resourceGroups/hub/providers/Microsoft.Network/routeTables/to-firewall"
@@ -169,7 +174,39 @@ func TestAzureValidate(t *testing.T) {
 		{
 			name: "version AKS no longer offers",
 			edit: func(s *Spec) { s.KubernetesVersion = "1.27.9" },
-			want: map[string]string{"clusters[0].kubernetesVersion": MsgAKSVersionUnsupported},
+			want: map[string]string{"clusters[0].kubernetesVersion": MsgVersionUnknown},
+		},
+		{
+			name: "version past community support without LTS",
+			edit: func(s *Spec) { s.KubernetesVersion = "1.34" },
+			want: map[string]string{"clusters[0].kubernetesVersion": "left standard support on 2026-11-30"},
+		},
+		{
+			name: "version past community support with LTS on Premium",
+			edit: func(s *Spec) {
+				lts := true
+				s.KubernetesVersion, s.Azure.Tier, s.Azure.LongTermSupport = "1.34", AzureTierPremium, &lts
+			},
+		},
+		{
+			name: "LTS without Premium",
+			edit: func(s *Spec) { lts := true; s.Azure.LongTermSupport = &lts },
+			want: map[string]string{"clusters[0].azure.longTermSupport": MsgAzureLTSNeedsPremium},
+		},
+		{
+			name: "interactive kubelogin",
+			edit: func(s *Spec) { s.Azure.KubeloginMode = "devicecode" },
+			want: map[string]string{"clusters[0].azure.kubeloginMode": "supported values"},
+		},
+		{
+			name: "allow-list without CIDRs, and CIDRs with a private cluster",
+			edit: func(s *Spec) { s.Azure.EndpointAccess = EndpointPublicWithAllowList },
+			want: map[string]string{"clusters[0].azure.publicAccessCidrs": MsgAllowListEmpty},
+		},
+		{
+			name: "authorized ranges on a private cluster",
+			edit: func(s *Spec) { s.Azure.PublicAccessCIDRs = []string{"198.51.100.0/24"} },
+			want: map[string]string{"clusters[0].azure.publicAccessCidrs": MsgAllowListOnly},
 		},
 		{
 			name: "too few zones",
@@ -270,11 +307,6 @@ func TestAzureValidate(t *testing.T) {
 				"clusters[0].azure.outboundType":          "supported values",
 				"clusters[0].azure.tier":                  "supported values",
 			},
-		},
-		{
-			name: "aad rbac without admin groups",
-			edit: func(s *Spec) { s.Azure.AdminGroupObjectIDs = nil },
-			want: map[string]string{"clusters[0].azure.adminGroupObjectIds": MsgAzureAdminGroups},
 		},
 		{
 			name: "admin group that is no GUID",

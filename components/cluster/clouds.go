@@ -71,23 +71,41 @@ type AzureSpec struct {
 	// equal parts in pool order, so pools can be sized and isolated apart. Defaults to
 	// false (one pod subnet shared by all pools). Only in podSubnet mode.
 	PodSubnetPerPool bool `yaml:"podSubnetPerPool"`
-	// AADRBAC turns on Entra ID (AAD) authentication with Azure RBAC for Kubernetes
-	// authorization. Defaults to true in prod, false elsewhere.
+	// AADRBAC turns on Entra ID (AAD) authentication, with Azure RBAC for Kubernetes
+	// authorization beside Kubernetes RBAC: environments bind Entra ID group object IDs
+	// in RoleBindings (fleetform:identities). Defaults to true in prod, false elsewhere.
 	AADRBAC *bool `yaml:"aadRbac"`
 	// DisableLocalAccounts turns off the static admin credentials, so every access goes
 	// through Entra ID. Needs aadRbac. Defaults to the value of aadRbac.
 	DisableLocalAccounts *bool `yaml:"disableLocalAccounts"`
 	// AdminGroupObjectIDs are Entra ID group object IDs that get cluster admin with
-	// aadRbac; at least one is required then, so people keep a way in.
+	// aadRbac, besides the azure object IDs of identities.admins; with aadRbac there
+	// must be at least one of either, so people keep a way in.
 	AdminGroupObjectIDs []string `yaml:"adminGroupObjectIds"`
 	// DeployerPrincipalType is the kind of Entra ID identity that runs `pulumi up`:
 	// ServicePrincipal (CI with a service principal or managed identity, the default) or
 	// User (a person). With aadRbac that identity is made cluster admin, so the layers
 	// above deploy in the same run, and Azure refuses the assignment if the kind is wrong.
 	DeployerPrincipalType string `yaml:"deployerPrincipalType"`
-	// Tier is the AKS control-plane tier: Free or Standard (financially backed uptime SLA).
-	// Defaults to Standard in prod, Free elsewhere.
+	// Tier is the AKS control-plane tier: Free, Standard (financially backed uptime SLA) or
+	// Premium (Standard plus long-term support). Defaults to Standard in prod, Free elsewhere.
 	Tier string `yaml:"tier"`
+	// LongTermSupport selects AKS long-term support (support plan AKSLongTermSupport): a
+	// minor stays supported a year past its community end of life. Needs tier Premium.
+	// Defaults to false.
+	LongTermSupport *bool `yaml:"longTermSupport"`
+	// EndpointAccess is "private" (a private cluster: the API server has only a private
+	// endpoint in the VNet), "public" or "publicWithAllowList" (authorized IP ranges).
+	// Defaults to private in prod, publicWithAllowList elsewhere.
+	EndpointAccess string `yaml:"endpointAccess"`
+	// PublicAccessCIDRs are the authorized IP ranges of publicWithAllowList: the CI
+	// runners' egress and the engineers' networks. Required there, refused otherwise.
+	PublicAccessCIDRs []string `yaml:"publicAccessCidrs"`
+	// KubeloginMode is how the kubeconfig's kubelogin logs in with aadRbac, never with a
+	// prompt: azurecli (the `az login` session, as azure/login leaves it; the default,
+	// DefaultAzureKubeloginMode), workloadidentity (a federated token from the
+	// environment) or msi (the managed identity of a runner VM in Azure).
+	KubeloginMode string `yaml:"kubeloginMode"`
 }
 
 // AlicloudSpec holds ACK settings (`clusters[i].alicloud`). Pods get VPC addresses from
@@ -109,9 +127,15 @@ type AlicloudSpec struct {
 	// network.vpcCidr outside network.podCidr. Defaults to DefaultNodeVSwitchPrefixLength.
 	NodeVSwitchPrefixLength int `yaml:"nodeVSwitchPrefixLength"`
 	// PublicAPIServer puts the API server behind an internet SLB, so that a deploy from
-	// outside the VPC (CI) can reach it; false keeps it on the VPC-internal endpoint only.
-	// Defaults to true.
+	// outside the VPC can reach it; false keeps it on the VPC-internal endpoint only, and
+	// deploys run on a runner inside the VPC. pulumi-alicloud v3.10.0 sets no ACL on that
+	// SLB, so a public API server is open to the internet. Defaults to false in prod, true
+	// elsewhere.
 	PublicAPIServer *bool `yaml:"publicApiServer"`
+	// NodeImageID is the ECS image of the nodes. Defaults to DefaultACKNodeImageID, an
+	// Alibaba Cloud Linux 3 x86_64 public image: ACK refuses Alibaba Cloud Linux 2 from
+	// Kubernetes 1.30 on. Set an arm64 image for Yitian (ecs.g8y) pools.
+	NodeImageID string `yaml:"nodeImageId"`
 	// SecretsEncryption turns on envelope encryption of Secrets with a KMS key created for
 	// the cluster. It needs ack.pro.small. Defaults to true in prod on ack.pro.small.
 	SecretsEncryption *bool `yaml:"secretsEncryption"`

@@ -26,6 +26,12 @@ type Connection struct {
 	OIDCIssuer pulumi.StringOutput
 	// StorageClass is the default StorageClass name, for addons that need volumes.
 	StorageClass string
+	// KubernetesVersion is the version the control plane runs, as the cloud reports it;
+	// the stack exports it, and the next deploy refuses to skip a minor from it.
+	KubernetesVersion pulumi.StringOutput
+	// Subjects are the RBAC subjects that environments bind each identity group as on
+	// this cluster (Access.Subjects); nil binds groups by their own names.
+	Subjects map[string]Subject
 	// Component is the cluster's component resource, for parenting and dependencies.
 	Component pulumi.Resource
 }

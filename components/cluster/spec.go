@@ -33,8 +33,10 @@ type Spec struct {
 	Cloud Cloud `yaml:"cloud"`
 	// Region is the cloud region (e.g. us-east-1, westeurope, cn-hangzhou). Ignored for existing clusters.
 	Region string `yaml:"region"`
-	// KubernetesVersion is MAJOR.MINOR (e.g. "1.33"); each cloud accepts its own set.
-	// Defaults to DefaultKubernetesVersion.
+	// KubernetesVersion is the control plane and node version in the cloud's form: MAJOR.MINOR
+	// on EKS (1.35), MAJOR.MINOR[.PATCH] on AKS, x.y.z-aliyun.n on ACK. It must be a minor the
+	// cloud's VersionTable lists and has not retired; change it one minor at a time.
+	// Defaults to the cloud's VersionTable.Default.
 	KubernetesVersion string `yaml:"kubernetesVersion"`
 	// Environment is the tier the cluster serves (dev, prod, ...). It drives hardened
 	// defaults (encryption, private endpoints, deletion protection) and the

@@ -10,8 +10,6 @@ import (
 
 // Defaults for cluster specs.
 const (
-	// DefaultKubernetesVersion is a version every supported cloud offers today.
-	DefaultKubernetesVersion = "1.33"
 	// DefaultVPCCIDR is a /16, room for subnets in every zone plus pods on AWS.
 	DefaultVPCCIDR = "10.0.0.0/16"
 	// DefaultServiceCIDR sits outside RFC 1918 10/8 so it cannot collide with VPC ranges.
@@ -46,12 +44,6 @@ func (s *Spec) ApplyDefaults(stack string) {
 	if s.Environment == "" {
 		s.Environment = stack
 	}
-	// Deferred, so a cloud defaulter whose versions take another form can set its own first.
-	defer func() {
-		if s.KubernetesVersion == "" {
-			s.KubernetesVersion = DefaultKubernetesVersion
-		}
-	}()
 	if s.Federation == "" {
 		s.Federation = FederationNone
 	}
@@ -63,6 +55,9 @@ func (s *Spec) ApplyDefaults(stack string) {
 			s.Kubeconfig.StorageClass = DefaultExistingStorageClass
 		}
 		return
+	}
+	if t := VersionTables[s.Cloud]; t != nil && s.KubernetesVersion == "" {
+		s.KubernetesVersion = t.Default
 	}
 	if s.Network.VPCCIDR == "" {
 		s.Network.VPCCIDR = DefaultVPCCIDR
