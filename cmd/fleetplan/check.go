@@ -28,6 +28,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	sf.bind(fs)
 	sf.bindPlanFile(fs, "check")
 	sarifOut := fs.String("sarif", "", "also write the findings as SARIF 2.1.0 to this file")
+	codeQualityOut := fs.String("codequality", "", "also write the findings as a GitLab Code Quality report (JSON) to this file")
 	configFile := fs.String("config", "", "policy configuration (default: "+PolicyConfigFile+" in the project directory, else the rule defaults)")
 	if err := fs.Parse(args); err != nil {
 		return exitFailure
@@ -82,6 +83,20 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, fmt.Errorf("writing %s: %w", *sarifOut, werr))
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", *sarifOut)
+	}
+	if *codeQualityOut != "" {
+		f, err := os.Create(*codeQualityOut)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		werr := rep.WriteCodeQuality(f)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return fail(stderr, fmt.Errorf("writing %s: %w", *codeQualityOut, werr))
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", *codeQualityOut)
 	}
 	if rep.Mandatory() > 0 {
 		return exitChanges
