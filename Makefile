@@ -11,7 +11,7 @@ PLANFLAGS ?= all=-dwarf=false
 LINKGOGC ?= 20
 BUILD    = GOGC=$(LINKGOGC) $(GO) build -ldflags='$(LDFLAGS)' $(if $(TAGS),-tags '$(TAGS)')
 
-.PHONY: plan plans test e2e check render graph diff fleetplan program policy-pack lint bench ci clean
+.PHONY: plan plans test e2e engine check render graph diff fleetplan program policy-pack lint bench ci clean
 
 ## plan: print the offline plan of STACK (default dev)
 plan:
@@ -28,6 +28,12 @@ test:
 ## e2e: tests against a real kube-apiserver and etcd (builds and caches the server)
 e2e:
 	bash scripts/e2e.sh
+
+## engine: the real-engine tests: pulumi up/preview/refresh/destroy through the
+## Automation API against a control plane with fake nodes and the real Argo
+## Rollouts controller (builds and caches every program the first time)
+engine:
+	bash scripts/engine.sh
 
 ## check: run the policy rules against the offline plan of STACK
 check:

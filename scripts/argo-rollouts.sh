@@ -12,6 +12,11 @@ set -euo pipefail
 
 ROLLOUTS_VERSION=v1.8.3
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/fleetform/argo-rollouts-${ROLLOUTS_VERSION}"
+# One build at a time per tool: .ci/run starts these early in the background,
+# and a later caller waits here for the build instead of racing it.
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock 9
 log() { echo "argo-rollouts.sh: $*" >&2; }
 
 dir=$(mkdir -p "$cache" && cd "$cache" && GOFLAGS=-mod=mod go mod download -json "github.com/argoproj/argo-rollouts@${ROLLOUTS_VERSION}" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')

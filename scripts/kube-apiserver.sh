@@ -15,6 +15,11 @@ set -euo pipefail
 KUBE_VERSION=v1.35.4
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/fleetform/kube-apiserver-${KUBE_VERSION}"
+# One build at a time per tool: .ci/run starts these early in the background,
+# and a later caller waits here for the build instead of racing it.
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock 9
 
 log() { echo "kube-apiserver.sh: $*" >&2; }
 

@@ -13,6 +13,11 @@ set -euo pipefail
 
 KWOK_VERSION=v0.8.0
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/fleetform/kwok-${KWOK_VERSION}"
+# One build at a time per tool: .ci/run starts these early in the background,
+# and a later caller waits here for the build instead of racing it.
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock 9
 log() { echo "kwok.sh: $*" >&2; }
 
 if [[ ! -x "$cache/kwok" ]]; then

@@ -17,6 +17,11 @@ PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
 PROVIDER_PSEUDO=v4.0.0-20260115033456-f47bc2d6f199
 PROVIDER_VERSION=4.33.0
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/fleetform/pulumi-kubernetes-${PROVIDER_VERSION}"
+# One build at a time per tool: .ci/run starts these early in the background,
+# and a later caller waits here for the build instead of racing it.
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock 9
 bin="$cache/pulumi-resource-kubernetes"
 log() { echo "pulumi-kubernetes.sh: $*" >&2; }
 

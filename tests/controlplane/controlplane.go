@@ -226,6 +226,9 @@ func Start(opts Options) (cp *ControlPlane, err error) {
 			"--cidr=" + PodCIDR,
 			"--node-ip=127.0.0.1",
 			fmt.Sprintf("--server-address=127.0.0.1:%d", kwokPorts[0]),
+			// kwok renews each node's Lease, as a kubelet does, so the
+			// node-lifecycle controller keeps the nodes Ready.
+			"--node-lease-duration-seconds=40",
 		}
 		stages, err := stageFiles(b.KwokStages)
 		if err != nil {
@@ -439,13 +442,13 @@ func (cp *ControlPlane) waitNodesSchedulable(n int) error {
 }
 
 // stageFiles lists the kwok stage definitions under dir: the fast node and pod
-// stages the kwok module ships (kustomize/stage/{node,pod}/fast).
+// stages and the node heartbeat with a lease, as the kwok module ships them.
 func stageFiles(dir string) ([]string, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("kwok needs its stage definitions (KWOK_STAGES)")
 	}
 	var out []string
-	for _, sub := range []string{"node/fast", "pod/fast"} {
+	for _, sub := range []string{"node/fast", "node/heartbeat-with-lease", "pod/fast"} {
 		files, err := filepath.Glob(filepath.Join(dir, sub, "*.yaml"))
 		if err != nil {
 			return nil, err

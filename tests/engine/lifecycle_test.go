@@ -1,0 +1,625 @@
+//go:build engine
+
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/fleetform/fleetform/internal/plan"
+	"github.com/fleetform/fleetform/stacks"
+	"github.com/fleetform/fleetform/tests/controlplane"
+)
+
+// Images of the promotions the test makes.
+const (
+	storefrontV1 = "registry.engine.test/shop/storefront:1.0.0"
+	storefrontV2 = "registry.engine.test/shop/storefront:1.1.0"
+	storefrontV3 = "registry.engine.test/shop/storefront:1.2.0"
+	billingV1    = "registry.engine.test/finance/billing:3.0.0"
+	billingV2    = "registry.engine.test/finance/billing:3.1.0"
+	// appNamespace is where the releases run.
+	appNamespace = "qa"
+	// rolloutTimeout bounds each promotion (a few tens of seconds seen here).
+	rolloutTimeout = 3 * time.Minute
+)
+
+// secretKeys are the stack's secret config keys; each gets a unique marker.
+var secretKeys = []string{"grafanaAdminPassword", "alertWebhookUrl", "harborAdminPassword", "harborPullToken", "storefrontApiKey"}
+
+// TestLifecycle walks the stack through its life on the real engine. The steps
+// share state and run in order; after a failed step the rest are skipped.
+func TestLifecycle(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
+	defer cancel()
+	run, err := env.newEngineRun(ctx, env.work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	markers := map[string]string{}
+	for _, k := range secretKeys {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		m := "fleetform-marker-" + hex.EncodeToString(b)
+		if k == "alertWebhookUrl" {
+			m = "https://hooks.engine.test/" + m
+		}
+		markers[k] = m
+		if err := run.stack.SetConfig(ctx, stacks.Project+":"+k, auto.ConfigValue{Value: m, Secret: true}); err != nil {
+			t.Fatalf("setting secret %s: %v", k, err)
+		}
+	}
+	var plans []string // every plan file written, for the secrets check
+	failed := false
+	step := func(name string, f func(t *testing.T)) {
+		if failed {
+			t.Run(name, func(t *testing.T) { t.Skip("an earlier step failed") })
+			return
+		}
+		if !t.Run(name, f) {
+			failed = true
+		}
+	}
+
+	step("UpMatchesOfflinePlan", func(t *testing.T) {
+		p, err := env.plan(ctx, env.work, "initial")
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, p)
+		start := time.Now()
+		ch := run.up(ctx, t)
+		t.Logf("first up: %v in %s", ch, time.Since(start).Round(time.Second))
+		want := planURNs(t, p)
+		got := map[string]bool{}
+		for _, r := range run.export(ctx, t).Resources {
+			got[r.URN] = true
+		}
+		var missing, extra []string
+		for u := range want {
+			if !got[u] {
+				missing = append(missing, u)
+			}
+		}
+		for u := range got {
+			if !want[u] {
+				extra = append(extra, u)
+			}
+		}
+		sort.Strings(missing)
+		sort.Strings(extra)
+		if len(missing)+len(extra) > 0 {
+			t.Fatalf("the engine's state and the offline plan differ:\nplanned, not created:\n%s\ncreated, not planned:\n%s", joinLines(missing), joinLines(extra))
+		}
+		t.Logf("%d URNs, the same in the state and the plan", len(got))
+	})
+
+	step("HelmReleasesFromTheLoopbackRepository", func(t *testing.T) {
+		fetched := env.charts.Fetched()
+		exp := run.export(ctx, t)
+		n := 0
+		for _, r := range exp.Resources {
+			if r.Type != "kubernetes:helm.sh/v3:Release" {
+				continue
+			}
+			n++
+			chart, _ := r.Outputs["chart"].(string)
+			version, _ := r.Outputs["version"].(string)
+			status, _ := r.Outputs["status"].(map[string]any)
+			if s, _ := status["status"].(string); s != "deployed" {
+				t.Errorf("%s: helm status %q, want deployed", r.URN, s)
+			}
+			if fetched[chart+"-"+version+".tgz"] == 0 {
+				t.Errorf("%s: %s %s was never fetched from the loopback repository (fetched: %v)", r.URN, chart, version, fetched)
+			}
+			name, _ := status["name"].(string)
+			ns, _ := status["namespace"].(string)
+			var marker object
+			found, err := getObject("v1", "ConfigMap", ns, name+"-test-chart", &marker)
+			if err != nil || !found {
+				t.Errorf("%s: the test chart's marker ConfigMap %s/%s-test-chart: found=%v %v", r.URN, ns, name, found, err)
+				continue
+			}
+			if marker.Data["chart"] != chart || marker.Data["version"] != version {
+				t.Errorf("%s: installed %s %s, want %s %s", r.URN, marker.Data["chart"], marker.Data["version"], chart, version)
+			}
+		}
+		if n == 0 {
+			t.Fatal("the stack has no Helm releases")
+		}
+		// The raw values override turned the admission webhooks off: none exists,
+		// and Ingresses and ServiceMonitors were accepted (the up succeeded).
+		for _, w := range listObjects(t, "admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "") {
+			t.Errorf("%s exists: the stack's values override should have turned it off", w)
+		}
+		t.Logf("%d Helm releases installed from %s", n, env.charts.URL())
+	})
+
+	step("RolloutsHealthyUnderTheController", func(t *testing.T) {
+		if err := env.startRolloutsController(); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"storefront", "billing"} {
+			waitRollout(t, name, "Healthy", func(s rolloutStatus) bool { return s.Phase == "Healthy" })
+		}
+	})
+
+	step("SecondUpChangesNothing", func(t *testing.T) {
+		ch := run.up(ctx, t)
+		for op, n := range ch {
+			if op != string(apitype.OpSame) && n > 0 {
+				t.Errorf("second up: %d %s, want only same (all: %v)", n, op, ch)
+			}
+		}
+		run.refreshNoChanges(ctx, t)
+	})
+
+	step("SecretsReachTheirSecretsAndNothingElse", func(t *testing.T) {
+		values := secretValues(t)
+		for _, k := range secretKeys {
+			var in []string
+			for name, v := range values {
+				if strings.Contains(v, markers[k]) {
+					in = append(in, name)
+				}
+			}
+			if len(in) == 0 {
+				t.Errorf("secret %s reached no Kubernetes Secret", k)
+			} else {
+				t.Logf("secret %s is in %v", k, in)
+			}
+		}
+		exp := run.export(ctx, t)
+		haystacks := map[string][]byte{"stack export": exp.Raw, "engine output": run.output.Bytes()}
+		for p, b := range readTree(t, env.backend) {
+			haystacks[p] = b
+		}
+		for p, b := range readTree(t, env.work) {
+			haystacks[p] = b
+		}
+		for _, p := range plans {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			haystacks[p] = b
+		}
+		for _, k := range secretKeys {
+			for where, b := range haystacks {
+				if n := bytes.Count(b, []byte(markers[k])); n > 0 {
+					t.Errorf("secret %s appears %d times in %s", k, n, where)
+				}
+			}
+		}
+		t.Logf("%d secrets checked in %d files and streams", len(secretKeys), len(haystacks))
+	})
+
+	// The promotion every later step starts from: storefront 1.0.0 → 1.1.0.
+	promoted := map[string]string{"image: " + storefrontV1: "image: " + storefrontV2}
+
+	step("PromotionPreviewsAsTheOfflineDiff", func(t *testing.T) {
+		before, err := env.plan(ctx, env.work, "before-promotion")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := env.writeStackFile(env.work, promoted); err != nil {
+			t.Fatal(err)
+		}
+		after, err := env.plan(ctx, env.work, "after-promotion")
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, before, after)
+		want := offlineChanges(t, before, after)
+		got := run.preview(ctx, t)
+		if len(want) == 0 {
+			t.Fatal("the offline diff shows no change for the promotion")
+		}
+		for _, u := range sortedKeys(want) {
+			s, ok := got[u]
+			if !ok {
+				t.Errorf("%s: in the offline diff (%s), not in the preview", u, strings.Join(want[u], ", "))
+				continue
+			}
+			if s.Op != apitype.OpUpdate {
+				t.Errorf("%s: preview op %s, want update", u, s.Op)
+			}
+			if w, g := strings.Join(want[u], ", "), strings.Join(enginePaths(s), ", "); w != g {
+				t.Errorf("%s: changed properties differ\noffline diff: %s\npreview:      %s", u, w, g)
+			}
+		}
+		for _, u := range sortedKeys(got) {
+			if _, ok := want[u]; !ok {
+				t.Errorf("%s: %s in the preview (%s), not in the offline diff", u, got[u].Op, strings.Join(enginePaths(got[u]), ", "))
+			}
+		}
+		t.Logf("%d change(s), the same in the preview and the offline diff", len(want))
+	})
+
+	step("CanaryWalksItsStepsWithPassingAnalysis", func(t *testing.T) {
+		env.prometheus.SetRate(1)
+		before := getRollout(t, "storefront")
+		asked := len(env.prometheus.Queries())
+		run.up(ctx, t)
+		seen := watchRollout(t, "storefront", func(s rolloutStatus) bool {
+			return s.Phase == "Healthy" && s.StableRS == s.CurrentPodHash && s.StableRS != before.StableRS
+		})
+		// setWeight 25, pause 5s, analysis, setWeight 50, pause 5s.
+		for _, want := range []string{"step 1 weight 25", "paused", "analysis Running", "analysis Successful", "step 4 weight 50", "Healthy"} {
+			if !seen.has(want) {
+				t.Errorf("the canary never showed %q; it showed:\n%s", want, seen)
+			}
+		}
+		if seen.has("weight 100") && !seen.has("Healthy") {
+			t.Errorf("full weight before Healthy")
+		}
+		qs := env.prometheus.Queries()[asked:]
+		if len(qs) == 0 {
+			t.Fatal("the analysis asked Prometheus nothing")
+		}
+		for _, q := range qs {
+			if !strings.HasPrefix(q.Host, "kube-prometheus-stack-prometheus.monitoring.svc") || !strings.Contains(q.Query, "storefront") {
+				t.Errorf("query %s: want the in-cluster Prometheus address and the storefront ingress", q)
+			}
+		}
+		t.Logf("the canary showed:\n%s", seen)
+	})
+
+	step("CanaryAbortsOnFailingAnalysis", func(t *testing.T) {
+		env.prometheus.SetRate(0.5)
+		defer env.prometheus.SetRate(1)
+		stable := getRollout(t, "storefront").StableRS
+		if err := env.writeStackFile(env.work, map[string]string{"image: " + storefrontV1: "image: " + storefrontV3}); err != nil {
+			t.Fatal(err)
+		}
+		run.up(ctx, t)
+		seen := watchRollout(t, "storefront", func(s rolloutStatus) bool { return s.Abort && s.Phase == "Degraded" })
+		if !seen.has("analysis Failed") {
+			t.Errorf("no failed analysis; the canary showed:\n%s", seen)
+		}
+		s := getRollout(t, "storefront")
+		if s.StableRS != stable {
+			t.Errorf("stable ReplicaSet %s after the abort, want %s unchanged", s.StableRS, stable)
+		}
+		waitRollout(t, "storefront", "canary weight back to 0", func(s rolloutStatus) bool {
+			return s.Canary.Weights == nil || s.Canary.Weights.Canary.Weight == 0
+		})
+		// The fix is a revert in the stack file: the Rollout returns to Healthy on
+		// the stable ReplicaSet without new pods.
+		if err := env.writeStackFile(env.work, promoted); err != nil {
+			t.Fatal(err)
+		}
+		run.up(ctx, t)
+		waitRollout(t, "storefront", "Healthy on the stable ReplicaSet", func(s rolloutStatus) bool {
+			return s.Phase == "Healthy" && s.StableRS == stable && s.CurrentPodHash == stable
+		})
+	})
+
+	step("BlueGreenPromotesAfterPrePromotionAnalysis", func(t *testing.T) {
+		env.prometheus.SetRate(1)
+		before := getRollout(t, "billing")
+		if err := env.writeStackFile(env.work, map[string]string{
+			"image: " + storefrontV1: "image: " + storefrontV2,
+			"image: " + billingV1:    "image: " + billingV2,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		run.up(ctx, t)
+		seen := watchRollout(t, "billing", func(s rolloutStatus) bool {
+			return s.Phase == "Healthy" && s.BlueGreen.ActiveSelector == s.CurrentPodHash && s.CurrentPodHash != before.CurrentPodHash
+		})
+		for _, want := range []string{"preview " + "new", "analysis Successful", "active new"} {
+			if !seen.has(want) {
+				t.Errorf("the blue-green rollout never showed %q; it showed:\n%s", want, seen)
+			}
+		}
+		// The old ReplicaSet is scaled down after scaleDownDelaySeconds.
+		eventually(t, time.Minute, "old ReplicaSet scaled down", func() (bool, string) {
+			for _, rs := range listObjects(t, "apps/v1", "ReplicaSet", appNamespace) {
+				if rs.Metadata.Labels["rollouts-pod-template-hash"] == before.CurrentPodHash {
+					r, _ := rs.Spec["replicas"].(float64)
+					return r == 0, fmt.Sprintf("old ReplicaSet %s has %v replicas", rs.Metadata.Name, r)
+				}
+			}
+			return true, ""
+		})
+		t.Logf("the blue-green rollout showed:\n%s", seen)
+	})
+
+	step("DestroyLeavesNothing", func(t *testing.T) {
+		exp := run.export(ctx, t)
+		var objs []object
+		for _, r := range exp.Resources {
+			if !r.Custom || !strings.HasPrefix(r.Type, "kubernetes:") || r.Type == "kubernetes:helm.sh/v3:Release" {
+				continue
+			}
+			var o object
+			o.APIVersion, _ = r.Outputs["apiVersion"].(string)
+			o.Kind, _ = r.Outputs["kind"].(string)
+			md, _ := r.Outputs["metadata"].(map[string]any)
+			o.Metadata.Name, _ = md["name"].(string)
+			o.Metadata.Namespace, _ = md["namespace"].(string)
+			if o.APIVersion != "" && o.Kind != "" {
+				objs = append(objs, o)
+			}
+		}
+		before := namespaces(t)
+		start := time.Now()
+		ch := run.destroy(ctx, t)
+		t.Logf("destroy: %v in %s", ch, time.Since(start).Round(time.Second))
+		for _, o := range objs {
+			var live object
+			found, err := getObject(o.APIVersion, o.Kind, o.Metadata.Namespace, o.Metadata.Name, &live)
+			if err != nil {
+				t.Errorf("%s: %v", o, err)
+			} else if found {
+				t.Errorf("%s is still there (deletionTimestamp %q)", o, live.Metadata.DeletionTimestamp)
+			}
+		}
+		after := namespaces(t)
+		for ns := range after {
+			if !systemNamespaces[ns] {
+				t.Errorf("namespace %s is still there", ns)
+			}
+		}
+		// What the charts rendered (not in the state) is gone too; Helm keeps
+		// only the CRDs of charts' crds/ folders, by design.
+		for _, ic := range listObjects(t, "networking.k8s.io/v1", "IngressClass", "") {
+			t.Errorf("%s, rendered by a chart, is still there", ic)
+		}
+		t.Logf("%d objects and %d namespaces gone", len(objs), len(before)-len(after))
+	})
+}
+
+// systemNamespaces are the namespaces the control plane makes.
+var systemNamespaces = map[string]bool{"default": true, "kube-system": true, "kube-public": true, "kube-node-lease": true}
+
+func namespaces(t *testing.T) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	for _, ns := range listObjects(t, "v1", "Namespace", "") {
+		out[ns.Metadata.Name] = true
+	}
+	return out
+}
+
+// planURNs returns the URNs of a plan file.
+func planURNs(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	p, err := plan.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, r := range p.Resources {
+		out[r.URN] = true
+	}
+	return out
+}
+
+// offlineChanges returns the resources the offline diff of two plans shows as
+// changed (added, removed or updated), with the top-level input keys that
+// changed, as the engine's step diffs name them.
+func offlineChanges(t *testing.T, before, after string) map[string][]string {
+	t.Helper()
+	a, err := plan.ReadFile(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := plan.ReadFile(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := plan.Compare(a, b)
+	out := map[string][]string{}
+	for _, r := range append(d.Added, d.Removed...) {
+		out[r.URN] = nil
+	}
+	for _, c := range d.Changed {
+		if !c.New.Custom {
+			continue // the engine never diffs components
+		}
+		set := map[string]bool{}
+		for _, p := range c.Properties {
+			set[normalizePath(p.Path)] = true
+		}
+		out[c.New.URN] = sortedKeys(set)
+	}
+	return out
+}
+
+// enginePaths are the property paths a preview step changes.
+func enginePaths(s apitype.StepEventMetadata) []string {
+	set := map[string]bool{}
+	for p := range s.DetailedDiff {
+		set[normalizePath(p)] = true
+	}
+	if len(set) == 0 {
+		for _, p := range s.Diffs {
+			set[p] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+// normalizePath writes a property path as the engine's detailed diff does.
+func normalizePath(p string) string {
+	return strings.TrimPrefix(p, ".")
+}
+
+// rolloutStatus is the part of a Rollout's status the tests read.
+type rolloutStatus struct {
+	Phase            string `json:"phase"`
+	Message          string `json:"message"`
+	CurrentStepIndex *int   `json:"currentStepIndex"`
+	StableRS         string `json:"stableRS"`
+	CurrentPodHash   string `json:"currentPodHash"`
+	Abort            bool   `json:"abort"`
+	PauseConditions  []struct {
+		Reason string `json:"reason"`
+	} `json:"pauseConditions"`
+	BlueGreen struct {
+		ActiveSelector  string `json:"activeSelector"`
+		PreviewSelector string `json:"previewSelector"`
+	} `json:"blueGreen"`
+	Canary struct {
+		CurrentStepAnalysisRunStatus *struct {
+			Name   string `json:"name"`
+			Status string `json:"status"`
+		} `json:"currentStepAnalysisRunStatus"`
+		Weights *struct {
+			Canary struct {
+				Weight int `json:"weight"`
+			} `json:"canary"`
+		} `json:"weights"`
+	} `json:"canary"`
+}
+
+func getRollout(t *testing.T, name string) rolloutStatus {
+	t.Helper()
+	var r struct{ Status rolloutStatus }
+	found, err := getObject("argoproj.io/v1alpha1", "Rollout", appNamespace, name, &r)
+	if err != nil || !found {
+		t.Fatalf("Rollout %s/%s: found=%v %v", appNamespace, name, found, err)
+	}
+	return r.Status
+}
+
+// waitRollout polls a Rollout until done holds.
+func waitRollout(t *testing.T, name, what string, done func(rolloutStatus) bool) {
+	t.Helper()
+	eventually(t, rolloutTimeout, "Rollout "+name+" "+what, func() (bool, string) {
+		s := getRollout(t, name)
+		return done(s), fmt.Sprintf("%+v", s)
+	})
+}
+
+// observations are the distinct states a rollout went through, in order.
+type observations []string
+
+func (o observations) has(s string) bool {
+	for _, x := range o {
+		if strings.Contains(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (o observations) String() string { return joinLines(o) }
+
+// watchRollout polls a Rollout every 200 ms until done holds and returns the
+// states it showed: canary steps and weights, pauses, analysis runs (of this
+// Rollout, by phase), and blue-green selectors relative to the starting hash.
+func watchRollout(t *testing.T, name string, done func(rolloutStatus) bool) observations {
+	t.Helper()
+	start := getRollout(t, name)
+	var seen observations
+	add := func(s string) {
+		for _, x := range seen {
+			if x == s {
+				return
+			}
+		}
+		seen = append(seen, s)
+	}
+	deadline := time.Now().Add(rolloutTimeout)
+	for time.Now().Before(deadline) {
+		s := getRollout(t, name)
+		if s.CurrentStepIndex != nil {
+			w := 0
+			if s.Canary.Weights != nil {
+				w = s.Canary.Weights.Canary.Weight
+			}
+			add(fmt.Sprintf("step %d weight %d", *s.CurrentStepIndex, w))
+		}
+		if len(s.PauseConditions) > 0 {
+			add("paused (" + s.PauseConditions[0].Reason + ")")
+		}
+		if s.BlueGreen.PreviewSelector != "" {
+			add("preview " + relative(s.BlueGreen.PreviewSelector, start.CurrentPodHash))
+		}
+		if s.BlueGreen.ActiveSelector != "" {
+			add("active " + relative(s.BlueGreen.ActiveSelector, start.CurrentPodHash))
+		}
+		for _, ar := range analysisRuns(t, name) {
+			add("analysis " + ar)
+		}
+		add(s.Phase)
+		if done(s) {
+			return seen
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("Rollout %s did not finish in %s; it showed:\n%s", name, rolloutTimeout, seen)
+	return nil
+}
+
+// relative names a pod hash as old (the starting one) or new.
+func relative(hash, old string) string {
+	if hash == old {
+		return "old"
+	}
+	return "new"
+}
+
+// analysisRuns returns the phases of the Rollout's AnalysisRuns.
+func analysisRuns(t *testing.T, rollout string) []string {
+	t.Helper()
+	var list struct {
+		Items []struct {
+			Metadata struct {
+				OwnerReferences []struct{ Kind, Name string } `json:"ownerReferences"`
+			} `json:"metadata"`
+			Status struct {
+				Phase string `json:"phase"`
+			} `json:"status"`
+		}
+	}
+	p, err := resourcePath("argoproj.io/v1alpha1", "AnalysisRun", appNamespace, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.cp.Get(p, &list); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, it := range list.Items {
+		for _, o := range it.Metadata.OwnerReferences {
+			if o.Kind == "Rollout" && o.Name == rollout && it.Status.Phase != "" {
+				out = append(out, it.Status.Phase)
+			}
+		}
+	}
+	return out
+}
+
+// startRolloutsController runs the real Argo Rollouts controller against the
+// control plane. Its HTTP proxy is the Prometheus stand-in, so analysis queries to
+// the in-cluster Prometheus address reach it; the API server (loopback, HTTPS) is
+// never proxied.
+func (e *testEnv) startRolloutsController() error {
+	ports, err := controlplane.FreePorts(2)
+	if err != nil {
+		return err
+	}
+	return e.cp.Run("rollouts-controller", []string{"HTTP_PROXY=" + e.prometheus.ProxyURL(), "NO_PROXY=127.0.0.1,localhost"},
+		e.rolloutsController,
+		"--kubeconfig="+e.cp.Kubeconfig,
+		"--leader-elect=false",
+		fmt.Sprintf("--metricsport=%d", ports[0]),
+		fmt.Sprintf("--healthzPort=%d", ports[1]),
+		"--loglevel=info",
+	)
+}

@@ -1,0 +1,258 @@
+//go:build engine
+
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"gopkg.in/yaml.v3"
+
+	"github.com/fleetform/fleetform/program"
+	"github.com/fleetform/fleetform/stacks"
+)
+
+// engineRun is one stack workspace on the real engine, with everything the
+// engine printed kept for the secrets check.
+type engineRun struct {
+	stack  auto.Stack
+	output bytes.Buffer
+}
+
+// newEngineRun opens (or creates) the test stack in dir as an Automation API
+// inline program that calls program.Run, reading dir's Pulumi.yaml and stack file.
+func (e *testEnv) newEngineRun(ctx context.Context, dir string) (*engineRun, error) {
+	helm := filepath.Join(e.cp.Dir, "helm")
+	st, err := auto.UpsertStackInlineSource(ctx, stackName, stacks.Project, program.Run,
+		auto.WorkDir(dir),
+		auto.PulumiHome(e.home),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(map[string]string{
+			"PULUMI_BACKEND_URL":                          "file://" + e.backend,
+			"PULUMI_CONFIG_PASSPHRASE":                    passphrase,
+			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+			// The provider finds the cluster through KUBECONFIG (the stack names
+			// only the context) and trusts the chart repository's certificate.
+			"KUBECONFIG":       e.cp.Kubeconfig,
+			"SSL_CERT_FILE":    e.charts.CAFile,
+			"HELM_CACHE_HOME":  filepath.Join(helm, "cache"),
+			"HELM_CONFIG_HOME": filepath.Join(helm, "config"),
+			"HELM_DATA_HOME":   filepath.Join(helm, "data"),
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("opening stack %s: %w", stackName, err)
+	}
+	return &engineRun{stack: st}, nil
+}
+
+// streams are the progress writers of one operation: everything the engine
+// prints goes to the run's buffer too, and to the test log on failure.
+func (r *engineRun) streams(t *testing.T) (out, errs *bytes.Buffer) {
+	t.Helper()
+	out, errs = &bytes.Buffer{}, &bytes.Buffer{}
+	t.Cleanup(func() {
+		r.output.Write(out.Bytes())
+		r.output.Write(errs.Bytes())
+		if t.Failed() {
+			t.Logf("engine output:\n%s\n%s", tail(out.String(), 6000), tail(errs.String(), 3000))
+		}
+	})
+	return out, errs
+}
+
+// up runs `pulumi up` and returns its change summary.
+func (r *engineRun) up(ctx context.Context, t *testing.T) map[string]int {
+	t.Helper()
+	out, errs := r.streams(t)
+	res, err := r.stack.Up(ctx, optup.ProgressStreams(out), optup.ErrorProgressStreams(errs), optup.Color("never"))
+	if err != nil {
+		t.Fatalf("pulumi up: %v", err)
+	}
+	return changes(res.Summary.ResourceChanges)
+}
+
+// preview runs `pulumi preview --diff` and returns every step that is not a
+// same, by URN.
+func (r *engineRun) preview(ctx context.Context, t *testing.T) map[string]apitype.StepEventMetadata {
+	t.Helper()
+	out, errs := r.streams(t)
+	ch := make(chan events.EngineEvent)
+	steps := map[string]apitype.StepEventMetadata{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range ch {
+			if ev.ResourcePreEvent != nil && ev.ResourcePreEvent.Metadata.Op != apitype.OpSame {
+				steps[ev.ResourcePreEvent.Metadata.URN] = ev.ResourcePreEvent.Metadata
+			}
+		}
+	}()
+	_, err := r.stack.Preview(ctx, optpreview.Diff(), optpreview.EventStreams(ch),
+		optpreview.ProgressStreams(out), optpreview.ErrorProgressStreams(errs), optpreview.Color("never"))
+	<-done
+	if err != nil {
+		t.Fatalf("pulumi preview: %v", err)
+	}
+	return steps
+}
+
+// refreshNoChanges runs `pulumi refresh --expect-no-changes`.
+func (r *engineRun) refreshNoChanges(ctx context.Context, t *testing.T) {
+	t.Helper()
+	out, errs := r.streams(t)
+	if _, err := r.stack.Refresh(ctx, optrefresh.ExpectNoChanges(), optrefresh.ProgressStreams(out),
+		optrefresh.ErrorProgressStreams(errs), optrefresh.Color("never")); err != nil {
+		t.Fatalf("pulumi refresh --expect-no-changes: %v", err)
+	}
+}
+
+// destroy runs `pulumi destroy`.
+func (r *engineRun) destroy(ctx context.Context, t *testing.T) map[string]int {
+	t.Helper()
+	out, errs := r.streams(t)
+	res, err := r.stack.Destroy(ctx, optdestroy.ProgressStreams(out), optdestroy.ErrorProgressStreams(errs), optdestroy.Color("never"))
+	if err != nil {
+		t.Fatalf("pulumi destroy: %v", err)
+	}
+	return changes(res.Summary.ResourceChanges)
+}
+
+// exported is the stack's state as `pulumi stack export` gives it.
+type exported struct {
+	Raw       []byte
+	Resources []struct {
+		URN     string         `json:"urn"`
+		Type    string         `json:"type"`
+		Custom  bool           `json:"custom"`
+		ID      string         `json:"id"`
+		Outputs map[string]any `json:"outputs"`
+	}
+}
+
+func (r *engineRun) export(ctx context.Context, t *testing.T) *exported {
+	t.Helper()
+	dep, err := r.stack.Export(ctx)
+	if err != nil {
+		t.Fatalf("pulumi stack export: %v", err)
+	}
+	out := &exported{Raw: dep.Deployment}
+	var d struct {
+		Resources any `json:"resources"`
+	}
+	if err := yaml.Unmarshal(dep.Deployment, &d); err != nil {
+		t.Fatalf("reading the export: %v", err)
+	}
+	b, _ := yaml.Marshal(d.Resources)
+	if err := yaml.Unmarshal(b, &out.Resources); err != nil {
+		t.Fatalf("reading the export's resources: %v", err)
+	}
+	return out
+}
+
+func changes(m *map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
+	}
+	return *m
+}
+
+// mergeSecrets returns the stack file text next with the encryption salt and the
+// secure values of prev: what SetConfig wrote survives a rewrite of the file.
+func mergeSecrets(next, prev string) string {
+	var p, n yaml.Node
+	if yaml.Unmarshal([]byte(prev), &p) != nil || yaml.Unmarshal([]byte(next), &n) != nil || len(p.Content) == 0 || len(n.Content) == 0 {
+		return next
+	}
+	pr, nr := p.Content[0], n.Content[0]
+	nConfig := mapValue(nr, "config")
+	for i := 0; i+1 < len(pr.Content); i += 2 {
+		k, v := pr.Content[i], pr.Content[i+1]
+		switch {
+		case k.Value == "encryptionsalt" && mapValue(nr, "encryptionsalt") == nil:
+			nr.Content = append([]*yaml.Node{k, v}, nr.Content...)
+		case k.Value == "config" && nConfig != nil:
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				ck, cv := v.Content[j], v.Content[j+1]
+				if mapValue(cv, "secure") != nil && mapValue(nConfig, ck.Value) == nil {
+					nConfig.Content = append(nConfig.Content, ck, cv)
+				}
+			}
+		}
+	}
+	b, err := yaml.Marshal(&n)
+	if err != nil {
+		return next
+	}
+	return string(b)
+}
+
+// mapValue returns the value of key in a mapping node, or nil.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// sortedKeys returns a set's members in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// readTree returns every regular file under dir, by path.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = b
+		return err
+	})
+	if err != nil {
+		t.Fatalf("reading %s: %v", dir, err)
+	}
+	return out
+}
+
+// joinLines formats a list for a failure message.
+func joinLines(xs []string) string {
+	if len(xs) == 0 {
+		return "  (none)"
+	}
+	return "  " + strings.Join(xs, "\n  ")
+}
