@@ -16,6 +16,11 @@ const (
 	// AuthenticationMode "API" grants access through EKS access entries, not the aws-auth
 	// ConfigMap; managed node groups get their entries from EKS automatically.
 	AuthenticationMode = "API"
+	// BootstrapCreatorAdmin is false: access comes from the access entries of Args.Access
+	// only, so whoever runs `pulumi up` next (another CI role, a person) is let in the
+	// same way, and the creator's implicit entry cannot clash with an explicit one for
+	// the same role. EKS sets it at creation only: changing it replaces the cluster.
+	BootstrapCreatorAdmin = false
 	// KMSDeletionWindowDays is the longest wait AWS allows before a scheduled key deletion,
 	// so a key deleted by mistake can be restored before the cluster's Secrets are lost.
 	KMSDeletionWindowDays = 30
@@ -92,7 +97,7 @@ func (b *builder) cluster(net *network) (*eks.Cluster, error) {
 		EnabledClusterLogTypes: pulumi.ToStringArray(a.LogTypes),
 		AccessConfig: &eks.ClusterAccessConfigArgs{
 			AuthenticationMode:                      pulumi.String(AuthenticationMode),
-			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(true),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(BootstrapCreatorAdmin),
 		},
 		Tags: b.tags("eks", nil),
 	}, b.opts(

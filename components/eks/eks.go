@@ -35,6 +35,9 @@ var (
 	ErrNoStack = errors.New("stack name is required")
 	// ErrNotDefaulted means Spec.ApplyDefaults was not called.
 	ErrNotDefaulted = errors.New("spec has no aws block: apply defaults first")
+	// ErrNoAdmin means Args.Access has no admin: the cluster gives its creator no access,
+	// so nobody, the deploying role included, could reach it.
+	ErrNoAdmin = errors.New("no admin in access: list the deploying role and break-glass group in identities.admins")
 )
 
 // Args configure one EKS cluster.
@@ -43,6 +46,9 @@ type Args struct {
 	Spec *cluster.Spec
 	// Stack is the stack name; it goes into every tag and into the EKS cluster name.
 	Stack string
+	// Access is who reaches the cluster: admins get cluster admin, groups an access entry
+	// that makes them members of the Kubernetes group of their name. At least one admin.
+	Access cluster.Access
 }
 
 // Cluster is an EKS cluster with its network, identity, nodes and add-ons.
@@ -71,22 +77,28 @@ type Cluster struct {
 	// Provider deploys Kubernetes objects into the cluster.
 	Provider *kubernetes.Provider
 
-	spec *cluster.Spec
+	// KubernetesVersion is the version the control plane runs.
+	KubernetesVersion pulumi.StringOutput `pulumi:"kubernetesVersion"`
+
+	spec     *cluster.Spec
+	subjects map[string]cluster.Subject
 }
 
 // Connection is what the layers above deploy through.
 func (c *Cluster) Connection() *cluster.Connection {
 	return &cluster.Connection{
-		Name:         c.spec.Name,
-		Cloud:        cluster.AWS,
-		Environment:  c.spec.Environment,
-		Federation:   c.spec.Federation,
-		ClusterName:  c.ClusterName,
-		Kubeconfig:   c.Kubeconfig,
-		Provider:     c.Provider,
-		OIDCIssuer:   c.OIDCIssuer,
-		StorageClass: StorageClassName,
-		Component:    c,
+		Name:              c.spec.Name,
+		Cloud:             cluster.AWS,
+		Environment:       c.spec.Environment,
+		Federation:        c.spec.Federation,
+		ClusterName:       c.ClusterName,
+		Kubeconfig:        c.Kubeconfig,
+		Provider:          c.Provider,
+		OIDCIssuer:        c.OIDCIssuer,
+		StorageClass:      StorageClassName,
+		KubernetesVersion: c.KubernetesVersion,
+		Subjects:          c.subjects,
+		Component:         c,
 	}
 }
 
@@ -117,6 +129,9 @@ func (a *Args) validate() error {
 	if a.Spec.AWS == nil {
 		return ErrNotDefaulted
 	}
+	if len(a.Access.Admins) == 0 {
+		return ErrNoAdmin
+	}
 	if errs := a.Spec.Validate(field.NewPath("spec")); len(errs) > 0 {
 		return errs.ToAggregate()
 	}
@@ -131,6 +146,7 @@ type builder struct {
 	stack       string
 	clusterName string
 	partition   string
+	grants      cluster.Access
 	// parent and awsOpts place children under the component; awsOpts add the region provider.
 	parent  pulumi.ResourceOption
 	awsOpts []pulumi.ResourceOption
@@ -142,7 +158,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
-	c := &Cluster{spec: args.Spec}
+	c := &Cluster{spec: args.Spec, subjects: args.Access.Subjects(cluster.AWS)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
 	}
@@ -153,21 +169,23 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		stack:       args.Stack,
 		clusterName: PhysicalName(args.Spec.Name, args.Stack),
 		partition:   Partition(args.Spec.Region),
+		grants:      args.Access,
 		parent:      pulumi.Parent(c),
 	}
 	if err := b.build(c); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":      c.ClusterName,
-		"kubeconfig":       c.Kubeconfig,
-		"oidcIssuer":       c.OIDCIssuer,
-		"oidcProviderArn":  c.OIDCProviderArn,
-		"vpcId":            c.VpcID,
-		"privateSubnetIds": c.PrivateSubnetIDs,
-		"publicSubnetIds":  c.PublicSubnetIDs,
-		"nodeRoleArn":      c.NodeRoleArn,
-		"storageClass":     c.StorageClass,
+		"clusterName":       c.ClusterName,
+		"kubeconfig":        c.Kubeconfig,
+		"oidcIssuer":        c.OIDCIssuer,
+		"oidcProviderArn":   c.OIDCProviderArn,
+		"vpcId":             c.VpcID,
+		"privateSubnetIds":  c.PrivateSubnetIDs,
+		"publicSubnetIds":   c.PublicSubnetIDs,
+		"nodeRoleArn":       c.NodeRoleArn,
+		"storageClass":      c.StorageClass,
+		"kubernetesVersion": c.KubernetesVersion,
 	}); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering outputs: %w", name, err)
 	}
@@ -197,6 +215,10 @@ func (b *builder) build(c *Cluster) error {
 	if err := b.computeAndAddons(cl, net, id); err != nil {
 		return err
 	}
+	adminReady, err := b.access(cl)
+	if err != nil {
+		return err
+	}
 	plain := pulumi.All(cl.Endpoint, cl.CertificateAuthority.Data(), cl.Name).ApplyT(
 		func(v []any) (string, error) {
 			ca := ""
@@ -214,7 +236,9 @@ func (b *builder) build(c *Cluster) error {
 		// The ARN names this cluster for good, so a kubeconfig change updates the provider
 		// instead of replacing it and every object deployed through it.
 		ClusterIdentifier: cl.Arn,
-	}, b.parent)
+	}, b.parent,
+		// The deploying role reaches the API server only once its admin policy exists.
+		pulumi.DependsOn(adminReady))
 	if err != nil {
 		return fmt.Errorf("kubernetes provider: %w", err)
 	}
@@ -231,6 +255,7 @@ func (b *builder) build(c *Cluster) error {
 	c.PublicSubnetIDs = net.publicIDs().ToStringArrayOutput()
 	c.NodeRoleArn = id.nodeRole.Arn
 	c.StorageClass = pulumi.String(StorageClassName).ToStringOutput()
+	c.KubernetesVersion = cl.Version
 	c.Provider = k8s
 	return nil
 }

@@ -27,17 +27,24 @@ const (
 	testStack        = "test"
 )
 
+// testAccess is who reaches the test clusters: the CI role as admin, and one team.
+var testAccess = cluster.Access{
+	Admins: []cluster.Member{{Group: "ci-deployer", Principal: "arn:aws:iam::111122223333:role/ci-deployer"}},
+	Groups: []cluster.Member{{Group: "shop-developers", Principal: "arn:aws:iam::111122223333:role/shop-developers"}},
+}
+
 // Resources that AWS cannot tag.
 var untaggable = map[string]bool{
-	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   true,
-	"aws:iam/rolePolicy:RolePolicy":                       true,
-	"aws:ec2/routeTableAssociation:RouteTableAssociation": true,
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":       true,
+	"aws:iam/rolePolicy:RolePolicy":                           true,
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":     true,
+	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation": true,
 }
 
 // devSpec mirrors the dev stack's cluster: two zones, one NAT, an allow-listed endpoint.
 func devSpec(name string) *cluster.Spec {
 	return &cluster.Spec{
-		Name: name, Cloud: cluster.AWS, Region: "us-east-1", KubernetesVersion: "1.33", Environment: "dev",
+		Name: name, Cloud: cluster.AWS, Region: "us-east-1", KubernetesVersion: "1.35", Environment: "dev",
 		Network: cluster.Network{VPCCIDR: "10.20.0.0/16", Zones: 2},
 		NodePools: []cluster.NodePool{{
 			Name: "general", InstanceTypes: []string{"t3.large"}, MinSize: 1, DesiredSize: 2, MaxSize: 4,
@@ -54,7 +61,7 @@ func devSpec(name string) *cluster.Spec {
 // prodSpec mirrors the prod stack's cluster: three zones, a tainted system pool, defaults elsewhere.
 func prodSpec(name, region string) *cluster.Spec {
 	return &cluster.Spec{
-		Name: name, Cloud: cluster.AWS, Region: region, KubernetesVersion: "1.33", Environment: "prod",
+		Name: name, Cloud: cluster.AWS, Region: region, KubernetesVersion: "1.35", Environment: "prod",
 		Network: cluster.Network{VPCCIDR: "10.100.0.0/16", Zones: 3},
 		NodePools: []cluster.NodePool{
 			{Name: "system", InstanceTypes: []string{"m7g.large"}, MinSize: 2, DesiredSize: 3, MaxSize: 4,
@@ -71,7 +78,7 @@ func planClusters(t *testing.T, specs ...*cluster.Spec) *plan.Plan {
 		out := map[string]pulumi.Output{}
 		for _, s := range specs {
 			s.ApplyDefaults(testStack)
-			c, err := New(ctx, s.Name, &Args{Spec: s, Stack: testStack})
+			c, err := New(ctx, s.Name, &Args{Spec: s, Stack: testStack, Access: testAccess})
 			if err != nil {
 				return nil, err
 			}
@@ -287,8 +294,8 @@ func TestHardeningByEnvironment(t *testing.T) {
 			if got := len(p.ByType(typeNAT)); got != tc.wantNATs {
 				t.Errorf("NAT gateways: got %d, want %d", got, tc.wantNATs)
 			}
-			if got := cl.Inputs["version"]; got != "1.33" {
-				t.Errorf("version: got %v, want 1.33", got)
+			if got := cl.Inputs["version"]; got != "1.35" {
+				t.Errorf("version: got %v, want 1.35", got)
 			}
 		})
 	}
@@ -400,9 +407,10 @@ func TestEveryAWSResourceIsTagged(t *testing.T) {
 		}
 		tagged++
 	}
-	// VPC, IGW, 1+3 route tables, 6 subnets, 3 EIPs, 3 NATs, KMS key, EKS, OIDC, 4 roles, 2 node groups, 4 add-ons.
-	if tagged != 31 {
-		t.Errorf("got %d tagged AWS resources, want 31", tagged)
+	// VPC, IGW, 1+3 route tables, 6 subnets, 3 EIPs, 3 NATs, KMS key, EKS, OIDC, 4 roles, 2 node groups, 4 add-ons,
+	// 2 access entries.
+	if tagged != 33 {
+		t.Errorf("got %d tagged AWS resources, want 33", tagged)
 	}
 	params, _ := one(t, p, typeStorageClass, "prod-aws-gp3").Inputs["parameters"].(map[string]any)
 	var volumeTags []string
@@ -467,6 +475,8 @@ func TestNewRejectsBadArgs(t *testing.T) {
 	tooFewZones.Network.Zones = 1
 	tooFewZones.ApplyDefaults(testStack)
 	existing := &cluster.Spec{Name: "x", Cloud: cluster.Existing}
+	defaulted := devSpec("x")
+	defaulted.ApplyDefaults(testStack)
 	cases := []struct {
 		name    string
 		args    *Args
@@ -475,10 +485,11 @@ func TestNewRejectsBadArgs(t *testing.T) {
 	}{
 		{"nil args", nil, ErrNoSpec, ""},
 		{"nil spec", &Args{Stack: testStack}, ErrNoSpec, ""},
-		{"other cloud", &Args{Spec: existing, Stack: testStack}, ErrNotAWS, ""},
-		{"no stack", &Args{Spec: devSpec("x")}, ErrNoStack, ""},
-		{"not defaulted", &Args{Spec: notDefaulted, Stack: testStack}, ErrNotDefaulted, ""},
-		{"invalid spec", &Args{Spec: tooFewZones, Stack: testStack}, nil, "spec.network.zones"},
+		{"other cloud", &Args{Spec: existing, Stack: testStack, Access: testAccess}, ErrNotAWS, ""},
+		{"no stack", &Args{Spec: devSpec("x"), Access: testAccess}, ErrNoStack, ""},
+		{"not defaulted", &Args{Spec: notDefaulted, Stack: testStack, Access: testAccess}, ErrNotDefaulted, ""},
+		{"no admin", &Args{Spec: defaulted, Stack: testStack, Access: cluster.Access{Groups: testAccess.Groups}}, ErrNoAdmin, ""},
+		{"invalid spec", &Args{Spec: tooFewZones, Stack: testStack, Access: testAccess}, nil, "spec.network.zones"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
