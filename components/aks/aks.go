@@ -1,6 +1,7 @@
 package aks
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/netip"
@@ -42,6 +43,9 @@ const (
 	ClusterAdminRole = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
 	// KubeconfigFormatExec asks AKS for a kubeconfig that runs kubelogin with aadRbac.
 	KubeconfigFormatExec = "exec"
+	// PrivateDNSZoneSystem lets AKS create and link the private cluster's DNS zone, so
+	// the API server's name resolves inside the VNet (and its peerings, once linked).
+	PrivateDNSZoneSystem = "system"
 )
 
 // Args configure an AKS cluster.
@@ -51,6 +55,9 @@ type Args struct {
 	Spec cluster.Spec
 	// Stack is the stack name: the default environment and the stack tag.
 	Stack string
+	// Access is who reaches the cluster. With aadRbac the admins' Entra ID object IDs
+	// join azure.adminGroupObjectIds; groups become RBAC subjects (Connection.Subjects).
+	Access cluster.Access
 }
 
 // Cluster is an AKS cluster with its network.
@@ -73,10 +80,13 @@ type Cluster struct {
 	OIDCIssuer pulumi.StringOutput `pulumi:"oidcIssuer"`
 	// StorageClass is the default StorageClass name.
 	StorageClass pulumi.StringOutput `pulumi:"storageClass"`
+	// KubernetesVersion is the version the control plane runs.
+	KubernetesVersion pulumi.StringOutput `pulumi:"kubernetesVersion"`
 	// Provider deploys into the cluster.
 	Provider *kubernetes.Provider
 
-	spec cluster.Spec
+	spec     cluster.Spec
+	subjects map[string]cluster.Subject
 }
 
 // New validates the spec, then creates the resource group, VNet, managed cluster,
@@ -93,6 +103,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if errs := spec.Validate(field.NewPath("clusters").Key(spec.Name)); len(errs) > 0 {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, errs.ToAggregate())
 	}
+	admins := adminGroups(spec.Azure.AdminGroupObjectIDs, args.Access)
+	if *spec.Azure.AADRBAC && len(admins) == 0 {
+		return nil, fmt.Errorf("aks cluster %q: %s", name, cluster.MsgAzureAdminGroups)
+	}
 	plan, err := planSubnets(&spec)
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
@@ -101,7 +115,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	tags := pulumi.ToStringMap(spec.ResourceTags(args.Stack))
 	location := pulumi.String(spec.Region)
 
-	c := &Cluster{spec: spec}
+	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Azure)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -191,26 +205,30 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		netProfile.PodCidr = pulumi.String(spec.Network.PodCIDR)
 	}
 	mcArgs := &containerservice.ManagedClusterArgs{
-		ResourceGroupName:    rg.Name,
-		ResourceName:         pulumi.String(name),
-		Location:             location,
-		DnsPrefix:            pulumi.String(name),
-		KubernetesVersion:    pulumi.String(spec.KubernetesVersion),
-		Identity:             &containerservice.ManagedClusterIdentityArgs{Type: containerservice.ResourceIdentityTypeSystemAssigned},
-		Sku:                  &containerservice.ManagedClusterSKUArgs{Name: pulumi.String("Base"), Tier: pulumi.String(a.Tier)},
-		EnableRBAC:           pulumi.Bool(true),
-		DisableLocalAccounts: pulumi.Bool(*a.DisableLocalAccounts),
-		AgentPoolProfiles:    systemPools,
-		NetworkProfile:       netProfile,
-		OidcIssuerProfile:    &containerservice.ManagedClusterOIDCIssuerProfileArgs{Enabled: pulumi.Bool(true)},
-		Tags:                 tags,
+		ResourceGroupName:      rg.Name,
+		ResourceName:           pulumi.String(name),
+		Location:               location,
+		DnsPrefix:              pulumi.String(name),
+		KubernetesVersion:      pulumi.String(spec.KubernetesVersion),
+		Identity:               &containerservice.ManagedClusterIdentityArgs{Type: containerservice.ResourceIdentityTypeSystemAssigned},
+		Sku:                    &containerservice.ManagedClusterSKUArgs{Name: pulumi.String("Base"), Tier: pulumi.String(a.Tier)},
+		ApiServerAccessProfile: apiServerAccess(a),
+		EnableRBAC:             pulumi.Bool(true),
+		DisableLocalAccounts:   pulumi.Bool(*a.DisableLocalAccounts),
+		AgentPoolProfiles:      systemPools,
+		NetworkProfile:         netProfile,
+		OidcIssuerProfile:      &containerservice.ManagedClusterOIDCIssuerProfileArgs{Enabled: pulumi.Bool(true)},
+		Tags:                   tags,
 	}
 	if aad {
 		mcArgs.AadProfile = &containerservice.ManagedClusterAADProfileArgs{
 			Managed:             pulumi.Bool(true),
 			EnableAzureRBAC:     pulumi.Bool(true),
-			AdminGroupObjectIDs: pulumi.ToStringArray(a.AdminGroupObjectIDs),
+			AdminGroupObjectIDs: pulumi.ToStringArray(admins),
 		}
+	}
+	if a.LongTermSupport != nil && *a.LongTermSupport {
+		mcArgs.SupportPlan = pulumi.String(string(containerservice.KubernetesSupportPlanAKSLongTermSupport))
 	}
 	// The autoscaler owns node counts once the pools exist.
 	mc, err := containerservice.NewManagedCluster(ctx, name+"-aks", mcArgs,
@@ -276,6 +294,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		ResourceName:      mc.Name,
 	}
 	var providerDeps []pulumi.Resource
+	var deployer *authorization.RoleAssignment
 	if aad {
 		credArgs.Format = pulumi.String(KubeconfigFormatExec)
 		// Local accounts may be off, so the deploying identity needs a data-plane role
@@ -290,19 +309,44 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err != nil {
 			return nil, fmt.Errorf("aks cluster %q: deployer role: %w", name, err)
 		}
+		deployer = admin
 		providerDeps = append(providerDeps, admin)
 	}
 	creds := containerservice.ListManagedClusterUserCredentialsOutput(ctx, credArgs, invoke...)
-	kubeconfig := pulumi.ToSecret(creds.Kubeconfigs().Index(pulumi.Int(0)).Value().ApplyT(func(b64 string) (string, error) {
+	mode := a.KubeloginMode
+	plain := creds.Kubeconfigs().Index(pulumi.Int(0)).Value().ApplyT(func(b64 string) (string, error) {
 		raw, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil {
 			return "", fmt.Errorf("decoding kubeconfig: %w", err)
 		}
-		return string(raw), nil
-	})).(pulumi.StringOutput)
+		if !aad {
+			return string(raw), nil // local accounts: a client certificate, no kubelogin
+		}
+		return ConvertKubeconfig(string(raw), mode)
+	}).(pulumi.StringOutput)
+	kubeconfig := pulumi.ToSecret(plain).(pulumi.StringOutput)
 
-	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: secret.Mark(kubeconfig)},
-		pulumi.Parent(c), pulumi.DependsOn(providerDeps))
+	// The provider's kubeconfig resolves only once the deployer can create namespaces:
+	// its new role assignment takes minutes to reach the cluster, and until then every
+	// object would fail with 403. A preview of a new cluster has no assignment ID yet,
+	// so it does not wait.
+	providerKubeconfig := plain
+	if deployer != nil {
+		providerKubeconfig = pulumi.All(plain, deployer.ID()).ApplyTWithContext(ctx.Context(),
+			func(cctx context.Context, v []any) (string, error) {
+				kc := v[0].(string)
+				if err := waitForAccess(cctx, kc, DefaultAccessWait); err != nil {
+					return "", fmt.Errorf("aks cluster %q: %w", name, err)
+				}
+				return kc, nil
+			}).(pulumi.StringOutput)
+	}
+	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
+		Kubeconfig: secret.Mark(providerKubeconfig),
+		// The ARM resource ID names this cluster for good, so rotated credentials update
+		// the provider instead of replacing it and every object deployed through it.
+		ClusterIdentifier: mc.ID().ToStringOutput(),
+	}, pulumi.Parent(c), pulumi.DependsOn(providerDeps))
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: kubernetes provider: %w", name, err)
 	}
@@ -319,6 +363,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	c.Kubeconfig = kubeconfig
 	c.OIDCIssuer = mc.OidcIssuerProfile.IssuerURL().Elem()
 	c.StorageClass = pulumi.String(StorageClass).ToStringOutput()
+	c.KubernetesVersion = mc.KubernetesVersion.Elem()
 	c.Provider = provider
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"clusterName":       c.ClusterName,
@@ -329,6 +374,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"kubeconfig":        c.Kubeconfig,
 		"oidcIssuer":        c.OIDCIssuer,
 		"storageClass":      c.StorageClass,
+		"kubernetesVersion": c.KubernetesVersion,
 	}); err != nil {
 		return nil, fmt.Errorf("aks cluster %q: registering outputs: %w", name, err)
 	}
@@ -338,17 +384,59 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // Connection is what the layers above deploy through.
 func (c *Cluster) Connection() *cluster.Connection {
 	return &cluster.Connection{
-		Name:         c.spec.Name,
-		Cloud:        cluster.Azure,
-		Environment:  c.spec.Environment,
-		Federation:   c.spec.Federation,
-		ClusterName:  c.ClusterName,
-		Kubeconfig:   c.Kubeconfig,
-		Provider:     c.Provider,
-		OIDCIssuer:   c.OIDCIssuer,
-		StorageClass: StorageClass,
-		Component:    c,
+		Name:              c.spec.Name,
+		Cloud:             cluster.Azure,
+		Environment:       c.spec.Environment,
+		Federation:        c.spec.Federation,
+		ClusterName:       c.ClusterName,
+		Kubeconfig:        c.Kubeconfig,
+		Provider:          c.Provider,
+		OIDCIssuer:        c.OIDCIssuer,
+		StorageClass:      StorageClass,
+		KubernetesVersion: c.KubernetesVersion,
+		Subjects:          c.subjects,
+		Component:         c,
 	}
+}
+
+// adminGroups are the Entra ID groups that get cluster admin: the spec's and the
+// identity admins', sorted and once each.
+func adminGroups(spec []string, access cluster.Access) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, g := range spec {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	for _, m := range access.Admins {
+		if !seen[m.Principal] {
+			seen[m.Principal] = true
+			out = append(out, m.Principal)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// apiServerAccess is the API server's reach: a private cluster (a private endpoint in
+// the VNet and a system private DNS zone; no public FQDN), or a public endpoint limited
+// to the authorized IP ranges; nil for a public endpoint open to all.
+func apiServerAccess(a *cluster.AzureSpec) *containerservice.ManagedClusterAPIServerAccessProfileArgs {
+	switch a.EndpointAccess {
+	case cluster.EndpointPrivate:
+		return &containerservice.ManagedClusterAPIServerAccessProfileArgs{
+			EnablePrivateCluster:           pulumi.Bool(true),
+			EnablePrivateClusterPublicFQDN: pulumi.Bool(false),
+			PrivateDNSZone:                 pulumi.String(PrivateDNSZoneSystem),
+		}
+	case cluster.EndpointPublicWithAllowList:
+		return &containerservice.ManagedClusterAPIServerAccessProfileArgs{
+			AuthorizedIPRanges: pulumi.ToStringArray(a.PublicAccessCIDRs),
+		}
+	}
+	return nil
 }
 
 // subnet is one subnet of the VNet.

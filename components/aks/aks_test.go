@@ -1,12 +1,14 @@
 package aks
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -33,7 +35,7 @@ func prodSpec(name string) cluster.Spec {
 		Name:              name,
 		Cloud:             cluster.Azure,
 		Region:            "westeurope",
-		KubernetesVersion: "1.33",
+		KubernetesVersion: "1.36",
 		Environment:       "prod",
 		Network:           cluster.Network{VPCCIDR: "10.110.0.0/16", PodCIDR: "10.110.64.0/18", ServiceCIDR: "172.21.0.0/16", Zones: 3},
 		NodePools: []cluster.NodePool{
@@ -50,9 +52,18 @@ func devSpec(name string) cluster.Spec {
 	s := prodSpec(name)
 	s.Environment = "dev"
 	s.Network = cluster.Network{VPCCIDR: "10.30.0.0/16", PodCIDR: "192.168.0.0/16", Zones: 2}
-	s.Azure = &cluster.AzureSpec{NetworkMode: cluster.AzureModeOverlay}
+	s.Azure = &cluster.AzureSpec{NetworkMode: cluster.AzureModeOverlay, PublicAccessCIDRs: []string{"198.51.100.0/24"}}
 	return s
 }
+
+// testAdmin is the identity map's admin group on Azure; testAccess adds a team.
+var (
+	testAdmin  = cluster.Member{Group: "platform-admins", Principal: "3c7e2b1a-5d4f-4e6a-9b8c-1f2e3d4c5b6a"}
+	testAccess = cluster.Access{
+		Admins: []cluster.Member{testAdmin},
+		Groups: []cluster.Member{{Group: "shop-developers", Principal: "8a1f0c2e-7b3d-4c5a-8e9f-0a1b2c3d4e5f"}},
+	}
+)
 
 // planOf builds the clusters under the planner's dry-run mock monitor and exports
 // each Connection's kubeconfig as <name>.kubeconfig.
@@ -61,7 +72,7 @@ func planOf(t *testing.T, specs ...cluster.Spec) *plan.Plan {
 	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		out := map[string]pulumi.Output{}
 		for _, s := range specs {
-			c, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test"})
+			c, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test", Access: testAccess})
 			if err != nil {
 				return nil, err
 			}
@@ -217,7 +228,7 @@ func TestPlanClusterAndPools(t *testing.T) {
 	mc := one(t, p, typeManagedCluster, "prod-azure-aks")
 	checks := map[string][2]any{
 		"identity.type":        {at(mc.Inputs, "identity", "type"), "SystemAssigned"},
-		"kubernetesVersion":    {mc.Inputs["kubernetesVersion"], "1.33"},
+		"kubernetesVersion":    {mc.Inputs["kubernetesVersion"], "1.36"},
 		"sku.tier":             {at(mc.Inputs, "sku", "tier"), "Standard"},
 		"enableRBAC":           {mc.Inputs["enableRBAC"], true},
 		"oidcIssuerProfile":    {at(mc.Inputs, "oidcIssuerProfile", "enabled"), true},
@@ -304,8 +315,10 @@ func TestPlanAAD(t *testing.T) {
 				t.Fatalf("aadProfile = %v, want present=%v", aad, tc.wantAAD)
 			}
 			if tc.wantAAD {
-				if at(aad, "managed") != true || at(aad, "enableAzureRBAC") != true || at(aad, "adminGroupObjectIDs", 0) != "00000000-0000-0000-0000-00000000a11c" {
-					t.Errorf("aadProfile = %v, want managed, Azure RBAC and the admin group", aad)
+				// The spec's admin group and the identity map's admin, sorted.
+				wantAdmins := []any{"00000000-0000-0000-0000-00000000a11c", testAdmin.Principal}
+				if at(aad, "managed") != true || at(aad, "enableAzureRBAC") != true || !reflect.DeepEqual(at(aad, "adminGroupObjectIDs"), wantAdmins) {
+					t.Errorf("aadProfile = %v, want managed, Azure RBAC and the admin groups %v", aad, wantAdmins)
 				}
 			}
 			roles := map[string]*plan.Resource{}
@@ -401,6 +414,51 @@ func TestInvalidSpecRegistersNothing(t *testing.T) {
 type deployMocks struct {
 	mu        sync.Mutex
 	resources map[string]resource.PropertyMap
+	// server is the API server host the credentials name; a rotation changes it.
+	server string
+}
+
+// aksKubeconfig is what listManagedClusterUserCredentials returns: with format exec a
+// kubelogin user that logs in with a device code (the cause of hanging CI runs), else a
+// local account's client certificate.
+func aksKubeconfig(server, format string) string {
+	user := `    client-certificate-data: Q0VSVA==
+    client-key-data: S0VZ`
+	if format == KubeconfigFormatExec {
+		user = `    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      args:
+      - get-token
+      - --environment
+      - AzurePublicCloud
+      - --server-id
+      - 6dae42f8-4368-4678-94ff-3960e28e3630
+      - --client-id
+      - 80faf920-1908-4b52-b5ef-a8e7bedfc67a
+      - --tenant-id
+      - 72f988bf-86f1-41af-91ab-2d7cd011db47
+      - --login
+      - devicecode
+      command: kubelogin
+      installHint: install kubelogin`
+	}
+	return `apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority-data: Q0E=
+    server: https://` + server + `:443
+  name: prod-azure
+contexts:
+- context:
+    cluster: prod-azure
+    user: clusterUser_prod-azure-rg_prod-azure
+  name: prod-azure
+current-context: prod-azure
+users:
+- name: clusterUser_prod-azure-rg_prod-azure
+  user:
+` + user + "\n"
 }
 
 const testSubscription = "11111111-2222-3333-4444-555555555555"
@@ -443,7 +501,7 @@ func (m *deployMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, erro
 		if v, ok := args.Args["format"]; ok {
 			format = v.StringValue()
 		}
-		kc := fmt.Sprintf("apiVersion: v1\nkind: Config\n# %s/%s format=%s\n", args.Args["resourceGroupName"].StringValue(), args.Args["resourceName"].StringValue(), format)
+		kc := aksKubeconfig(m.server, format)
 		return resource.PropertyMap{"kubeconfigs": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
 			"name":  resource.NewProperty("clusterUser"),
 			"value": resource.NewProperty(base64.StdEncoding.EncodeToString([]byte(kc))),
@@ -456,10 +514,28 @@ func (m *deployMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, erro
 // inputs by "type::name" and the resolved Connection outputs.
 func deploy(t *testing.T, spec cluster.Spec) (map[string]map[string]any, map[string]internals.UnsafeAwaitOutputResult) {
 	t.Helper()
-	mocks := &deployMocks{resources: map[string]resource.PropertyMap{}}
+	in, outs, _ := deployWith(t, spec, "prod-azure-dns.hcp.westeurope.azmk8s.io", nil)
+	return in, outs
+}
+
+// deployWith is deploy with the credentials' API server host and a stand-in for the wait
+// for access (nil: succeed at once); it also returns the raw inputs by "type::name".
+func deployWith(t *testing.T, spec cluster.Spec, server string, wait func(string) error) (map[string]map[string]any, map[string]internals.UnsafeAwaitOutputResult, map[string]resource.PropertyMap) {
+	t.Helper()
+	defer func(f func(context.Context, string, time.Duration) error) { waitForAccess = f }(waitForAccess)
+	waitForAccess = func(_ context.Context, kc string, d time.Duration) error {
+		if d != DefaultAccessWait {
+			return fmt.Errorf("waiting %s, want %s", d, DefaultAccessWait)
+		}
+		if wait == nil {
+			return nil
+		}
+		return wait(kc)
+	}
+	mocks := &deployMocks{resources: map[string]resource.PropertyMap{}, server: server}
 	outs := map[string]internals.UnsafeAwaitOutputResult{}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		c, err := New(ctx, spec.Name, &Args{Spec: spec, Stack: "test"})
+		c, err := New(ctx, spec.Name, &Args{Spec: spec, Stack: "test", Access: testAccess})
 		if err != nil {
 			return err
 		}
@@ -480,7 +556,7 @@ func deploy(t *testing.T, spec cluster.Spec) (map[string]map[string]any, map[str
 	for k, v := range mocks.resources {
 		in[k] = plan.Redact(v)
 	}
-	return in, outs
+	return in, outs, mocks.resources
 }
 
 func TestDeployResolvedValues(t *testing.T) {
@@ -544,9 +620,21 @@ func TestDeployResolvedValues(t *testing.T) {
 				}
 			}
 			kc := outs["kubeconfig"]
-			wantKC := "apiVersion: v1\nkind: Config\n# prod-azure-rg/prod-azure format=" + tc.wantFormat + "\n"
-			if !kc.Secret || kc.Value != wantKC {
-				t.Errorf("kubeconfig = %q (secret %v), want the decoded credentials %q as a secret", kc.Value, kc.Secret, wantKC)
+			if !kc.Secret {
+				t.Errorf("kubeconfig is not a secret")
+			}
+			kcs, _ := kc.Value.(string)
+			switch tc.wantFormat {
+			case KubeconfigFormatExec:
+				// Converted for a login without a person: azure CLI, the AKS server ID kept.
+				if !strings.Contains(kcs, "- --login\n      - azurecli\n      - --server-id\n      - 6dae42f8-4368-4678-94ff-3960e28e3630") ||
+					strings.Contains(kcs, "devicecode") || !strings.Contains(kcs, "interactiveMode: Never") {
+					t.Errorf("kubeconfig = %s, want kubelogin with --login azurecli, no device code, never interactive", kcs)
+				}
+			default:
+				if kcs != aksKubeconfig("prod-azure-dns.hcp.westeurope.azmk8s.io", "") {
+					t.Errorf("kubeconfig = %q, want the local account's credentials unchanged", kcs)
+				}
 			}
 			if got := in[typeK8sProvider+"::prod-azure-k8s"]["kubeconfig"]; got != plan.Secret {
 				t.Errorf("kubernetes provider kubeconfig = %v, want %s", got, plan.Secret)

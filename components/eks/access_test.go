@@ -94,8 +94,8 @@ func TestPrincipalsMergeByARN(t *testing.T) {
 
 // eksOutputs answer like EKS after a deploy; endpoint and ca are the credentials a
 // rotation changes.
-func eksOutputs(endpoint, ca string) clustertest.Outputs {
-	return func(typ, name string, in resource.PropertyMap) resource.PropertyMap {
+func eksOutputs(endpoint, ca string) clustertest.Cloud {
+	return clustertest.Cloud{Outputs: func(typ, name string, in resource.PropertyMap) resource.PropertyMap {
 		if typ != typeEKSCluster {
 			return nil
 		}
@@ -107,14 +107,14 @@ func eksOutputs(endpoint, ca string) clustertest.Outputs {
 				"oidcs": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{"issuer": resource.NewProperty("https://oidc.eks.us-east-1.amazonaws.com/id/X")})}),
 			})}),
 		}
-	}
+	}}
 }
 
 func TestKubeconfigChangeKeepsProviderAndObjects(t *testing.T) {
 	run := func(endpoint, ca string) *clustertest.Recorder {
 		s := devSpec("dev-aws")
 		s.ApplyDefaults(testStack)
-		return clustertest.Run(t, "fleetform", testStack, eksOutputs(endpoint, ca), nil, func(ctx *pulumi.Context) error {
+		return clustertest.Run(t, "fleetform", testStack, eksOutputs(endpoint, ca), func(ctx *pulumi.Context) error {
 			_, err := New(ctx, s.Name, &Args{Spec: s, Stack: testStack, Access: testAccess})
 			return err
 		})

@@ -16,9 +16,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Outputs answers a registration of a resource type with the outputs the cloud would add
-// to its inputs; nil adds none.
-type Outputs func(typ, name string, inputs resource.PropertyMap) resource.PropertyMap
+// Cloud answers like a cloud after a deploy. Every field may be nil.
+type Cloud struct {
+	// Outputs are what the cloud adds to a resource's inputs, by type and name.
+	Outputs func(typ, name string, inputs resource.PropertyMap) resource.PropertyMap
+	// ID is a resource's ID; nil (or "") gives "<name>-id".
+	ID func(typ, name string, inputs resource.PropertyMap) string
+	// Invokes answer function calls by token; a token not here answers empty.
+	Invokes map[string]resource.PropertyMap
+}
 
 // Registration is one resource as the program registered it.
 type Registration struct {
@@ -34,22 +40,26 @@ type Registration struct {
 type Recorder struct {
 	// Project and Stack go into URNs.
 	Project, Stack string
-	// Outputs adds cloud outputs by type; nil adds none.
-	Outputs Outputs
-	// Invokes answer function calls by token; a token not here answers empty.
-	Invokes map[string]resource.PropertyMap
+	// Cloud answers registrations and invokes.
+	Cloud Cloud
 
 	mu   sync.Mutex
 	regs []Registration
 }
 
-// NewResource records the registration and answers with its inputs plus Outputs; the ID
-// is "<name>-id".
+// NewResource records the registration and answers with its inputs plus the Cloud's
+// outputs and ID.
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	state := args.Inputs.Copy()
-	if r.Outputs != nil {
-		for k, v := range r.Outputs(args.TypeToken, args.Name, args.Inputs) {
+	if r.Cloud.Outputs != nil {
+		for k, v := range r.Cloud.Outputs(args.TypeToken, args.Name, args.Inputs) {
 			state[k] = v
+		}
+	}
+	id := args.Name + "-id"
+	if r.Cloud.ID != nil {
+		if v := r.Cloud.ID(args.TypeToken, args.Name, args.Inputs); v != "" {
+			id = v
 		}
 	}
 	parent := ""
@@ -65,12 +75,12 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.regs = append(r.regs, Registration{URN: urn, Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs})
-	return args.Name + "-id", state, nil
+	return id, state, nil
 }
 
-// Call answers an invoke from Invokes.
+// Call answers an invoke from the Cloud's Invokes.
 func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	if out, ok := r.Invokes[args.Token]; ok {
+	if out, ok := r.Cloud.Invokes[args.Token]; ok {
 		return out, nil
 	}
 	return resource.PropertyMap{}, nil
@@ -99,16 +109,16 @@ func (r *Recorder) ByType(typ string) map[string]Registration {
 }
 
 // RunE runs prog under a fresh Recorder as an update and returns the recorder.
-func RunE(project, stack string, outputs Outputs, invokes map[string]resource.PropertyMap, prog func(*pulumi.Context) error) (*Recorder, error) {
-	rec := &Recorder{Project: project, Stack: stack, Outputs: outputs, Invokes: invokes}
+func RunE(project, stack string, cloud Cloud, prog func(*pulumi.Context) error) (*Recorder, error) {
+	rec := &Recorder{Project: project, Stack: stack, Cloud: cloud}
 	err := pulumi.RunErr(prog, pulumi.WithMocks(project, stack, rec), func(ri *pulumi.RunInfo) { ri.DryRun = false })
 	return rec, err
 }
 
 // Run is RunE that fails the test on error.
-func Run(t *testing.T, project, stack string, outputs Outputs, invokes map[string]resource.PropertyMap, prog func(*pulumi.Context) error) *Recorder {
+func Run(t *testing.T, project, stack string, cloud Cloud, prog func(*pulumi.Context) error) *Recorder {
 	t.Helper()
-	rec, err := RunE(project, stack, outputs, invokes, prog)
+	rec, err := RunE(project, stack, cloud, prog)
 	if err != nil {
 		t.Fatalf("running the program: %v", err)
 	}
