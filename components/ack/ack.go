@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -50,8 +51,13 @@ const (
 	NATChargeType = "PayByLcu"
 	// EIPChargeType bills the EIP by traffic, so the bandwidth cap costs nothing unused.
 	EIPChargeType = "PayByTraffic"
-	// NodePlatform is the node OS; Alibaba Cloud Linux is ACK's supported default.
+	// NodePlatform is the node OS family; the image is alicloud.nodeImageId, an Alibaba
+	// Cloud Linux 3 image by default (ACK refuses Alibaba Cloud Linux 2 from 1.30 on).
 	NodePlatform = "AliyunLinux"
+	// AdminBindingName is the ClusterRoleBinding that makes the identity map's admins
+	// cluster-admin. ACK's own grants (cs.KubernetesPermission) replace every grant a RAM
+	// user has in the account, so admins are bound with plain RBAC instead.
+	AdminBindingName = "fleetform-admins"
 	// NodeDiskCategory is the node system disk type.
 	NodeDiskCategory = "cloud_essd"
 	// ControlPlaneLogTTL is how many days control-plane logs are kept.
@@ -64,6 +70,9 @@ type Args struct {
 	Spec cluster.Spec
 	// Stack is the stack name, for tags and the default environment.
 	Stack string
+	// Access is who reaches the cluster: admins are bound to cluster-admin by their RAM
+	// ID, groups become RBAC users of their RAM ID (Connection.Subjects).
+	Access cluster.Access
 }
 
 // Cluster is an ACK managed cluster with Terway networking and its node pools.
@@ -88,10 +97,14 @@ type Cluster struct {
 	// StorageClassName is the default StorageClass.
 	StorageClassName pulumi.StringOutput `pulumi:"storageClass"`
 
+	// KubernetesVersion is the version the control plane runs.
+	KubernetesVersion pulumi.StringOutput `pulumi:"kubernetesVersion"`
+
 	// Provider deploys Kubernetes objects into the cluster.
 	Provider *kubernetes.Provider
 
-	spec cluster.Spec
+	spec     cluster.Spec
+	subjects map[string]cluster.Subject
 }
 
 // New validates the spec and creates the network, the cluster and its node pools.
@@ -114,23 +127,24 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("ack cluster %q: address plan: %w", name, err)
 	}
 
-	c := &Cluster{spec: spec}
+	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Alicloud)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &spec, plan: plan, tags: tagMap(spec.ResourceTags(args.Stack))}
+	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &spec, plan: plan, grants: args.Access, tags: tagMap(spec.ResourceTags(args.Stack))}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":    c.ClusterName,
-		"clusterId":      c.ClusterID,
-		"kubeconfig":     c.Kubeconfig,
-		"vpcId":          c.VpcID,
-		"nodeVSwitchIds": c.NodeVSwitchIDs,
-		"podVSwitchIds":  c.PodVSwitchIDs,
-		"egressIp":       c.EgressIP,
-		"storageClass":   c.StorageClassName,
+		"clusterName":       c.ClusterName,
+		"clusterId":         c.ClusterID,
+		"kubeconfig":        c.Kubeconfig,
+		"vpcId":             c.VpcID,
+		"nodeVSwitchIds":    c.NodeVSwitchIDs,
+		"podVSwitchIds":     c.PodVSwitchIDs,
+		"egressIp":          c.EgressIP,
+		"storageClass":      c.StorageClassName,
+		"kubernetesVersion": c.KubernetesVersion,
 	}); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: registering outputs: %w", name, err)
 	}
@@ -148,21 +162,24 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Kubeconfig:  c.Kubeconfig,
 		Provider:    c.Provider,
 		// ACK's OIDC issuer comes with RRSA, which pulumi-alicloud v3.10.0 cannot turn on.
-		OIDCIssuer:   pulumi.String("").ToStringOutput(),
-		StorageClass: StorageClass,
-		Component:    c,
+		OIDCIssuer:        pulumi.String("").ToStringOutput(),
+		StorageClass:      StorageClass,
+		KubernetesVersion: c.KubernetesVersion,
+		Subjects:          c.subjects,
+		Component:         c,
 	}
 }
 
 // builder carries what the steps of New share.
 type builder struct {
-	ctx   *pulumi.Context
-	name  string
-	stack string
-	c     *Cluster
-	spec  *cluster.Spec
-	plan  cluster.TerwayPlan
-	tags  pulumi.Map
+	ctx    *pulumi.Context
+	name   string
+	stack  string
+	c      *Cluster
+	spec   *cluster.Spec
+	plan   cluster.TerwayPlan
+	grants cluster.Access
+	tags   pulumi.Map
 
 	cloud    pulumi.ResourceOption
 	vpc      *vpc.Network
@@ -355,6 +372,7 @@ func (b *builder) managedKubernetes() error {
 	}
 	b.c.ClusterName = b.cluster.Name
 	b.c.ClusterID = b.cluster.ID().ToStringOutput()
+	b.c.KubernetesVersion = b.cluster.Version
 	server := b.cluster.Connections.ApiServerIntranet()
 	if *a.PublicAPIServer {
 		server = b.cluster.Connections.ApiServerInternet()
@@ -384,6 +402,7 @@ func (b *builder) nodePools() error {
 			VswitchIds:         b.c.NodeVSwitchIDs,
 			InstanceTypes:      pulumi.ToStringArray(np.InstanceTypes),
 			Platform:           pulumi.String(NodePlatform),
+			ImageId:            pulumi.String(a.NodeImageID),
 			SystemDiskCategory: pulumi.String(NodeDiskCategory),
 			SystemDiskSize:     pulumi.Int(np.DiskSizeGB),
 			Labels:             poolLabels(np.Labels),
@@ -419,6 +438,9 @@ func (b *builder) kubernetes() error {
 	b.c.Provider, err = kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig:            b.kubeconfig,
 		EnableServerSideApply: pulumi.Bool(true),
+		// ACK's cluster ID names this cluster for good, so a rotated admin certificate
+		// updates the provider instead of replacing it and every object deployed through it.
+		ClusterIdentifier: b.c.ClusterID,
 	}, pulumi.Parent(b.c))
 	if err != nil {
 		return err
@@ -433,8 +455,38 @@ func (b *builder) kubernetes() error {
 		return err
 	}
 	b.c.StorageClassName = pulumi.String(StorageClass).ToStringOutput()
+	return b.admins()
+}
+
+// admins binds the identity map's admins to cluster-admin as RBAC users of their RAM ID,
+// the user name ACK gives the kubeconfig of a RAM user or role.
+func (b *builder) admins() error {
+	if len(b.grants.Admins) == 0 {
+		return nil
+	}
+	var subjects rbacv1.SubjectArray
+	for _, m := range b.grants.Admins {
+		s := cluster.SubjectOf(cluster.Alicloud, m)
+		subjects = append(subjects, rbacv1.SubjectArgs{
+			Kind: pulumi.String(s.Kind), ApiGroup: pulumi.String(rbacv1Group), Name: pulumi.String(s.Name),
+		})
+	}
+	_, err := rbacv1.NewClusterRoleBinding(b.ctx, b.name+"-admins", &rbacv1.ClusterRoleBindingArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:   pulumi.String(AdminBindingName),
+			Labels: pulumi.StringMap{cluster.TagManagedBy: pulumi.String(cluster.ManagedByValue)},
+		},
+		RoleRef:  rbacv1.RoleRefArgs{ApiGroup: pulumi.String(rbacv1Group), Kind: pulumi.String("ClusterRole"), Name: pulumi.String("cluster-admin")},
+		Subjects: subjects,
+	}, pulumi.Parent(b.c), pulumi.Provider(b.c.Provider))
+	if err != nil {
+		return fmt.Errorf("admin binding: %w", err)
+	}
 	return nil
 }
+
+// rbacv1Group is the API group of RBAC roles and subjects.
+const rbacv1Group = "rbac.authorization.k8s.io"
 
 func switchIDs(sws []*vpc.Switch) pulumi.StringArrayOutput {
 	ids := make(pulumi.StringArray, len(sws))

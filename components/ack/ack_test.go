@@ -34,7 +34,7 @@ const (
 func prodSpec() cluster.Spec {
 	return cluster.Spec{
 		Name: "prod-ali", Cloud: cluster.Alicloud, Region: "cn-hangzhou",
-		KubernetesVersion: "1.33.3-aliyun.1", Environment: "prod",
+		KubernetesVersion: "1.36.1-aliyun.1", Environment: "prod",
 		Network: cluster.Network{VPCCIDR: "10.120.0.0/16", PodCIDR: "10.120.128.0/17", ServiceCIDR: "172.22.0.0/16", Zones: 3},
 		NodePools: []cluster.NodePool{
 			{Name: "system", InstanceTypes: []string{"ecs.g7.large"}, MinSize: 2, DesiredSize: 2, MaxSize: 2,
@@ -60,7 +60,7 @@ func runPlan(t *testing.T, specs ...cluster.Spec) *plan.Plan {
 	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		out := map[string]pulumi.Output{}
 		for _, s := range specs {
-			c, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test"})
+			c, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test", Access: testAccess})
 			if err != nil {
 				return nil, err
 			}
@@ -158,11 +158,12 @@ func TestClusterInputs(t *testing.T) {
 		zones        int
 		encrypted    bool
 		logs         []any
+		public       bool
 		wantVSwitchs []string
 	}{
-		{"prod-ali", true, 3, true, []any{"apiserver", "kcm", "scheduler"},
+		{"prod-ali", true, 3, true, []any{"apiserver", "kcm", "scheduler"}, false,
 			[]string{"10.120.0.0/24", "10.120.1.0/24", "10.120.2.0/24", "10.120.128.0/19", "10.120.160.0/19", "10.120.192.0/19"}},
-		{"dev-ali", false, 2, false, nil,
+		{"dev-ali", false, 2, false, nil, true,
 			[]string{"10.120.0.0/24", "10.120.1.0/24", "10.120.128.0/18", "10.120.192.0/18"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -201,9 +202,9 @@ func TestClusterInputs(t *testing.T) {
 			}
 
 			want := map[string]any{
-				"clusterSpec": cluster.ACKProSmall, "version": "1.33.3-aliyun.1", "serviceCidr": "172.22.0.0/16",
+				"clusterSpec": cluster.ACKProSmall, "version": "1.36.1-aliyun.1", "serviceCidr": "172.22.0.0/16",
 				"deletionProtection": tc.protect, "newNatGateway": false, "proxyMode": ProxyMode,
-				"slbInternetEnabled": true, "name": tc.name + "-test",
+				"slbInternetEnabled": tc.public, "name": tc.name + "-test",
 			}
 			for key, w := range want {
 				if in[key] != w {
@@ -423,7 +424,7 @@ func TestInvalidSpecCreatesNothing(t *testing.T) {
 	s.KubernetesVersion = "1.33"
 	s.Network.PodCIDR = ""
 	_, mon, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		_, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test"})
+		_, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test", Access: testAccess})
 		return nil, err
 	}, plan.Options{Project: "fleetform", Stack: "test"})
 	if err == nil {
@@ -497,7 +498,7 @@ func TestIDsReachInputs(t *testing.T) {
 	m := &idMocks{inputs: map[string]resource.PropertyMap{}}
 	var kubeconfig internals.UnsafeAwaitOutputResult
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		c, err := New(ctx, "prod-ali", &Args{Spec: prodSpec(), Stack: "test"})
+		c, err := New(ctx, "prod-ali", &Args{Spec: prodSpec(), Stack: "test", Access: testAccess})
 		if err != nil {
 			return err
 		}
@@ -540,11 +541,12 @@ func TestIDsReachInputs(t *testing.T) {
 		t.Errorf("nat vswitchId: got %v, want %s", nat["vswitchId"], nodeIDs[0])
 	}
 
-	// The kubeconfig: known, secret, and pointing at the public endpoint.
+	// The kubeconfig: known, secret, and pointing at the VPC-internal endpoint (prod
+	// keeps the API server off the internet).
 	if !kubeconfig.Known || !kubeconfig.Secret {
 		t.Fatalf("kubeconfig: known=%v secret=%v, want both", kubeconfig.Known, kubeconfig.Secret)
 	}
-	want, _ := renderKubeconfig("prod-ali", kubeconfigCredentials{Server: "https://47.0.0.1:6443", ClusterCA: "Q0E=", ClientCert: "Q0VSVA==", ClientKey: "S0VZ"})
+	want, _ := renderKubeconfig("prod-ali", kubeconfigCredentials{Server: "https://10.120.0.5:6443", ClusterCA: "Q0E=", ClientCert: "Q0VSVA==", ClientKey: "S0VZ"})
 	if kubeconfig.Value != want {
 		t.Errorf("kubeconfig: got\n%v\nwant\n%s", kubeconfig.Value, want)
 	}
