@@ -99,7 +99,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	pargs := &kubernetes.ProviderArgs{}
+	pargs := &kubernetes.ProviderArgs{
+		// The cluster the context points at names it for good, so a rotated kubeconfig
+		// (new token or certificate, moved file) updates the provider instead of replacing
+		// it and every object deployed through it; pointing at another cluster replaces.
+		ClusterIdentifier: pulumi.String(ClusterIdentifier(spec.Name, clusterName)),
+	}
 	switch {
 	case content != "":
 		pargs.Kubeconfig = pulumi.ToSecret(pulumi.String(content)).(pulumi.StringOutput)
@@ -145,6 +150,10 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Component:    c,
 	}
 }
+
+// ClusterIdentifier is the kubernetes provider's clusterIdentifier of an existing
+// cluster: the stack file's name and the kubeconfig's cluster name.
+func ClusterIdentifier(name, clusterName string) string { return "existing/" + name + "/" + clusterName }
 
 // readKubeconfig returns the content of the file at p (with a leading ~/ expanded)
 // and the expanded path. A path that does not exist yields no content and no error:
