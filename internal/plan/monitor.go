@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -24,8 +25,14 @@ type Monitor struct {
 
 	mu        sync.Mutex
 	resources []Resource
+	urns      map[string]bool
 	warnings  []string
 }
+
+// ErrDuplicateURN is a second resource with a URN already registered. The engine
+// refuses it ("Duplicate resource URN"); the SDK's mock monitor would silently
+// keep both, so the planner refuses it too.
+var ErrDuplicateURN = errors.New("duplicate resource URN; give the resource a unique name")
 
 // NewMonitor returns a monitor for a stack; refs maps fully qualified stack names
 // (organization/project/stack) to their plans, which answer stack references.
@@ -75,6 +82,14 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
 	r.Inputs = Redact(inputsWithUnknowns(args))
 	m.mu.Lock()
+	if m.urns[r.URN] {
+		m.mu.Unlock()
+		return "", nil, fmt.Errorf("%w: %s", ErrDuplicateURN, r.URN)
+	}
+	if m.urns == nil {
+		m.urns = map[string]bool{}
+	}
+	m.urns[r.URN] = true
 	m.resources = append(m.resources, r)
 	m.mu.Unlock()
 	// An empty ID leaves the ID unknown in a dry run, as cloud IDs are during preview.
