@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/secret"
 )
@@ -65,7 +66,16 @@ type Args struct {
 	// MonitoringNamespace is Prometheus's namespace, allowed in to scrape; empty when
 	// the cluster has no monitoring.
 	MonitoringNamespace string
+	// Subjects are the RBAC subjects of the access groups on the environment's cluster
+	// (cluster.Connection.Subjects): the group name on EKS, the Entra ID object ID on AKS,
+	// the RAM ID as a user on ACK. Nil binds every group as a Group of its own name
+	// (existing clusters); otherwise every access group must have one.
+	Subjects map[string]cluster.Subject
 }
+
+// MsgNoSubject says an access group has no subject on the environment's cluster: the
+// identity map has no principal for it on the cluster's cloud.
+const MsgNoSubject = "has no principal on this cluster's cloud in fleetform:identities"
 
 // Environment is one namespace made safe by default: labels and Pod Security, quota
 // and limits, RBAC, NetworkPolicies and registry access.
@@ -106,6 +116,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args.Stack != "" {
 		if len(validation.IsValidLabelValue(args.Stack)) > 0 {
 			errs = append(errs, field.Invalid(field.NewPath("stack"), args.Stack, MsgNotLabelValue))
+		}
+	}
+	if args.Subjects != nil {
+		for i, a := range spec.Access {
+			if _, ok := args.Subjects[a.Group]; !ok {
+				errs = append(errs, field.Invalid(field.NewPath("environment", "access").Index(i).Child("group"), a.Group, MsgNoSubject))
+			}
 		}
 	}
 	for _, ns := range []struct{ path, value string }{{"ingressNamespace", args.IngressNamespace}, {"monitoringNamespace", args.MonitoringNamespace}} {
@@ -289,17 +306,28 @@ func (b *builder) limitRange() (*corev1.LimitRange, error) {
 	}, b.opts...)
 }
 
+// Subject is how a group is bound on the environment's cluster: its subject in
+// Args.Subjects, or a Group of its own name when there are none.
+func (b *builder) subject(group string) cluster.Subject {
+	if s, ok := b.args.Subjects[group]; ok {
+		return s
+	}
+	return cluster.Subject{Kind: cluster.SubjectGroup, Name: group}
+}
+
 // access binds the groups of each role with one RoleBinding per role, so the
-// binding names never depend on group names (which may hold any characters).
+// binding names never depend on group names (which may hold any characters). Each
+// group is bound as its subject on the cluster's cloud (Args.Subjects).
 func (b *builder) access() error {
 	for _, role := range Roles {
 		var subjects rbacv1.SubjectArray
 		for _, a := range b.spec.Access {
 			if a.Role == role {
+				s := b.subject(a.Group)
 				subjects = append(subjects, rbacv1.SubjectArgs{
-					Kind:     pulumi.String("Group"),
+					Kind:     pulumi.String(s.Kind),
 					ApiGroup: pulumi.String(rbacGroup),
-					Name:     pulumi.String(a.Group),
+					Name:     pulumi.String(s.Name),
 				})
 			}
 		}
