@@ -88,6 +88,8 @@ func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
 	errs = append(errs, c.validatePlatform()...)
 	errs = append(errs, c.validateEnvironments()...)
 	errs = append(errs, c.validateReleases()...)
+	errs = append(errs, c.validateIdentities()...)
+	warnings = append(warnings, c.clusterWarnings()...)
 
 	w, serrs := c.validateSecrets(mode)
 	warnings = append(warnings, w...)

@@ -38,6 +38,12 @@ const (
 	// AnnotationEnvChecksum on the pod template changes when plain env changes, so an env
 	// change rolls out through the strategy like an image change does.
 	AnnotationEnvChecksum = "fleetform.io/env-checksum"
+	// AnnotationSkipAwait on an Ingress tells the kubernetes provider not to wait for
+	// its load-balancer address. That address is the edge controller's to publish:
+	// a NodePort or internal edge (kind, minikube) never publishes one, and the
+	// provider would hold `pulumi up` for ten minutes and then fail. Found on the
+	// real engine (tests/engine); the mock monitor never waits.
+	AnnotationSkipAwait = "pulumi.com/skipAwait"
 )
 
 // Service roles: which traffic a release's Service carries.
@@ -402,8 +408,10 @@ func (b *builder) newIngress(resName, name, host string, paths []string, tls, po
 			SecretName: pulumi.String(tls),
 		}}
 	}
+	meta := b.meta(name, nil)
+	meta.Annotations = pulumi.StringMap{AnnotationSkipAwait: pulumi.String("true")}
 	return networkingv1.NewIngress(b.ctx, resName, &networkingv1.IngressArgs{
-		Metadata: b.meta(name, nil),
+		Metadata: meta,
 		Spec:     spec,
 	}, b.opts()...)
 }

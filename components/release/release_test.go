@@ -538,3 +538,23 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// Every Ingress of a release skips the provider's wait for a load-balancer
+// address: a NodePort or internal edge never publishes one (found on the real
+// engine, which waited ten minutes and failed).
+func TestIngressesSkipAwait(t *testing.T) {
+	p := runRelease(t, testArgs(blueGreenSpec("billing"), "prod"))
+	n := 0
+	for _, r := range releaseResources(p) {
+		if r.Type != "kubernetes:networking.k8s.io/v1:Ingress" {
+			continue
+		}
+		n++
+		if got := get(t, r.Inputs, "metadata", "annotations", AnnotationSkipAwait); got != "true" {
+			t.Errorf("%s: %s = %v, want \"true\"", r.URN, AnnotationSkipAwait, got)
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%d Ingresses, want 2 (the active one and the preview)", n)
+	}
+}
