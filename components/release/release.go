@@ -41,8 +41,8 @@ const (
 	// AnnotationSkipAwait on an Ingress tells the kubernetes provider not to wait for
 	// its load-balancer address. That address is the edge controller's to publish:
 	// a NodePort or internal edge (kind, minikube) never publishes one, and the
-	// provider would hold `pulumi up` for ten minutes and then fail. Found on the
-	// real engine (tests/engine); the mock monitor never waits.
+	// provider's Ingress await would hold `pulumi up` for ten minutes and then
+	// fail. The mock monitor never waits, so only the real engine shows it.
 	AnnotationSkipAwait = "pulumi.com/skipAwait"
 )
 

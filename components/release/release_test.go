@@ -540,8 +540,8 @@ func contains(list []string, s string) bool {
 }
 
 // Every Ingress of a release skips the provider's wait for a load-balancer
-// address: a NodePort or internal edge never publishes one (found on the real
-// engine, which waited ten minutes and failed).
+// address: a NodePort or internal edge never publishes one, and the provider's
+// Ingress await would fail the deploy after ten minutes.
 func TestIngressesSkipAwait(t *testing.T) {
 	p := runRelease(t, testArgs(blueGreenSpec("billing"), "prod"))
 	n := 0

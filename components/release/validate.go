@@ -3,13 +3,16 @@ package release
 import (
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/distribution/reference"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/internal/dnsname"
 )
 
 // MaxNameLength keeps the longest derived object name (`<name>-preview`, a Service
@@ -21,7 +24,10 @@ var pinnedTiers = map[string]bool{"stage": true, "prod": true}
 
 // Validation messages, exported so tests can assert on them.
 const (
-	MsgNotDNSLabel          = "must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter)"
+	// MsgNotDNSLabel: the namespace a release goes to is not a DNS-1123 label.
+	MsgNotDNSLabel = dnsname.MsgNotDNSLabel
+	// MsgNotDNS1035Label: the release name, which also names its Services, is not a DNS-1035 label.
+	MsgNotDNS1035Label      = dnsname.MsgNotDNS1035Label
 	MsgNameTooLong          = "must be at most 55 characters, so that derived object names stay within 63"
 	MsgOneStrategy          = "exactly one of canary or blueGreen must be set"
 	MsgImageFormat          = "must be a container image reference: [registry/]repository with an explicit :tag or @sha256:digest"
@@ -57,13 +63,10 @@ const (
 	MsgPreviewNeedsHost     = "prePromotionAnalysis measures requests to the preview through the ingress controller: set previewHost"
 )
 
-var (
-	durationRE = regexp.MustCompile(`^([0-9]+[smh])+$`)
-	tagRE      = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	digestRE   = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
-	repoRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$`)
-	percentRE  = regexp.MustCompile(`^[0-9]+%?$`)
-)
+var durationRE = regexp.MustCompile(`^([0-9]+[smh])+$`)
+
+// imageDigestAlgorithm is the one digest algorithm MsgImageFormat allows.
+const imageDigestAlgorithm = "sha256:"
 
 // Validate checks a defaulted release at path p; tiers maps each environment the release
 // goes to onto that environment's tier (qa, stage, prod, ...). It checks the base block,
@@ -74,7 +77,7 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 	case s.Name == "":
 		errs = append(errs, field.Required(p.Child("name"), ""))
 	case len(validation.IsDNS1035Label(s.Name)) > 0:
-		errs = append(errs, field.Invalid(p.Child("name"), s.Name, MsgNotDNSLabel))
+		errs = append(errs, field.Invalid(p.Child("name"), s.Name, MsgNotDNS1035Label))
 	case len(s.Name) > MaxNameLength:
 		errs = append(errs, field.Invalid(p.Child("name"), s.Name, MsgNameTooLong))
 	}
@@ -214,34 +217,37 @@ func validateEnv(p *field.Path, env map[string]string) field.ErrorList {
 	return errs
 }
 
-// splitImage splits an image reference into repository, tag and digest.
-func splitImage(image string) (repo, tag, digest string) {
-	repo = image
-	if i := strings.Index(repo, "@"); i >= 0 {
-		repo, digest = repo[:i], repo[i+1:]
+// parseImage parses an image reference with the grammar of
+// github.com/distribution/reference (what registries and container runtimes accept)
+// and returns its tag and digest, either of which may be empty.
+func parseImage(image string) (tag, digest string, err error) {
+	ref, err := reference.Parse(image)
+	if err != nil {
+		return "", "", err
 	}
-	if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
-		repo, tag = repo[:i], repo[i+1:]
+	if t, ok := ref.(reference.Tagged); ok {
+		tag = t.Tag()
 	}
-	return repo, tag, digest
+	if d, ok := ref.(reference.Digested); ok {
+		digest = d.Digest().String()
+	}
+	return tag, digest, nil
 }
 
+// imageIsLatest reports whether a valid image reference runs the latest tag with no
+// digest; an invalid one is reported by validateImage instead.
 func imageIsLatest(image string) bool {
-	_, tag, digest := splitImage(image)
-	return digest == "" && tag == "latest"
+	tag, digest, err := parseImage(image)
+	return err == nil && digest == "" && tag == "latest"
 }
 
 func validateImage(p *field.Path, image string) field.ErrorList {
 	if image == "" {
 		return field.ErrorList{field.Required(p, MsgImageNoTag)}
 	}
-	repo, tag, digest := splitImage(image)
+	tag, digest, err := parseImage(image)
 	switch {
-	case !repoRE.MatchString(repo):
-		return field.ErrorList{field.Invalid(p, image, MsgImageFormat)}
-	case digest != "" && !digestRE.MatchString(digest):
-		return field.ErrorList{field.Invalid(p, image, MsgImageFormat)}
-	case tag != "" && !tagRE.MatchString(tag):
+	case err != nil, digest != "" && !strings.HasPrefix(digest, imageDigestAlgorithm):
 		return field.ErrorList{field.Invalid(p, image, MsgImageFormat)}
 	case tag == "" && digest == "":
 		return field.ErrorList{field.Invalid(p, image, MsgImageNoTag)}
@@ -364,27 +370,25 @@ func (c *Canary) validate(p *field.Path) field.ErrorList {
 	return errs
 }
 
-// intOrPercent parses a maxSurge/maxUnavailable value into what the Rollout takes: an
-// int, a percentage string, or nil when unset.
+// intOrPercent parses a maxSurge/maxUnavailable value with apimachinery's intstr into
+// what the Rollout takes: an int, a percentage string, or nil when unset. It accepts
+// what Kubernetes accepts for a Deployment's maxSurge: a non-negative int32, or a
+// percentage of digits up to 100%.
 func intOrPercent(v string) (any, bool) {
 	if v == "" {
 		return nil, true
 	}
-	if !percentRE.MatchString(v) {
+	iv := intstr.Parse(v)
+	if iv.Type == intstr.Int {
+		return int(iv.IntVal), iv.IntVal >= 0
+	}
+	if len(validation.IsValidPercent(iv.StrVal)) > 0 {
 		return nil, false
 	}
-	if strings.HasSuffix(v, "%") {
-		n, err := strconv.Atoi(strings.TrimSuffix(v, "%"))
-		if err != nil || n > 100 {
-			return nil, false
-		}
-		return v, true
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
+	if n, err := intstr.GetScaledValueFromIntOrPercent(&iv, 100, false); err != nil || n > 100 {
 		return nil, false
 	}
-	return n, true
+	return iv.StrVal, true
 }
 
 func isZero(v any) bool { return v == 0 || v == "0%" }

@@ -25,7 +25,7 @@ func TestValidate(t *testing.T) {
 		path   string
 		msg    string
 	}{
-		{"name not a label", func(s *Spec) { s.Name = "1shop" }, "r.name", MsgNotDNSLabel},
+		{"name not a label", func(s *Spec) { s.Name = "1shop" }, "r.name", MsgNotDNS1035Label},
 		{"name too long", func(s *Spec) { s.Name = strings.Repeat("a", 56) }, "r.name", MsgNameTooLong},
 		{"no strategy", func(s *Spec) { s.Strategy = Strategy{} }, "r.strategy", MsgOneStrategy},
 		{"two strategies", func(s *Spec) { s.Strategy.BlueGreen = &BlueGreen{} }, "r.strategy", MsgOneStrategy},
@@ -66,6 +66,13 @@ func TestValidate(t *testing.T) {
 		{"image with registry port and no tag", func(s *Spec) { s.Image = "harbor.example.com:5000/shop/storefront" }, "r.image", MsgImageNoTag},
 		{"image with bad digest", func(s *Spec) { s.Image = "harbor.example.com/shop/storefront@sha256:abc" }, "r.image", MsgImageFormat},
 		{"image with spaces", func(s *Spec) { s.Image = "shop storefront:1" }, "r.image", MsgImageFormat},
+		{"image with uppercase repository", func(s *Spec) { s.Image = "harbor.example.com/Shop/storefront:1" }, "r.image", MsgImageFormat},
+		{"image with a sha512 digest", func(s *Spec) {
+			s.Image = "harbor.example.com/shop/storefront@sha512:" + strings.Repeat("0f", 64)
+		}, "r.image", MsgImageFormat},
+		{"surge negative", func(s *Spec) { s.Strategy.Canary.MaxSurge = "-1" }, "r.strategy.canary.maxSurge", MsgIntOrPercent},
+		{"surge beyond int32", func(s *Spec) { s.Strategy.Canary.MaxSurge = "2147483648" }, "r.strategy.canary.maxSurge", MsgIntOrPercent},
+		{"surge negative percent", func(s *Spec) { s.Strategy.Canary.MaxSurge = "-5%" }, "r.strategy.canary.maxSurge", MsgIntOrPercent},
 		{"override image without tag", func(s *Spec) { s.Environments["qa"] = Override{Image: "shop/storefront"} }, "r.environments[qa].image", MsgImageNoTag},
 		{"latest reaches prod from the base", func(s *Spec) {
 			s.Image = "harbor.example.com/shop/storefront:latest"
@@ -143,6 +150,8 @@ func TestValidateAccepts(t *testing.T) {
 			s.Image = "harbor.example.com/shop/storefront:latest@sha256:" + strings.Repeat("0f", 32)
 		}},
 		{"registry port with tag", func(s *Spec) { s.Image = "localhost:5000/storefront:1.0" }},
+		{"Docker Hub short name with tag", func(s *Spec) { s.Image = "nginx:1.27" }},
+		{"surge 100% and unavailable 0", func(s *Spec) { s.Strategy.Canary.MaxSurge, s.Strategy.Canary.MaxUnavailable = "100%", "0" }},
 		{"compound pause", func(s *Spec) {
 			s.Strategy.Canary.Steps = []Step{{SetWeight: intp(5)}, {Pause: &Pause{Duration: "1h30m"}}}
 		}},
