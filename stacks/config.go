@@ -14,6 +14,7 @@ const Project = "fleetform"
 // Config sections: the top-level keys of the project namespace in Pulumi.<stack>.yaml.
 const (
 	KeyClusters        = "clusters"
+	KeyIdentities      = "identities"
 	KeyPlatform        = "platform"
 	KeyEnvironments    = "environments"
 	KeyReleases        = "releases"
@@ -21,13 +22,16 @@ const (
 )
 
 // Sections lists the config sections, in file order.
-var Sections = []string{KeyClusters, KeyPlatform, KeyEnvironments, KeyReleases, KeyStackReferences}
+var Sections = []string{KeyClusters, KeyIdentities, KeyPlatform, KeyEnvironments, KeyReleases, KeyStackReferences}
 
 // StackConfig is the typed form of one Pulumi.<stack>.yaml. It is decoded strictly,
 // defaulted on a copy, and validated once before any resource is registered.
 type StackConfig struct {
 	// Clusters are the Kubernetes clusters of the stack.
 	Clusters []cluster.Spec `yaml:"clusters"`
+	// Identities map the groups environments bind, and the admins, to their principal on
+	// each cloud (IAM role ARN, Entra ID object ID, RAM ID).
+	Identities cluster.Identities `yaml:"identities"`
 	// Platform is the addon stack installed on every cluster.
 	Platform platform.Spec `yaml:"platform"`
 	// Environments are the namespace environments.
