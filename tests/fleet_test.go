@@ -68,6 +68,8 @@ func fleetYAML(f fleetSpec) string {
       host: harbor.fleet.example.com
       tlsSecretName: harbor-tls
       adminPassword: harborAdminPassword
+      secretKey: harborSecretKey
+      database: {password: harborDatabasePassword}
       pullUsername: robot$fleet
       pullPassword: harborPullToken
   fleetform:environments:

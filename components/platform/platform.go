@@ -100,8 +100,9 @@ type builder struct {
 	spec *Spec
 	c    *Platform
 
-	ingress   pulumi.Resource
-	ingressNS pulumi.StringInput
+	ingress    pulumi.Resource
+	ingressNS  pulumi.StringInput
+	rolloutsNS pulumi.StringInput
 }
 
 func (b *builder) build() error {
@@ -133,6 +134,7 @@ func (b *builder) build() error {
 			return err
 		}
 		b.c.Outputs.RolloutsReady = ro.Release
+		b.rolloutsNS = ns
 	}
 	lokiURL := ""
 	if On(s.Logging.Enabled) {
@@ -150,6 +152,12 @@ func (b *builder) build() error {
 		if b.ingress != nil {
 			// Canary analysis reads the controller's request metrics.
 			if _, err := ingress.NewServiceMonitor(b.ctx, b.name+"-ingress-servicemonitor", b.ingressNS,
+				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
+				return err
+			}
+		}
+		if b.rolloutsNS != nil {
+			if _, err := rollouts.NewServiceMonitor(b.ctx, b.name+"-rollouts-servicemonitor", b.rolloutsNS,
 				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
 				return err
 			}
@@ -199,7 +207,7 @@ func (b *builder) monitoring(lokiURL string) error {
 	margs := &monitoring.Args{
 		Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceMonitoring,
 		StorageClass: a.StorageClass, Retention: s.Retention, StorageSize: s.StorageSize,
-		GrafanaAdminPassword: admin, Receivers: receivers, LokiURL: lokiURL, Chart: s.Chart.Override(),
+		GrafanaAdminPassword: admin, Receivers: receivers, DingTalkImage: s.DingTalkImage, LokiURL: lokiURL, Chart: s.Chart.Override(),
 	}
 	switch a.Federation {
 	case cluster.FederationSpoke:
@@ -251,6 +259,28 @@ func (b *builder) receivers() ([]monitoring.Receiver, error) {
 				return nil, err
 			}
 			mr.Slack = &monitoring.Slack{APIURL: u, Channel: r.Slack.Channel}
+		case r.WeCom != nil:
+			w := r.WeCom
+			sec, err := b.secret(w.APISecret)
+			if err != nil {
+				return nil, err
+			}
+			mr.WeCom = &monitoring.WeCom{CorpID: w.CorpID, AgentID: w.AgentID, APISecret: sec,
+				ToUser: w.ToUser, ToParty: w.ToParty, ToTag: w.ToTag, MessageType: w.MessageType, APIURL: w.APIURL}
+		case r.DingTalk != nil:
+			d := r.DingTalk
+			u, err := b.secret(d.URL)
+			if err != nil {
+				return nil, err
+			}
+			mr.DingTalk = &monitoring.DingTalk{URL: u, MentionAll: d.MentionAll, MentionMobiles: d.MentionMobiles}
+			if d.Secret != "" {
+				sig, err := b.secret(d.Secret)
+				if err != nil {
+					return nil, err
+				}
+				mr.DingTalk.Secret = sig
+			}
 		}
 		out = append(out, mr)
 	}
@@ -269,7 +299,7 @@ func (b *builder) logging() error {
 	}
 	_, err = logging.New(b.ctx, b.name+"-logging", &logging.Args{
 		Backend: s.Backend, Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceLogging,
-		StorageClass: a.StorageClass, Retention: retention, StorageSize: s.StorageSize,
+		StorageClass: a.StorageClass, Retention: retention, StorageSize: s.StorageSize, VolumePolicy: s.VolumePolicy,
 		Chart: s.Chart.Override(), OperatorChart: s.OperatorChart.Override(), CollectorChart: s.CollectorChart.Override(),
 		RetentionJobImage: s.RetentionJobImage,
 	}, pulumi.Parent(b.c))
@@ -293,10 +323,25 @@ func (b *builder) harbor() error {
 	if err != nil {
 		return err
 	}
+	key, err := b.secret(s.SecretKey)
+	if err != nil {
+		return err
+	}
+	dbPassword, err := b.secret(s.Database.Password)
+	if err != nil {
+		return err
+	}
+	var ext *harbor.ExternalDatabase
+	if e := s.Database.External; e != nil {
+		ext = &harbor.ExternalDatabase{Host: e.Host, Port: e.Port, Username: e.Username, Database: e.Database, SSLMode: e.SSLMode}
+	}
 	h, err := harbor.New(b.ctx, b.name+"-harbor", &harbor.Args{
 		Namespace: ns, Host: s.Host, TLSSecretName: s.TLSSecretName, IngressClass: IngressClassName,
 		StorageClass: a.StorageClass, RegistryStorageSize: s.RegistryStorageSize,
-		AdminPassword: admin, PullUsername: s.PullUsername, PullPassword: pull, Chart: s.Chart.Override(),
+		AdminPassword: admin, SecretKey: key, DatabasePassword: dbPassword, ExternalDatabase: ext,
+		Trivy: harbor.Trivy{Enabled: On(s.Trivy.Enabled), DBRepositories: s.Trivy.DBRepositories,
+			JavaDBRepositories: s.Trivy.JavaDBRepositories, OfflineScan: s.Trivy.OfflineScan},
+		PullUsername: s.PullUsername, PullPassword: pull, Chart: s.Chart.Override(),
 	}, pulumi.Parent(b.c))
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package platform_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/components/addons/rollouts"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/components/platform"
@@ -26,6 +28,11 @@ var secretValues = map[secret.Ref]string{
 	"slackUrl":             "https://hooks.slack.com/services/plain-sl4ck",
 	"harborAdminPassword":  "h4rbor-admin-Plain-Value",
 	"harborPullToken":      "h4rbor-pull-Plain-Value",
+	"harborSecretKey":      "h4rborKey-Plain1",
+	"harborDbPassword":     "h4rbor-db-Plain-Value",
+	"wecomSecret":          "w3com-Plain-Value",
+	"dingtalkUrl":          "https://oapi.dingtalk.com/robot/send?access_token=plainD1ngtalkT0ken",
+	"dingtalkSecret":       "SECd1ngtalk-Plain-Value",
 }
 
 func store() *secret.Store {
@@ -46,12 +53,15 @@ func fullSpec(backend string) platform.Spec {
 				{Name: "wecom", Webhook: &platform.WebhookReceiver{URL: "alertWebhookUrl"}},
 				{Name: "mail", Email: &platform.EmailReceiver{To: "oncall@example.com", From: "am@example.com", Smarthost: "smtp.example.com:587", AuthUsername: "am@example.com", AuthPassword: "smtpPassword"}},
 				{Name: "slack", Slack: &platform.SlackReceiver{APIURL: "slackUrl", Channel: "#alerts"}},
+				{Name: "wecom-app", WeCom: &platform.WeComReceiver{CorpID: "ww0123456789", AgentID: "1000002", APISecret: "wecomSecret", ToParty: "2"}},
+				{Name: "dingtalk", DingTalk: &platform.DingTalkReceiver{URL: "dingtalkUrl", Secret: "dingtalkSecret", MentionAll: true}},
 			},
 			Federation: platform.FederationSpec{Domain: "example.com", Password: "federationPassword", TLSSecretName: "federate-tls"},
 		},
 		Logging: platform.LoggingSpec{Backend: backend},
 		Harbor: platform.HarborSpec{Cluster: "c1", Host: "harbor.example.com", TLSSecretName: "harbor-tls",
-			AdminPassword: "harborAdminPassword", PullUsername: "robot$pull", PullPassword: "harborPullToken"},
+			AdminPassword: "harborAdminPassword", PullUsername: "robot$pull", PullPassword: "harborPullToken",
+			SecretKey: "harborSecretKey", Database: platform.HarborDatabaseSpec{Password: "harborDbPassword"}},
 	}
 	s.ApplyDefaults()
 	return s
@@ -329,5 +339,89 @@ func TestIngressMetricsAreScraped(t *testing.T) {
 	p, _ = build(t, func(a *platform.Args) { a.Spec.Monitoring.Enabled = &off })
 	for _, r := range p.ByType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor") {
 		t.Errorf("monitoring off, yet a ServiceMonitor %s exists", r.Name)
+	}
+}
+
+// TestChartProductionValues pins the values each chart's own production advice asks
+// for, as the platform hands them to the charts (chart keys read from the pinned
+// versions; see docs/platform.md).
+func TestChartProductionValues(t *testing.T) {
+	exists := []any{map[string]any{"operator": "Exists"}}
+	for _, tc := range []struct {
+		name    string
+		backend string
+		chart   string
+		path    string
+		want    any // nil: the key must be absent
+	}{
+		{"ingress budget key", platform.LoggingLoki, "ingress-nginx", "controller.minAvailable", float64(ingress.MinAvailable)},
+		{"ingress no invented key", platform.LoggingLoki, "ingress-nginx", "controller.podDisruptionBudget", nil},
+		{"grafana recreate", platform.LoggingLoki, "kube-prometheus-stack", "grafana.deploymentStrategy.type", "Recreate"},
+		{"node-exporter every taint", platform.LoggingLoki, "kube-prometheus-stack", "prometheus-node-exporter.tolerations", exists},
+		{"alertmanager config from Secret", platform.LoggingLoki, "kube-prometheus-stack", "alertmanager.alertmanagerSpec.configSecret", monitoring.AlertmanagerSecret},
+		{"alloy every taint", platform.LoggingLoki, "alloy", "controller.tolerations", exists},
+		{"loki keeps volumes", platform.LoggingLoki, "loki", "singleBinary.persistence.whenDeleted", "Retain"},
+		{"fluent-bit every taint", platform.LoggingELK, "fluent-bit", "tolerations", exists},
+		{"eck keeps volumes", platform.LoggingELK, "eck-stack", "eck-elasticsearch.volumeClaimDeletePolicy", "DeleteOnScaledownOnly"},
+		{"harbor recreate", platform.LoggingLoki, "harbor", "updateStrategy.type", "Recreate"},
+		{"harbor secret key by reference", platform.LoggingLoki, "harbor", "existingSecretSecretKey", "harbor-secret-key"},
+		{"harbor no inline secret key", platform.LoggingLoki, "harbor", "secretKey", nil},
+		{"harbor database password by reference", platform.LoggingLoki, "harbor", "database.external.existingSecret", "harbor-database-password"},
+		{"harbor no default database password", platform.LoggingLoki, "harbor", "database.internal.password", ""},
+		{"harbor trivy on", platform.LoggingLoki, "harbor", "trivy.enabled", true},
+		{"harbor chart's ingress annotations", platform.LoggingLoki, "harbor", "expose.ingress.annotations", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := build(t, func(a *platform.Args) { a.Spec = fullSpec(tc.backend) })
+			got := dig(release(t, p, tc.chart).Inputs["values"], strings.Split(tc.path, ".")...)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("%s %s = %#v, want %#v", tc.chart, tc.path, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRolloutsMetricsAreScraped: the controller's ServiceMonitor exists with
+// monitoring on, waits only for kube-prometheus-stack, and Rollouts never waits for it.
+func TestRolloutsMetricsAreScraped(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {})
+	var sm *plan.Resource
+	for _, r := range p.ByType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor") {
+		if dig(r.Inputs, "metadata", "name") == rollouts.ServiceMonitorName {
+			sm = r
+		}
+	}
+	if sm == nil {
+		t.Fatalf("no ServiceMonitor %s", rollouts.ServiceMonitorName)
+	}
+	if ns := dig(sm.Inputs, "metadata", "namespace"); ns != platform.NamespaceRollouts {
+		t.Errorf("ServiceMonitor namespace %v, want %s", ns, platform.NamespaceRollouts)
+	}
+	sel := dig(sm.Inputs, "spec", "selector", "matchLabels").(map[string]any)
+	if sel["app.kubernetes.io/component"] != rollouts.ControllerComponent || sel["app.kubernetes.io/instance"] != rollouts.ReleaseName {
+		t.Errorf("selector = %v, want the controller's metrics Service", sel)
+	}
+	prom := release(t, p, "kube-prometheus-stack")
+	if !strings.Contains(strings.Join(sm.Dependencies, " "), prom.URN) {
+		t.Errorf("ServiceMonitor does not wait for kube-prometheus-stack: %v", sm.Dependencies)
+	}
+	for _, d := range release(t, p, "argo-rollouts").Dependencies {
+		if d == prom.URN || d == sm.URN {
+			t.Errorf("argo-rollouts waits for %s", d)
+		}
+	}
+}
+
+func TestDingTalkAdapterRunsWithDingTalkReceiver(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {})
+	deps := p.ByType("kubernetes:apps/v1:Deployment")
+	if len(deps) != 1 || dig(deps[0].Inputs, "metadata", "namespace") != platform.NamespaceMonitoring {
+		t.Fatalf("deployments = %v, want the DingTalk adapter in %s", deps, platform.NamespaceMonitoring)
+	}
+	p, _ = build(t, func(a *platform.Args) {
+		a.Spec.Monitoring.Receivers = a.Spec.Monitoring.Receivers[:1]
+	})
+	if n := len(p.ByType("kubernetes:apps/v1:Deployment")); n != 0 {
+		t.Errorf("got %d Deployments without a DingTalk receiver, want none", n)
 	}
 }

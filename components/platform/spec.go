@@ -69,11 +69,17 @@ type MonitoringSpec struct {
 	Receivers []Receiver `yaml:"receivers"`
 	// Federation configures the hub/spoke wiring.
 	Federation FederationSpec `yaml:"federation"`
+	// DingTalkImage is the image of the DingTalk adapter (prometheus-webhook-dingtalk)
+	// that runs when a receiver is a DingTalk robot; override it for a mirror. Defaults
+	// to the pin in components/addons/monitoring.
+	DingTalkImage string `yaml:"dingtalkImage"`
 	// Chart overrides the chart source.
 	Chart Chart `yaml:"chart"`
 }
 
-// Receiver is one Alertmanager receiver; exactly one of Webhook, Email, Slack.
+// Receiver is one Alertmanager receiver; exactly one of Webhook, Email, Slack, WeCom
+// and DingTalk. Every receiver gets every alert except Watchdog, after the chart's
+// inhibit rules (info alerts are held back while a warning or critical one fires).
 type Receiver struct {
 	// Name is the receiver name; unique, and not "null" (the receiver Watchdog alerts go to).
 	Name string `yaml:"name"`
@@ -83,6 +89,12 @@ type Receiver struct {
 	Email *EmailReceiver `yaml:"email"`
 	// Slack posts alerts to a Slack channel.
 	Slack *SlackReceiver `yaml:"slack"`
+	// WeCom sends alerts as a WeCom (企业微信) application message, with
+	// Alertmanager's native wechat_configs.
+	WeCom *WeComReceiver `yaml:"wecom"`
+	// DingTalk posts alerts to a DingTalk (钉钉) group robot through the DingTalk adapter
+	// the monitoring addon runs next to Alertmanager.
+	DingTalk *DingTalkReceiver `yaml:"dingtalk"`
 }
 
 // WebhookReceiver posts alerts to a URL held in a secret.
@@ -111,6 +123,42 @@ type SlackReceiver struct {
 	APIURL secret.Ref `yaml:"apiUrl"`
 	// Channel overrides the webhook's default channel (e.g. #alerts); optional.
 	Channel string `yaml:"channel"`
+}
+
+// WeComReceiver sends alerts through a WeCom self-built application (corp ID, agent
+// ID and the application's secret) to users, departments or tags.
+type WeComReceiver struct {
+	// CorpID is the WeCom organisation's corp ID (ww...); required.
+	CorpID string `yaml:"corpId"`
+	// AgentID is the application's agent ID (a number); required.
+	AgentID string `yaml:"agentId"`
+	// APISecret names the secret config key with the application's secret; required.
+	APISecret secret.Ref `yaml:"apiSecret"`
+	// ToUser are user IDs separated by '|' (or @all); at least one of ToUser, ToParty, ToTag.
+	ToUser string `yaml:"toUser"`
+	// ToParty are department IDs separated by '|'.
+	ToParty string `yaml:"toParty"`
+	// ToTag are tag IDs separated by '|'.
+	ToTag string `yaml:"toTag"`
+	// MessageType is text or markdown. Defaults to DefaultWeComMessageType.
+	MessageType string `yaml:"messageType"`
+	// APIURL replaces the WeCom API base URL (https://qyapi.weixin.qq.com/cgi-bin/),
+	// e.g. for an egress proxy in a closed network; optional.
+	APIURL string `yaml:"apiUrl"`
+}
+
+// DingTalkReceiver posts alerts to a DingTalk group robot.
+type DingTalkReceiver struct {
+	// URL names the secret config key with the robot's webhook URL
+	// (https://oapi.dingtalk.com/robot/send?access_token=...); required.
+	URL secret.Ref `yaml:"url"`
+	// Secret names the secret config key with the robot's signing secret (SEC...),
+	// when the robot's security setting is 加签 (signature); optional.
+	Secret secret.Ref `yaml:"secret"`
+	// MentionAll @-mentions everyone in the group.
+	MentionAll bool `yaml:"mentionAll"`
+	// MentionMobiles @-mention these members by mobile number.
+	MentionMobiles []string `yaml:"mentionMobiles"`
 }
 
 // FederationSpec configures multi-cluster Prometheus federation. A cluster's role
@@ -148,6 +196,10 @@ type LoggingSpec struct {
 	// StorageSize is the log store's volume size, a Kubernetes quantity, on the
 	// cluster's default StorageClass. Defaults to DefaultLogStorageSize.
 	StorageSize string `yaml:"storageSize"`
+	// VolumePolicy is what happens to the log store's volumes when the store is
+	// uninstalled or deleted: Retain keeps them (and the logs), Delete removes them.
+	// Defaults to DefaultLogVolumePolicy (Retain).
+	VolumePolicy string `yaml:"volumePolicy"`
 	// Chart overrides the backend's chart source (loki, or eck-stack for elk).
 	Chart Chart `yaml:"chart"`
 	// OperatorChart overrides the eck-operator chart source (elk only).
@@ -171,6 +223,14 @@ type HarborSpec struct {
 	TLSSecretName string `yaml:"tlsSecretName"`
 	// AdminPassword names the secret config key with Harbor's admin password; required with Cluster.
 	AdminPassword secret.Ref `yaml:"adminPassword"`
+	// SecretKey names the secret config key with the 16-character key Harbor encrypts
+	// stored credentials (replication endpoints, scanners) with; required with Cluster.
+	// Changing it later makes those stored credentials unreadable.
+	SecretKey secret.Ref `yaml:"secretKey"`
+	// Database is Harbor's PostgreSQL: the chart's bundled one, or an external one.
+	Database HarborDatabaseSpec `yaml:"database"`
+	// Trivy configures the Trivy vulnerability scanner.
+	Trivy HarborTrivySpec `yaml:"trivy"`
 	// RegistryStorageSize is the registry volume size, a Kubernetes quantity. Defaults to DefaultRegistryStorageSize.
 	RegistryStorageSize string `yaml:"registryStorageSize"`
 	// PullUsername is the robot account environments pull with (created in Harbor by
@@ -183,4 +243,46 @@ type HarborSpec struct {
 	StackReference string `yaml:"stackReference"`
 	// Chart overrides the chart source.
 	Chart Chart `yaml:"chart"`
+}
+
+// HarborDatabaseSpec is Harbor's PostgreSQL database.
+type HarborDatabaseSpec struct {
+	// Password names the secret config key with the database password: the bundled
+	// PostgreSQL's superuser password, or External.Username's password; required with
+	// harbor.cluster. The bundled database takes it only when it is first created.
+	Password secret.Ref `yaml:"password"`
+	// External points Harbor at a PostgreSQL run elsewhere (RDS, Azure Database,
+	// ApsaraDB); nil runs the chart's bundled single-pod PostgreSQL.
+	External *HarborExternalDatabase `yaml:"external"`
+}
+
+// HarborExternalDatabase is a PostgreSQL server Harbor uses instead of its bundled one.
+type HarborExternalDatabase struct {
+	// Host is the server's host name or IP address; required.
+	Host string `yaml:"host"`
+	// Port is the server's port. Defaults to DefaultDatabasePort.
+	Port int `yaml:"port"`
+	// Username is the database user; required.
+	Username string `yaml:"username"`
+	// Database is the database Harbor's core uses. Defaults to DefaultHarborDatabase.
+	Database string `yaml:"database"`
+	// SSLMode is disable, require, verify-ca or verify-full (verify-* need the server's
+	// CA in Harbor's trust store: chart value caBundleSecretName). Defaults to
+	// DefaultDatabaseSSLMode.
+	SSLMode string `yaml:"sslMode"`
+}
+
+// HarborTrivySpec configures Harbor's Trivy scanner.
+type HarborTrivySpec struct {
+	// Enabled installs the scanner. Defaults to true.
+	Enabled *bool `yaml:"enabled"`
+	// DBRepositories are the OCI repositories the vulnerability database is pulled
+	// from, in order (e.g. a Harbor proxy-cache project in a closed network).
+	// Defaults to DefaultTrivyDBRepositories, the chart's.
+	DBRepositories []string `yaml:"dbRepositories"`
+	// JavaDBRepositories are the OCI repositories of the Java vulnerability database.
+	// Defaults to DefaultTrivyJavaDBRepositories, the chart's.
+	JavaDBRepositories []string `yaml:"javaDbRepositories"`
+	// OfflineScan stops Trivy from asking the Internet about dependencies while scanning.
+	OfflineScan bool `yaml:"offlineScan"`
 }

@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/harbor"
+	"github.com/fleetform/fleetform/components/addons/logging"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -36,7 +38,28 @@ const (
 	DefaultLogStorageSize = "50Gi"
 	// DefaultRegistryStorageSize holds a few hundred images.
 	DefaultRegistryStorageSize = "200Gi"
+	// DefaultLogVolumePolicy keeps the log store's volumes when it is uninstalled, so
+	// removing a release by mistake loses no logs (the loki chart deletes them).
+	DefaultLogVolumePolicy = logging.VolumeRetain
+	// DefaultWeComMessageType is Alertmanager's default for wechat_configs.
+	DefaultWeComMessageType = "text"
+	// DefaultDatabasePort is PostgreSQL's port.
+	DefaultDatabasePort = 5432
+	// DefaultHarborDatabase is the chart's core database name (database.external.coreDatabase).
+	DefaultHarborDatabase = "registry"
+	// DefaultDatabaseSSLMode encrypts the connection to an external database; the
+	// chart's default is disable, which sends the password in the clear.
+	DefaultDatabaseSSLMode = "require"
 )
+
+// LogVolumePolicies lists the accepted logging.volumePolicy values.
+var LogVolumePolicies = []string{logging.VolumeRetain, logging.VolumeDelete}
+
+// DatabaseSSLModes lists the sslmode values Harbor (lib/pq) accepts.
+var DatabaseSSLModes = []string{"disable", "require", "verify-ca", "verify-full"}
+
+// WeComMessageTypes lists the message types Alertmanager's wechat_configs accept.
+var WeComMessageTypes = []string{"text", "markdown"}
 
 // DefaultFederationMatch asks each spoke for every series that has a job label.
 var DefaultFederationMatch = []string{`{job=~".+"}`}
@@ -56,7 +79,14 @@ const (
 	MsgQuantity          = "must be a positive Kubernetes quantity (e.g. 50Gi)"
 	MsgRepository        = "must be an https:// Helm repository or an oci:// registry path"
 	MsgVersion           = "must be a semantic version (e.g. 1.2.3)"
-	MsgOneReceiverKind   = "exactly one of webhook, email or slack"
+	MsgOneReceiverKind   = "exactly one of webhook, email, slack, wecom or dingtalk"
+	MsgWeComRecipient    = "at least one of toUser, toParty or toTag"
+	MsgAgentID           = "must be the application's numeric agent ID"
+	MsgReceiverPathName  = "a DingTalk receiver's name must be letters, digits, '-' or '_' (it is a URL path segment of the adapter)"
+	MsgHTTPSURL          = "must be an https:// URL"
+	MsgOCIRepository     = "must be an OCI repository without a scheme (e.g. harbor.example.com/ghcr-proxy/aquasecurity/trivy-db)"
+	MsgImage             = "must be an image reference"
+	MsgPort              = "must be a port between 1 and 65535"
 	MsgReservedReceiver  = "is reserved for the receiver Watchdog alerts go to"
 	MsgSecretRequired    = "secret is required when this feature is on"
 	MsgHostPort          = "must be host:port"
@@ -69,6 +99,8 @@ const (
 )
 
 var (
+	agentIDRE   = regexp.MustCompile(`^[0-9]+$`)
+	pathNameRE  = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	retentionRE = regexp.MustCompile(`^([1-9][0-9]*)(h|d|w|y)$`)
 	versionRE   = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 )
@@ -124,8 +156,34 @@ func (s *Spec) ApplyDefaults() {
 	if l.StorageSize == "" {
 		l.StorageSize = DefaultLogStorageSize
 	}
-	if s.Harbor.RegistryStorageSize == "" {
-		s.Harbor.RegistryStorageSize = DefaultRegistryStorageSize
+	if l.VolumePolicy == "" {
+		l.VolumePolicy = DefaultLogVolumePolicy
+	}
+	for i := range m.Receivers {
+		if w := m.Receivers[i].WeCom; w != nil && w.MessageType == "" {
+			w.MessageType = DefaultWeComMessageType
+		}
+	}
+	h := &s.Harbor
+	if h.RegistryStorageSize == "" {
+		h.RegistryStorageSize = DefaultRegistryStorageSize
+	}
+	if e := h.Database.External; e != nil {
+		if e.Port == 0 {
+			e.Port = DefaultDatabasePort
+		}
+		if e.Database == "" {
+			e.Database = DefaultHarborDatabase
+		}
+		if e.SSLMode == "" {
+			e.SSLMode = DefaultDatabaseSSLMode
+		}
+	}
+	if len(h.Trivy.DBRepositories) == 0 {
+		h.Trivy.DBRepositories = append([]string(nil), harbor.DefaultTrivyDBRepositories...)
+	}
+	if len(h.Trivy.JavaDBRepositories) == 0 {
+		h.Trivy.JavaDBRepositories = append([]string(nil), harbor.DefaultTrivyJavaDBRepositories...)
 	}
 }
 
@@ -179,9 +237,28 @@ func (m *MonitoringSpec) validate(p *field.Path) field.ErrorList {
 			kinds++
 			errs = append(errs, requireSecret(rp.Child("slack", "apiUrl"), r.Slack.APIURL)...)
 		}
+		if r.WeCom != nil {
+			kinds++
+			errs = append(errs, r.WeCom.validate(rp.Child("wecom"))...)
+		}
+		if r.DingTalk != nil {
+			kinds++
+			errs = append(errs, requireSecret(rp.Child("dingtalk", "url"), r.DingTalk.URL)...)
+			if r.Name != "" && !pathNameRE.MatchString(r.Name) {
+				errs = append(errs, field.Invalid(rp.Child("name"), r.Name, MsgReceiverPathName))
+			}
+			for j, mob := range r.DingTalk.MentionMobiles {
+				if mob == "" || strings.ContainsAny(mob, " \n") {
+					errs = append(errs, field.Invalid(rp.Child("dingtalk", "mentionMobiles").Index(j), mob, "must be a mobile number"))
+				}
+			}
+		}
 		if kinds != 1 {
 			errs = append(errs, field.Invalid(rp, fmt.Sprintf("%d kinds", kinds), MsgOneReceiverKind))
 		}
+	}
+	if m.DingTalkImage != "" {
+		errs = append(errs, validateImage(p.Child("dingtalkImage"), m.DingTalkImage)...)
 	}
 	f := m.Federation
 	fp := p.Child("federation")
@@ -218,6 +295,27 @@ func (e *EmailReceiver) validate(p *field.Path) field.ErrorList {
 	return errs
 }
 
+func (w *WeComReceiver) validate(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if w.CorpID == "" {
+		errs = append(errs, field.Required(p.Child("corpId"), ""))
+	}
+	if !agentIDRE.MatchString(w.AgentID) {
+		errs = append(errs, field.Invalid(p.Child("agentId"), w.AgentID, MsgAgentID))
+	}
+	errs = append(errs, requireSecret(p.Child("apiSecret"), w.APISecret)...)
+	if w.ToUser == "" && w.ToParty == "" && w.ToTag == "" {
+		errs = append(errs, field.Required(p.Child("toUser"), MsgWeComRecipient))
+	}
+	if !contains(WeComMessageTypes, w.MessageType) {
+		errs = append(errs, field.NotSupported(p.Child("messageType"), w.MessageType, WeComMessageTypes))
+	}
+	if w.APIURL != "" {
+		errs = append(errs, validateHTTPS(p.Child("apiUrl"), w.APIURL)...)
+	}
+	return errs
+}
+
 func (l *LoggingSpec) validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for _, c := range []struct {
@@ -234,8 +332,11 @@ func (l *LoggingSpec) validate(p *field.Path) field.ErrorList {
 	}
 	errs = append(errs, validateRetention(p.Child("retention"), l.Retention)...)
 	errs = append(errs, validateQuantity(p.Child("storageSize"), l.StorageSize)...)
-	if l.RetentionJobImage != "" && strings.ContainsAny(l.RetentionJobImage, " \n") {
-		errs = append(errs, field.Invalid(p.Child("retentionJobImage"), l.RetentionJobImage, "must be an image reference"))
+	if l.RetentionJobImage != "" {
+		errs = append(errs, validateImage(p.Child("retentionJobImage"), l.RetentionJobImage)...)
+	}
+	if !contains(LogVolumePolicies, l.VolumePolicy) {
+		errs = append(errs, field.NotSupported(p.Child("volumePolicy"), l.VolumePolicy, LogVolumePolicies))
 	}
 	return errs
 }
@@ -262,11 +363,52 @@ func (h *HarborSpec) validate(p *field.Path, ingress bool) field.ErrorList {
 		errs = append(errs, validateName(p.Child("tlsSecretName"), h.TLSSecretName)...)
 	}
 	errs = append(errs, requireSecret(p.Child("adminPassword"), h.AdminPassword)...)
+	errs = append(errs, requireSecret(p.Child("secretKey"), h.SecretKey)...)
+	errs = append(errs, h.Database.validate(p.Child("database"))...)
+	tp := p.Child("trivy")
+	for _, l := range []struct {
+		name  string
+		repos []string
+	}{{"dbRepositories", h.Trivy.DBRepositories}, {"javaDbRepositories", h.Trivy.JavaDBRepositories}} {
+		for i, r := range l.repos {
+			if r == "" || strings.Contains(r, "://") || strings.ContainsAny(r, " \n") || !strings.Contains(r, "/") {
+				errs = append(errs, field.Invalid(tp.Child(l.name).Index(i), r, MsgOCIRepository))
+			}
+		}
+	}
 	errs = append(errs, validateQuantity(p.Child("registryStorageSize"), h.RegistryStorageSize)...)
 	if h.PullUsername == "" {
 		errs = append(errs, field.Required(p.Child("pullUsername"), "the robot account environments pull with"))
 	}
 	errs = append(errs, requireSecret(p.Child("pullPassword"), h.PullPassword)...)
+	return errs
+}
+
+func (d *HarborDatabaseSpec) validate(p *field.Path) field.ErrorList {
+	errs := requireSecret(p.Child("password"), d.Password)
+	e := d.External
+	if e == nil {
+		return errs
+	}
+	ep := p.Child("external")
+	switch {
+	case e.Host == "":
+		errs = append(errs, field.Required(ep.Child("host"), ""))
+	case net.ParseIP(e.Host) == nil:
+		errs = append(errs, validateHost(ep.Child("host"), e.Host)...)
+	}
+	if e.Port < 1 || e.Port > 65535 {
+		errs = append(errs, field.Invalid(ep.Child("port"), e.Port, MsgPort))
+	}
+	if e.Username == "" {
+		errs = append(errs, field.Required(ep.Child("username"), ""))
+	}
+	if e.Database == "" || strings.ContainsAny(e.Database, " \n") {
+		errs = append(errs, field.Invalid(ep.Child("database"), e.Database, "must be a database name"))
+	}
+	if !contains(DatabaseSSLModes, e.SSLMode) {
+		errs = append(errs, field.NotSupported(ep.Child("sslMode"), e.SSLMode, DatabaseSSLModes))
+	}
 	return errs
 }
 
@@ -344,6 +486,30 @@ func validateName(p *field.Path, v string) field.ErrorList {
 		return field.ErrorList{field.Invalid(p, v, "must be a Kubernetes object name")}
 	}
 	return nil
+}
+
+func validateImage(p *field.Path, v string) field.ErrorList {
+	if strings.ContainsAny(v, " \n\t") || strings.Contains(v, "://") {
+		return field.ErrorList{field.Invalid(p, v, MsgImage)}
+	}
+	return nil
+}
+
+func validateHTTPS(p *field.Path, v string) field.ErrorList {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return field.ErrorList{field.Invalid(p, v, MsgHTTPSURL)}
+	}
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, e := range xs {
+		if e == x {
+			return true
+		}
+	}
+	return false
 }
 
 func validateChart(p *field.Path, c Chart) field.ErrorList {

@@ -50,6 +50,42 @@ func TestValidate(t *testing.T) {
 		{"repository http", func(s *platform.Spec) { s.Logging.CollectorChart.Repository = "http://mirror/charts" }, nil, "platform.logging.collectorChart.repository", platform.MsgRepository},
 		{"chart version", func(s *platform.Spec) { s.Harbor.Chart.Version = "latest" }, nil, "platform.harbor.chart.version", platform.MsgVersion},
 		{"match selector", func(s *platform.Spec) { s.Monitoring.Federation.Match = []string{"job=node"} }, nil, "platform.monitoring.federation.match[0]", "series selector"},
+		{"wecom recipient", func(s *platform.Spec) { s.Monitoring.Receivers[3].WeCom.ToParty = "" }, nil, "platform.monitoring.receivers[3].wecom.toUser", platform.MsgWeComRecipient},
+		{"wecom agent id", func(s *platform.Spec) { s.Monitoring.Receivers[3].WeCom.AgentID = "app" }, nil, "platform.monitoring.receivers[3].wecom.agentId", platform.MsgAgentID},
+		{"wecom secret", func(s *platform.Spec) { s.Monitoring.Receivers[3].WeCom.APISecret = "" }, nil, "platform.monitoring.receivers[3].wecom.apiSecret", platform.MsgSecretRequired},
+		{"wecom corp id", func(s *platform.Spec) { s.Monitoring.Receivers[3].WeCom.CorpID = "" }, nil, "platform.monitoring.receivers[3].wecom.corpId", "Required value"},
+		{"wecom message type", func(s *platform.Spec) { s.Monitoring.Receivers[3].WeCom.MessageType = "news" }, nil, "platform.monitoring.receivers[3].wecom.messageType", "Unsupported value"},
+		{"wecom api url", func(s *platform.Spec) { s.Monitoring.Receivers[3].WeCom.APIURL = "http://proxy/cgi-bin/" }, nil, "platform.monitoring.receivers[3].wecom.apiUrl", platform.MsgHTTPSURL},
+		{"wecom and slack", func(s *platform.Spec) {
+			s.Monitoring.Receivers[3].Slack = &platform.SlackReceiver{APIURL: "slackUrl"}
+		}, nil, "platform.monitoring.receivers[3]", platform.MsgOneReceiverKind},
+		{"dingtalk url", func(s *platform.Spec) { s.Monitoring.Receivers[4].DingTalk.URL = "" }, nil, "platform.monitoring.receivers[4].dingtalk.url", platform.MsgSecretRequired},
+		{"dingtalk name", func(s *platform.Spec) { s.Monitoring.Receivers[4].Name = "ops team" }, nil, "platform.monitoring.receivers[4].name", platform.MsgReceiverPathName},
+		{"dingtalk image", func(s *platform.Spec) { s.Monitoring.DingTalkImage = "https://docker.io/x:1" }, nil, "platform.monitoring.dingtalkImage", platform.MsgImage},
+		{"log volume policy", func(s *platform.Spec) { s.Logging.VolumePolicy = "Keep" }, nil, "platform.logging.volumePolicy", "Unsupported value"},
+		{"harbor secret key", func(s *platform.Spec) { s.Harbor.SecretKey = "" }, nil, "platform.harbor.secretKey", platform.MsgSecretRequired},
+		{"harbor database password", func(s *platform.Spec) { s.Harbor.Database.Password = "" }, nil, "platform.harbor.database.password", platform.MsgSecretRequired},
+		{"harbor secrets not needed elsewhere", func(s *platform.Spec) {
+			s.Harbor.Cluster, s.Harbor.StackReference, s.Harbor.SecretKey, s.Harbor.Database.Password = "", "shared", "", ""
+		}, nil, "", ""},
+		{"external database host", func(s *platform.Spec) {
+			s.Harbor.Database.External = &platform.HarborExternalDatabase{Username: "harbor", Port: 5432, Database: "registry", SSLMode: "require"}
+		}, nil, "platform.harbor.database.external.host", "Required value"},
+		{"external database ip host", func(s *platform.Spec) {
+			s.Harbor.Database.External = &platform.HarborExternalDatabase{Host: "10.0.3.4", Username: "harbor", Port: 5432, Database: "registry", SSLMode: "require"}
+		}, nil, "", ""},
+		{"external database sslmode", func(s *platform.Spec) {
+			s.Harbor.Database.External = &platform.HarborExternalDatabase{Host: "db.example.com", Username: "harbor", Port: 5432, Database: "registry", SSLMode: "prefer"}
+		}, nil, "platform.harbor.database.external.sslMode", "Unsupported value"},
+		{"external database port", func(s *platform.Spec) {
+			s.Harbor.Database.External = &platform.HarborExternalDatabase{Host: "db.example.com", Username: "harbor", Port: 70000, Database: "registry", SSLMode: "require"}
+		}, nil, "platform.harbor.database.external.port", platform.MsgPort},
+		{"external database user", func(s *platform.Spec) {
+			s.Harbor.Database.External = &platform.HarborExternalDatabase{Host: "db.example.com", Port: 5432, Database: "registry", SSLMode: "require"}
+		}, nil, "platform.harbor.database.external.username", "Required value"},
+		{"trivy repository scheme", func(s *platform.Spec) {
+			s.Harbor.Trivy.DBRepositories = []string{"https://harbor.example.com/ghcr/aquasecurity/trivy-db"}
+		}, nil, "platform.harbor.trivy.dbRepositories[0]", platform.MsgOCIRepository},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := fullSpec(platform.LoggingLoki)
@@ -110,5 +146,27 @@ func TestUnknownAddonKeyRejected(t *testing.T) {
 			}
 			t.Errorf("problems = %v, want unknown field at %s", se.Problems, tc.path)
 		})
+	}
+}
+
+func TestApplyDefaults(t *testing.T) {
+	s := platform.Spec{
+		Monitoring: platform.MonitoringSpec{Receivers: []platform.Receiver{{Name: "w", WeCom: &platform.WeComReceiver{}}}},
+		Harbor:     platform.HarborSpec{Database: platform.HarborDatabaseSpec{External: &platform.HarborExternalDatabase{Host: "db"}}},
+	}
+	s.ApplyDefaults()
+	e := s.Harbor.Database.External
+	if e.Port != platform.DefaultDatabasePort || e.Database != platform.DefaultHarborDatabase || e.SSLMode != platform.DefaultDatabaseSSLMode {
+		t.Errorf("external database defaults = %+v, want port %d, database %s, sslmode %s", e,
+			platform.DefaultDatabasePort, platform.DefaultHarborDatabase, platform.DefaultDatabaseSSLMode)
+	}
+	if got := s.Logging.VolumePolicy; got != "Retain" {
+		t.Errorf("logging.volumePolicy default = %q, want Retain", got)
+	}
+	if got := s.Monitoring.Receivers[0].WeCom.MessageType; got != platform.DefaultWeComMessageType {
+		t.Errorf("wecom messageType default = %q, want %s", got, platform.DefaultWeComMessageType)
+	}
+	if len(s.Harbor.Trivy.DBRepositories) != 2 || len(s.Harbor.Trivy.JavaDBRepositories) != 2 {
+		t.Errorf("trivy repositories = %v / %v, want the chart's two each", s.Harbor.Trivy.DBRepositories, s.Harbor.Trivy.JavaDBRepositories)
 	}
 }

@@ -2,22 +2,42 @@ package harbor
 
 import (
 	"fmt"
+	"strconv"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/secret"
 )
 
-// Release and object names.
+// Release and object names. Our Secrets never take a name the chart renders itself
+// (harbor-core, harbor-database, ...), or Helm would refuse to install over them.
 const (
 	ReleaseName = "harbor"
 	// AdminSecret holds the admin password the chart reads (existingSecretAdminPassword).
 	AdminSecret = "harbor-admin"
 	// AdminPasswordKey is the key the chart expects in AdminSecret.
 	AdminPasswordKey = "HARBOR_ADMIN_PASSWORD"
+	// SecretKeySecret holds the key Harbor encrypts stored credentials with (existingSecretSecretKey).
+	SecretKeySecret = "harbor-secret-key"
+	// SecretKeyKey is the key the chart reads in SecretKeySecret; the chart fixes it.
+	SecretKeyKey = "secretKey"
+	// DatabaseSecret holds the database password (database.external.existingSecret).
+	DatabaseSecret = "harbor-database-password"
+	// DatabasePasswordKey is the key the chart reads in DatabaseSecret; the chart fixes it.
+	DatabasePasswordKey = "password"
+	// PostgresPasswordEnv is the bundled PostgreSQL's superuser password variable.
+	PostgresPasswordEnv = "POSTGRES_PASSWORD"
 )
+
+// SecretKeyLength is the length Harbor requires of its secret key (the chart says
+// "Must be a string of 16 chars"; core fails to start otherwise).
+const SecretKeyLength = 16
+
+// MsgSecretKeyLength is the error when the configured secret key is not SecretKeyLength long.
+const MsgSecretKeyLength = "the Harbor secret key must be exactly 16 characters"
 
 // Volume sizes of Harbor's smaller stores.
 const (
@@ -26,6 +46,39 @@ const (
 	RedisSize    = "1Gi"
 	TrivySize    = "5Gi"
 )
+
+// RecreateStrategy is the update strategy of registry and jobservice: both mount
+// ReadWriteOnce volumes, and a rolling update would start the new pod before the old
+// one lets go of the volume and hang on a multi-attach error (the chart's own advice:
+// "Set it as Recreate when RWM for volumes isn't supported").
+const RecreateStrategy = "Recreate"
+
+// DefaultTrivyDBRepositories and DefaultTrivyJavaDBRepositories are the chart's
+// (harbor 1.18.0 values.yaml trivy.dbRepository / trivy.javaDBRepository).
+var (
+	DefaultTrivyDBRepositories     = []string{"mirror.gcr.io/aquasec/trivy-db", "ghcr.io/aquasecurity/trivy-db"}
+	DefaultTrivyJavaDBRepositories = []string{"mirror.gcr.io/aquasec/trivy-java-db", "ghcr.io/aquasecurity/trivy-java-db"}
+)
+
+// ExternalDatabase is a PostgreSQL server run outside the chart.
+type ExternalDatabase struct {
+	Host     string
+	Port     int
+	Username string
+	// Database is the database Harbor's core uses.
+	Database string
+	// SSLMode is disable, require, verify-ca or verify-full.
+	SSLMode string
+}
+
+// Trivy configures the scanner.
+type Trivy struct {
+	Enabled bool
+	// DBRepositories and JavaDBRepositories are where the vulnerability databases are pulled from.
+	DBRepositories, JavaDBRepositories []string
+	// OfflineScan stops Trivy from asking the Internet about dependencies.
+	OfflineScan bool
+}
 
 // Args configure Harbor.
 type Args struct {
@@ -43,6 +96,14 @@ type Args struct {
 	RegistryStorageSize string
 	// AdminPassword is the admin password; a secret.
 	AdminPassword pulumi.StringInput
+	// SecretKey is the 16-character encryption key of stored credentials; a secret.
+	SecretKey pulumi.StringInput
+	// DatabasePassword is the database password (bundled superuser or external user); a secret.
+	DatabasePassword pulumi.StringInput
+	// ExternalDatabase replaces the bundled PostgreSQL; nil keeps it.
+	ExternalDatabase *ExternalDatabase
+	// Trivy configures the scanner.
+	Trivy Trivy
 	// PullUsername and PullPassword are the robot account environments pull with.
 	PullUsername string
 	PullPassword pulumi.StringInput
@@ -64,27 +125,54 @@ type Harbor struct {
 	PullPassword pulumi.StringOutput `pulumi:"pullPassword"`
 }
 
-// New installs Harbor.
+func (a *Args) check() error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("no args")
+	case a.Host == "" || a.TLSSecretName == "" || a.StorageClass == "" || a.IngressClass == "":
+		return fmt.Errorf("host, TLS Secret, ingress class and storage class are required")
+	case a.AdminPassword == nil || a.SecretKey == nil || a.DatabasePassword == nil || a.PullUsername == "" || a.PullPassword == nil:
+		return fmt.Errorf("admin password, secret key, database password and pull credential are required")
+	case a.ExternalDatabase != nil && (a.ExternalDatabase.Host == "" || a.ExternalDatabase.Port < 1 ||
+		a.ExternalDatabase.Username == "" || a.ExternalDatabase.Database == "" || a.ExternalDatabase.SSLMode == ""):
+		return fmt.Errorf("an external database needs host, port, username, database and sslmode")
+	}
+	return nil
+}
+
+// New installs Harbor. Its admin password, secret key and database password go into
+// Secrets of their own that the chart reads by name, so no secret is in the values
+// and none is the chart's published default.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Harbor, error) {
-	if args == nil || args.Host == "" || args.TLSSecretName == "" || args.AdminPassword == nil ||
-		args.PullUsername == "" || args.PullPassword == nil || args.StorageClass == "" || args.IngressClass == "" {
-		return nil, fmt.Errorf("harbor %q: host, TLS Secret, ingress class, storage class, admin password and pull credential are required", name)
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("harbor %q: %w", name, err)
 	}
 	c := &Harbor{}
 	if err := ctx.RegisterComponentResource("platform:addons:Harbor", name, c, opts...); err != nil {
 		return nil, err
 	}
-	admin, err := corev1.NewSecret(ctx, name+"-admin", &corev1.SecretArgs{
-		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String(AdminSecret), Namespace: args.Namespace},
-		StringData: pulumi.StringMap{AdminPasswordKey: args.AdminPassword},
-	}, pulumi.Parent(c))
+	newSecret := func(suffix, objName, key string, value pulumi.StringInput) (pulumi.Resource, error) {
+		return corev1.NewSecret(ctx, name+"-"+suffix, &corev1.SecretArgs{
+			Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String(objName), Namespace: args.Namespace},
+			StringData: pulumi.StringMap{key: value},
+		}, pulumi.Parent(c))
+	}
+	admin, err := newSecret("admin", AdminSecret, AdminPasswordKey, args.AdminPassword)
+	if err != nil {
+		return nil, err
+	}
+	key, err := newSecret("secret-key", SecretKeySecret, SecretKeyKey, CheckSecretKey(args.SecretKey))
+	if err != nil {
+		return nil, err
+	}
+	db, err := newSecret("database", DatabaseSecret, DatabasePasswordKey, args.DatabasePassword)
 	if err != nil {
 		return nil, err
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.Harbor, Override: args.Chart, ReleaseName: ReleaseName,
 		Namespace: args.Namespace, Values: Values(args),
-	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{admin}))
+	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{admin, key, db}))
 	if err != nil {
 		return nil, err
 	}
@@ -100,13 +188,38 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return c, nil
 }
 
+// CheckSecretKey passes the secret key through once it is known to be
+// SecretKeyLength characters, and fails the deployment otherwise. The offline plan's
+// placeholder for an unset secret passes.
+func CheckSecretKey(key pulumi.StringInput) pulumi.StringOutput {
+	return key.ToStringOutput().ApplyT(func(s string) (string, error) {
+		if s != secret.Placeholder && len(s) != SecretKeyLength {
+			return "", fmt.Errorf("%s, got %d", MsgSecretKeyLength, len(s))
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}
+
 // Values are the typed chart values for args, before the stack's raw values.
 func Values(args *Args) map[string]any {
 	pvc := func(size string) map[string]any {
 		return map[string]any{"storageClass": args.StorageClass, "size": size}
 	}
+	claims := map[string]any{
+		"registry":   pvc(args.RegistryStorageSize),
+		"jobservice": map[string]any{"jobLog": pvc(JobLogSize)},
+		"redis":      pvc(RedisSize),
+	}
+	if args.ExternalDatabase == nil {
+		claims["database"] = pvc(DatabaseSize)
+	}
+	if args.Trivy.Enabled {
+		claims["trivy"] = pvc(TrivySize)
+	}
 	return map[string]any{
 		"externalURL": "https://" + args.Host,
+		// The chart's own ingress annotations stay (ssl-redirect, and proxy-body-size 0
+		// so image layers of any size pass the controller).
 		"expose": map[string]any{
 			"type": "ingress",
 			"tls": map[string]any{
@@ -116,23 +229,83 @@ func Values(args *Args) map[string]any {
 			"ingress": map[string]any{
 				"className": args.IngressClass,
 				"hosts":     map[string]any{"core": args.Host},
-				// Image layers are large: let them through the controller.
-				"annotations": map[string]any{"nginx.ingress.kubernetes.io/proxy-body-size": "0"},
 			},
 		},
 		"existingSecretAdminPassword":    AdminSecret,
 		"existingSecretAdminPasswordKey": AdminPasswordKey,
+		"existingSecretSecretKey":        SecretKeySecret,
+		"updateStrategy":                 map[string]any{"type": RecreateStrategy},
+		"database":                       DatabaseValues(args.ExternalDatabase),
+		"trivy":                          TrivyValues(args.Trivy),
 		"persistence": map[string]any{
 			"enabled": true,
 			// Keep image data when the release is removed by mistake.
-			"resourcePolicy": "keep",
-			"persistentVolumeClaim": map[string]any{
-				"registry":   pvc(args.RegistryStorageSize),
-				"jobservice": map[string]any{"jobLog": pvc(JobLogSize)},
-				"database":   pvc(DatabaseSize),
-				"redis":      pvc(RedisSize),
-				"trivy":      pvc(TrivySize),
-			},
+			"resourcePolicy":        "keep",
+			"persistentVolumeClaim": claims,
 		},
 	}
+}
+
+// DatabaseValues point the chart at DatabaseSecret for the password, whichever
+// database runs. harbor 1.18.0 has no existingSecret for its bundled PostgreSQL, so:
+//   - core, exporter and the migration job read database.external.existingSecret
+//     whatever database.type is (templates/core/core-dpl.yaml, exporter-dpl.yaml,
+//     core-pre-upgrade-job.yaml), and the chart then leaves the password out of its
+//     own core Secret;
+//   - the bundled PostgreSQL gets POSTGRES_PASSWORD from DatabaseSecret through
+//     database.internal.extraEnvVars, which outranks the chart's envFrom Secret (env
+//     wins over envFrom), and database.internal.password is emptied so that Secret
+//     holds no default password either.
+func DatabaseValues(ext *ExternalDatabase) map[string]any {
+	if ext != nil {
+		return map[string]any{
+			"type": "external",
+			"external": map[string]any{
+				"host": ext.Host, "port": strconv.Itoa(ext.Port), "username": ext.Username,
+				"coreDatabase": ext.Database, "sslmode": ext.SSLMode, "existingSecret": DatabaseSecret,
+			},
+		}
+	}
+	return map[string]any{
+		"type": "internal",
+		"internal": map[string]any{
+			"password": "",
+			"extraEnvVars": []any{map[string]any{
+				"name": PostgresPasswordEnv,
+				"valueFrom": map[string]any{"secretKeyRef": map[string]any{
+					"name": DatabaseSecret, "key": DatabasePasswordKey,
+				}},
+			}},
+		},
+		"external": map[string]any{"existingSecret": DatabaseSecret},
+	}
+}
+
+// TrivyValues are the scanner's values; the repositories are always written out, so a
+// plan shows where the vulnerability database comes from.
+func TrivyValues(t Trivy) map[string]any {
+	if !t.Enabled {
+		return map[string]any{"enabled": false}
+	}
+	db, java := t.DBRepositories, t.JavaDBRepositories
+	if len(db) == 0 {
+		db = DefaultTrivyDBRepositories
+	}
+	if len(java) == 0 {
+		java = DefaultTrivyJavaDBRepositories
+	}
+	return map[string]any{
+		"enabled":          true,
+		"dbRepository":     toList(db),
+		"javaDBRepository": toList(java),
+		"offlineScan":      t.OfflineScan,
+	}
+}
+
+func toList(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

@@ -27,6 +27,9 @@ const (
 	AnnotationAlicloudAddrType = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"
 )
 
+// MinAvailable keeps one controller serving while a node drains.
+const MinAvailable = 1
+
 // Load-balancer defaults.
 const (
 	// AlicloudLoadBalancerSpec is the smallest performance-guaranteed SLB; raise it through chart values.
@@ -112,8 +115,10 @@ func Values(args *Args) map[string]any {
 			"watchIngressWithoutClass": true,
 			"service":                  svc,
 			"metrics":                  map[string]any{"enabled": true},
-			"podDisruptionBudget":      map[string]any{"enabled": args.Replicas > 1, "minAvailable": 1},
-			"allowSnippetAnnotations":  false,
+			// The chart renders its PodDisruptionBudget when replicaCount > 1 and reads
+			// the budget from controller.minAvailable.
+			"minAvailable":            MinAvailable,
+			"allowSnippetAnnotations": false,
 		},
 	}
 }

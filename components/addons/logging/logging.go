@@ -19,6 +19,22 @@ const (
 	ELK  = "elk"
 )
 
+// Volume policies: what happens to the log store's volumes when the store is
+// uninstalled (Loki's StatefulSet persistentVolumeClaimRetentionPolicy, ECK's
+// volumeClaimDeletePolicy).
+const (
+	// VolumeRetain keeps the volumes, and the logs on them.
+	VolumeRetain = "Retain"
+	// VolumeDelete deletes the volumes with the store.
+	VolumeDelete = "Delete"
+)
+
+// NodeAgentTolerations let a node agent (the log collector) run on every node,
+// whatever its taints: a node whose logs are not collected is a blind spot.
+func NodeAgentTolerations() []any {
+	return []any{map[string]any{"operator": "Exists"}}
+}
+
 // Release and object names; service names follow from them.
 const (
 	LokiRelease        = "loki"
@@ -30,8 +46,12 @@ const (
 	ElasticsearchName = "elasticsearch"
 	// KibanaName is the Kibana resource.
 	KibanaName = "kibana"
-	// IndexPrefix starts every log index Fluent Bit writes (logs-YYYY.MM.DD).
+	// IndexPrefix starts every container log index Fluent Bit writes (logs-YYYY.MM.DD).
 	IndexPrefix = "logs"
+	// NodeIndexPrefix starts every node (systemd journal: kubelet) log index
+	// (node-logs-YYYY.MM.DD). It does not start with "logs-", whose logs-*-* names
+	// Elasticsearch's built-in data-stream template claims.
+	NodeIndexPrefix = "node-logs"
 	// LifecyclePolicy is the Elasticsearch ILM policy that deletes old log indices.
 	LifecyclePolicy = "fleetform-logs"
 	// RetentionJobImage is the pinned curl image of the ILM Job; the stack may point it at a mirror.
@@ -56,6 +76,8 @@ type Args struct {
 	Retention time.Duration
 	// StorageSize is the log store's volume size.
 	StorageSize string
+	// VolumePolicy is VolumeRetain or VolumeDelete; empty means VolumeRetain.
+	VolumePolicy string
 	// Chart, OperatorChart and CollectorChart are the stack's chart overrides.
 	Chart, OperatorChart, CollectorChart helmrelease.Override
 	// RetentionJobImage replaces the pinned curl image (ELK only).
@@ -81,6 +103,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	if args.Retention < time.Hour || args.StorageClass == "" || args.StorageSize == "" || args.NamespaceName == "" {
 		return nil, fmt.Errorf("logging %q: retention of at least 1h, storage class, storage size and namespace are required", name)
+	}
+	if p := args.VolumePolicy; p != "" && p != VolumeRetain && p != VolumeDelete {
+		return nil, fmt.Errorf("logging %q: volume policy must be %s or %s", name, VolumeRetain, VolumeDelete)
 	}
 	c := &Logging{}
 	if err := ctx.RegisterComponentResource("platform:addons:Logging", name, c, opts...); err != nil {
@@ -133,9 +158,20 @@ func ElasticsearchURL(ns string) string {
 // hours renders a duration as Loki and ILM take it (e.g. 168h).
 func hours(d time.Duration) string { return fmt.Sprintf("%dh", int(d.Hours())) }
 
+// volumePolicy is args' policy with the default applied.
+func volumePolicy(args *Args) string {
+	if args.VolumePolicy == "" {
+		return VolumeRetain
+	}
+	return args.VolumePolicy
+}
+
 // LokiValues are the typed loki chart values: a single binary on a volume of the
 // cluster's default StorageClass, with the compactor deleting logs past retention.
+// The StatefulSet's PVC retention policy follows args.VolumePolicy for both deletion
+// and scale-down (the chart's default deletes the volume with the release).
 func LokiValues(args *Args) map[string]any {
+	policy := volumePolicy(args)
 	return map[string]any{
 		"deploymentMode": "SingleBinary",
 		"loki": map[string]any{
@@ -155,6 +191,7 @@ func LokiValues(args *Args) map[string]any {
 			"replicas": 1,
 			"persistence": map[string]any{
 				"enabled": true, "storageClass": args.StorageClass, "size": args.StorageSize,
+				"enableStatefulSetAutoDeletePVC": true, "whenDeleted": policy, "whenScaled": policy,
 			},
 		},
 		"read":         map[string]any{"replicas": 0},
@@ -227,14 +264,15 @@ loki.write "default" {
 `, lokiURL+"/loki/api/v1/push", cluster)) + "\n"
 }
 
-// AlloyValues are the typed alloy chart values: a DaemonSet with /var/log mounted.
+// AlloyValues are the typed alloy chart values: a DaemonSet with /var/log mounted,
+// on every node whatever its taints.
 func AlloyValues(args *Args) map[string]any {
 	return map[string]any{
 		"alloy": map[string]any{
 			"configMap": map[string]any{"create": true, "content": AlloyConfig(args.Cluster, LokiURL(args.NamespaceName))},
 			"mounts":    map[string]any{"varlog": true},
 		},
-		"controller": map[string]any{"type": "daemonset"},
+		"controller": map[string]any{"type": "daemonset", "tolerations": NodeAgentTolerations()},
 	}
 }
 
@@ -271,14 +309,25 @@ func (c *Logging) elk(ctx *pulumi.Context, name string, args *Args) error {
 	return nil
 }
 
+// ECKVolumeClaimDeletePolicy is ECK's volumeClaimDeletePolicy for a volume policy:
+// both delete the volume of a node set scaled down (ECK first moves its data away),
+// only Delete also deletes the volumes with the Elasticsearch resource (ECK's default).
+func ECKVolumeClaimDeletePolicy(policy string) string {
+	if policy == VolumeDelete {
+		return "DeleteOnScaledownAndClusterDeletion"
+	}
+	return "DeleteOnScaledownOnly"
+}
+
 // ECKStackValues declare Elasticsearch (one node set on a volume of the default
 // StorageClass) and Kibana.
 func ECKStackValues(args *Args) map[string]any {
 	return map[string]any{
 		"eck-elasticsearch": map[string]any{
-			"enabled":          true,
-			"fullnameOverride": ElasticsearchName,
-			"version":          ElasticVersion,
+			"enabled":                 true,
+			"fullnameOverride":        ElasticsearchName,
+			"version":                 ElasticVersion,
+			"volumeClaimDeletePolicy": ECKVolumeClaimDeletePolicy(volumePolicy(args)),
 			"nodeSets": []any{map[string]any{
 				"name":   "default",
 				"count":  1,
@@ -302,25 +351,14 @@ func ECKStackValues(args *Args) map[string]any {
 	}
 }
 
-// FluentBitValues ship container logs to Elasticsearch over TLS, as the elastic user.
+// FluentBitValues ship logs to Elasticsearch over TLS, as the elastic user, from a
+// DaemonSet on every node whatever its taints. The chart's inputs stay: container
+// logs (tag kube.*) go to IndexPrefix indices, and the kubelet's journal (the
+// chart's systemd input, tag host.*) to NodeIndexPrefix indices, both with the
+// cluster label; nothing is read only to be dropped.
 func FluentBitValues(args *Args) map[string]any {
 	host := fmt.Sprintf("%s-es-http.%s.svc", ElasticsearchName, args.NamespaceName)
-	output := fmt.Sprintf(`[OUTPUT]
-    Name es
-    Match kube.*
-    Host %s
-    Port 9200
-    HTTP_User elastic
-    HTTP_Passwd ${ELASTIC_PASSWORD}
-    tls On
-    tls.verify On
-    tls.ca_file /fluent-bit/es-ca/ca.crt
-    Logstash_Format On
-    Logstash_Prefix %s
-    Suppress_Type_Name On
-    Replace_Dots On
-    Retry_Limit False
-`, host, IndexPrefix)
+	output := fluentBitOutput("kube.*", host, IndexPrefix) + "\n" + fluentBitOutput("host.*", host, NodeIndexPrefix)
 	filters := fmt.Sprintf(`[FILTER]
     Name kubernetes
     Match kube.*
@@ -331,10 +369,11 @@ func FluentBitValues(args *Args) map[string]any {
 
 [FILTER]
     Name modify
-    Match kube.*
+    Match *
     Add cluster %s
 `, args.Cluster)
 	return map[string]any{
+		"tolerations": NodeAgentTolerations(),
 		"env": []any{map[string]any{
 			"name": "ELASTIC_PASSWORD",
 			"valueFrom": map[string]any{"secretKeyRef": map[string]any{
@@ -349,14 +388,34 @@ func FluentBitValues(args *Args) map[string]any {
 	}
 }
 
+// fluentBitOutput is one Elasticsearch output for the records tagged match.
+func fluentBitOutput(match, host, prefix string) string {
+	return fmt.Sprintf(`[OUTPUT]
+    Name es
+    Match %s
+    Host %s
+    Port 9200
+    HTTP_User elastic
+    HTTP_Passwd ${ELASTIC_PASSWORD}
+    tls On
+    tls.verify On
+    tls.ca_file /fluent-bit/es-ca/ca.crt
+    Logstash_Format On
+    Logstash_Prefix %s
+    Suppress_Type_Name On
+    Replace_Dots On
+    Retry_Limit False
+`, match, host, prefix)
+}
+
 // LifecyclePolicyJSON is the ILM policy that deletes a log index once it is older than retention.
 func LifecyclePolicyJSON(retention time.Duration) string {
 	return fmt.Sprintf(`{"policy":{"phases":{"hot":{"actions":{}},"delete":{"min_age":%q,"actions":{"delete":{}}}}}}`, hours(retention))
 }
 
-// IndexTemplateJSON attaches the ILM policy to every log index.
+// IndexTemplateJSON attaches the ILM policy to every log index, container and node.
 func IndexTemplateJSON() string {
-	return fmt.Sprintf(`{"index_patterns":["%s-*"],"template":{"settings":{"index.lifecycle.name":%q}}}`, IndexPrefix, LifecyclePolicy)
+	return fmt.Sprintf(`{"index_patterns":["%s-*","%s-*"],"template":{"settings":{"index.lifecycle.name":%q}}}`, IndexPrefix, NodeIndexPrefix, LifecyclePolicy)
 }
 
 // lifecycleJob installs the ILM policy and index template once Elasticsearch answers.

@@ -2,6 +2,7 @@ package logging
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -67,5 +68,87 @@ func TestELK(t *testing.T) {
 	b, _ := json.Marshal(jobs[0].Inputs)
 	if !strings.Contains(string(b), a.RetentionJobImage) || !strings.Contains(string(b), "_ilm/policy/"+LifecyclePolicy) {
 		t.Errorf("ILM Job = %s, want the mirrored image putting the policy", b)
+	}
+}
+
+// TestCollectorsRunOnEveryNode: node agents tolerate every taint, or tainted nodes'
+// logs (prod-aws's CriticalAddonsOnly system pool) are never collected.
+func TestCollectorsRunOnEveryNode(t *testing.T) {
+	want := []any{map[string]any{"operator": "Exists"}}
+	for _, tc := range []struct {
+		name   string
+		values map[string]any
+		path   []string
+	}{
+		{"alloy", AlloyValues(args(Loki)), []string{"controller", "tolerations"}},
+		{"fluent-bit", FluentBitValues(args(ELK)), []string{"tolerations"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got any = tc.values
+			for _, k := range tc.path {
+				got = got.(map[string]any)[k]
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s tolerations = %v, want %v", tc.name, got, want)
+			}
+		})
+	}
+}
+
+// TestFluentBitShipsEveryInput: the chart's inputs tag container logs kube.* and the
+// kubelet's journal host.*; each tag has an output, and the cluster label goes on both.
+func TestFluentBitShipsEveryInput(t *testing.T) {
+	cfg := FluentBitValues(args(ELK))["config"].(map[string]any)
+	outputs, filters := cfg["outputs"].(string), cfg["filters"].(string)
+	for tag, prefix := range map[string]string{"kube.*": IndexPrefix, "host.*": NodeIndexPrefix} {
+		found := false
+		for _, block := range strings.Split(outputs, "[OUTPUT]") {
+			if strings.Contains(block, "Match "+tag+"\n") && strings.Contains(block, "Logstash_Prefix "+prefix+"\n") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no output for %s into %s-* indices:\n%s", tag, prefix, outputs)
+		}
+	}
+	if !strings.Contains(filters, "Name modify\n    Match *\n    Add cluster c1") {
+		t.Errorf("the cluster label is not added to every record:\n%s", filters)
+	}
+	for _, pattern := range []string{`"logs-*"`, `"node-logs-*"`} {
+		if !strings.Contains(IndexTemplateJSON(), pattern) {
+			t.Errorf("index template %s does not cover %s, so those indices would never expire", IndexTemplateJSON(), pattern)
+		}
+	}
+}
+
+func TestVolumePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		policy, wantLoki, wantECK string
+	}{
+		{"", VolumeRetain, "DeleteOnScaledownOnly"},
+		{VolumeRetain, VolumeRetain, "DeleteOnScaledownOnly"},
+		{VolumeDelete, VolumeDelete, "DeleteOnScaledownAndClusterDeletion"},
+	} {
+		t.Run("policy "+tc.policy, func(t *testing.T) {
+			a := args(Loki)
+			a.VolumePolicy = tc.policy
+			p := LokiValues(a)["singleBinary"].(map[string]any)["persistence"].(map[string]any)
+			if p["enableStatefulSetAutoDeletePVC"] != true || p["whenDeleted"] != tc.wantLoki || p["whenScaled"] != tc.wantLoki {
+				t.Errorf("loki persistence = %v, want whenDeleted/whenScaled %s", p, tc.wantLoki)
+			}
+			es := ECKStackValues(a)["eck-elasticsearch"].(map[string]any)
+			if es["volumeClaimDeletePolicy"] != tc.wantECK {
+				t.Errorf("eck volumeClaimDeletePolicy = %v, want %s", es["volumeClaimDeletePolicy"], tc.wantECK)
+			}
+		})
+	}
+	a := args(Loki)
+	a.VolumePolicy = "Keep"
+	_, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		_, err := New(ctx, "c1-logging", a)
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "test"})
+	if err == nil {
+		t.Error("volume policy Keep was accepted; want an error")
 	}
 }

@@ -10,24 +10,57 @@ import (
 // NullReceiver drops alerts; the always-firing Watchdog alert goes there.
 const NullReceiver = "null"
 
-// Alert routing timings, Alertmanager's usual values.
+// The chart's alert routing, as kube-prometheus-stack 77.14.0 sets it in values.yaml
+// (alertmanager.config). Our configuration replaces the chart's, so it starts from
+// these and only adds receivers and their routes.
 const (
+	ResolveTimeout = "5m"
 	GroupWait      = "30s"
 	GroupInterval  = "5m"
-	RepeatInterval = "4h"
+	RepeatInterval = "12h"
+	// TemplatesGlob loads the chart's template files (alertmanager.templateFiles).
+	TemplatesGlob = "/etc/alertmanager/config/*.tmpl"
 )
 
+// GroupBy is the chart's route grouping: one notification per namespace.
+var GroupBy = []string{"namespace"}
+
+// WatchdogMatcher sends the always-firing Watchdog alert to NullReceiver.
+const WatchdogMatcher = `alertname = "Watchdog"`
+
+// InhibitRule is one Alertmanager inhibit rule.
+type InhibitRule struct {
+	SourceMatchers []string `yaml:"source_matchers,omitempty"`
+	TargetMatchers []string `yaml:"target_matchers,omitempty"`
+	Equal          []string `yaml:"equal,omitempty"`
+}
+
+// ChartInhibitRules are kube-prometheus-stack 77.14.0's inhibit rules: a critical
+// alert holds back the same alert's warning and info, a warning its info, and the
+// InfoInhibitor alert (from the chart's rules) holds back info alerts in its
+// namespace while never notifying itself. Without them on-call gets every info alert.
+var ChartInhibitRules = []InhibitRule{
+	{SourceMatchers: []string{"severity = critical"}, TargetMatchers: []string{"severity =~ warning|info"}, Equal: []string{"namespace", "alertname"}},
+	{SourceMatchers: []string{"severity = warning"}, TargetMatchers: []string{"severity = info"}, Equal: []string{"namespace", "alertname"}},
+	{SourceMatchers: []string{"alertname = InfoInhibitor"}, TargetMatchers: []string{"severity = info"}, Equal: []string{"namespace"}},
+	{TargetMatchers: []string{"alertname = InfoInhibitor"}},
+}
+
 // Receiver is one Alertmanager receiver with its secrets resolved; exactly one of
-// Webhook, Email and Slack is set.
+// Webhook, Email, Slack, WeCom and DingTalk is set.
 type Receiver struct {
 	// Name is the receiver name.
 	Name string
-	// Webhook posts alerts to a URL (e.g. a WeCom or DingTalk bridge).
+	// Webhook posts alerts to a URL (e.g. a bridge of one's own).
 	Webhook *Webhook
 	// Email sends alerts by mail.
 	Email *Email
 	// Slack posts alerts to a Slack incoming webhook.
 	Slack *Slack
+	// WeCom sends alerts as WeCom application messages (wechat_configs).
+	WeCom *WeCom
+	// DingTalk posts alerts to a DingTalk robot through the DingTalk adapter.
+	DingTalk *DingTalk
 }
 
 // Webhook is a generic webhook receiver.
@@ -51,9 +84,42 @@ type Slack struct {
 	Channel string
 }
 
+// WeCom is a WeCom (企业微信) application receiver.
+type WeCom struct {
+	CorpID, AgentID string
+	// APISecret is the application's secret; a secret. Alertmanager v0.28 (this
+	// chart's) has no api_secret_file (it came in v0.31), so it is written into the
+	// configuration, which lives in a Secret.
+	APISecret pulumi.StringInput
+	// ToUser, ToParty and ToTag are '|'-separated recipients; at least one is set.
+	ToUser, ToParty, ToTag string
+	// MessageType is text or markdown.
+	MessageType string
+	// APIURL replaces the WeCom API base URL; empty keeps Alertmanager's.
+	APIURL string
+}
+
+// DingTalk is a DingTalk robot receiver.
+type DingTalk struct {
+	// URL is the robot's webhook URL with its access token; a secret.
+	URL pulumi.StringInput
+	// Secret is the robot's signing secret; nil when the robot does not sign.
+	Secret pulumi.StringInput
+	// MentionAll @-mentions everyone; MentionMobiles @-mention members by mobile.
+	MentionAll     bool
+	MentionMobiles []string
+}
+
 type amConfig struct {
-	Route     amRoute      `yaml:"route"`
-	Receivers []amReceiver `yaml:"receivers"`
+	Global       amGlobal      `yaml:"global"`
+	InhibitRules []InhibitRule `yaml:"inhibit_rules"`
+	Route        amRoute       `yaml:"route"`
+	Receivers    []amReceiver  `yaml:"receivers"`
+	Templates    []string      `yaml:"templates"`
+}
+
+type amGlobal struct {
+	ResolveTimeout string `yaml:"resolve_timeout"`
 }
 
 type amRoute struct {
@@ -72,6 +138,7 @@ type amReceiver struct {
 	WebhookConfigs []amWebhook `yaml:"webhook_configs,omitempty"`
 	EmailConfigs   []amEmail   `yaml:"email_configs,omitempty"`
 	SlackConfigs   []amSlack   `yaml:"slack_configs,omitempty"`
+	WechatConfigs  []amWechat  `yaml:"wechat_configs,omitempty"`
 }
 
 type amWebhook struct {
@@ -94,35 +161,60 @@ type amSlack struct {
 	SendResolved bool   `yaml:"send_resolved"`
 }
 
-// AlertmanagerConfig renders alertmanager.yaml: Watchdog goes to the null receiver,
-// every other alert to each receiver in order. Secret inputs make the result secret.
-func AlertmanagerConfig(receivers []Receiver) pulumi.StringOutput {
-	var ins []any
-	for _, r := range receivers {
-		switch {
-		case r.Webhook != nil:
-			ins = append(ins, r.Webhook.URL)
-		case r.Email != nil && r.Email.AuthPassword != nil:
-			ins = append(ins, r.Email.AuthPassword)
-		case r.Slack != nil:
-			ins = append(ins, r.Slack.APIURL)
-		default:
-			ins = append(ins, pulumi.String(""))
-		}
+type amWechat struct {
+	APISecret    string `yaml:"api_secret"`
+	CorpID       string `yaml:"corp_id"`
+	AgentID      string `yaml:"agent_id"`
+	APIURL       string `yaml:"api_url,omitempty"`
+	ToUser       string `yaml:"to_user,omitempty"`
+	ToParty      string `yaml:"to_party,omitempty"`
+	ToTag        string `yaml:"to_tag,omitempty"`
+	MessageType  string `yaml:"message_type,omitempty"`
+	SendResolved bool   `yaml:"send_resolved"`
+}
+
+// receiverSecret is the one secret a receiver's Alertmanager entry holds, or "" for none.
+func receiverSecret(r Receiver) pulumi.Input {
+	switch {
+	case r.Webhook != nil:
+		return r.Webhook.URL
+	case r.Email != nil && r.Email.AuthPassword != nil:
+		return r.Email.AuthPassword
+	case r.Slack != nil:
+		return r.Slack.APIURL
+	case r.WeCom != nil:
+		return r.WeCom.APISecret
+	default:
+		// DingTalk's secrets live in the adapter's configuration, not here.
+		return pulumi.String("")
+	}
+}
+
+// AlertmanagerConfig renders alertmanager.yaml: the chart's defaults (inhibit rules,
+// grouping, Watchdog to the null receiver) plus every receiver, each getting every
+// other alert. DingTalk receivers post to the adapter in namespace ns. Secret inputs
+// make the result secret.
+func AlertmanagerConfig(receivers []Receiver, ns string) pulumi.StringOutput {
+	ins := make([]any, len(receivers))
+	for i, r := range receivers {
+		ins[i] = receiverSecret(r)
 	}
 	return pulumi.All(ins...).ApplyT(func(secrets []any) (string, error) {
-		return renderAlertmanager(receivers, secrets)
+		return renderAlertmanager(receivers, secrets, ns)
 	}).(pulumi.StringOutput)
 }
 
-func renderAlertmanager(receivers []Receiver, secrets []any) (string, error) {
+func renderAlertmanager(receivers []Receiver, secrets []any, ns string) (string, error) {
 	cfg := amConfig{
+		Global:       amGlobal{ResolveTimeout: ResolveTimeout},
+		InhibitRules: append([]InhibitRule(nil), ChartInhibitRules...),
 		Route: amRoute{
-			Receiver: NullReceiver, GroupBy: []string{"namespace", "alertname"},
+			Receiver: NullReceiver, GroupBy: append([]string(nil), GroupBy...),
 			GroupWait: GroupWait, GroupInterval: GroupInterval, RepeatInterval: RepeatInterval,
-			Routes: []amRoute{{Receiver: NullReceiver, Matchers: []string{`alertname = "Watchdog"`}}},
+			Routes: []amRoute{{Receiver: NullReceiver, Matchers: []string{WatchdogMatcher}}},
 		},
 		Receivers: []amReceiver{{Name: NullReceiver}},
+		Templates: []string{TemplatesGlob},
 	}
 	for i, r := range receivers {
 		s, _ := secrets[i].(string)
@@ -135,8 +227,14 @@ func renderAlertmanager(receivers []Receiver, secrets []any) (string, error) {
 				AuthUsername: r.Email.AuthUsername, AuthPassword: s, SendResolved: true}}
 		case r.Slack != nil:
 			rec.SlackConfigs = []amSlack{{APIURL: s, Channel: r.Slack.Channel, SendResolved: true}}
+		case r.WeCom != nil:
+			w := r.WeCom
+			rec.WechatConfigs = []amWechat{{APISecret: s, CorpID: w.CorpID, AgentID: w.AgentID, APIURL: w.APIURL,
+				ToUser: w.ToUser, ToParty: w.ToParty, ToTag: w.ToTag, MessageType: w.MessageType, SendResolved: true}}
+		case r.DingTalk != nil:
+			rec.WebhookConfigs = []amWebhook{{URL: DingTalkTargetURL(ns, r.Name), SendResolved: true}}
 		default:
-			return "", fmt.Errorf("receiver %q: no webhook, email or slack", r.Name)
+			return "", fmt.Errorf("receiver %q: no webhook, email, slack, wecom or dingtalk", r.Name)
 		}
 		cfg.Receivers = append(cfg.Receivers, rec)
 		cfg.Route.Routes = append(cfg.Route.Routes, amRoute{Receiver: r.Name, Continue: true})

@@ -2,7 +2,6 @@ package monitoring
 
 import (
 	"fmt"
-	"github.com/fleetform/fleetform/internal/secret"
 	"sort"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/secret"
 )
 
 // Release and object names. The chart's fullname is ReleaseName, so the Prometheus
@@ -35,6 +35,8 @@ const (
 	FederatedDataSource = "Fleet (federated)"
 	// LokiDataSource is the Grafana data source of the cluster's Loki.
 	LokiDataSource = "Loki"
+	// GrafanaStorageSize holds Grafana's SQLite database (dashboards, users, annotations).
+	GrafanaStorageSize = "10Gi"
 )
 
 // Ingress annotations ingress-nginx reads for basic auth.
@@ -67,6 +69,8 @@ type Args struct {
 	GrafanaAdminPassword pulumi.StringInput
 	// Receivers are the Alertmanager receivers; none keeps the chart's default config.
 	Receivers []Receiver
+	// DingTalkImage replaces the pinned DingTalk adapter image; used only with a DingTalk receiver.
+	DingTalkImage string
 	// Spoke exposes /federate; nil unless the cluster is a spoke.
 	Spoke *SpokeArgs
 	// Hub scrapes the spokes; nil unless the cluster is the hub.
@@ -150,12 +154,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if len(args.Receivers) > 0 {
 		am, err := corev1.NewSecret(ctx, name+"-alertmanager", &corev1.SecretArgs{
 			Metadata:   meta(AlertmanagerSecret, nil),
-			StringData: pulumi.StringMap{AlertmanagerConfigKey: AlertmanagerConfig(args.Receivers)},
+			StringData: pulumi.StringMap{AlertmanagerConfigKey: AlertmanagerConfig(args.Receivers, args.NamespaceName)},
 		}, pulumi.Parent(c))
 		if err != nil {
 			return nil, err
 		}
 		needs = append(needs, am)
+	}
+	// Alertmanager retries until the adapter answers: nothing waits for it.
+	if hasDingTalk(args.Receivers) {
+		if err := c.dingTalk(ctx, name, args, meta); err != nil {
+			return nil, err
+		}
 	}
 
 	c.ScrapeConfigs = pulumi.String("").ToStringOutput()
@@ -311,7 +321,10 @@ func Values(args *Args) map[string]any {
 		"admin": map[string]any{
 			"existingSecret": GrafanaAdminSecret, "userKey": GrafanaUserKey, "passwordKey": GrafanaPasswordKey,
 		},
-		"persistence": map[string]any{"enabled": true, "storageClassName": args.StorageClass, "size": "10Gi"},
+		"persistence": map[string]any{"enabled": true, "storageClassName": args.StorageClass, "size": GrafanaStorageSize},
+		// The PVC is ReadWriteOnce: a rolling update's new pod would wait forever for
+		// the volume the old pod holds (on another node, a multi-attach error).
+		"deploymentStrategy": map[string]any{"type": "Recreate"},
 	}
 	if len(sources) > 0 {
 		grafana["additionalDataSources"] = sources
@@ -335,5 +348,8 @@ func Values(args *Args) map[string]any {
 		"prometheus":       map[string]any{"prometheusSpec": promSpec},
 		"grafana":          grafana,
 		"alertmanager":     am,
+		// A node agent: every node's metrics, whatever its taints (the subchart's
+		// default tolerates NoSchedule only, not NoExecute or PreferNoSchedule).
+		"prometheus-node-exporter": map[string]any{"tolerations": []any{map[string]any{"operator": "Exists"}}},
 	}
 }

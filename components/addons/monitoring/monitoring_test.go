@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -183,7 +184,9 @@ func TestAlertmanagerConfig(t *testing.T) {
 		{Name: "hook", Webhook: &Webhook{}},
 		{Name: "mail", Email: &Email{To: "a@x", From: "b@x", Smarthost: "smtp:587", AuthUsername: "b@x"}},
 		{Name: "slack", Slack: &Slack{Channel: "#alerts"}},
-	}, []any{"https://hook", "smtp-pw", "https://slack"})
+		{Name: "wecom", WeCom: &WeCom{CorpID: "ww0123", AgentID: "1000002", ToParty: "2|3", MessageType: "markdown"}},
+		{Name: "ding", DingTalk: &DingTalk{}},
+	}, []any{"https://hook", "smtp-pw", "https://slack", "wecom-secret", ""}, "monitoring")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,17 +194,220 @@ func TestAlertmanagerConfig(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(got), &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Receivers) != 4 || cfg.Receivers[0].Name != NullReceiver {
-		t.Fatalf("receivers = %+v, want null plus three", cfg.Receivers)
+	if len(cfg.Receivers) != 6 || cfg.Receivers[0].Name != NullReceiver {
+		t.Fatalf("receivers = %+v, want null plus five", cfg.Receivers)
 	}
 	if cfg.Receivers[1].WebhookConfigs[0].URL != "https://hook" || cfg.Receivers[2].EmailConfigs[0].AuthPassword != "smtp-pw" ||
 		cfg.Receivers[3].SlackConfigs[0].APIURL != "https://slack" || cfg.Receivers[3].SlackConfigs[0].Channel != "#alerts" {
 		t.Errorf("receivers = %+v, want each secret in its place", cfg.Receivers)
 	}
+	wantWechat := amWechat{APISecret: "wecom-secret", CorpID: "ww0123", AgentID: "1000002", ToParty: "2|3", MessageType: "markdown", SendResolved: true}
+	if w := cfg.Receivers[4].WechatConfigs; len(w) != 1 || w[0] != wantWechat {
+		t.Errorf("wechat_configs = %+v, want %+v", w, wantWechat)
+	}
+	if w := cfg.Receivers[5].WebhookConfigs; len(w) != 1 || w[0].URL != "http://alertmanager-dingtalk.monitoring.svc:8060/dingtalk/ding/send" {
+		t.Errorf("dingtalk receiver = %+v, want a webhook to the adapter's ding target", w)
+	}
 	routes := cfg.Route.Routes
-	if len(routes) != 4 || routes[0].Receiver != NullReceiver || !routes[1].Continue || routes[3].Receiver != "slack" {
+	if len(routes) != 6 || routes[0].Receiver != NullReceiver || routes[0].Matchers[0] != WatchdogMatcher || routes[0].Continue ||
+		!routes[1].Continue || routes[5].Receiver != "ding" {
 		t.Errorf("routes = %+v, want Watchdog to null then every receiver with continue", routes)
 	}
+}
+
+// TestAlertmanagerKeepsChartDefaults: our configuration replaces the chart's, so it
+// must carry the chart's defaults (kube-prometheus-stack 77.14.0 values.yaml
+// alertmanager.config), inhibit rules above all.
+func TestAlertmanagerKeepsChartDefaults(t *testing.T) {
+	got, err := renderAlertmanager([]Receiver{{Name: "hook", Webhook: &Webhook{}}}, []any{"https://hook"}, "monitoring")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal([]byte(got), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	var chart map[string]any
+	if err := yaml.Unmarshal([]byte(chartAlertmanagerConfig), &chart); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"global", "inhibit_rules", "templates"} {
+		if !reflect.DeepEqual(cfg[key], chart[key]) {
+			t.Errorf("%s = %v, want the chart's %v", key, cfg[key], chart[key])
+		}
+	}
+	route, chartRoute := cfg["route"].(map[string]any), chart["route"].(map[string]any)
+	for _, key := range []string{"group_by", "group_wait", "group_interval", "repeat_interval", "receiver"} {
+		if !reflect.DeepEqual(route[key], chartRoute[key]) {
+			t.Errorf("route.%s = %v, want the chart's %v", key, route[key], chartRoute[key])
+		}
+	}
+	if first := route["routes"].([]any)[0]; !reflect.DeepEqual(first, chartRoute["routes"].([]any)[0]) {
+		t.Errorf("first route = %v, want the chart's Watchdog route", first)
+	}
+	if !strings.Contains(got, "InfoInhibitor") {
+		t.Error("config has no InfoInhibitor rule")
+	}
+}
+
+// chartAlertmanagerConfig is alertmanager.config of kube-prometheus-stack 77.14.0's
+// values.yaml, verbatim.
+const chartAlertmanagerConfig = `
+global:
+  resolve_timeout: 5m
+inhibit_rules:
+  - source_matchers:
+      - 'severity = critical'
+    target_matchers:
+      - 'severity =~ warning|info'
+    equal:
+      - 'namespace'
+      - 'alertname'
+  - source_matchers:
+      - 'severity = warning'
+    target_matchers:
+      - 'severity = info'
+    equal:
+      - 'namespace'
+      - 'alertname'
+  - source_matchers:
+      - 'alertname = InfoInhibitor'
+    target_matchers:
+      - 'severity = info'
+    equal:
+      - 'namespace'
+  - target_matchers:
+      - 'alertname = InfoInhibitor'
+route:
+  group_by: ['namespace']
+  group_wait: 30s
+  group_interval: 5m
+  repeat_interval: 12h
+  receiver: 'null'
+  routes:
+  - receiver: 'null'
+    matchers:
+      - alertname = "Watchdog"
+receivers:
+- name: 'null'
+templates:
+- '/etc/alertmanager/config/*.tmpl'
+`
+
+func TestDingTalkAdapter(t *testing.T) {
+	for _, tc := range []struct {
+		name, image, wantImage string
+	}{{"pinned image", "", DingTalkImage}, {"mirrored image", "harbor.example.com/dockerhub-proxy/timonwong/prometheus-webhook-dingtalk:v2.1.0", "harbor.example.com/dockerhub-proxy/timonwong/prometheus-webhook-dingtalk:v2.1.0"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var cfg internals.UnsafeAwaitOutputResult
+			p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+				receivers := []Receiver{
+					{Name: "ops", DingTalk: &DingTalk{URL: secretString("https://oapi.dingtalk.com/robot/send?access_token=plainT0kenValue0000"),
+						Secret: secretString("SECplainSigningSecret"), MentionMobiles: []string{"189", "156"}}},
+					{Name: "mail", Email: &Email{To: "a@x", From: "b@x", Smarthost: "smtp:25"}},
+				}
+				_, err := New(ctx, "c1-monitoring", &Args{
+					Cluster: "c1", Namespace: pulumi.String("monitoring"), NamespaceName: "monitoring",
+					StorageClass: "gp3", Retention: "7d", StorageSize: "20Gi", GrafanaAdminPassword: secretString("grafana-pw"),
+					Receivers: receivers, DingTalkImage: tc.image,
+				})
+				if err != nil {
+					return nil, err
+				}
+				cfg, err = internals.UnsafeAwaitOutput(ctx.Context(), DingTalkConfig(receivers))
+				return nil, err
+			}, plan.Options{Project: "fleetform", Stack: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !cfg.Secret {
+				t.Error("the adapter's config is not a secret")
+			}
+			var dc dingTalkConfig
+			if err := yaml.Unmarshal([]byte(cfg.Value.(string)), &dc); err != nil {
+				t.Fatal(err)
+			}
+			want := dingTalkTarget{URL: "https://oapi.dingtalk.com/robot/send?access_token=plainT0kenValue0000", Secret: "SECplainSigningSecret",
+				Mention: &dingTalkMention{Mobiles: []string{"156", "189"}}}
+			if len(dc.Targets) != 1 || !reflect.DeepEqual(dc.Targets["ops"], want) {
+				t.Errorf("targets = %+v, want only ops = %+v", dc.Targets, want)
+			}
+			deps := p.ByType("kubernetes:apps/v1:Deployment")
+			if len(deps) != 1 {
+				t.Fatalf("got %d Deployments, want the adapter", len(deps))
+			}
+			pod := dig(deps[0].Inputs, "spec", "template", "spec").(map[string]any)
+			c := pod["containers"].([]any)[0].(map[string]any)
+			if c["image"] != tc.wantImage {
+				t.Errorf("adapter image = %v, want %s", c["image"], tc.wantImage)
+			}
+			if dig(pod, "securityContext", "runAsNonRoot") != true || dig(c, "securityContext", "allowPrivilegeEscalation") != false ||
+				dig(c, "securityContext", "readOnlyRootFilesystem") != true || dig(c, "resources", "limits", "memory") == nil {
+				t.Errorf("adapter pod = %v, want a restricted pod with limits", pod)
+			}
+			if vol := pod["volumes"].([]any)[0]; dig(vol, "secret", "secretName") != DingTalkName {
+				t.Errorf("adapter config volume = %v, want Secret %s", vol, DingTalkName)
+			}
+			svcs := p.ByType("kubernetes:core/v1:Service")
+			if len(svcs) != 1 || dig(svcs[0].Inputs, "spec", "ports").([]any)[0].(map[string]any)["port"] != float64(DingTalkPort) {
+				t.Errorf("services = %v, want the adapter's on port %d", svcs, DingTalkPort)
+			}
+			b, err := p.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, plain := range []string{"plainT0kenValue0000", "SECplainSigningSecret"} {
+				if strings.Contains(string(b), plain) {
+					t.Errorf("plan holds the plain DingTalk secret %q", plain)
+				}
+			}
+		})
+	}
+}
+
+func TestNoAdapterWithoutDingTalk(t *testing.T) {
+	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		_, err := New(ctx, "c1-monitoring", &Args{
+			Cluster: "c1", Namespace: pulumi.String("monitoring"), NamespaceName: "monitoring",
+			StorageClass: "gp3", Retention: "7d", StorageSize: "20Gi", GrafanaAdminPassword: secretString("grafana-pw"),
+			Receivers: []Receiver{{Name: "mail", Email: &Email{To: "a@x", From: "b@x", Smarthost: "smtp:25"}}},
+		})
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.ByType("kubernetes:apps/v1:Deployment")); n != 0 {
+		t.Errorf("got %d Deployments without a DingTalk receiver, want none", n)
+	}
+}
+
+// TestValuesForProduction pins the chart values that the charts' own production
+// advice asks for.
+func TestValuesForProduction(t *testing.T) {
+	v := Values(&Args{Cluster: "c1", NamespaceName: "monitoring", StorageClass: "gp3", Retention: "7d", StorageSize: "20Gi"})
+	if got := dig(v, "grafana", "deploymentStrategy", "type"); got != "Recreate" {
+		t.Errorf("grafana.deploymentStrategy.type = %v, want Recreate (its PVC is ReadWriteOnce)", got)
+	}
+	want := []any{map[string]any{"operator": "Exists"}}
+	if got := dig(v, "prometheus-node-exporter", "tolerations"); !reflect.DeepEqual(got, want) {
+		t.Errorf("node-exporter tolerations = %v, want %v (every taint)", got, want)
+	}
+}
+
+func secretString(s string) pulumi.StringOutput {
+	return pulumi.ToSecret(pulumi.String(s)).(pulumi.StringOutput)
+}
+
+func dig(m any, path ...string) any {
+	for _, k := range path {
+		mm, ok := m.(map[string]any)
+		if !ok {
+			return nil
+		}
+		m = mm[k]
+	}
+	return m
 }
 
 func contains(xs []string, x string) bool {

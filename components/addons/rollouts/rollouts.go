@@ -3,6 +3,9 @@ package rollouts
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/helmrelease"
@@ -13,6 +16,17 @@ const ReleaseName = "argo-rollouts"
 
 // ControllerReplicas runs a standby controller; leader election picks the active one.
 const ControllerReplicas = 2
+
+// The controller's metrics Service as the chart names and labels it
+// (templates/controller/metrics-service.yaml, argo-rollouts 2.40.5).
+const (
+	// ControllerComponent is the chart's controller.component label value.
+	ControllerComponent = "rollouts-controller"
+	// MetricsPortName is the chart's controller.metrics.service.portName.
+	MetricsPortName = "metrics"
+	// ServiceMonitorName names the ServiceMonitor that has Prometheus scrape the controller.
+	ServiceMonitorName = "argo-rollouts-controller"
+)
 
 // Args configure Argo Rollouts on one cluster.
 type Args struct {
@@ -70,4 +84,32 @@ func Values(args *Args) map[string]any {
 		},
 		"dashboard": map[string]any{"enabled": args.Dashboard},
 	}
+}
+
+// NewServiceMonitor has Prometheus scrape the controller's metrics Service (rollout
+// phases, analysis runs, reconcile errors). It is made here rather than by the chart
+// (controller.metrics.serviceMonitor.enabled), whose ServiceMonitor would make the
+// Rollouts install wait for kube-prometheus-stack's CRD, and every release with it:
+// only this object needs the CRD, and it waits for monitoringReady.
+func NewServiceMonitor(ctx *pulumi.Context, name string, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	if monitoringReady != nil {
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{monitoringReady}))
+	}
+	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
+		Kind:       pulumi.String("ServiceMonitor"),
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(ServiceMonitorName),
+			Namespace: namespace,
+			Labels:    pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")},
+		},
+		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
+			"selector": map[string]any{"matchLabels": map[string]any{
+				"app.kubernetes.io/name":      "argo-rollouts",
+				"app.kubernetes.io/instance":  ReleaseName,
+				"app.kubernetes.io/component": ControllerComponent,
+			}},
+			"endpoints": []any{map[string]any{"port": MetricsPortName, "interval": "30s"}},
+		}},
+	}, opts...)
 }
