@@ -9,11 +9,13 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/internal/dnsname"
 )
 
 // Validation messages, exported so tests can assert on them.
 const (
-	MsgNotDNSLabel            = "must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)"
+	MsgNotDNSLabel            = dnsname.MsgNotDNSLabel
 	MsgNotDNSSubdomain        = "must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)"
 	MsgNotLabelValue          = "must be a label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"
 	MsgBadQuantity            = "must be a Kubernetes quantity such as 500m, 2, 512Mi or 8Gi"

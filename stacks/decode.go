@@ -9,6 +9,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/internal/jsonvalue"
 )
 
 // decodeStrict decodes node into out (a pointer) and collects every problem with its
@@ -95,7 +97,7 @@ func (d decoder) decode(n *yaml.Node, v reflect.Value, path *field.Path) {
 			return
 		}
 		if x != nil {
-			v.Set(reflect.ValueOf(normalize(x)))
+			v.Set(reflect.ValueOf(jsonvalue.Normalize(x)))
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
@@ -188,28 +190,4 @@ func knownFields(m map[string]int) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// normalize turns yaml's map[string]any trees into JSON-friendly values.
-func normalize(x any) any {
-	switch t := x.(type) {
-	case map[string]any:
-		for k, v := range t {
-			t[k] = normalize(v)
-		}
-		return t
-	case map[any]any:
-		m := make(map[string]any, len(t))
-		for k, v := range t {
-			m[fmt.Sprint(k)] = normalize(v)
-		}
-		return m
-	case []any:
-		for i, v := range t {
-			t[i] = normalize(v)
-		}
-		return t
-	default:
-		return x
-	}
 }

@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/internal/dnsname"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 
@@ -24,7 +24,7 @@ const (
 
 // Validation messages, exported so tests can assert on them.
 const (
-	MsgNotDNSLabel      = "must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)"
+	MsgNotDNSLabel      = dnsname.MsgNotDNSLabel
 	MsgNoSuchCluster    = "names no cluster in clusters"
 	MsgNoSuchEnv        = "names no environment in environments"
 	MsgNoSuchReference  = "names no entry in stackReferences"
@@ -102,15 +102,7 @@ func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
 }
 
 // dnsLabel checks a name is a DNS-1123 label.
-func dnsLabel(p *field.Path, v string) field.ErrorList {
-	if v == "" {
-		return field.ErrorList{field.Required(p, "")}
-	}
-	if len(validation.IsDNS1123Label(v)) > 0 {
-		return field.ErrorList{field.Invalid(p, v, MsgNotDNSLabel)}
-	}
-	return nil
-}
+func dnsLabel(p *field.Path, v string) field.ErrorList { return dnsname.DNSLabel(p, v) }
 
 // SecretRefs lists every non-empty secret.Ref in the config with its field path, sorted by path.
 func (c *StackConfig) SecretRefs() map[string]secret.Ref {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fleetform/fleetform/internal/jsonvalue"
 	"github.com/fleetform/fleetform/internal/plan"
 )
 
@@ -39,7 +40,7 @@ var helmCarried = map[string]bool{"compat": true,
 // helmRelease writes a Helm v3 Release as a Flux HelmRepository and HelmRelease in
 // the release's target namespace.
 func (r *renderer) helmRelease(res *plan.Resource, cluster string) error {
-	in := normalize(res.Inputs).(map[string]any)
+	in := jsonvalue.Integers(res.Inputs).(map[string]any)
 	chart, _ := in["chart"].(string)
 	version, _ := in["version"].(string)
 	ns, _ := in["namespace"].(string)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleetform/fleetform/internal/jsonvalue"
 	"github.com/fleetform/fleetform/internal/plan"
 )
 
@@ -156,7 +157,7 @@ func (r *renderer) resource(res *plan.Resource) error {
 			Detail: fmt.Sprintf("type %s has no apiVersion/kind inputs; only single Kubernetes objects and Helm v3 releases are rendered", res.Type)})
 		return nil
 	}
-	body := normalize(res.Inputs).(map[string]any)
+	body := jsonvalue.Integers(res.Inputs).(map[string]any)
 	meta, _ := body["metadata"].(map[string]any)
 	if body["metadata"] == nil {
 		meta = map[string]any{}
@@ -415,31 +416,6 @@ func findMarker(v any, marker, path string) []string {
 		return out
 	}
 	return nil
-}
-
-// normalize deep-copies plan values, turning integral float64 numbers (JSON's
-// only number type) into int64, so that 8080 never becomes 8080.0 or 8.08e+03.
-func normalize(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, e := range t {
-			out[k] = normalize(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, e := range t {
-			out[i] = normalize(e)
-		}
-		return out
-	case float64:
-		if t == float64(int64(t)) && t < 1<<53 && t > -(1<<53) {
-			return int64(t)
-		}
-		return t
-	}
-	return v
 }
 
 func sortedKeys(m map[string]any) []string {

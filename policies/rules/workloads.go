@@ -2,6 +2,8 @@ package rules
 
 import (
 	"strings"
+
+	"github.com/distribution/reference"
 )
 
 // Rule IDs of the Kubernetes workload rules.
@@ -142,16 +144,25 @@ func eachContainer(r Resource, f func(spec map[string]any, c container) []Violat
 	return out
 }
 
-// imageRef splits an image reference into registry-and-repository, tag and digest.
-func imageRef(image string) (repo, tag, digest string) {
-	if i := strings.Index(image, "@"); i >= 0 {
-		image, digest = image[:i], image[i+1:]
+// imageRef parses an image reference with the grammar of
+// github.com/distribution/reference (what registries and container runtimes accept)
+// into registry-and-repository, tag and digest. The name is not normalised: nginx
+// stays nginx, not docker.io/library/nginx.
+func imageRef(image string) (repo, tag, digest string, err error) {
+	ref, err := reference.Parse(image)
+	if err != nil {
+		return "", "", "", err
 	}
-	slash := strings.LastIndex(image, "/")
-	if i := strings.LastIndex(image, ":"); i > slash {
-		return image[:i], image[i+1:], digest
+	if n, ok := ref.(reference.Named); ok {
+		repo = n.Name()
 	}
-	return image, "", digest
+	if t, ok := ref.(reference.Tagged); ok {
+		tag = t.Tag()
+	}
+	if d, ok := ref.(reference.Digested); ok {
+		digest = d.Digest().String()
+	}
+	return repo, tag, digest, nil
 }
 
 func checkImageTags(env *Env, r Resource) []Violation {
@@ -160,8 +171,10 @@ func checkImageTags(env *Env, r Resource) []Violation {
 		if image == "" || hidden(image) {
 			return nil
 		}
-		_, tag, digest := imageRef(image)
+		_, tag, digest, err := imageRef(image)
 		switch {
+		case err != nil:
+			return []Violation{violation(r, c.path+".image", "image %q is not a valid image reference: %v", image, err)}
 		case digest != "":
 			return nil
 		case tag == "":
@@ -262,7 +275,10 @@ func checkHostNamespaces(env *Env, r Resource) []Violation {
 
 // registryApproved reports whether an image comes from one of the approved registries.
 func registryApproved(image string, approved []string) bool {
-	repo, _, _ := imageRef(image)
+	repo, _, _, err := imageRef(image)
+	if err != nil {
+		return false
+	}
 	for _, a := range approved {
 		a = strings.TrimSuffix(a, "/")
 		if a != "" && strings.HasPrefix(repo, a+"/") {

@@ -43,7 +43,10 @@ var workloadCases = record([]ruleCase{
 	// K8S001
 	{name: "tagged image", rule: IDImageTag, resources: []Resource{withPod(TypeDeployment, "a", "qa", goodPod)}},
 	{name: "digest without tag", rule: IDImageTag, resources: []Resource{withPod(TypeDeployment, "a", "qa",
-		podWith(`harbor.example.com/shop/app:1.2.3`, `harbor.example.com/shop/app@sha256:0123`))}},
+		podWith(`harbor.example.com/shop/app:1.2.3`, `harbor.example.com/shop/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`))}},
+	{name: "invalid reference", rule: IDImageTag, resources: []Resource{withPod(TypeDeployment, "a", "qa",
+		podWith(`harbor.example.com/shop/app:1.2.3`, `harbor.example.com/Shop/app:1.2.3`))},
+		want: []string{at(withPod(TypeDeployment, "a", "qa", goodPod), c0+".image")}},
 	{name: "registry port is not a tag", rule: IDImageTag, resources: []Resource{withPod(TypeRollout, "a", "qa",
 		podWith(`harbor.example.com/shop/app:1.2.3`, `harbor.example.com:5000/shop/app`))},
 		want: []string{at(withPod(TypeRollout, "a", "qa", goodPod), c0+".image")}},
@@ -136,16 +139,27 @@ func namespace(name, tier string) Resource {
 func TestWorkloadRules(t *testing.T) { runCases(t, workloadCases) }
 
 func TestImageRef(t *testing.T) {
-	cases := []struct{ image, repo, tag, digest string }{
-		{"nginx", "nginx", "", ""},
-		{"nginx:1.27", "nginx", "1.27", ""},
-		{"harbor.example.com:5000/shop/app", "harbor.example.com:5000/shop/app", "", ""},
-		{"harbor.example.com:5000/shop/app:1.0@sha256:ab", "harbor.example.com:5000/shop/app", "1.0", "sha256:ab"},
+	digest := "sha256:" + strings.Repeat("ab", 32)
+	cases := []struct {
+		image, repo, tag, digest string
+		invalid                  bool
+	}{
+		{image: "nginx", repo: "nginx"},
+		{image: "nginx:1.27", repo: "nginx", tag: "1.27"},
+		{image: "harbor.example.com:5000/shop/app", repo: "harbor.example.com:5000/shop/app"},
+		{image: "harbor.example.com:5000/shop/app:1.0@" + digest, repo: "harbor.example.com:5000/shop/app", tag: "1.0", digest: digest},
+		{image: "harbor.example.com/shop/app@sha256:ab", invalid: true},
+		{image: "harbor.example.com/Shop/app:1", invalid: true},
+		{image: "shop app:1", invalid: true},
 	}
 	for _, c := range cases {
-		repo, tag, digest := imageRef(c.image)
-		if repo != c.repo || tag != c.tag || digest != c.digest {
-			t.Errorf("imageRef(%q) = %q %q %q, want %q %q %q", c.image, repo, tag, digest, c.repo, c.tag, c.digest)
+		repo, tag, dg, err := imageRef(c.image)
+		if (err != nil) != c.invalid {
+			t.Errorf("imageRef(%q) error %v, want invalid=%v", c.image, err, c.invalid)
+			continue
+		}
+		if repo != c.repo || tag != c.tag || dg != c.digest {
+			t.Errorf("imageRef(%q) = %q %q %q, want %q %q %q", c.image, repo, tag, dg, c.repo, c.tag, c.digest)
 		}
 	}
 }
