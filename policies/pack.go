@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
 	"github.com/fleetform/fleetform/policies/rules"
+	"github.com/fleetform/fleetform/stacks/configkeys"
 )
 
 // Pack identity.
@@ -167,9 +168,6 @@ var providerCredentialKeys = []string{
 	"alicloud:accessKey", "alicloud:secretKey", "alicloud:securityToken",
 }
 
-// configSections are the structured keys of the stack file (stacks.Sections).
-var configSections = []string{"clusters", "platform", "environments", "releases", "stackReferences"}
-
 // engineConfig builds the stack-configuration resource from the config the engine
 // hands the pack. It reads the structured sections, every key a credential-named
 // field in them refers to (a secret.Ref), and the provider credential keys.
@@ -191,7 +189,7 @@ func engineConfig(project, stack string, get func(string) (string, bool), isSecr
 		}
 		return v, true
 	}
-	for _, s := range configSections {
+	for _, s := range configkeys.Sections {
 		key := project + ":" + s
 		if v, ok := read(key); ok {
 			cfg[key] = v

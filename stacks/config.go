@@ -6,23 +6,25 @@ import (
 	"github.com/fleetform/fleetform/components/release"
 	"github.com/fleetform/fleetform/environments"
 	"github.com/fleetform/fleetform/internal/secret"
+	"github.com/fleetform/fleetform/stacks/configkeys"
 )
 
 // Project is the Pulumi project name; config keys of the program live in its namespace.
-const Project = "fleetform"
+const Project = configkeys.Project
 
 // Config sections: the top-level keys of the project namespace in Pulumi.<stack>.yaml.
+// A new section is added in package configkeys, which the policy pack reads too.
 const (
-	KeyClusters        = "clusters"
-	KeyIdentities      = "identities"
-	KeyPlatform        = "platform"
-	KeyEnvironments    = "environments"
-	KeyReleases        = "releases"
-	KeyStackReferences = "stackReferences"
+	KeyClusters        = configkeys.Clusters
+	KeyIdentities      = configkeys.Identities
+	KeyPlatform        = configkeys.Platform
+	KeyEnvironments    = configkeys.Environments
+	KeyReleases        = configkeys.Releases
+	KeyStackReferences = configkeys.StackReferences
 )
 
 // Sections lists the config sections, in file order.
-var Sections = []string{KeyClusters, KeyIdentities, KeyPlatform, KeyEnvironments, KeyReleases, KeyStackReferences}
+var Sections = configkeys.Sections
 
 // StackConfig is the typed form of one Pulumi.<stack>.yaml. It is decoded strictly,
 // defaulted on a copy, and validated once before any resource is registered.

@@ -1,0 +1,21 @@
+// Package configkeys names the keys of a Pulumi.<stack>.yaml: the project's
+// namespace and its config sections. It imports nothing, so the policy pack reads
+// the same list as the program (package stacks) without linking the components.
+package configkeys
+
+// Project is the Pulumi project name; config keys of the program live in its namespace.
+const Project = "fleetform"
+
+// Config sections: the top-level keys of the project namespace.
+const (
+	Clusters        = "clusters"
+	Identities      = "identities"
+	Platform        = "platform"
+	Environments    = "environments"
+	Releases        = "releases"
+	StackReferences = "stackReferences"
+)
+
+// Sections lists the config sections, in file order. Every other key of the project
+// namespace is a secret (or a plain value a secret reference names).
+var Sections = []string{Clusters, Identities, Platform, Environments, Releases, StackReferences}
