@@ -64,11 +64,16 @@ func (b *builder) analysisRef(ingress, host string) map[string]any {
 	}
 }
 
+// strategy is the Rollout's strategy. It names the Services by their plain names,
+// not by their outputs: an output would make the Rollout wait for the Services'
+// creation, and the provider's Service await waits for endpoints, which only the
+// Rollout's pods provide. That deadlock, ten minutes then a failed first deploy,
+// shows only on the real engine; the controller retries until the Services exist.
 func (b *builder) strategy() map[string]any {
 	if bg := b.s.Strategy.BlueGreen; bg != nil {
 		out := map[string]any{
-			"activeService":  b.services[RoleActive].Metadata.Name().Elem(),
-			"previewService": b.services[RolePreview].Metadata.Name().Elem(),
+			"activeService":  b.n.service(RoleActive),
+			"previewService": b.n.service(RolePreview),
 		}
 		if bg.AutoPromotionEnabled != nil {
 			out["autoPromotionEnabled"] = *bg.AutoPromotionEnabled
@@ -87,8 +92,8 @@ func (b *builder) strategy() map[string]any {
 	c := b.s.Strategy.Canary
 	out := map[string]any{}
 	if stable, canary := b.services[RoleStable], b.services[RoleCanary]; stable != nil && canary != nil {
-		out["stableService"] = stable.Metadata.Name().Elem()
-		out["canaryService"] = canary.Metadata.Name().Elem()
+		out["stableService"] = b.n.service(RoleStable)
+		out["canaryService"] = b.n.service(RoleCanary)
 	}
 	if v, _ := intOrPercent(c.MaxSurge); v != nil {
 		out["maxSurge"] = v

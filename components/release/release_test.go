@@ -558,3 +558,18 @@ func TestIngressesSkipAwait(t *testing.T) {
 		t.Fatalf("%d Ingresses, want 2 (the active one and the preview)", n)
 	}
 }
+
+// The Rollout names its Services and does not wait for them: the provider's
+// Service await waits for endpoints, which only the Rollout's pods give, so a
+// dependency would deadlock a first deploy on the real engine.
+func TestRolloutDoesNotWaitForServices(t *testing.T) {
+	for _, s := range []Spec{canarySpec("storefront"), blueGreenSpec("billing")} {
+		p := runRelease(t, testArgs(s, "prod"))
+		ro := one(t, p, typeRollout)
+		for _, d := range ro.Dependencies {
+			if strings.Contains(d, ":core/v1:Service::") {
+				t.Errorf("%s: the Rollout depends on %s", s.Name, d)
+			}
+		}
+	}
+}
