@@ -61,6 +61,7 @@ func TestLifecycle(t *testing.T) {
 		}
 	}
 	var plans []string // every plan file written, for the secrets check
+	var controller <-chan error
 	failed := false
 	step := func(name string, f func(t *testing.T)) {
 		if failed {
@@ -78,6 +79,9 @@ func TestLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		plans = append(plans, p)
+		// The Rollouts controller starts once the chart has installed its CRDs,
+		// during this up: the Services of the releases wait for the pods it makes.
+		controller = env.startRolloutsControllerWithCRDs(ctx)
 		start := time.Now()
 		ch := run.up(ctx, t)
 		t.Logf("first up: %v in %s", ch, time.Since(start).Round(time.Second))
@@ -147,8 +151,13 @@ func TestLifecycle(t *testing.T) {
 	})
 
 	step("RolloutsHealthyUnderTheController", func(t *testing.T) {
-		if err := env.startRolloutsController(); err != nil {
-			t.Fatal(err)
+		select {
+		case err := <-controller:
+			if err != nil {
+				t.Fatalf("starting the Rollouts controller: %v", err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("the Rollouts CRD never became established")
 		}
 		for _, name := range []string{"storefront", "billing"} {
 			waitRollout(t, name, "Healthy", func(s rolloutStatus) bool { return s.Phase == "Healthy" })
@@ -395,7 +404,7 @@ func namespaces(t *testing.T) map[string]bool {
 }
 
 // planURNs returns the URNs of a plan file.
-func planURNs(t *testing.T, path string) map[string]bool {
+func planURNs(t testing.TB, path string) map[string]bool {
 	t.Helper()
 	p, err := plan.ReadFile(path)
 	if err != nil {
@@ -603,6 +612,39 @@ func analysisRuns(t *testing.T, rollout string) []string {
 		}
 	}
 	return out
+}
+
+// startRolloutsControllerWithCRDs starts the controller as soon as the Rollout
+// CRD is established, and reports how that went.
+func (e *testEnv) startRolloutsControllerWithCRDs(ctx context.Context) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		for {
+			var crd struct {
+				Status struct {
+					Conditions []struct{ Type, Status string } `json:"conditions"`
+				} `json:"status"`
+			}
+			found, err := getObject("apiextensions.k8s.io/v1", "CustomResourceDefinition", "", "rollouts.argoproj.io", &crd)
+			if err != nil {
+				done <- err
+				return
+			}
+			for _, c := range crd.Status.Conditions {
+				if found && c.Type == "Established" && c.Status == "True" {
+					done <- e.startRolloutsController()
+					return
+				}
+			}
+			select {
+			case <-ctx.Done():
+				done <- ctx.Err()
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+	}()
+	return done
 }
 
 // startRolloutsController runs the real Argo Rollouts controller against the

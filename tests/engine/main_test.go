@@ -198,10 +198,15 @@ func (e *testEnv) writeStackFile(dir string, edits map[string]string) error {
 	return os.WriteFile(path, []byte(s), 0o644)
 }
 
-// plan runs `fleetplan plan` on the stack file in dir and returns the plan path.
+// plan runs `fleetplan plan` on the test stack's file in dir and returns the plan path.
 func (e *testEnv) plan(ctx context.Context, dir, name string) (string, error) {
+	return e.planStack(ctx, dir, stackName, name)
+}
+
+// planStack runs `fleetplan plan` on stack's file in dir and returns the plan path.
+func (e *testEnv) planStack(ctx context.Context, dir, stack, name string) (string, error) {
 	out := filepath.Join(e.cp.Dir, name+".plan.json")
-	cmd := exec.CommandContext(ctx, e.fleetplan, "plan", "--quiet", "--stack", stackName, "--dir", dir, "--json", out)
+	cmd := exec.CommandContext(ctx, e.fleetplan, "plan", "--quiet", "--stack", stack, "--dir", dir, "--json", out)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("fleetplan plan: %v\n%s", err, b)
 	}

@@ -35,8 +35,13 @@ type engineRun struct {
 // newEngineRun opens (or creates) the test stack in dir as an Automation API
 // inline program that calls program.Run, reading dir's Pulumi.yaml and stack file.
 func (e *testEnv) newEngineRun(ctx context.Context, dir string) (*engineRun, error) {
+	return e.openStack(ctx, dir, stackName)
+}
+
+// openStack opens (or creates) stack in dir, as newEngineRun does.
+func (e *testEnv) openStack(ctx context.Context, dir, stack string) (*engineRun, error) {
 	helm := filepath.Join(e.cp.Dir, "helm")
-	st, err := auto.UpsertStackInlineSource(ctx, stackName, stacks.Project, program.Run,
+	st, err := auto.UpsertStackInlineSource(ctx, stack, stacks.Project, program.Run,
 		auto.WorkDir(dir),
 		auto.PulumiHome(e.home),
 		auto.SecretsProvider("passphrase"),
@@ -55,7 +60,7 @@ func (e *testEnv) newEngineRun(ctx context.Context, dir string) (*engineRun, err
 		}),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("opening stack %s: %w", stackName, err)
+		return nil, fmt.Errorf("opening stack %s: %w", stack, err)
 	}
 	return &engineRun{stack: st}, nil
 }

@@ -1,0 +1,149 @@
+//go:build engine
+
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+)
+
+// BenchmarkPlanVsPreview measures `fleetplan plan` against the real engine's
+// `pulumi preview` of the same stack file, on the same machine in one run, and
+// reports preview time over plan time. The stacks are never deployed: a preview
+// of a new stack is what a reviewer's pipeline runs on a pull request.
+func BenchmarkPlanVsPreview(b *testing.B) {
+	for _, bc := range []struct {
+		name, stack string
+		write       func(dir string) error
+	}{
+		{"engine-stack", "benchengine", func(dir string) error {
+			if err := env.writeStackFile(dir, nil); err != nil {
+				return err
+			}
+			return os.Rename(filepath.Join(dir, "Pulumi."+stackName+".yaml"), filepath.Join(dir, "Pulumi.benchengine.yaml"))
+		}},
+		{"generated-1k", "bench1k", func(dir string) error { return writeGeneratedStack(dir, "bench1k", 36) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			ctx := context.Background()
+			dir := b.TempDir()
+			if err := bc.write(dir); err != nil {
+				b.Fatal(err)
+			}
+			run, err := env.openStack(ctx, dir, bc.stack)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := setBenchSecrets(ctx, run); err != nil {
+				b.Fatal(err)
+			}
+			var planTime, previewTime time.Duration
+			resources := 0
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				p, err := env.planStack(ctx, dir, bc.stack, fmt.Sprintf("%s-%d", bc.stack, i))
+				if err != nil {
+					b.Fatal(err)
+				}
+				planTime += time.Since(start)
+				if resources == 0 {
+					resources = len(planURNs(b, p))
+				}
+				start = time.Now()
+				if _, err := run.stack.Preview(ctx, optpreview.SuppressProgress(), optpreview.Color("never")); err != nil {
+					b.Fatalf("pulumi preview: %v", err)
+				}
+				previewTime += time.Since(start)
+			}
+			b.StopTimer()
+			n := float64(b.N)
+			b.ReportMetric(float64(resources), "resources")
+			b.ReportMetric(planTime.Seconds()/n, "plan-s/op")
+			b.ReportMetric(previewTime.Seconds()/n, "preview-s/op")
+			b.ReportMetric(previewTime.Seconds()/planTime.Seconds(), "preview/plan")
+		})
+	}
+}
+
+// setBenchSecrets sets every secret the test stack names, so its copy passes
+// validation; the generated stack names none.
+func setBenchSecrets(ctx context.Context, run *engineRun) error {
+	for _, k := range secretKeys {
+		v := "bench-" + k
+		if k == "alertWebhookUrl" {
+			v = "https://hooks.engine.test/bench"
+		}
+		if err := run.stack.SetConfig(ctx, "fleetform:"+k, auto.ConfigValue{Value: v, Secret: true}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeGeneratedStack writes Pulumi.yaml and a stack of envs environments on the
+// test cluster with two releases each (a canary and a blue-green), and the
+// platform's addons off: about 28 Kubernetes resources per environment.
+func writeGeneratedStack(dir, stack string, envs int) error {
+	project, err := os.ReadFile(filepath.Join(env.root, "Pulumi.yaml"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(`config:
+  fleetform:clusters:
+    - name: bench
+      cloud: existing
+      environment: dev
+      kubeconfig: {context: fleetform-test, storageClass: standard}
+  fleetform:platform:
+    ingress: {enabled: false}
+    rollouts: {enabled: false}
+    monitoring: {enabled: false}
+    logging: {enabled: false}
+  fleetform:environments:
+`)
+	for i := 0; i < envs; i++ {
+		fmt.Fprintf(&b, `    - name: team%02d
+      cluster: bench
+      team: team%02d
+      quota: {requestsCpu: "4", requestsMemory: 8Gi, limitsCpu: "8", limitsMemory: 16Gi, pods: 40, services: 20, persistentVolumeClaims: 4, requestsStorage: 10Gi}
+      limits: {defaultRequestCpu: 50m, defaultRequestMemory: 64Mi, defaultCpu: 200m, defaultMemory: 256Mi, maxCpu: "1", maxMemory: 1Gi}
+      access:
+        - {group: team%02d-developers, role: edit}
+`, i, i, i)
+	}
+	b.WriteString("  fleetform:releases:\n")
+	for _, app := range []string{"web", "api"} {
+		fmt.Fprintf(&b, `    - name: %s
+      image: registry.engine.test/bench/%s:1.0.0
+      replicas: 2
+      ports: [{name: http, containerPort: 8080}]
+      resources: {requestsCpu: 50m, requestsMemory: 64Mi, limitsCpu: 200m, limitsMemory: 128Mi}
+      runAsUser: 10001
+      autoscaling: {minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70}
+      strategy:
+`, app, app)
+		if app == "web" {
+			b.WriteString("        canary: {steps: [{setWeight: 50}, {pause: {duration: 5s}}]}\n")
+		} else {
+			b.WriteString("        blueGreen: {scaleDownDelaySeconds: 5}\n")
+		}
+		b.WriteString("      environments:\n")
+		for i := 0; i < envs; i++ {
+			fmt.Fprintf(&b, "        team%02d: {}\n", i)
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(b.String()), 0o644)
+}
