@@ -7,6 +7,7 @@ import (
 
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/policies/rules"
+	"github.com/fleetform/fleetform/stacks"
 )
 
 // Report is the result of checking one stack.
@@ -43,7 +44,7 @@ func Resources(p *plan.Plan) []rules.Resource {
 func Check(p *plan.Plan, env *rules.Env, stackFile string, stackFileData []byte) (*Report, error) {
 	rs := Resources(p)
 	if stackFileData != nil {
-		cfg, secretKeys, err := rules.StackFileConfig(stackFileData, p.Project)
+		cfg, secretKeys, err := stacks.ConfigMap(stackFileData)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", stackFile, err)
 		}

@@ -52,32 +52,3 @@ var secretCases = record([]ruleCase{
 })
 
 func TestSecretRules(t *testing.T) { runCases(t, secretCases) }
-
-func TestStackFileConfig(t *testing.T) {
-	data := []byte(`config:
-  fleetform:platform:
-    harbor:
-      adminPassword: harborAdminPassword
-      replicas: 2
-  fleetform:harborAdminPassword:
-    secure: v1:abcdef
-  aws:region: us-east-1
-  plainKey: hello
-`)
-	cfg, secretKeys, err := StackFileConfig(data, "fleetform")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := get(cfg, "fleetform:platform", "harbor", "replicas"); got != float64(2) {
-		t.Errorf("replicas = %#v, want float64 2", got)
-	}
-	if cfg["fleetform:harborAdminPassword"] != Secret || len(secretKeys) != 1 || secretKeys[0] != "fleetform:harborAdminPassword" {
-		t.Errorf("secure key: value %v, secret keys %v", cfg["fleetform:harborAdminPassword"], secretKeys)
-	}
-	if cfg["fleetform:plainKey"] != "hello" || cfg["aws:region"] != "us-east-1" {
-		t.Errorf("plain keys: %v", cfg)
-	}
-	if vs := checkConfigSecrets(DefaultConfig().Env("prod"), ConfigResource("fleetform", "prod", cfg, secretKeys)); len(vs) != 0 {
-		t.Errorf("violations %v, want none", vs)
-	}
-}
