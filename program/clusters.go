@@ -4,27 +4,49 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/stacks"
 )
 
 // clusterBuilder creates one cluster of a cloud and returns how to reach it.
-type clusterBuilder func(ctx *pulumi.Context, spec *cluster.Spec, stack string) (*cluster.Connection, error)
+type clusterBuilder func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access) (*cluster.Connection, error)
 
 // clusterBuilders holds one builder per cloud; each cloud's file registers its own,
 // so the cloud SDKs stay in their own files and packages.
 var clusterBuilders = map[cluster.Cloud]clusterBuilder{}
 
+// DeployedReferenceName is the name of the stack reference through which a deploy reads
+// its own stack's last outputs: the Kubernetes version each cluster runs.
+const DeployedReferenceName = "deployed"
+
+// VersionExport is the stack output that records the version a cluster runs.
+func VersionExport(clusterName string) string { return "clusters." + clusterName + ".kubernetesVersion" }
+
 // buildClusters creates each cluster of the config and records its Connection.
-// Clusters do not depend on each other, so the engine creates them in parallel.
+// Clusters do not depend on each other, so the engine creates them in parallel. A
+// version change that skips a minor is refused for every cluster at once, before any
+// cluster is registered.
 func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
+	// Offline plans run under mocks and have no deployed stack to compare with.
+	if !ctx.RunningWithMocks() {
+		deployed, err := DeployedVersions(ctx, f.Config)
+		if err != nil {
+			return err
+		}
+		if errs := CheckUpgrades(f.Config, deployed); len(errs) > 0 {
+			return &stacks.Error{Source: f.Config.Source, Problems: errs}
+		}
+	}
 	for i := range f.Config.Clusters {
 		spec := &f.Config.Clusters[i]
 		build, ok := clusterBuilders[spec.Cloud]
 		if !ok {
 			return fmt.Errorf("cluster %q: cloud %q is not built into this program", spec.Name, spec.Cloud)
 		}
-		conn, err := build(ctx, spec, f.Config.Stack)
+		access := f.Config.Identities.AccessFor(spec.Cloud, f.Config.GroupsOn(spec.Name))
+		conn, err := build(ctx, spec, f.Config.Stack, access)
 		if err != nil {
 			return fmt.Errorf("cluster %q: %w", spec.Name, err)
 		}
@@ -35,6 +57,49 @@ func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 		f.Exports[prefix+"kubeconfig"] = pulumi.ToSecret(conn.Kubeconfig)
 		f.Exports[prefix+"oidcIssuer"] = conn.OIDCIssuer
 		f.Exports[prefix+"storageClass"] = pulumi.String(conn.StorageClass).ToStringOutput()
+		if spec.Cloud != cluster.Existing {
+			f.Exports[VersionExport(spec.Name)] = conn.KubernetesVersion
+		}
 	}
 	return nil
+}
+
+// DeployedVersions reads, through a stack reference to this very stack, the version
+// each cloud cluster ran at the end of the last successful deploy (its VersionExport).
+// A cluster missing there (a new stack or cluster) has none. The engine answers the
+// reference from the stack's state before this run changes it; a deploy that failed
+// half-way leaves the outputs of the one before it, which errs on the safe side.
+func DeployedVersions(ctx *pulumi.Context, cfg *stacks.StackConfig) (map[string]string, error) {
+	self := ctx.Organization() + "/" + ctx.Project() + "/" + ctx.Stack()
+	ref, err := pulumi.NewStackReference(ctx, DeployedReferenceName, &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
+	if err != nil {
+		return nil, fmt.Errorf("reading the deployed stack %s: %w", self, err)
+	}
+	out := map[string]string{}
+	for _, c := range cfg.Clusters {
+		if c.Cloud == cluster.Existing {
+			continue
+		}
+		d, err := ref.GetOutputDetails(VersionExport(c.Name))
+		if err != nil {
+			return nil, fmt.Errorf("reading %s of the deployed stack: %w", VersionExport(c.Name), err)
+		}
+		if v, ok := d.Value.(string); ok && v != "" {
+			out[c.Name] = v
+		}
+	}
+	return out, nil
+}
+
+// CheckUpgrades refuses, with each cluster's field path, a kubernetesVersion that skips a
+// minor from, or goes below, the version the cluster runs (deployed, by cluster name).
+func CheckUpgrades(cfg *stacks.StackConfig, deployed map[string]string) field.ErrorList {
+	var errs field.ErrorList
+	for i, c := range cfg.Clusters {
+		if err := cluster.CheckUpgrade(deployed[c.Name], c.KubernetesVersion); err != nil {
+			errs = append(errs, field.Invalid(field.NewPath(stacks.KeyClusters).Index(i).Child("kubernetesVersion"), c.KubernetesVersion,
+				fmt.Sprintf("the cluster runs %s: %v", deployed[c.Name], err)))
+		}
+	}
+	return errs
 }

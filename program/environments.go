@@ -31,6 +31,7 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 			Registry:            registry,
 			IngressNamespace:    ingressNS,
 			MonitoringNamespace: monitoringNS,
+			Subjects:            conn.Subjects,
 		})
 		if err != nil {
 			return err

@@ -14,9 +14,9 @@ import (
 // Environments keep naming groups; the cluster components turn the map into what each
 // cloud needs (EKS access entries, Entra ID object IDs as RBAC subjects, RAM IDs).
 type Identities struct {
-	// Admins name groups (keys of Groups) that get cluster admin on every cluster of the
-	// stack: the break-glass team and the CI deploy role. Nobody else reaches a new EKS
-	// cluster, so list the role `pulumi up` runs as here. On AKS their Entra ID object IDs
+	// Admins name groups (keys of Groups) that get cluster admin on every cluster whose
+	// cloud they have a principal for: the break-glass team and the CI deploy role. Nobody
+	// else reaches a new EKS cluster, so list the role `pulumi up` runs as here. On AKS their Entra ID object IDs
 	// join azure.adminGroupObjectIds; on ACK their RAM IDs are bound to cluster-admin.
 	Admins []string `yaml:"admins"`
 	// Groups map a group name to its principal on each cloud.
@@ -216,8 +216,9 @@ type GroupUse struct {
 }
 
 // ValidateUse checks that every group an environment binds has a principal on its
-// cluster's cloud, and that every EKS cluster has an admin; p is identities. Existing
-// clusters bind group names as they are and need nothing here.
+// cluster's cloud, and that every EKS cluster, and every AKS cluster with aadRbac, has
+// an admin; p is identities. An admin without a principal on a cloud is simply no admin
+// there. Existing clusters bind group names as they are and need nothing here.
 func (ids *Identities) ValidateUse(p *field.Path, clusters []Spec, uses []GroupUse) field.ErrorList {
 	var errs field.ErrorList
 	for _, u := range uses {
@@ -230,18 +231,6 @@ func (ids *Identities) ValidateUse(p *field.Path, clusters []Spec, uses []GroupU
 			errs = append(errs, field.Invalid(u.Path, u.Group, fmt.Sprintf("%s, so cluster %s (cloud %s) cannot map it to anyone", MsgNoSuchGroup, u.Cluster, u.Cloud)))
 		case pr.For(u.Cloud) == "":
 			errs = append(errs, field.Invalid(u.Path, u.Group, fmt.Sprintf("%s %s (cluster %s): set identities.groups[%s].%s", MsgNoPrincipal, u.Cloud, u.Cluster, u.Group, u.Cloud)))
-		}
-	}
-	for i, a := range ids.Admins {
-		pr, ok := ids.Groups[a]
-		if !ok {
-			continue // reported by Validate
-		}
-		for _, c := range clusters {
-			if c.Cloud == Existing || pr.For(c.Cloud) != "" {
-				continue
-			}
-			errs = append(errs, field.Invalid(p.Child("admins").Index(i), a, fmt.Sprintf("%s %s (cluster %s): set identities.groups[%s].%s", MsgNoPrincipal, c.Cloud, c.Name, a, c.Cloud)))
 		}
 	}
 	for i, c := range clusters {
