@@ -22,7 +22,9 @@ var clusterBuilders = map[cluster.Cloud]clusterBuilder{}
 const DeployedReferenceName = "deployed"
 
 // VersionExport is the stack output that records the version a cluster runs.
-func VersionExport(clusterName string) string { return "clusters." + clusterName + ".kubernetesVersion" }
+func VersionExport(clusterName string) string {
+	return "clusters." + clusterName + ".kubernetesVersion"
+}
 
 // buildClusters creates each cluster of the config and records its Connection.
 // Clusters do not depend on each other, so the engine creates them in parallel. A

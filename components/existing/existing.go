@@ -153,7 +153,9 @@ func (c *Cluster) Connection() *cluster.Connection {
 
 // ClusterIdentifier is the kubernetes provider's clusterIdentifier of an existing
 // cluster: the stack file's name and the kubeconfig's cluster name.
-func ClusterIdentifier(name, clusterName string) string { return "existing/" + name + "/" + clusterName }
+func ClusterIdentifier(name, clusterName string) string {
+	return "existing/" + name + "/" + clusterName
+}
 
 // readKubeconfig returns the content of the file at p (with a leading ~/ expanded)
 // and the expanded path. A path that does not exist yields no content and no error:
