@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,7 +113,7 @@ func TestWriteText(t *testing.T) {
 		"urn:pulumi:prod::fleetform::kubernetes:apps/v1:Deployment::shop-web\n  (kubernetes:apps/v1:Deployment)\n",
 		"  MANDATORY K8S004 spec.template.spec.containers[0].securityContext.privileged: container \"web\" is privileged\n",
 		"            fix: " + rules.ByID(rules.IDPrivileged).Remediation + "\n",
-		"stack prod: 1 violation(s), 1 mandatory, 0 advisory; 26 of 26 rules enabled\n",
+		fmt.Sprintf("stack prod: 1 violation(s), 1 mandatory, 0 advisory; %d of %d rules enabled\n", len(rules.All()), len(rules.All())),
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("text report lacks %q; got:\n%s", want, got)

@@ -13,8 +13,10 @@ const (
 	IDAKSNetwork            = "AKS001"
 	IDAKSRBAC               = "AKS002"
 	IDAKSLocalAccounts      = "AKS003"
+	IDAKSPublicAPI          = "AKS004"
 	IDACKTerway             = "ACK001"
 	IDACKDeletionProtection = "ACK002"
+	IDACKPublicAPI          = "ACK003"
 )
 
 // TagPublicELB marks subnets for internet-facing load balancers; node groups must not use them.
@@ -81,6 +83,14 @@ func init() {
 			Resource:    checkAKSLocalAccounts,
 		},
 		&Rule{
+			ID:          IDAKSPublicAPI,
+			Description: "In prod, the AKS API server is private, or public only to authorized IP ranges.",
+			Level:       Mandatory,
+			Remediation: "Set azure.endpointAccess: private (a private cluster), or publicWithAllowList with azure.publicAccessCidrs (never 0.0.0.0/0), in the cluster's stack config.",
+			Types:       []string{TypeAKSCluster},
+			Resource:    checkAKSPublicAPI,
+		},
+		&Rule{
 			ID:          IDACKTerway,
 			Description: "ACK clusters run the Terway CNI add-on (VPC-native pod networking).",
 			Level:       Mandatory,
@@ -95,6 +105,14 @@ func init() {
 			Remediation: "Set alicloud.deletionProtection: true (deletionProtection on the managed cluster).",
 			Types:       []string{TypeACKCluster},
 			Resource:    checkACKDeletionProtection,
+		},
+		&Rule{
+			ID:          IDACKPublicAPI,
+			Description: "In prod, the ACK API server has no internet load balancer (pulumi-alicloud v3.10.0 can put no allow-list on it).",
+			Level:       Mandatory,
+			Remediation: "Set alicloud.publicApiServer: false (slbInternetEnabled false on the managed cluster) and deploy from a runner inside the VPC.",
+			Types:       []string{TypeACKCluster},
+			Resource:    checkACKPublicAPI,
 		},
 	)
 }
@@ -277,4 +295,50 @@ func checkACKDeletionProtection(env *Env, r Resource) []Violation {
 		return nil
 	}
 	return []Violation{violation(r, "deletionProtection", "prod cluster can be deleted (deletionProtection is off)")}
+}
+
+// openToAll reports whether an allow-list lets the whole internet in.
+func openToAll(cidrs []string) bool {
+	for _, c := range cidrs {
+		if c == "0.0.0.0/0" || c == "::/0" {
+			return true
+		}
+	}
+	return false
+}
+
+func checkAKSPublicAPI(env *Env, r Resource) []Violation {
+	if !env.isProdResource(r) {
+		return nil
+	}
+	profile := r.Inputs["apiServerAccessProfile"]
+	if hidden(profile) {
+		return nil
+	}
+	pm, _ := profile.(map[string]any)
+	if isTrue(pm, "enablePrivateCluster") {
+		return nil
+	}
+	ranges := get(pm, "authorizedIPRanges")
+	if hidden(ranges) {
+		return nil
+	}
+	switch cidrs := stringList(ranges); {
+	case len(cidrs) == 0:
+		return []Violation{violation(r, "apiServerAccessProfile.authorizedIPRanges", "prod cluster has a public API server with no authorized IP ranges (AKS opens it to the internet)")}
+	case openToAll(cidrs):
+		return []Violation{violation(r, "apiServerAccessProfile.authorizedIPRanges", "prod cluster's authorized IP ranges include the whole internet")}
+	}
+	return nil
+}
+
+func checkACKPublicAPI(env *Env, r Resource) []Violation {
+	if !env.isProdResource(r) || hidden(r.Inputs["slbInternetEnabled"]) {
+		return nil
+	}
+	// The provider creates the internet SLB when the field is unset.
+	if public, set := getBool(r.Inputs, "slbInternetEnabled"); set && !public {
+		return nil
+	}
+	return []Violation{violation(r, "slbInternetEnabled", "prod cluster's API server has an internet load balancer with no allow-list")}
 }

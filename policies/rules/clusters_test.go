@@ -88,6 +88,14 @@ var clusterCases = record([]ruleCase{
 	{name: "dev keeps local accounts", rule: IDAKSLocalAccounts, resources: []Resource{aks(`{"tags": {"fleetform:environment": "dev"}}`)}},
 	{name: "prod keeps local accounts", rule: IDAKSLocalAccounts, resources: []Resource{aks(`{"tags": {"fleetform:environment": "prod"}, "disableLocalAccounts": false}`)},
 		want: []string{at(aks(""), "disableLocalAccounts")}},
+	// AKS004
+	{name: "prod private cluster", rule: IDAKSPublicAPI, resources: []Resource{aks(`{"tags": {"fleetform:environment": "prod"}, "apiServerAccessProfile": {"enablePrivateCluster": true}}`)}},
+	{name: "prod authorized ranges", rule: IDAKSPublicAPI, resources: []Resource{aks(`{"tags": {"fleetform:environment": "prod"}, "apiServerAccessProfile": {"authorizedIPRanges": ["198.51.100.0/24"]}}`)}},
+	{name: "prod public API server with no profile", rule: IDAKSPublicAPI, resources: []Resource{aks(`{"tags": {"fleetform:environment": "prod"}}`)},
+		want: []string{at(aks(""), "apiServerAccessProfile.authorizedIPRanges")}},
+	{name: "prod authorized ranges of the world", rule: IDAKSPublicAPI, resources: []Resource{aks(`{"tags": {"fleetform:environment": "prod"}, "apiServerAccessProfile": {"authorizedIPRanges": ["10.0.0.0/8", "0.0.0.0/0"]}}`)},
+		want: []string{at(aks(""), "apiServerAccessProfile.authorizedIPRanges")}},
+	{name: "dev public API server", rule: IDAKSPublicAPI, resources: []Resource{aks(`{"tags": {"fleetform:environment": "dev"}}`)}},
 	// ACK001
 	{name: "terway add-on", rule: IDACKTerway, resources: []Resource{ack(`{"addons": [{"name": "terway-eniip", "config": ""}, {"name": "csi-plugin"}]}`)}},
 	{name: "flannel, no terway", rule: IDACKTerway, resources: []Resource{ack(`{"addons": [{"name": "flannel"}]}`)}, want: []string{at(ack(""), "addons")}},
@@ -96,6 +104,13 @@ var clusterCases = record([]ruleCase{
 	{name: "prod protected", rule: IDACKDeletionProtection, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}, "deletionProtection": true}`)}},
 	{name: "prod unprotected", rule: IDACKDeletionProtection, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}}`)}, want: []string{at(ack(""), "deletionProtection")}},
 	{name: "dev unprotected", rule: IDACKDeletionProtection, stack: "dev", resources: []Resource{ack(`{}`)}},
+	// ACK003
+	{name: "prod intranet API server", rule: IDACKPublicAPI, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}, "slbInternetEnabled": false}`)}},
+	{name: "prod internet API server", rule: IDACKPublicAPI, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}, "slbInternetEnabled": true}`)},
+		want: []string{at(ack(""), "slbInternetEnabled")}},
+	{name: "prod API server unset means internet", rule: IDACKPublicAPI, resources: []Resource{ack(`{"tags": {"fleetform:environment": "prod"}}`)},
+		want: []string{at(ack(""), "slbInternetEnabled")}},
+	{name: "dev internet API server", rule: IDACKPublicAPI, stack: "dev", resources: []Resource{ack(`{"slbInternetEnabled": true}`)}},
 })
 
 func TestClusterRules(t *testing.T) { runCases(t, clusterCases) }
