@@ -7,6 +7,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/components/release"
 )
 
 // validatePlatform checks the addon settings and what they refer to.
@@ -96,6 +98,7 @@ func (c *StackConfig) EnvironmentsNamed(name string) []int {
 func (c *StackConfig) validateReleases() field.ErrorList {
 	var errs field.ErrorList
 	p := field.NewPath(KeyReleases)
+	pf := c.releasePlatform()
 	seen := map[string]int{}
 	for i := range c.Releases {
 		r := &c.Releases[i]
@@ -119,9 +122,32 @@ func (c *StackConfig) validateReleases() field.ErrorList {
 				errs = append(errs, field.Invalid(rp.Child("environments").Key(name), name, MsgNoSuchEnv))
 				continue
 			}
-			tiers[name] = c.Environments[idx[0]].Tier
+			tiers[name] = c.strictestTier(idx)
 		}
 		errs = append(errs, r.Validate(rp, tiers)...)
+		errs = append(errs, r.ValidatePlatform(rp, pf)...)
 	}
 	return errs
+}
+
+// releasePlatform is what the platform section offers releases; it configures
+// every cluster alike.
+func (c *StackConfig) releasePlatform() release.Platform {
+	return release.Platform{
+		Rollouts:   platform.On(c.Platform.Rollouts.Enabled),
+		Ingress:    platform.On(c.Platform.Ingress.Enabled),
+		Prometheus: platform.On(c.Platform.Monitoring.Enabled),
+	}
+}
+
+// strictestTier is the tier a release is checked against for an environment name
+// that several clusters have: the first that pins images, else the first. The
+// program builds the release on each of them, with that environment's tier.
+func (c *StackConfig) strictestTier(idx []int) string {
+	for _, i := range idx {
+		if release.PinnedTier(c.Environments[i].Tier) {
+			return c.Environments[i].Tier
+		}
+	}
+	return c.Environments[idx[0]].Tier
 }

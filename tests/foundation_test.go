@@ -24,6 +24,11 @@ var wantPaths = map[string]string{
 	"overlapping-cidrs.yaml":  "clusters[0].network.serviceCidr",
 	"duplicate-names.yaml":    "clusters[1].name",
 	"dangling-reference.yaml": "environments[0].cluster",
+	// Cross-section rules: before Validate checked them, these failed mid-build,
+	// after the cluster and its platform were registered.
+	"release-rollouts-off.yaml":            "releases[0]: Invalid value: \"hello\": releases run as Argo Rollouts",
+	"release-ingress-off.yaml":             "releases[0].environments[qa].ingress",
+	"release-analysis-monitoring-off.yaml": "releases[0].strategy",
 }
 
 func TestBadInputIsRejectedBeforeAnyResource(t *testing.T) {

@@ -22,6 +22,11 @@ const MaxNameLength = 63 - len("-preview")
 // Tiers whose images must be pinned to a version: `latest` is refused there.
 var pinnedTiers = map[string]bool{"stage": true, "prod": true}
 
+// PinnedTier reports whether releases in an environment of this tier must pin their
+// image (stage and prod refuse `latest`). The stack validation uses it to check a
+// release against the strictest tier an environment name has on any cluster.
+func PinnedTier(tier string) bool { return pinnedTiers[tier] }
+
 // Validation messages, exported so tests can assert on them.
 const (
 	// MsgNotDNSLabel: the namespace a release goes to is not a DNS-1123 label.
@@ -180,7 +185,7 @@ func (s *Spec) needsPorts() bool {
 // one environment of the given tier, reporting at that environment's path ep.
 func (r *Spec) validateResolved(ep *field.Path, tier string) field.ErrorList {
 	var errs field.ErrorList
-	if pinnedTiers[tier] && imageIsLatest(r.Image) {
+	if PinnedTier(tier) && imageIsLatest(r.Image) {
 		errs = append(errs, field.Invalid(ep.Child("image"), r.Image, MsgImageLatest))
 	}
 	if c := r.Strategy.Canary; c != nil && r.Ingress == nil && r.Strategy.usesAnalysis() {

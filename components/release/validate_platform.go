@@ -1,0 +1,69 @@
+package release
+
+import "k8s.io/apimachinery/pkg/util/validation/field"
+
+// Platform is what the platform layer of the clusters a release goes to offers it,
+// as the stack's platform section decides. The same section configures every
+// cluster, so one Platform holds for all of them.
+type Platform struct {
+	// Rollouts says Argo Rollouts runs (platform.rollouts.enabled); a release is a Rollout.
+	Rollouts bool
+	// Ingress says an ingress controller serves Ingresses (platform.ingress.enabled).
+	Ingress bool
+	// Prometheus says a Prometheus answers analysis queries (platform.monitoring.enabled).
+	Prometheus bool
+}
+
+// Messages of ValidatePlatform, exported so tests can assert on them.
+const (
+	MsgNeedsRollouts          = "releases run as Argo Rollouts, which platform.rollouts.enabled: false turns off"
+	MsgNeedsIngressController = "an ingress needs the ingress controller, which platform.ingress.enabled: false turns off"
+	MsgNeedsPrometheus        = "the strategy runs analysis, which queries the Prometheus that platform.monitoring.enabled: false turns off"
+)
+
+// ValidatePlatform checks a defaulted release at path p against what the platform
+// offers, in every environment it goes to. Each problem is reported where it is set:
+// on the base block, or on the environment's override. New refuses the same
+// releases mid-build (ErrNoPrometheus); this reports them, with their paths, before
+// anything is registered.
+func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
+	var errs field.ErrorList
+	if !pf.Rollouts {
+		errs = append(errs, field.Invalid(p, s.Name, MsgNeedsRollouts))
+	}
+	seen := map[string]bool{}
+	add := func(e *field.Error) {
+		if !seen[e.Field] {
+			seen[e.Field] = true
+			errs = append(errs, e)
+		}
+	}
+	for _, env := range s.EnvironmentNames() {
+		o := s.Environments[env]
+		ep := p.Child("environments").Key(env)
+		r := s.For(env)
+		if !pf.Ingress && r.Ingress != nil {
+			at := p.Child("ingress")
+			if o.Ingress != nil {
+				at = ep.Child("ingress")
+			}
+			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressController))
+		}
+		if !pf.Prometheus && r.Strategy.usesAnalysis() {
+			at := p.Child("strategy")
+			if o.Strategy != nil {
+				at = ep.Child("strategy")
+			}
+			add(field.Invalid(at, describeAnalysis(&r.Strategy), MsgNeedsPrometheus))
+		}
+	}
+	return errs
+}
+
+// describeAnalysis names where a strategy runs analysis, for messages.
+func describeAnalysis(st *Strategy) string {
+	if st.BlueGreen != nil {
+		return "blueGreen with promotion analysis"
+	}
+	return "canary with an analysis step"
+}

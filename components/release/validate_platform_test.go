@@ -1,0 +1,61 @@
+package release
+
+import (
+	"reflect"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+func TestValidatePlatform(t *testing.T) {
+	all := Platform{Rollouts: true, Ingress: true, Prometheus: true}
+	noAnalysis := &Strategy{Canary: &Canary{Steps: []Step{{SetWeight: intp(50)}}}}
+	type problem struct{ path, detail string }
+	cases := []struct {
+		name string
+		spec func() Spec
+		pf   Platform
+		want []problem
+	}{
+		{"everything on", validSpec, all, nil},
+		{"rollouts off", validSpec, Platform{Ingress: true, Prometheus: true},
+			[]problem{{"r", MsgNeedsRollouts}}},
+		{"ingress off: the base ingress, once for both environments", validSpec, Platform{Rollouts: true, Prometheus: true},
+			[]problem{{"r.ingress", MsgNeedsIngressController}}},
+		{"ingress off: an override's ingress where the base has none", func() Spec {
+			s := validSpec()
+			s.Ingress = nil
+			s.Strategy, s.Environments["prod"] = *noAnalysis, Override{Ingress: &Ingress{Host: "shop.example.com"}}
+			return s
+		}, Platform{Rollouts: true, Prometheus: true}, []problem{{"r.environments[prod].ingress", MsgNeedsIngressController}}},
+		{"monitoring off: the base strategy's analysis step", validSpec, Platform{Rollouts: true, Ingress: true},
+			[]problem{{"r.strategy", MsgNeedsPrometheus}}},
+		{"monitoring off: an override without analysis is fine, the other is not", func() Spec {
+			s := validSpec()
+			s.Environments["qa"] = Override{Strategy: noAnalysis}
+			return s
+		}, Platform{Rollouts: true, Ingress: true}, []problem{{"r.strategy", MsgNeedsPrometheus}}},
+		{"monitoring off: blue-green promotion analysis", func() Spec {
+			s := blueGreenSpec("ledger")
+			s.Environments = map[string]Override{"prod": {}}
+			return s
+		}, Platform{Rollouts: true, Ingress: true}, []problem{{"r.strategy", MsgNeedsPrometheus}}},
+		{"monitoring off: no analysis anywhere", func() Spec {
+			s := validSpec()
+			s.Strategy = *noAnalysis
+			return s
+		}, Platform{Rollouts: true, Ingress: true}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.spec()
+			var got []problem
+			for _, e := range s.ValidatePlatform(field.NewPath("r"), tc.pf) {
+				got = append(got, problem{e.Field, e.Detail})
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
