@@ -120,8 +120,8 @@ func TestIngressValuesPerCloud(t *testing.T) {
 		{"aws internal NLB", cluster.AWS, true, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true", ingress.AnnotationAWSInternal: "true"}, "LoadBalancer"},
 		{"azure public LB", cluster.Azure, false, map[string]any{ingress.AnnotationAzureProbePath: "/healthz"}, "LoadBalancer"},
 		{"azure internal LB", cluster.Azure, true, map[string]any{ingress.AnnotationAzureProbePath: "/healthz", ingress.AnnotationAzureInternal: "true"}, "LoadBalancer"},
-		{"alicloud internet SLB", cluster.Alicloud, false, map[string]any{ingress.AnnotationAlicloudSpec: "slb.s1.small", ingress.AnnotationAlicloudAddrType: "internet"}, "LoadBalancer"},
-		{"alicloud intranet SLB", cluster.Alicloud, true, map[string]any{ingress.AnnotationAlicloudSpec: "slb.s1.small", ingress.AnnotationAlicloudAddrType: "intranet"}, "LoadBalancer"},
+		{"alicloud internet SLB", cluster.Alicloud, false, map[string]any{ingress.AnnotationAlicloudChargeType: "PayByCLCU", ingress.AnnotationAlicloudAddrType: "internet"}, "LoadBalancer"},
+		{"alicloud intranet SLB", cluster.Alicloud, true, map[string]any{ingress.AnnotationAlicloudChargeType: "PayByCLCU", ingress.AnnotationAlicloudAddrType: "intranet"}, "LoadBalancer"},
 		{"existing internal", cluster.Existing, true, map[string]any{}, "NodePort"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

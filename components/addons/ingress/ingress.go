@@ -18,13 +18,13 @@ const ReleaseName = "ingress-nginx"
 // Load-balancer annotations per cloud, as the in-tree cloud providers (and the
 // Alibaba Cloud CCM) read them from the controller Service.
 const (
-	AnnotationAWSLBType        = "service.beta.kubernetes.io/aws-load-balancer-type"
-	AnnotationAWSInternal      = "service.beta.kubernetes.io/aws-load-balancer-internal"
-	AnnotationAWSCrossZone     = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
-	AnnotationAzureInternal    = "service.beta.kubernetes.io/azure-load-balancer-internal"
-	AnnotationAzureProbePath   = "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path"
-	AnnotationAlicloudSpec     = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec"
-	AnnotationAlicloudAddrType = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"
+	AnnotationAWSLBType          = "service.beta.kubernetes.io/aws-load-balancer-type"
+	AnnotationAWSInternal        = "service.beta.kubernetes.io/aws-load-balancer-internal"
+	AnnotationAWSCrossZone       = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
+	AnnotationAzureInternal      = "service.beta.kubernetes.io/azure-load-balancer-internal"
+	AnnotationAzureProbePath     = "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path"
+	AnnotationAlicloudChargeType = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-instance-charge-type"
+	AnnotationAlicloudAddrType   = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"
 )
 
 // MinAvailable keeps one controller serving while a node drains.
@@ -32,8 +32,10 @@ const MinAvailable = 1
 
 // Load-balancer defaults.
 const (
-	// AlicloudLoadBalancerSpec is the smallest performance-guaranteed SLB; raise it through chart values.
-	AlicloudLoadBalancerSpec = "slb.s1.small"
+	// AlicloudChargeType bills the CLB by capacity units used (pay-by-CLCU): since 2025-06-01
+	// Alibaba Cloud sells no pay-by-specification CLB (slb.s1.small and the like), and the
+	// cloud controller refuses a spec annotation on a pay-by-CLCU instance.
+	AlicloudChargeType = "PayByCLCU"
 	// AzureProbePath is the controller's health endpoint; AKS probes "/" otherwise and marks the LB down.
 	AzureProbePath = "/healthz"
 )
@@ -143,7 +145,7 @@ func Annotations(cloud cluster.Cloud, internal bool) map[string]any {
 		if internal {
 			addr = "intranet"
 		}
-		return map[string]any{AnnotationAlicloudSpec: AlicloudLoadBalancerSpec, AnnotationAlicloudAddrType: addr}
+		return map[string]any{AnnotationAlicloudChargeType: AlicloudChargeType, AnnotationAlicloudAddrType: addr}
 	default:
 		return map[string]any{}
 	}
