@@ -66,7 +66,40 @@ func Compare(oldPlan, newPlan *Plan) *Diff {
 		}
 	}
 	diffValue("", toAny(oldPlan.Outputs), toAny(newPlan.Outputs), &d.Outputs)
+	d.Added = dependencyOrder(d.Added, func(r *Resource) *Resource { return r })
+	d.Changed = dependencyOrder(d.Changed, func(c Change) *Resource { return c.New })
 	return d
+}
+
+// dependencyOrder orders a diff's entries so that each comes after the entries it
+// depends on, as the engine applies them: a cluster's control plane (its version) before
+// its node pools, whatever their URNs sort as (AKS's AgentPool sorts before its
+// ManagedCluster). Entries with no order between them keep URN order.
+func dependencyOrder[T any](items []T, res func(T) *Resource) []T {
+	index := make(map[string]int, len(items))
+	for i, it := range items {
+		index[res(it).URN] = i
+	}
+	out := make([]T, 0, len(items))
+	state := make([]int, len(items)) // 0 new, 1 visiting, 2 done
+	var visit func(i int)
+	visit = func(i int) {
+		if state[i] != 0 {
+			return // done, or a cycle the engine would refuse: keep the order found
+		}
+		state[i] = 1
+		for _, dep := range res(items[i]).Dependencies {
+			if j, ok := index[dep]; ok {
+				visit(j)
+			}
+		}
+		state[i] = 2
+		out = append(out, items[i])
+	}
+	for i := range items {
+		visit(i)
+	}
+	return out
 }
 
 // meta holds what is not an input but still changes a deployment.
