@@ -1,8 +1,12 @@
 package helmrelease
 
-// Merge returns base with over deep-merged on top, the way Helm merges values files:
-// maps merge key by key, any other value (lists included) replaces, and a nil value
-// in over deletes the key. Neither argument is modified.
+// Merge returns base with over deep-merged on top, as `helm -f base.yaml -f
+// over.yaml` merges values files (Helm's MergeMaps in pkg/cli/values): maps merge
+// key by key, and any other value replaces, lists included. A null in over deletes
+// the key, at any depth. In Helm a null also drops the chart's own default for that
+// key; here it cannot, because the Pulumi SDK drops null map entries from resource
+// inputs, so Helm never sees one (set an empty value instead to blank a chart
+// default). Neither argument is modified.
 func Merge(base, over map[string]any) map[string]any {
 	out := make(map[string]any, len(base)+len(over))
 	for k, v := range base {
@@ -13,9 +17,8 @@ func Merge(base, over map[string]any) map[string]any {
 			delete(out, k)
 			continue
 		}
-		bm, bok := out[k].(map[string]any)
-		om, ook := v.(map[string]any)
-		if bok && ook {
+		if om, ok := v.(map[string]any); ok {
+			bm, _ := out[k].(map[string]any) // nil unless both are maps: then over's map replaces
 			out[k] = Merge(bm, om)
 			continue
 		}

@@ -1,7 +1,8 @@
 package helmrelease
 
 // Chart pins: the one place chart versions and upstream repositories are set. Bump a
-// version here (and in docs/platform.md) after reading the chart's upgrade notes.
+// version here (and in docs/platform.md, which TestDocsListEveryPin checks against
+// Pins) after reading the chart's upgrade notes.
 const (
 	// IngressNginxVersion is the ingress-nginx chart (controller v1.13).
 	IngressNginxVersion = "4.13.3"

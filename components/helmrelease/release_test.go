@@ -39,11 +39,15 @@ func TestMerge(t *testing.T) {
 		"list":       []any{"z"},
 		"drop":       nil,
 		"new":        true,
+		"fresh":      map[string]any{"keep": 1, "gone": nil},
+		"drop-map":   map[string]any{"gone": nil},
 	}
 	want := map[string]any{
 		"controller": map[string]any{"replicaCount": 2, "service": map[string]any{"type": "LoadBalancer", "annotations": map[string]any{"a": "1", "b": "2"}}},
 		"list":       []any{"z"},
 		"new":        true,
+		"fresh":      map[string]any{"keep": 1}, // a null deletes at any depth, also where base has no map
+		"drop-map":   map[string]any{},
 	}
 	got := Merge(base, over)
 	if !reflect.DeepEqual(got, want) {
@@ -61,7 +65,7 @@ func TestNewUnderMocks(t *testing.T) {
 			return nil, err
 		}
 		_, err := New(ctx, "b-harbor", &Args{Pin: Harbor, ReleaseName: "harbor", Namespace: pulumi.String("harbor"),
-			Override: Override{Repository: "oci://mirror.example.com/charts", Version: "1.17.2", Values: map[string]any{"externalURL": "https://mirror"}},
+			Override: Override{Repository: "oci://mirror.example.com/charts", Version: "1.17.2", Values: map[string]any{"externalURL": "https://mirror", "ipFamily": nil}},
 			Values:   map[string]any{"externalURL": "https://h"}})
 		return nil, err
 	}, plan.Options{Project: "fleetform", Stack: "test"})
@@ -81,6 +85,9 @@ func TestNewUnderMocks(t *testing.T) {
 	}
 	if got := b["values"].(map[string]any)["externalURL"]; got != "https://mirror" {
 		t.Errorf("raw values externalURL = %v, want https://mirror (merged last)", got)
+	}
+	if v, ok := b["values"].(map[string]any)["ipFamily"]; ok {
+		t.Errorf("raw values ipFamily = %v, want it deleted by its null", v)
 	}
 	if a["timeout"] != float64(DefaultTimeoutSeconds) || a["createNamespace"] != false {
 		t.Errorf("timeout/createNamespace = %v/%v, want %d/false", a["timeout"], a["createNamespace"], DefaultTimeoutSeconds)
