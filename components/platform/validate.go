@@ -82,7 +82,7 @@ const (
 	MsgOneReceiverKind   = "exactly one of webhook, email, slack, wecom or dingtalk"
 	MsgWeComRecipient    = "at least one of toUser, toParty or toTag"
 	MsgAgentID           = "must be the application's numeric agent ID"
-	MsgReceiverPathName  = "a DingTalk receiver's name must be letters, digits, '-' or '_' (it is a URL path segment of the adapter)"
+	MsgReceiverPathName  = "a DingTalk receiver's name must start with a letter and hold only letters, digits, '-' or '_' (the adapter's target names)"
 	MsgHTTPSURL          = "must be an https:// URL"
 	MsgOCIRepository     = "must be an OCI repository without a scheme (e.g. harbor.example.com/ghcr-proxy/aquasecurity/trivy-db)"
 	MsgImage             = "must be an image reference"
@@ -100,7 +100,7 @@ const (
 
 var (
 	agentIDRE   = regexp.MustCompile(`^[0-9]+$`)
-	pathNameRE  = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	pathNameRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 	retentionRE = regexp.MustCompile(`^([1-9][0-9]*)(h|d|w|y)$`)
 	versionRE   = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 )

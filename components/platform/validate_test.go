@@ -61,6 +61,7 @@ func TestValidate(t *testing.T) {
 		}, nil, "platform.monitoring.receivers[3]", platform.MsgOneReceiverKind},
 		{"dingtalk url", func(s *platform.Spec) { s.Monitoring.Receivers[4].DingTalk.URL = "" }, nil, "platform.monitoring.receivers[4].dingtalk.url", platform.MsgSecretRequired},
 		{"dingtalk name", func(s *platform.Spec) { s.Monitoring.Receivers[4].Name = "ops team" }, nil, "platform.monitoring.receivers[4].name", platform.MsgReceiverPathName},
+		{"dingtalk name starts with a letter", func(s *platform.Spec) { s.Monitoring.Receivers[4].Name = "1st-line" }, nil, "platform.monitoring.receivers[4].name", platform.MsgReceiverPathName},
 		{"dingtalk image", func(s *platform.Spec) { s.Monitoring.DingTalkImage = "https://docker.io/x:1" }, nil, "platform.monitoring.dingtalkImage", platform.MsgImage},
 		{"log volume policy", func(s *platform.Spec) { s.Logging.VolumePolicy = "Keep" }, nil, "platform.logging.volumePolicy", "Unsupported value"},
 		{"harbor secret key", func(s *platform.Spec) { s.Harbor.SecretKey = "" }, nil, "platform.harbor.secretKey", platform.MsgSecretRequired},
