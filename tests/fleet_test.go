@@ -28,7 +28,7 @@ func fleetYAML(f fleetSpec) string {
 		case 0:
 			fmt.Fprintf(&b, `      cloud: aws
       region: us-east-1
-      kubernetesVersion: "1.33"
+      kubernetesVersion: "1.35"
       network: {vpcCidr: 10.%d.0.0/16, serviceCidr: 172.20.0.0/16, zones: 2}
       nodePools:
         - {name: general, instanceTypes: [m6i.large], minSize: 2, desiredSize: 2, maxSize: 6}
@@ -40,23 +40,29 @@ func fleetYAML(f fleetSpec) string {
 		case 1:
 			fmt.Fprintf(&b, `      cloud: azure
       region: westeurope
-      kubernetesVersion: "1.33"
+      kubernetesVersion: "1.36"
       network: {vpcCidr: 10.%d.0.0/16, podCidr: 10.%d.64.0/18, serviceCidr: 172.21.0.0/16, zones: 3}
       nodePools:
         - {name: system, system: true, instanceTypes: [Standard_D4s_v5], minSize: 2, desiredSize: 2, maxSize: 4}
         - {name: apps, instanceTypes: [Standard_D8s_v5], minSize: 2, desiredSize: 2, maxSize: 10}
-      azure: {networkMode: podSubnet, networkPolicy: cilium, aadRbac: false}
+      azure: {networkMode: podSubnet, networkPolicy: cilium, aadRbac: false, endpointAccess: private}
 `, octet, octet)
 		default:
 			fmt.Fprintf(&b, `      cloud: alicloud
       region: cn-hangzhou
-      kubernetesVersion: 1.33.3-aliyun.1
+      kubernetesVersion: 1.36.1-aliyun.1
       network: {vpcCidr: 10.%d.0.0/16, podCidr: 10.%d.128.0/17, serviceCidr: 172.22.0.0/16, zones: 3}
       nodePools:
         - {name: apps, instanceTypes: [ecs.g7.xlarge], minSize: 2, desiredSize: 2, maxSize: 8}
       alicloud: {zoneIds: [cn-hangzhou-h, cn-hangzhou-i, cn-hangzhou-j]}
 `, octet, octet)
 		}
+	}
+	// Every team's group, and the admins, on every cloud (fleetform:identities).
+	b.WriteString("  fleetform:identities:\n    admins: [fleet-admins]\n    groups:\n")
+	b.WriteString("      fleet-admins: {aws: arn:aws:iam::111122223333:role/fleet-admins, azure: 00000000-0000-4000-8000-000000000100, alicloud: \"300000000000000100\"}\n")
+	for t := 0; t < 7; t++ {
+		fmt.Fprintf(&b, "      team%d-developers: {aws: arn:aws:iam::111122223333:role/team%d, azure: 00000000-0000-4000-8000-%012d, alicloud: \"2000000000000000%02d\"}\n", t, t, t, t)
 	}
 	b.WriteString(`  fleetform:platform:
     monitoring:
