@@ -28,7 +28,7 @@ func TestDiffShowsControlPlaneBeforeNodePools(t *testing.T) {
 		names = append(names, c.New.Name)
 	}
 	got := strings.Join(names, ",")
-	if strings.Index(got, "prod-azure-aks") > strings.Index(got, "prod-azure-apps") {
+	if i, j := strings.Index(got, "prod-azure-aks"), strings.Index(got, "prod-azure-apps"); i < 0 || j < 0 || i > j {
 		t.Errorf("changed in order %s, want the managed cluster before its pool", got)
 	}
 	if len(names) != 3 {
@@ -36,7 +36,7 @@ func TestDiffShowsControlPlaneBeforeNodePools(t *testing.T) {
 	}
 	var md strings.Builder
 	d.WriteMarkdown(&md)
-	if strings.Index(md.String(), "prod-azure-aks") > strings.Index(md.String(), "prod-azure-apps") {
+	if i, j := strings.Index(md.String(), "prod-azure-aks"), strings.Index(md.String(), "prod-azure-apps"); i < 0 || j < 0 || i > j {
 		t.Errorf("markdown lists the pool before the cluster:\n%s", md.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -39,6 +40,13 @@ var ErrDuplicateURN = errors.New("duplicate resource URN; give the resource a un
 func NewMonitor(project, stack string, refs map[string]*Plan) *Monitor {
 	return &Monitor{project: project, stack: stack, refs: refs}
 }
+
+// registered counts the resources every Monitor of this process has recorded.
+var registered atomic.Int64
+
+// Registered is how many resources all monitors of this process have recorded so
+// far: a long plan's progress (a plan also plans the stacks it references).
+func Registered() int64 { return registered.Load() }
 
 // Registrations is how many resources the program registered or read.
 func (m *Monitor) Registrations() int {
@@ -92,6 +100,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 	m.urns[r.URN] = true
 	m.resources = append(m.resources, r)
 	m.mu.Unlock()
+	registered.Add(1)
 	// An empty ID leaves the ID unknown in a dry run, as cloud IDs are during preview.
 	return "", state, nil
 }

@@ -126,25 +126,29 @@ func TestPrintTree(t *testing.T) {
 	p.Sort()
 	var b bytes.Buffer
 	p.PrintTree(&b)
-	want := []string{
-		" +  pulumi:pulumi:Stack",
-		" >  ├─ pulumi:pulumi:StackReference",
-		" +  └─ test:index:Group",
-		" +     ├─ test:index:Thing",
-		" +     └─ test:index:Thing",
-		"+ 4 to create",
-		"> 1 to read",
-		"test:index:Thing              2",
-		"warning: careful",
-	}
-	out := b.String()
-	for _, w := range want {
-		if !strings.Contains(out, w) {
-			t.Errorf("tree lacks %q:\n%s", w, out)
-		}
-	}
-	if strings.Index(out, "Thing                a") > strings.Index(out, "Thing                b") {
-		t.Errorf("siblings not sorted by name:\n%s", out)
+	// The whole output: nesting, siblings by type then name, aligned columns, counts.
+	want := `     Type                             Name
+  +  pulumi:pulumi:Stack              proj-dev
+  >  ├─ pulumi:pulumi:StackReference  dev
+  +  └─ test:index:Group              group
+  +     ├─ test:index:Thing           a
+  +     └─ test:index:Thing           b
+
+Resources:
+    + 4 to create
+    > 1 to read
+
+By type:
+    pulumi:pulumi:Stack           1
+    pulumi:pulumi:StackReference  1
+    test:index:Group              1
+    test:index:Thing              2
+
+Warnings:
+    warning: careful
+`
+	if got := b.String(); got != want {
+		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
 	}
 }
 

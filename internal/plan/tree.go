@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"text/tabwriter"
 )
 
 // PrintTree writes the resources nested by parent, as `pulumi preview` shows them,
@@ -27,20 +28,8 @@ func (p *Plan) PrintTree(w io.Writer) {
 		sortSiblings(c)
 	}
 	sortSiblings(roots)
-	width := 0
-	var measure func(r *Resource, depth int)
-	measure = func(r *Resource, depth int) {
-		if n := depth*3 + len(r.Type); n > width {
-			width = n
-		}
-		for _, c := range children[r.URN] {
-			measure(c, depth+1)
-		}
-	}
-	for _, r := range roots {
-		measure(r, 0)
-	}
-	fmt.Fprintf(w, "     %-*s  %s\n", width, "Type", "Name")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "     Type\tName\n")
 	var walk func(r *Resource, prefix string, last bool, depth int)
 	walk = func(r *Resource, prefix string, last bool, depth int) {
 		branch := ""
@@ -54,8 +43,7 @@ func (p *Plan) PrintTree(w io.Writer) {
 		if r.Read {
 			op = " > "
 		}
-		label := prefix + branch + r.Type
-		fmt.Fprintf(w, " %s %-*s  %s\n", op, width, label, r.Name) // fmt pads by runes
+		fmt.Fprintf(tw, " %s %s%s%s\t%s\n", op, prefix, branch, r.Type, r.Name)
 		kids := children[r.URN]
 		next := prefix
 		if depth > 0 {
@@ -72,6 +60,7 @@ func (p *Plan) PrintTree(w io.Writer) {
 	for _, r := range roots {
 		walk(r, "", true, 0)
 	}
+	tw.Flush()
 	creates, reads := 0, 0
 	for _, r := range p.Resources {
 		if r.Read {
@@ -85,16 +74,11 @@ func (p *Plan) PrintTree(w io.Writer) {
 		fmt.Fprintf(w, "    > %d to read\n", reads)
 	}
 	fmt.Fprintf(w, "\nBy type:\n")
-	counts := p.CountByType()
-	tw := 0
-	for _, c := range counts {
-		if len(c.Type) > tw {
-			tw = len(c.Type)
-		}
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range p.CountByType() {
+		fmt.Fprintf(tw, "    %s\t%d\n", c.Type, c.Count)
 	}
-	for _, c := range counts {
-		fmt.Fprintf(w, "    %-*s  %d\n", tw, c.Type, c.Count)
-	}
+	tw.Flush()
 	if len(p.Warnings) > 0 {
 		fmt.Fprintf(w, "\nWarnings:\n")
 		for _, s := range p.Warnings {
