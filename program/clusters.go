@@ -68,16 +68,24 @@ func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 
 // DeployedVersions reads, through a stack reference to this very stack, the version
 // each cloud cluster ran at the end of the last successful deploy (its VersionExport).
-// A cluster missing there (a new stack or cluster) has none. The engine answers the
+// A cluster missing there (a new stack or cluster) has none; a stack of existing
+// clusters only reads nothing. The engine answers the
 // reference from the stack's state before this run changes it; a deploy that failed
 // half-way leaves the outputs of the one before it, which errs on the safe side.
 func DeployedVersions(ctx *pulumi.Context, cfg *stacks.StackConfig) (map[string]string, error) {
+	out := map[string]string{}
+	managed := false
+	for _, c := range cfg.Clusters {
+		managed = managed || c.Cloud != cluster.Existing
+	}
+	if !managed {
+		return out, nil // no version to keep track of: read nothing
+	}
 	self := ctx.Organization() + "/" + ctx.Project() + "/" + ctx.Stack()
 	ref, err := pulumi.NewStackReference(ctx, DeployedReferenceName, &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
 	if err != nil {
 		return nil, fmt.Errorf("reading the deployed stack %s: %w", self, err)
 	}
-	out := map[string]string{}
 	for _, c := range cfg.Clusters {
 		if c.Cloud == cluster.Existing {
 			continue

@@ -56,6 +56,17 @@ func TestDeployedVersionsReadTheStacksOwnOutputs(t *testing.T) {
 	if len(ref) != 1 || ref[0].Name != DeployedReferenceName || ref[0].Inputs["name"] != self {
 		t.Errorf("stack references = %v, want one %q to %s", ref, DeployedReferenceName, self)
 	}
+
+	// Existing clusters only: no version to track, no reference.
+	local := &stacks.StackConfig{Clusters: []cluster.Spec{{Name: "local", Cloud: cluster.Existing}}}
+	p, _, err = plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		var err error
+		got, err = DeployedVersions(ctx, local)
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "local"})
+	if err != nil || len(got) != 0 || len(p.ByType("pulumi:pulumi:StackReference")) != 0 {
+		t.Errorf("existing clusters only: versions %v, references %d, err %v; want none of each", got, len(p.ByType("pulumi:pulumi:StackReference")), err)
+	}
 }
 
 // TestIdentitiesReachClustersAndEnvironments builds the dev stack file and checks the
