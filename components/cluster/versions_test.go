@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -165,5 +167,22 @@ func TestCheckUpgrade(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestDocsListEveryRelease keeps the table in docs/clusters.md in step with the code.
+func TestDocsListEveryRelease(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/clusters.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[Cloud]string{AWS: "EKS", Azure: "AKS", Alicloud: "ACK"}
+	for cloud, table := range VersionTables {
+		for _, r := range table.Releases {
+			row := fmt.Sprintf("| %s | %s | %s | %s |", names[cloud], r.Minor, r.StandardSupportEnd.Format(time.DateOnly), r.EndOfLife.Format(time.DateOnly))
+			if !strings.Contains(string(doc), row) {
+				t.Errorf("docs/clusters.md lacks the row %q", row)
+			}
+		}
 	}
 }
