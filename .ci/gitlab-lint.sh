@@ -21,19 +21,19 @@ fi
 gcl="$cache/node_modules/gitlab-ci-local/dist/index.js"
 echo "gitlab-ci-local $(node "$gcl" --version) on node $(node --version)"
 
-# Run gitlab-ci-local on this checkout. Scenarios set predefined variables on
+# Run gitlab-ci-local on this checkout (its state directory, relative to the
+# checkout, is LINT_STATE_DIR: one per parallel scenario). Scenarios set predefined variables on
 # purpose, so its warning about that is silenced; its notes about the git remote
 # (a CI clone has none worth reading) are dropped.
 predefined=CI_PIPELINE_SOURCE,CI_PROJECT_ID,CI_MERGE_REQUEST_SOURCE_PROJECT_ID,CI_MERGE_REQUEST_IID,CI_COMMIT_BRANCH,CI_DEFAULT_BRANCH,CI_COMMIT_REF_PROTECTED,CI_OPEN_MERGE_REQUESTS
 gcl() {
   local out rc=0
-  out=$(node "$gcl" --state-dir .cache/gitlab-lint/state --ignore-predefined-vars "$predefined" "$@" 2>&1) || rc=$?
+  out=$(node "$gcl" --state-dir "${LINT_STATE_DIR:-.cache/gitlab-lint/state}" --ignore-predefined-vars "$predefined" "$@" 2>&1) || rc=$?
   grep -vE "remote|origin|Using fallback|^fatal: |^error: No such remote|^  Command failed" <<<"$out" || true
   return "$rc"
 }
 
 failures=0
-fail() { echo "gitlab-lint: $*" >&2; failures=$((failures + 1)); }
 
 echo "== schema and structure (--preview)"
 if ! gcl --preview > "$cache/expanded.txt"; then
@@ -44,54 +44,71 @@ fi
 grep -E "validated|finished" "$cache/expanded.txt" || true
 
 # scenario NAME "EXPECTED JOBS (sorted, ;-separated)" VAR=VALUE...
+# Prints its report; exits non-zero on a problem. The scenarios run in parallel.
 scenario() {
   local name=$1 want=$2; shift 2
-  local args=() v got
+  local args=() v got chain rc=0
   for v in "$@"; do args+=(--variable "$v"); done
   if ! got=$(gcl --list-csv --json-schema-validation=false "${args[@]}"); then
-    fail "$name: cannot list the jobs:"; echo "$got" >&2; return
+    echo "gitlab-lint: $name: cannot list the jobs:"; echo "$got"; return 1
   fi
   got=$(grep ';' <<<"$got" | tail -n +2 | cut -d';' -f1 | sort | paste -sd';' -)
-  if [ "$got" != "$want" ]; then
-    fail "$name: jobs differ"
-    echo "   got:  $got" >&2
-    echo "   want: $want" >&2
-  fi
-  if ! gcl --validate-dependency-chain --json-schema-validation=false "${args[@]}" > "$cache/chain.txt"; then
-    fail "$name: a job needs a job that is not in the pipeline:"; cat "$cache/chain.txt" >&2
-  fi
   echo "   $name: ${got//;/, }"
+  if [ "$got" != "$want" ]; then
+    echo "gitlab-lint: $name: jobs differ"
+    echo "   got:  $got"
+    echo "   want: $want"
+    rc=1
+  fi
+  if ! chain=$(gcl --validate-dependency-chain --json-schema-validation=false "${args[@]}"); then
+    echo "gitlab-lint: $name: a job needs a job that is not in the pipeline:"; echo "$chain"
+    rc=1
+  fi
+  return "$rc"
+}
+
+pids=()
+n=0
+run() {
+  n=$((n + 1))
+  LINT_STATE_DIR=.cache/gitlab-lint/state-$n scenario "$@" > "$cache/scenario-$n.txt" 2>&1 &
+  pids+=($!)
 }
 
 echo "== jobs per pipeline"
 mr=(CI_PIPELINE_SOURCE=merge_request_event CI_PROJECT_ID=100 CI_MERGE_REQUEST_IID=7 CI_DEFAULT_BRANCH=main)
-scenario "merge request, same project" \
+run "merge request, same project" \
   "lint:gitlab-ci;plan;plan:note;policies;preview: [dev];preview: [prod];test" \
   "${mr[@]}" CI_MERGE_REQUEST_SOURCE_PROJECT_ID=100 FLEETFORM_BOT_TOKEN=x
-scenario "merge request, same project, no note token" \
+run "merge request, same project, no note token" \
   "lint:gitlab-ci;plan;policies;preview: [dev];preview: [prod];test" \
   "${mr[@]}" CI_MERGE_REQUEST_SOURCE_PROJECT_ID=100
-scenario "merge request from a fork, run in this project" \
+run "merge request from a fork, run in this project" \
   "lint:gitlab-ci;plan;policies;test" \
   "${mr[@]}" CI_MERGE_REQUEST_SOURCE_PROJECT_ID=200 FLEETFORM_BOT_TOKEN=x
-scenario "push to the default branch" \
+run "push to the default branch" \
   "deploy:dev;deploy:prod;policies" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
-scenario "push to another protected branch" \
+run "push to another protected branch" \
   "preview: [dev];preview: [prod]" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=release-1 CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
-scenario "push to an unprotected branch" \
+run "push to an unprotected branch" \
   "" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=topic CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=false
-scenario "schedule" \
+run "schedule" \
   "drift: [dev,dev];drift: [prod,production]" \
   CI_PIPELINE_SOURCE=schedule CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
-scenario "manual run with FLEETFORM_DRIFT=true" \
+run "manual run with FLEETFORM_DRIFT=true" \
   "drift: [dev,dev];drift: [prod,production]" \
   CI_PIPELINE_SOURCE=web CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main FLEETFORM_DRIFT=true
-scenario "manual run on the default branch" \
+run "manual run on the default branch" \
   "deploy:dev;deploy:prod" \
   CI_PIPELINE_SOURCE=web CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main
+
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}" || failures=$((failures + 1))
+  cat "$cache/scenario-$((i + 1)).txt"
+done
 
 if [ "$failures" -gt 0 ]; then
   echo "gitlab-lint: $failures problem(s) ($(( $(date +%s) - start ))s)" >&2
