@@ -12,7 +12,8 @@ import (
 // fakeFleetplan is a stand-in for the fleetplan binary: `diff BASE HEAD` prints a
 // line naming the stack and exits with $RC_<stack> (default 1, "changed");
 // `check --plan P --sarif S --codequality C` writes one finding per stack to both
-// files and exits with $RC_<stack> (default 0).
+// files and exits with $RC_<stack> (default 0); `plan --dir D --stack S --json F`
+// copies the stack file as the plan.
 const fakeFleetplan = `#!/usr/bin/env bash
 set -euo pipefail
 cmd=$1; shift
@@ -21,6 +22,17 @@ diff)
   s=$(basename "$2" .json); v="RC_$s"
   printf '### Stack \x60%s\x60 changed\n' "$s"
   exit "${!v:-1}" ;;
+plan)
+  # plan --dir D --stack S [--ref R] --json F --quiet: the "plan" is the stack file.
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --dir) dir=$2; shift 2 ;; --stack) stack=$2; shift 2 ;; --ref) shift 2 ;;
+      --json) json=$2; shift 2 ;; --quiet) shift ;;
+      *) echo "unexpected flag $1" >&2; exit 2 ;;
+    esac
+  done
+  cp "$dir/Pulumi.$stack.yaml" "$json"
+  exit 0 ;;
 check)
   while [ $# -gt 0 ]; do
     case "$1" in
@@ -280,4 +292,65 @@ echo "AZURE_TOKEN=$( [ -n "${AZURE_FEDERATED_TOKEN_FILE:-}" ] && cat "$AZURE_FED
 			}
 		})
 	}
+}
+
+// plan-review.sh against a fake `go` whose build installs the fake fleetplan: the
+// base is planned from a worktree of the base commit, which is removed afterwards.
+func TestPlanReview(t *testing.T) {
+	needTools(t, "bash", "git")
+	files := map[string]string{"README.md": "x", "cmd/fleetplan/main.go": "package main\n"}
+	for _, f := range []string{"plan-review.sh", "plan-all.sh", "plan-comment.sh"} {
+		files[".ci/"+f] = readFile(t, filepath.Join("..", "..", ".ci", f))
+	}
+	for _, s := range []string{"dev", "prod", "local"} {
+		files["Pulumi."+s+".yaml"] = s + " v1\n"
+	}
+	bin := t.TempDir()
+	fake := writeFile(t, bin, "fleetplan.fake", fakeFleetplan)
+	// go build -o OUT ./cmd/fleetplan, run where the package exists.
+	writeFile(t, bin, "go", "#!/usr/bin/env bash\n[ \"$1 $2\" = 'build -o' ] && [ -d cmd/fleetplan ] && cp "+fake+" \"$3\"\n")
+	env := []string{"PATH=" + bin + ":" + os.Getenv("PATH")}
+
+	t.Run("base and head planned, comment written, worktree gone", func(t *testing.T) {
+		dir, git := gitRepo(t, files)
+		base := git("rev-parse", "HEAD")
+		writeFile(t, dir, "Pulumi.prod.yaml", "prod v2\n")
+		git("commit", "-qam", "prod v2")
+		res := runScript(t, dir, env, filepath.Join(dir, ".ci", "plan-review.sh"), base, "out")
+		if res.code != 0 {
+			t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		for path, want := range map[string]string{"out/base/prod.json": "prod v1\n", "out/head/prod.json": "prod v2\n", "out/base/dev.json": "dev v1\n"} {
+			if got := readFile(t, filepath.Join(dir, path)); got != want {
+				t.Errorf("%s = %q, want %q", path, got, want)
+			}
+		}
+		comment := readFile(t, filepath.Join(dir, "out", "comment.md"))
+		if !strings.HasPrefix(comment, "<!-- fleetplan-diff -->") || !strings.Contains(comment, "### Stack `prod` changed") {
+			t.Errorf("comment:\n%s", comment)
+		}
+		if wt := git("worktree", "list"); strings.Count(wt, "\n") != 0 {
+			t.Errorf("worktrees left behind:\n%s", wt)
+		}
+	})
+	t.Run("a base without fleetplan: every stack is new", func(t *testing.T) {
+		old := map[string]string{"README.md": "x"}
+		dir, git := gitRepo(t, old)
+		base := git("rev-parse", "HEAD")
+		for name, body := range files {
+			writeFile(t, dir, name, body)
+		}
+		git("add", "-A")
+		git("commit", "-qm", "fleetplan arrives")
+		res := runScript(t, dir, env, filepath.Join(dir, ".ci", "plan-review.sh"), base, "out")
+		if res.code != 0 {
+			t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		comment := readFile(t, filepath.Join(dir, "out", "comment.md"))
+		for _, s := range []string{"dev", "prod", "local"} {
+			if !strings.Contains(comment, "### Stack `"+s+"` is new") {
+				t.Errorf("comment lacks stack %s as new:\n%s", s, comment)
+			}
+		}
+	})
 }
