@@ -12,7 +12,7 @@ import (
 // init registers the EKS builder; the AWS SDK is linked only through this file.
 func init() {
 	clusterBuilders[cluster.AWS] = func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access) (*cluster.Connection, error) {
-		c, err := eks.New(ctx, spec.Name, &eks.Args{Spec: spec, Stack: stack, Access: access})
+		c, err := eks.New(ctx, spec.Name, &eks.Args{Spec: *spec, Stack: stack, Access: access})
 		if err != nil {
 			return nil, err
 		}

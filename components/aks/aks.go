@@ -477,7 +477,7 @@ func planSubnets(s *cluster.Spec) (subnetPlan, error) {
 		}
 		return p, nil
 	}
-	parts, ok := cluster.SplitAzurePodCIDR(pod, len(s.NodePools))
+	parts, ok := cluster.SplitPrefix(pod, len(s.NodePools))
 	if !ok {
 		return subnetPlan{}, fmt.Errorf("pod subnet %s cannot be split for %d pools", pod, len(s.NodePools))
 	}

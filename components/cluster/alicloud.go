@@ -135,18 +135,10 @@ type TerwayPlan struct {
 }
 
 // PodIPs is how many pod addresses the pod vSwitches hold.
-func (p TerwayPlan) PodIPs() int { return aliUsableIPs(p.Pods) }
+func (p TerwayPlan) PodIPs() int { return UsableIPs(p.Pods, vSwitchReservedIPs) }
 
 // NodeIPs is how many node addresses the node vSwitches hold.
-func (p TerwayPlan) NodeIPs() int { return aliUsableIPs(p.Nodes) }
-
-func aliUsableIPs(ps []netip.Prefix) int {
-	n := 0
-	for _, p := range ps {
-		n += 1<<(32-p.Bits()) - vSwitchReservedIPs
-	}
-	return n
-}
+func (p TerwayPlan) NodeIPs() int { return UsableIPs(p.Nodes, vSwitchReservedIPs) }
 
 // PlanTerway computes the vSwitch address plan of a defaulted alicloud spec. Validation
 // and the ACK component both use it, so what is checked is what is built.
@@ -163,67 +155,24 @@ func PlanTerway(s *Spec) (TerwayPlan, error) {
 	if err != nil {
 		return TerwayPlan{}, fmt.Errorf("podCidr: %w", err)
 	}
-	if !vpc.Contains(pods.Addr()) || pods.Bits() < vpc.Bits() {
+	if !ContainsPrefix(vpc, pods) {
 		return TerwayPlan{}, fmt.Errorf("podCidr %s %s", pods, MsgPodCIDROutsideVPC)
 	}
 	zones := len(plan.Zones)
-	podBits := pods.Bits() + aliBitsFor(zones)
-	if podBits > maxVSwitchPrefixLength {
+	if pods.Bits()+BitsFor(zones) > maxVSwitchPrefixLength {
 		return TerwayPlan{}, fmt.Errorf("podCidr %s: %w", pods, ErrPodVSwitchTooSmall)
 	}
-	plan.Pods = aliSplit(pods, podBits, zones)
+	plan.Pods, _ = SplitPrefix(pods, zones)
 	nodeBits := s.Alicloud.NodeVSwitchPrefixLength
 	if nodeBits < vpc.Bits() {
 		return TerwayPlan{}, ErrNoRoomForNodes
 	}
-	// Walk the VPC's blocks of the node size in address order and take the first ones
-	// that do not touch the pod range.
-	for b := vpc.Addr(); vpc.Contains(b) && len(plan.Nodes) < zones; {
-		blk := netip.PrefixFrom(b, nodeBits)
-		if !blk.Overlaps(pods) {
-			plan.Nodes = append(plan.Nodes, blk)
-		}
-		next, ok := aliAddIPs(b, 1<<(32-nodeBits))
-		if !ok {
-			break
-		}
-		b = next
-	}
+	// The VPC's first blocks of the node size, in address order, that do not touch the pod range.
+	plan.Nodes = FreeBlocks(vpc, nodeBits, zones, &pods)
 	if len(plan.Nodes) < zones {
 		return TerwayPlan{}, ErrNoRoomForNodes
 	}
 	return plan, nil
-}
-
-// aliBitsFor is how many prefix bits n equal parts need.
-func aliBitsFor(n int) int {
-	b := 0
-	for 1<<b < n {
-		b++
-	}
-	return b
-}
-
-// aliSplit returns the first n blocks of length bits inside p.
-func aliSplit(p netip.Prefix, bits, n int) []netip.Prefix {
-	out := make([]netip.Prefix, 0, n)
-	a := p.Addr()
-	for i := 0; i < n; i++ {
-		out = append(out, netip.PrefixFrom(a, bits))
-		a, _ = aliAddIPs(a, 1<<(32-bits))
-	}
-	return out
-}
-
-// aliAddIPs adds n to an IPv4 address; ok is false past 255.255.255.255.
-func aliAddIPs(a netip.Addr, n int) (netip.Addr, bool) {
-	b := a.As4()
-	v := uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
-	v += uint64(n)
-	if v > 0xFFFFFFFF {
-		return netip.Addr{}, false
-	}
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
 }
 
 func validateAlicloud(s *Spec, p *field.Path) field.ErrorList {
@@ -317,7 +266,7 @@ func validateAlicloud(s *Spec, p *field.Path) field.ErrorList {
 	if verr != nil || perr != nil || len(a.ZoneIDs) < s.Network.Zones || s.Network.Zones < MinZones {
 		return errs // reported by the network and zone checks
 	}
-	if !vpc.Contains(pods.Addr()) || pods.Bits() < vpc.Bits() {
+	if !ContainsPrefix(vpc, pods) {
 		return append(errs, field.Invalid(np.Child("podCidr"), s.Network.PodCIDR, MsgPodCIDROutsideVPC))
 	}
 	if a.NodeVSwitchPrefixLength < minVSwitchPrefixLength || a.NodeVSwitchPrefixLength > maxVSwitchPrefixLength {

@@ -333,13 +333,7 @@ type AWSSubnetLayout struct {
 }
 
 // PrivateIPs is how many addresses the private subnets offer nodes and pods.
-func (l AWSSubnetLayout) PrivateIPs() int {
-	total := 0
-	for _, p := range l.Private {
-		total += 1<<(32-p.Bits()) - AWSSubnetReservedIPs
-	}
-	return total
-}
+func (l AWSSubnetLayout) PrivateIPs() int { return UsableIPs(l.Private, AWSSubnetReservedIPs) }
 
 // AWSSubnets splits vpc for zones zones: the range is cut into the smallest power of two of
 // equal blocks that holds one block per zone plus one more; each zone's private subnet is one
@@ -349,37 +343,14 @@ func AWSSubnets(vpc netip.Prefix, zones int) (AWSSubnetLayout, error) {
 	if zones < 1 {
 		return AWSSubnetLayout{}, fmt.Errorf("zones must be positive, got %d", zones)
 	}
-	blockBits := vpc.Bits() + awsBitsFor(zones+1)
-	publicBits := blockBits + awsBitsFor(zones)
+	blockBits := vpc.Bits() + BitsFor(zones+1)
+	publicBits := blockBits + BitsFor(zones)
 	if publicBits > MaxAWSSubnetBits {
 		return AWSSubnetLayout{}, fmt.Errorf("%s over %d zones needs subnets smaller than /%d", vpc, zones, MaxAWSSubnetBits)
 	}
-	var l AWSSubnetLayout
-	for i := range zones {
-		l.Private = append(l.Private, awsNthSubnet(vpc, blockBits, i))
-	}
-	last := awsNthSubnet(vpc, blockBits, 1<<(blockBits-vpc.Bits())-1)
-	for i := range zones {
-		l.Public = append(l.Public, awsNthSubnet(last, publicBits, i))
-	}
-	return l, nil
-}
-
-// bitsFor is the number of bits that count n things (the smallest b with 2^b >= n).
-func awsBitsFor(n int) int {
-	b := 0
-	for 1<<b < n {
-		b++
-	}
-	return b
-}
-
-// nthSubnet is the i-th /bits block of an IPv4 prefix.
-func awsNthSubnet(p netip.Prefix, bits, i int) netip.Prefix {
-	a := p.Addr().As4()
-	base := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-	v := base + uint32(i)<<(32-bits)
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
+	blocks, _ := SplitPrefix(vpc, 1<<(blockBits-vpc.Bits())) // every block: the last holds the public subnets
+	public, _ := SplitPrefix(blocks[len(blocks)-1], zones)
+	return AWSSubnetLayout{Private: blocks[:zones], Public: public}, nil
 }
 
 // awsArmFamilies are the Graviton families whose names carry no "g" after the generation:

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"fmt"
-	"math/big"
 	"net/netip"
 	"regexp"
 
@@ -167,7 +166,7 @@ func defaultAzure(s *Spec) {
 	}
 	if a.DNSServiceIP == "" {
 		if svc, err := ParseCIDR(s.Network.ServiceCIDR); err == nil {
-			if ip, ok := azureNthAddr(svc, DefaultAzureDNSServiceIPOffset); ok {
+			if ip, ok := AddAddr(svc.Addr(), DefaultAzureDNSServiceIPOffset); ok && svc.Contains(ip) {
 				a.DNSServiceIP = ip.String()
 			}
 		}
@@ -178,8 +177,8 @@ func defaultAzure(s *Spec) {
 			s.Network.PodCIDR = DefaultAzureOverlayPodCIDR
 		} else if vnetErr == nil && vnet.Bits() < 32 {
 			// The upper half of the VNet: the lower half keeps the node subnet and room to grow.
-			upper, _ := azureNthAddr(netip.PrefixFrom(vnet.Addr(), vnet.Bits()+1), 1<<(32-vnet.Bits()-1))
-			s.Network.PodCIDR = netip.PrefixFrom(upper, vnet.Bits()+1).String()
+			upper, _ := NthBlock(vnet, vnet.Bits()+1, 1)
+			s.Network.PodCIDR = upper.String()
 		}
 	}
 	if a.NodeSubnetCIDR == "" && vnetErr == nil {
@@ -187,8 +186,8 @@ func defaultAzure(s *Spec) {
 		if pod, err := ParseCIDR(s.Network.PodCIDR); err == nil && a.NetworkMode == AzureModePodSubnet {
 			avoid = &pod
 		}
-		if sub, ok := azureFirstFreeBlock(vnet, max(DefaultAzureNodeSubnetBits, vnet.Bits()+1), avoid); ok {
-			a.NodeSubnetCIDR = sub.String()
+		if free := FreeBlocks(vnet, max(DefaultAzureNodeSubnetBits, vnet.Bits()+1), 1, avoid); len(free) == 1 {
+			a.NodeSubnetCIDR = free[0].String()
 		}
 	}
 	system := false
@@ -306,7 +305,7 @@ func validateAzureNetwork(s *Spec, p *field.Path) field.ErrorList {
 		pod = &pfx
 		switch a.NetworkMode {
 		case AzureModePodSubnet:
-			if !azureContainsPrefix(vnet, pfx) {
+			if !ContainsPrefix(vnet, pfx) {
 				errs = append(errs, field.Invalid(np.Child("podCidr"), s.Network.PodCIDR, MsgAzurePodCIDROutside))
 			}
 		case AzureModeOverlay:
@@ -320,7 +319,7 @@ func validateAzureNetwork(s *Spec, p *field.Path) field.ErrorList {
 		errs = append(errs, field.Invalid(nsp, "", MsgAzureNoNodeSubnet))
 	} else if sub, err := ParseCIDR(a.NodeSubnetCIDR); err != nil {
 		errs = append(errs, field.Invalid(nsp, a.NodeSubnetCIDR, MsgBadCIDR))
-	} else if !azureContainsPrefix(vnet, sub) || (pod != nil && a.NetworkMode == AzureModePodSubnet && sub.Overlaps(*pod)) {
+	} else if !ContainsPrefix(vnet, sub) || (pod != nil && a.NetworkMode == AzureModePodSubnet && sub.Overlaps(*pod)) {
 		errs = append(errs, field.Invalid(nsp, a.NodeSubnetCIDR, MsgAzureNodeSubnet))
 	} else {
 		// Every node takes one address, and each pool may surge one extra node during upgrades.
@@ -328,7 +327,7 @@ func validateAzureNetwork(s *Spec, p *field.Path) field.ErrorList {
 		for _, n := range s.NodePools {
 			needed += n.MaxSize + 1
 		}
-		if avail := azurePrefixSize(sub); int64(needed) > avail {
+		if avail := PrefixSize(sub); int64(needed) > avail {
 			errs = append(errs, field.Invalid(nsp, a.NodeSubnetCIDR, fmt.Sprintf("%s: %d addresses needed (maxSize+1 surge node per pool, plus %d Azure reserves), %d available", MsgAzureNodeSubnetSmall, needed, AzureSubnetReserved, avail)))
 		}
 	}
@@ -341,18 +340,18 @@ func validateAzureNetwork(s *Spec, p *field.Path) field.ErrorList {
 		for _, n := range s.NodePools {
 			needed += int64(n.MaxSize) * AzureOverlayAddressesPerNode
 		}
-		if avail := azurePrefixSize(*pod); needed > avail {
+		if avail := PrefixSize(*pod); needed > avail {
 			errs = append(errs, field.Invalid(np.Child("podCidr"), s.Network.PodCIDR, fmt.Sprintf("%s: %d IPs needed (a /24 for each of the maxSize nodes over all pools), %d available", MsgAzurePodRangeTooSmall, needed, avail)))
 		}
 	case a.PodSubnetPerPool:
-		subs, ok := SplitAzurePodCIDR(*pod, len(s.NodePools))
+		subs, ok := SplitPrefix(*pod, len(s.NodePools))
 		if !ok {
 			errs = append(errs, field.Invalid(np.Child("podCidr"), s.Network.PodCIDR, fmt.Sprintf("%s: cannot split into %d pod subnets", MsgAzurePodRangeTooSmall, len(s.NodePools))))
 			break
 		}
 		for i, n := range s.NodePools {
 			needed := int64(n.MaxSize)*int64(n.MaxPods) + AzureSubnetReserved
-			if avail := azurePrefixSize(subs[i]); needed > avail {
+			if avail := PrefixSize(subs[i]); needed > avail {
 				errs = append(errs, field.Invalid(p.Child("nodePools").Index(i), n.Name, fmt.Sprintf("%s: pod subnet %s needs %d IPs (maxSize %d × maxPods %d, plus %d Azure reserves), %d available", MsgAzurePodRangeTooSmall, subs[i], needed, n.MaxSize, n.MaxPods, AzureSubnetReserved, avail)))
 			}
 		}
@@ -361,79 +360,12 @@ func validateAzureNetwork(s *Spec, p *field.Path) field.ErrorList {
 		for _, n := range s.NodePools {
 			needed += int64(n.MaxSize) * int64(n.MaxPods)
 		}
-		if avail := azurePrefixSize(*pod); needed > avail {
+		if avail := PrefixSize(*pod); needed > avail {
 			errs = append(errs, field.Invalid(np.Child("podCidr"), s.Network.PodCIDR, fmt.Sprintf("%s: %d IPs needed (sum of maxSize × maxPods over node pools, plus %d Azure reserves), %d available", MsgAzurePodRangeTooSmall, needed, AzureSubnetReserved, avail)))
 		}
 	}
 	return errs
 }
-
-// SplitAzurePodCIDR splits p into n equal parts (the smallest power of two at least n), in
-// address order, and returns the first n. It is how per-pool pod subnets are carved.
-func SplitAzurePodCIDR(p netip.Prefix, n int) ([]netip.Prefix, bool) {
-	if n < 1 {
-		return nil, false
-	}
-	extra := 0
-	for 1<<extra < n {
-		extra++
-	}
-	bits := p.Bits() + extra
-	if bits > 32 {
-		return nil, false
-	}
-	step := uint64(1) << (32 - bits)
-	out := make([]netip.Prefix, n)
-	for i := range out {
-		addr, ok := azureNthAddr(p, step*uint64(i))
-		if !ok {
-			return nil, false
-		}
-		out[i] = netip.PrefixFrom(addr, bits)
-	}
-	return out, true
-}
-
-// azureNthAddr returns the address n after the start of p, if it lies inside p.
-func azureNthAddr(p netip.Prefix, n uint64) (netip.Addr, bool) {
-	b := p.Addr().As4()
-	v := new(big.Int).SetBytes(b[:])
-	v.Add(v, new(big.Int).SetUint64(n))
-	if v.BitLen() > 32 {
-		return netip.Addr{}, false
-	}
-	var out [4]byte
-	v.FillBytes(out[:])
-	a := netip.AddrFrom4(out)
-	return a, p.Contains(a)
-}
-
-// azureFirstFreeBlock returns the first /bits block of outer that does not overlap avoid.
-func azureFirstFreeBlock(outer netip.Prefix, bits int, avoid *netip.Prefix) (netip.Prefix, bool) {
-	if bits > 32 || bits < outer.Bits() {
-		return netip.Prefix{}, false
-	}
-	step := uint64(1) << (32 - bits)
-	for i := uint64(0); i < uint64(1)<<(bits-outer.Bits()); i++ {
-		addr, ok := azureNthAddr(outer, step*i)
-		if !ok {
-			break
-		}
-		blk := netip.PrefixFrom(addr, bits)
-		if avoid == nil || !blk.Overlaps(*avoid) {
-			return blk, true
-		}
-	}
-	return netip.Prefix{}, false
-}
-
-// azureContainsPrefix reports whether inner lies entirely inside outer.
-func azureContainsPrefix(outer, inner netip.Prefix) bool {
-	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
-}
-
-// azurePrefixSize is the number of addresses in p.
-func azurePrefixSize(p netip.Prefix) int64 { return int64(1) << (32 - p.Bits()) }
 
 func azureOneOf(list []string, v string) bool {
 	for _, e := range list {

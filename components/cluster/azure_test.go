@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"net/netip"
 	"strings"
 	"testing"
 
@@ -375,29 +374,5 @@ func TestAzureValidate(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestSplitAzurePodCIDR(t *testing.T) {
-	tests := []struct {
-		in   string
-		n    int
-		want []string
-	}{
-		{"10.1.64.0/18", 1, []string{"10.1.64.0/18"}},
-		{"10.1.64.0/18", 2, []string{"10.1.64.0/19", "10.1.96.0/19"}},
-		{"10.1.64.0/18", 3, []string{"10.1.64.0/20", "10.1.80.0/20", "10.1.96.0/20"}},
-		{"10.1.1.0/31", 4, nil},
-	}
-	for _, tc := range tests {
-		got, ok := SplitAzurePodCIDR(netip.MustParsePrefix(tc.in), tc.n)
-		if ok != (tc.want != nil) {
-			t.Fatalf("SplitAzurePodCIDR(%s, %d) ok = %v, want %v", tc.in, tc.n, ok, tc.want != nil)
-		}
-		for i := range tc.want {
-			if got[i].String() != tc.want[i] {
-				t.Errorf("SplitAzurePodCIDR(%s, %d)[%d] = %s, want %s", tc.in, tc.n, i, got[i], tc.want[i])
-			}
-		}
 	}
 }

@@ -30,10 +30,9 @@ func TestAccessEntriesFromIdentities(t *testing.T) {
 		},
 	}
 	s := devSpec("dev-aws")
-	s.ApplyDefaults(testStack)
 	var conn *cluster.Connection
 	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		c, err := New(ctx, s.Name, &Args{Spec: s, Stack: testStack, Access: access})
+		c, err := New(ctx, s.Name, &Args{Spec: *s, Stack: testStack, Access: access})
 		if err == nil {
 			conn = c.Connection()
 		}
@@ -113,9 +112,8 @@ func eksOutputs(endpoint, ca string) clustertest.Cloud {
 func TestKubeconfigChangeKeepsProviderAndObjects(t *testing.T) {
 	run := func(endpoint, ca string) *clustertest.Recorder {
 		s := devSpec("dev-aws")
-		s.ApplyDefaults(testStack)
 		return clustertest.Run(t, "fleetform", testStack, eksOutputs(endpoint, ca), func(ctx *pulumi.Context) error {
-			_, err := New(ctx, s.Name, &Args{Spec: s, Stack: testStack, Access: testAccess})
+			_, err := New(ctx, s.Name, &Args{Spec: *s, Stack: testStack, Access: testAccess})
 			return err
 		})
 	}

@@ -7,9 +7,9 @@ import (
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -25,25 +25,16 @@ const StorageClassName = "gp3"
 // MaxClusterNameLength is the longest name EKS accepts for a cluster.
 const MaxClusterNameLength = 100
 
-// Errors New returns for Args it cannot build from.
-var (
-	// ErrNoSpec means Args or Args.Spec is nil.
-	ErrNoSpec = errors.New("no cluster spec")
-	// ErrNotAWS means the spec is for another cloud.
-	ErrNotAWS = errors.New("spec is not for cloud aws")
-	// ErrNoStack means Args.Stack is empty, so tags and the EKS name cannot be derived.
-	ErrNoStack = errors.New("stack name is required")
-	// ErrNotDefaulted means Spec.ApplyDefaults was not called.
-	ErrNotDefaulted = errors.New("spec has no aws block: apply defaults first")
-	// ErrNoAdmin means Args.Access has no admin: the cluster gives its creator no access,
-	// so nobody, the deploying role included, could reach it.
-	ErrNoAdmin = errors.New("no admin in access: list the deploying role and break-glass group in identities.admins")
-)
+// ErrNoAdmin means Args.Access has no admin: the cluster gives its creator no access,
+// so nobody, the deploying role included, could reach it. Other bad Args are the
+// cluster package's ErrNoArgs, ErrWrongCloud and ErrNoStack, and invalid specs.
+var ErrNoAdmin = errors.New("no admin in access: list the deploying role and break-glass group in identities.admins")
 
-// Args configure one EKS cluster.
+// Args configure one EKS cluster, as every cluster component's Args do.
 type Args struct {
-	// Spec is the cluster's spec from the stack file, defaulted and validated; its cloud is aws.
-	Spec *cluster.Spec
+	// Spec is the cluster's entry in the stack file (cloud aws). New works on a copy,
+	// applies the defaults to it and validates it before creating anything.
+	Spec cluster.Spec
 	// Stack is the stack name; it goes into every tag and into the EKS cluster name.
 	Stack string
 	// Access is who reaches the cluster: admins get cluster admin, groups an access entry
@@ -80,7 +71,7 @@ type Cluster struct {
 	// KubernetesVersion is the version the control plane runs.
 	KubernetesVersion pulumi.StringOutput `pulumi:"kubernetesVersion"`
 
-	spec     *cluster.Spec
+	spec     cluster.Spec
 	subjects map[string]cluster.Subject
 }
 
@@ -115,30 +106,8 @@ func PhysicalName(cluster, stack string) string {
 	return n
 }
 
-// validate rejects Args that cannot be built, with every spec problem and its path.
-func (a *Args) validate() error {
-	if a == nil || a.Spec == nil {
-		return ErrNoSpec
-	}
-	if a.Spec.Cloud != cluster.AWS {
-		return fmt.Errorf("%w: %q", ErrNotAWS, a.Spec.Cloud)
-	}
-	if a.Stack == "" {
-		return ErrNoStack
-	}
-	if a.Spec.AWS == nil {
-		return ErrNotDefaulted
-	}
-	if len(a.Access.Admins) == 0 {
-		return ErrNoAdmin
-	}
-	if errs := a.Spec.Validate(field.NewPath("spec")); len(errs) > 0 {
-		return errs.ToAggregate()
-	}
-	return nil
-}
-
-// builder carries what every child needs while one cluster is built.
+// builder carries what every child needs while one cluster is built, and what each
+// step hands the next.
 type builder struct {
 	ctx         *pulumi.Context
 	name        string
@@ -147,32 +116,47 @@ type builder struct {
 	clusterName string
 	partition   string
 	grants      cluster.Access
+	c           *Cluster
 	// parent and awsOpts place children under the component; awsOpts add the region provider.
 	parent  pulumi.ResourceOption
 	awsOpts []pulumi.ResourceOption
+
+	prov       *aws.Provider
+	net        *network
+	cl         *eks.Cluster
+	id         *identity
+	adminReady []pulumi.Resource
 }
 
 // New creates an EKS cluster named after name; children are named "<name>-<part>", so two
 // clusters with different names live in one stack.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	if err := args.validate(); err != nil {
+	if args == nil {
+		return nil, fmt.Errorf("eks cluster %q: %w", name, cluster.ErrNoArgs)
+	}
+	spec, err := cluster.Prepare(args.Spec, cluster.AWS, args.Stack)
+	if err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
-	c := &Cluster{spec: args.Spec, subjects: args.Access.Subjects(cluster.AWS)}
+	if len(args.Access.Admins) == 0 {
+		return nil, fmt.Errorf("eks cluster %q: %w", name, ErrNoAdmin)
+	}
+	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.AWS)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
 	}
 	b := &builder{
 		ctx:         ctx,
 		name:        name,
-		spec:        args.Spec,
+		spec:        &c.spec,
 		stack:       args.Stack,
-		clusterName: PhysicalName(args.Spec.Name, args.Stack),
-		partition:   Partition(args.Spec.Region),
+		clusterName: PhysicalName(spec.Name, args.Stack),
+		partition:   Partition(spec.Region),
 		grants:      args.Access,
+		c:           c,
 		parent:      pulumi.Parent(c),
 	}
-	if err := b.build(c); err != nil {
+	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -192,33 +176,68 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return c, nil
 }
 
-// build creates the children in dependency order and fills c's outputs.
-func (b *builder) build(c *Cluster) error {
-	prov, err := aws.NewProvider(b.ctx, b.name+"-aws", &aws.ProviderArgs{Region: pulumi.String(b.spec.Region)}, b.parent)
-	if err != nil {
-		return fmt.Errorf("aws provider: %w", err)
-	}
-	b.awsOpts = []pulumi.ResourceOption{b.parent, pulumi.Provider(prov)}
+// build runs the steps in the order their children need each other.
+func (b *builder) build() error {
+	return cluster.RunSteps(
+		cluster.Step{Name: "aws provider", Run: b.provider},
+		cluster.Step{Name: "network", Run: b.networkStep},
+		cluster.Step{Name: "cluster", Run: b.clusterStep},
+		cluster.Step{Name: "identity", Run: b.identityStep},
+		cluster.Step{Name: "node groups and add-ons", Run: func() error { return b.computeAndAddons(b.cl, b.net, b.id) }},
+		cluster.Step{Name: "access", Run: b.accessStep},
+		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
+	)
+}
 
-	net, err := b.network(prov)
-	if err != nil {
-		return fmt.Errorf("network: %w", err)
-	}
-	cl, err := b.cluster(net)
-	if err != nil {
-		return err
-	}
-	id, err := b.identity(cl)
+// provider creates the cluster's own AWS provider for its region.
+func (b *builder) provider() error {
+	var err error
+	b.prov, err = aws.NewProvider(b.ctx, b.name+"-aws", &aws.ProviderArgs{Region: pulumi.String(b.spec.Region)}, b.parent)
 	if err != nil {
 		return err
 	}
-	if err := b.computeAndAddons(cl, net, id); err != nil {
-		return err
+	b.awsOpts = []pulumi.ResourceOption{b.parent, pulumi.Provider(b.prov)}
+	return nil
+}
+
+func (b *builder) networkStep() (err error) {
+	b.net, err = b.network(b.prov)
+	if err == nil {
+		b.c.VpcID = b.net.vpc.ID().ToStringOutput()
+		b.c.PrivateSubnetIDs = b.net.privateIDs().ToStringArrayOutput()
+		b.c.PublicSubnetIDs = b.net.publicIDs().ToStringArrayOutput()
 	}
-	adminReady, err := b.access(cl)
-	if err != nil {
-		return err
+	return err
+}
+
+func (b *builder) clusterStep() (err error) {
+	b.cl, err = b.cluster(b.net)
+	if err == nil {
+		b.c.ClusterName = b.cl.Name
+		b.c.KubernetesVersion = b.cl.Version
 	}
+	return err
+}
+
+func (b *builder) identityStep() (err error) {
+	b.id, err = b.identity(b.cl)
+	if err == nil {
+		b.c.OIDCIssuer = b.id.issuer
+		b.c.OIDCProviderArn = b.id.provider.Arn
+		b.c.NodeRoleArn = b.id.nodeRole.Arn
+	}
+	return err
+}
+
+func (b *builder) accessStep() (err error) {
+	b.adminReady, err = b.access(b.cl)
+	return err
+}
+
+// kubernetes renders the kubeconfig, creates the provider for the layers above (once the
+// admins' access policies exist) and the default StorageClass.
+func (b *builder) kubernetes() error {
+	cl := b.cl
 	plain := pulumi.All(cl.Endpoint, cl.CertificateAuthority.Data(), cl.Name).ApplyT(
 		func(v []any) (string, error) {
 			ca := ""
@@ -230,7 +249,6 @@ func (b *builder) build(c *Cluster) error {
 	// The kubeconfig handed out is a secret. The provider's copy is a secret once known
 	// (secret.Mark): Pulumi's mock monitor, which offline plans run under, cannot carry a
 	// secret that is still unknown. With exec auth it holds no credential anyway.
-	kubeconfig := pulumi.ToSecret(plain).(pulumi.StringOutput)
 	k8s, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig: secret.Mark(plain),
 		// The ARN names this cluster for good, so a kubeconfig change updates the provider
@@ -238,25 +256,16 @@ func (b *builder) build(c *Cluster) error {
 		ClusterIdentifier: cl.Arn,
 	}, b.parent,
 		// The deploying role reaches the API server only once its admin policy exists.
-		pulumi.DependsOn(adminReady))
+		pulumi.DependsOn(b.adminReady))
 	if err != nil {
 		return fmt.Errorf("kubernetes provider: %w", err)
 	}
 	if err := b.storageClass(k8s); err != nil {
 		return err
 	}
-
-	c.ClusterName = cl.Name
-	c.Kubeconfig = kubeconfig
-	c.OIDCIssuer = id.issuer
-	c.OIDCProviderArn = id.provider.Arn
-	c.VpcID = net.vpc.ID().ToStringOutput()
-	c.PrivateSubnetIDs = net.privateIDs().ToStringArrayOutput()
-	c.PublicSubnetIDs = net.publicIDs().ToStringArrayOutput()
-	c.NodeRoleArn = id.nodeRole.Arn
-	c.StorageClass = pulumi.String(StorageClassName).ToStringOutput()
-	c.KubernetesVersion = cl.Version
-	c.Provider = k8s
+	b.c.Kubeconfig = pulumi.ToSecret(plain).(pulumi.StringOutput)
+	b.c.StorageClass = pulumi.String(StorageClassName).ToStringOutput()
+	b.c.Provider = k8s
 	return nil
 }
 

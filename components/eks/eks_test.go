@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/plan"
@@ -77,8 +78,7 @@ func planClusters(t *testing.T, specs ...*cluster.Spec) *plan.Plan {
 	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		out := map[string]pulumi.Output{}
 		for _, s := range specs {
-			s.ApplyDefaults(testStack)
-			c, err := New(ctx, s.Name, &Args{Spec: s, Stack: testStack, Access: testAccess})
+			c, err := New(ctx, s.Name, &Args{Spec: *s, Stack: testStack, Access: testAccess})
 			if err != nil {
 				return nil, err
 			}
@@ -369,23 +369,29 @@ func TestKubeconfigUsesExecAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kc kubeconfig
-	if err := json.Unmarshal([]byte(out), &kc); err != nil {
-		t.Fatalf("kubeconfig is not JSON/YAML: %v", err)
+	kc, err := clientcmd.Load([]byte(out))
+	if err != nil {
+		t.Fatalf("not a kubeconfig: %v", err)
 	}
-	exec := kc.Users[0].User.Exec
+	exec := kc.AuthInfos["dev-aws-dev"].Exec
 	wantArgs := []string{"eks", "get-token", "--cluster-name", "dev-aws-dev", "--region", "us-east-1", "--output", "json"}
-	if exec.Command != "aws" || !slices.Equal(exec.Args, wantArgs) || exec.APIVersion != ExecAPIVersion {
-		t.Errorf("exec: got %+v, want aws %v with %s", exec, wantArgs, ExecAPIVersion)
+	if exec == nil || exec.Command != "aws" || !slices.Equal(exec.Args, wantArgs) || exec.APIVersion != ExecAPIVersion || exec.InteractiveMode != "Never" {
+		t.Errorf("exec: got %+v, want aws %v with %s, never interactive", exec, wantArgs, ExecAPIVersion)
 	}
-	if kc.Clusters[0].Cluster.Server != "https://ABC.gr7.us-east-1.eks.amazonaws.com" || kc.Clusters[0].Cluster.CertificateAuthorityData != "Q0E=" {
-		t.Errorf("cluster: got %+v", kc.Clusters[0])
+	if c := kc.Clusters["dev-aws-dev"]; c == nil || c.Server != "https://ABC.gr7.us-east-1.eks.amazonaws.com" || string(c.CertificateAuthorityData) != "CA" {
+		t.Errorf("cluster: got %+v", c)
 	}
-	if strings.Contains(out, `"token"`) {
+	if ctx := kc.Contexts[kc.CurrentContext]; ctx == nil || ctx.Cluster != "dev-aws-dev" || ctx.AuthInfo != "dev-aws-dev" {
+		t.Errorf("current context %q: %+v", kc.CurrentContext, ctx)
+	}
+	if strings.Contains(out, "token:") {
 		t.Errorf("kubeconfig holds a static token:\n%s", out)
 	}
 	if _, err := Kubeconfig("", "Q0E=", "x", "us-east-1"); err == nil {
 		t.Error("empty endpoint: got no error, want one")
+	}
+	if _, err := Kubeconfig("https://x", "not base64!", "x", "us-east-1"); err == nil {
+		t.Error("a certificate authority that is not base64: got no error, want one")
 	}
 }
 
@@ -469,27 +475,21 @@ func TestOnlyRealDependencies(t *testing.T) {
 }
 
 func TestNewRejectsBadArgs(t *testing.T) {
-	notDefaulted := devSpec("x")
-	notDefaulted.AWS = nil
 	tooFewZones := devSpec("x")
 	tooFewZones.Network.Zones = 1
-	tooFewZones.ApplyDefaults(testStack)
-	existing := &cluster.Spec{Name: "x", Cloud: cluster.Existing}
-	defaulted := devSpec("x")
-	defaulted.ApplyDefaults(testStack)
+	existing := cluster.Spec{Name: "x", Cloud: cluster.Existing}
 	cases := []struct {
 		name    string
 		args    *Args
 		wantErr error
 		wantMsg string
 	}{
-		{"nil args", nil, ErrNoSpec, ""},
-		{"nil spec", &Args{Stack: testStack}, ErrNoSpec, ""},
-		{"other cloud", &Args{Spec: existing, Stack: testStack, Access: testAccess}, ErrNotAWS, ""},
-		{"no stack", &Args{Spec: devSpec("x"), Access: testAccess}, ErrNoStack, ""},
-		{"not defaulted", &Args{Spec: notDefaulted, Stack: testStack, Access: testAccess}, ErrNotDefaulted, ""},
-		{"no admin", &Args{Spec: defaulted, Stack: testStack, Access: cluster.Access{Groups: testAccess.Groups}}, ErrNoAdmin, ""},
-		{"invalid spec", &Args{Spec: tooFewZones, Stack: testStack, Access: testAccess}, nil, "spec.network.zones"},
+		{"nil args", nil, cluster.ErrNoArgs, ""},
+		{"empty spec", &Args{Stack: testStack, Access: testAccess}, cluster.ErrWrongCloud, ""},
+		{"other cloud", &Args{Spec: existing, Stack: testStack, Access: testAccess}, cluster.ErrWrongCloud, ""},
+		{"no stack", &Args{Spec: *devSpec("x"), Access: testAccess}, cluster.ErrNoStack, ""},
+		{"no admin", &Args{Spec: *devSpec("x"), Stack: testStack, Access: cluster.Access{Groups: testAccess.Groups}}, ErrNoAdmin, ""},
+		{"invalid spec", &Args{Spec: *tooFewZones, Stack: testStack, Access: testAccess}, nil, "clusters[x].network.zones"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
