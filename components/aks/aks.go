@@ -15,7 +15,6 @@ import (
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -93,15 +92,11 @@ type Cluster struct {
 // user node pools, role assignments and the kubernetes Provider.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	if args == nil {
-		return nil, fmt.Errorf("aks cluster %q: args are required", name)
+		return nil, fmt.Errorf("aks cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec := cloneSpec(args.Spec)
-	if spec.Cloud != cluster.Azure {
-		return nil, fmt.Errorf("aks cluster %q: spec is for cloud %q, not azure", name, spec.Cloud)
-	}
-	spec.ApplyDefaults(args.Stack)
-	if errs := spec.Validate(field.NewPath("clusters").Key(spec.Name)); len(errs) > 0 {
-		return nil, fmt.Errorf("aks cluster %q: %w", name, errs.ToAggregate())
+	spec, err := cluster.Prepare(args.Spec, cluster.Azure, args.Stack)
+	if err != nil {
+		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}
 	admins := adminGroups(spec.Azure.AdminGroupObjectIDs, args.Access)
 	if *spec.Azure.AADRBAC && len(admins) == 0 {
@@ -111,56 +106,132 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}
-	a := spec.Azure
-	tags := pulumi.ToStringMap(spec.ResourceTags(args.Stack))
-	location := pulumi.String(spec.Region)
-
 	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Azure)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("aks cluster %q: registering component: %w", name, err)
 	}
-	// One provider per cluster, so clusters in different regions (and later different
-	// subscriptions) live in one stack, and invokes run against the same account.
-	azProvider, err := azurenative.NewProvider(ctx, name+"-azure", &azurenative.ProviderArgs{Location: location}, pulumi.Parent(c))
-	if err != nil {
-		return nil, fmt.Errorf("aks cluster %q: azure provider: %w", name, err)
+	b := &builder{
+		ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, admins: admins,
+		tags: pulumi.ToStringMap(spec.ResourceTags(args.Stack)), location: pulumi.String(spec.Region),
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(azProvider)}
-	invoke := []pulumi.InvokeOption{pulumi.Provider(azProvider), pulumi.Parent(c)}
+	if err := b.build(); err != nil {
+		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":       c.ClusterName,
+		"resourceGroupName": c.ResourceGroupName,
+		"vnetId":            c.VNetID,
+		"nodeSubnetId":      c.NodeSubnetID,
+		"podSubnetIds":      c.PodSubnetIDs,
+		"kubeconfig":        c.Kubeconfig,
+		"oidcIssuer":        c.OIDCIssuer,
+		"storageClass":      c.StorageClass,
+		"kubernetesVersion": c.KubernetesVersion,
+	}); err != nil {
+		return nil, fmt.Errorf("aks cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}
 
-	rg, err := resources.NewResourceGroup(ctx, name+"-rg", &resources.ResourceGroupArgs{
-		ResourceGroupName: pulumi.String(a.ResourceGroup),
-		Location:          location,
-		Tags:              tags,
-	}, child...)
-	if err != nil {
-		return nil, fmt.Errorf("aks cluster %q: resource group: %w", name, err)
-	}
+// builder carries what the steps of New share, and what each hands the next.
+type builder struct {
+	ctx      *pulumi.Context
+	name     string
+	stack    string
+	c        *Cluster
+	spec     *cluster.Spec
+	plan     subnetPlan
+	admins   []string
+	tags     pulumi.StringMap
+	location pulumi.StringInput
 
-	// Subnets are declared inside the VNet: one PUT creates them all, which avoids the
-	// AnotherOperationInProgress conflicts of parallel subnet writes to one VNet.
-	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", &network.VirtualNetworkArgs{
-		ResourceGroupName:  rg.Name,
-		VirtualNetworkName: pulumi.String(name + "-vnet"),
-		Location:           location,
-		AddressSpace:       &network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(spec.Network.VPCCIDR)}},
-		Subnets:            plan.subnetArgs(a.RouteTableID),
-		Tags:               tags,
-	}, child...)
-	if err != nil {
-		return nil, fmt.Errorf("aks cluster %q: vnet: %w", name, err)
-	}
-	subnetID := func(sub string) pulumi.StringOutput {
-		return vnet.ID().ToStringOutput().ApplyT(func(id string) string { return id + "/subnets/" + sub }).(pulumi.StringOutput)
-	}
-	nodeSubnetID := subnetID(NodeSubnetName)
-	podSubnetID := func(pool string) pulumi.StringPtrInput {
-		if sub, ok := plan.podSubnetFor(pool); ok {
-			return subnetID(sub)
-		}
-		return nil
-	}
+	child    []pulumi.ResourceOption
+	invoke   []pulumi.InvokeOption
+	rg       *resources.ResourceGroup
+	vnet     *network.VirtualNetwork
+	mc       *containerservice.ManagedCluster
+	deployer *authorization.RoleAssignment
+}
 
+// build runs the steps in the order their children need each other.
+func (b *builder) build() error {
+	return cluster.RunSteps(
+		cluster.Step{Name: "azure provider", Run: b.provider},
+		cluster.Step{Name: "resource group", Run: b.resourceGroup},
+		cluster.Step{Name: "network", Run: b.network},
+		cluster.Step{Name: "managed cluster", Run: b.managedCluster},
+		cluster.Step{Name: "node pools", Run: b.nodePools},
+		cluster.Step{Name: "roles", Run: b.roles},
+		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
+	)
+}
+
+// provider is one azure-native provider per cluster, so clusters in different regions
+// (and later different subscriptions) live in one stack, and invokes run against the
+// same account.
+func (b *builder) provider() error {
+	prov, err := azurenative.NewProvider(b.ctx, b.name+"-azure", &azurenative.ProviderArgs{Location: b.location}, pulumi.Parent(b.c))
+	if err != nil {
+		return err
+	}
+	b.child = []pulumi.ResourceOption{pulumi.Parent(b.c), pulumi.Provider(prov)}
+	b.invoke = []pulumi.InvokeOption{pulumi.Provider(prov), pulumi.Parent(b.c)}
+	return nil
+}
+
+func (b *builder) resourceGroup() (err error) {
+	b.rg, err = resources.NewResourceGroup(b.ctx, b.name+"-rg", &resources.ResourceGroupArgs{
+		ResourceGroupName: pulumi.String(b.spec.Azure.ResourceGroup),
+		Location:          b.location,
+		Tags:              b.tags,
+	}, b.child...)
+	if err == nil {
+		b.c.ResourceGroupName = b.rg.Name
+	}
+	return err
+}
+
+// network creates the VNet with its subnets declared inside: one PUT creates them all,
+// which avoids the AnotherOperationInProgress conflicts of parallel subnet writes.
+func (b *builder) network() (err error) {
+	b.vnet, err = network.NewVirtualNetwork(b.ctx, b.name+"-vnet", &network.VirtualNetworkArgs{
+		ResourceGroupName:  b.rg.Name,
+		VirtualNetworkName: pulumi.String(b.name + "-vnet"),
+		Location:           b.location,
+		AddressSpace:       &network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(b.spec.Network.VPCCIDR)}},
+		Subnets:            b.plan.subnetArgs(b.spec.Azure.RouteTableID),
+		Tags:               b.tags,
+	}, b.child...)
+	if err != nil {
+		return err
+	}
+	podIDs := pulumi.StringArray{}
+	for _, s := range b.plan.pods {
+		podIDs = append(podIDs, b.subnetID(s.name))
+	}
+	b.c.VNetID = b.vnet.ID().ToStringOutput()
+	b.c.NodeSubnetID = b.subnetID(NodeSubnetName)
+	b.c.PodSubnetIDs = podIDs.ToStringArrayOutput()
+	return nil
+}
+
+// subnetID is the ARM ID of a subnet of the VNet.
+func (b *builder) subnetID(sub string) pulumi.StringOutput {
+	return b.vnet.ID().ToStringOutput().ApplyT(func(id string) string { return id + "/subnets/" + sub }).(pulumi.StringOutput)
+}
+
+// podSubnetID is a pool's pod subnet; nil with overlay.
+func (b *builder) podSubnetID(pool string) pulumi.StringPtrInput {
+	if sub, ok := b.plan.podSubnetFor(pool); ok {
+		return b.subnetID(sub)
+	}
+	return nil
+}
+
+// managedCluster creates the cluster with its system pools inline (AKS needs one at
+// creation), Azure CNI, the API server's reach and, with aadRbac, Entra ID.
+func (b *builder) managedCluster() error {
+	spec, a := b.spec, b.spec.Azure
 	var systemPools containerservice.ManagedClusterAgentPoolProfileArray
 	for _, np := range spec.NodePools {
 		if !np.System {
@@ -182,13 +253,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			AvailabilityZones:   zones(spec.Network.Zones),
 			NodeLabels:          labels(np.Labels),
 			NodeTaints:          taints(np.Taints),
-			VnetSubnetID:        nodeSubnetID,
-			PodSubnetID:         podSubnetID(np.Name),
-			Tags:                tags,
+			VnetSubnetID:        b.c.NodeSubnetID,
+			PodSubnetID:         b.podSubnetID(np.Name),
+			Tags:                b.tags,
 		})
 	}
-
-	aad := *a.AADRBAC
 	netProfile := &containerservice.ContainerServiceNetworkProfileArgs{
 		NetworkPlugin:   pulumi.String("azure"),
 		NetworkPolicy:   pulumi.String(a.NetworkPolicy),
@@ -205,10 +274,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		netProfile.PodCidr = pulumi.String(spec.Network.PodCIDR)
 	}
 	mcArgs := &containerservice.ManagedClusterArgs{
-		ResourceGroupName:      rg.Name,
-		ResourceName:           pulumi.String(name),
-		Location:               location,
-		DnsPrefix:              pulumi.String(name),
+		ResourceGroupName:      b.rg.Name,
+		ResourceName:           pulumi.String(b.name),
+		Location:               b.location,
+		DnsPrefix:              pulumi.String(b.name),
 		KubernetesVersion:      pulumi.String(spec.KubernetesVersion),
 		Identity:               &containerservice.ManagedClusterIdentityArgs{Type: containerservice.ResourceIdentityTypeSystemAssigned},
 		Sku:                    &containerservice.ManagedClusterSKUArgs{Name: pulumi.String("Base"), Tier: pulumi.String(a.Tier)},
@@ -218,32 +287,41 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		AgentPoolProfiles:      systemPools,
 		NetworkProfile:         netProfile,
 		OidcIssuerProfile:      &containerservice.ManagedClusterOIDCIssuerProfileArgs{Enabled: pulumi.Bool(true)},
-		Tags:                   tags,
+		Tags:                   b.tags,
 	}
-	if aad {
+	if *a.AADRBAC {
 		mcArgs.AadProfile = &containerservice.ManagedClusterAADProfileArgs{
 			Managed:             pulumi.Bool(true),
 			EnableAzureRBAC:     pulumi.Bool(true),
-			AdminGroupObjectIDs: pulumi.ToStringArray(admins),
+			AdminGroupObjectIDs: pulumi.ToStringArray(b.admins),
 		}
 	}
 	if a.LongTermSupport != nil && *a.LongTermSupport {
 		mcArgs.SupportPlan = pulumi.String(string(containerservice.KubernetesSupportPlanAKSLongTermSupport))
 	}
+	var err error
 	// The autoscaler owns node counts once the pools exist.
-	mc, err := containerservice.NewManagedCluster(ctx, name+"-aks", mcArgs,
-		append(child, pulumi.IgnoreChanges([]string{"agentPoolProfiles[*].count"}))...)
+	b.mc, err = containerservice.NewManagedCluster(b.ctx, b.name+"-aks", mcArgs,
+		append(b.child, pulumi.IgnoreChanges([]string{"agentPoolProfiles[*].count"}))...)
 	if err != nil {
-		return nil, fmt.Errorf("aks cluster %q: managed cluster: %w", name, err)
+		return err
 	}
+	b.c.ClusterName = b.mc.Name
+	b.c.OIDCIssuer = b.mc.OidcIssuerProfile.IssuerURL().Elem()
+	b.c.KubernetesVersion = b.mc.KubernetesVersion.Elem()
+	return nil
+}
 
+// nodePools creates the user pools, autoscaled.
+func (b *builder) nodePools() error {
+	spec := b.spec
 	for _, np := range spec.NodePools {
 		if np.System {
 			continue
 		}
-		_, err := containerservice.NewAgentPool(ctx, name+"-"+np.Name, &containerservice.AgentPoolArgs{
-			ResourceGroupName:   rg.Name,
-			ResourceName:        mc.Name,
+		_, err := containerservice.NewAgentPool(b.ctx, b.name+"-"+np.Name, &containerservice.AgentPoolArgs{
+			ResourceGroupName:   b.rg.Name,
+			ResourceName:        b.mc.Name,
 			AgentPoolName:       pulumi.String(np.Name),
 			Mode:                pulumi.String(string(containerservice.AgentPoolModeUser)),
 			Type:                pulumi.String("VirtualMachineScaleSets"),
@@ -259,61 +337,71 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			AvailabilityZones:   zones(spec.Network.Zones),
 			NodeLabels:          labels(np.Labels),
 			NodeTaints:          taints(np.Taints),
-			VnetSubnetID:        nodeSubnetID,
-			PodSubnetID:         podSubnetID(np.Name),
-			Tags:                tags,
-		}, append(child, pulumi.IgnoreChanges([]string{"count"}))...)
+			VnetSubnetID:        b.c.NodeSubnetID,
+			PodSubnetID:         b.podSubnetID(np.Name),
+			Tags:                b.tags,
+		}, append(b.child, pulumi.IgnoreChanges([]string{"count"}))...)
 		if err != nil {
-			return nil, fmt.Errorf("aks cluster %q: node pool %q: %w", name, np.Name, err)
+			return fmt.Errorf("%q: %w", np.Name, err)
 		}
 	}
+	return nil
+}
 
-	// The subscription comes from the resource group's ID, so no extra call is needed for it.
-	roleID := func(role string) pulumi.StringOutput {
-		return rg.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
-			sub, err := subscriptionOf(id)
-			if err != nil {
-				return "", err
-			}
-			return "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/" + role, nil
-		}).(pulumi.StringOutput)
-	}
-	// With a VNet of its own, the cluster identity needs rights on it for load balancers
-	// and public IPs; AKS retries those until the assignment has propagated.
-	if _, err := authorization.NewRoleAssignment(ctx, name+"-network-contributor", &authorization.RoleAssignmentArgs{
-		PrincipalId:      mc.Identity.PrincipalId().Elem(),
+// roleID is a built-in role's definition ID in the cluster's subscription, which comes
+// from the resource group's ID, so no extra call is needed for it.
+func (b *builder) roleID(role string) pulumi.StringOutput {
+	return b.rg.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
+		sub, err := subscriptionOf(id)
+		if err != nil {
+			return "", err
+		}
+		return "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions/" + role, nil
+	}).(pulumi.StringOutput)
+}
+
+// roles gives the cluster identity Network Contributor on its VNet (for load balancers
+// and public IPs; AKS retries until it has propagated) and, with aadRbac, the deploying
+// identity cluster admin, since local accounts may be off.
+func (b *builder) roles() error {
+	if _, err := authorization.NewRoleAssignment(b.ctx, b.name+"-network-contributor", &authorization.RoleAssignmentArgs{
+		PrincipalId:      b.mc.Identity.PrincipalId().Elem(),
 		PrincipalType:    pulumi.String("ServicePrincipal"),
-		RoleDefinitionId: roleID(NetworkContributorRole),
-		Scope:            vnet.ID().ToStringOutput(),
-	}, child...); err != nil {
-		return nil, fmt.Errorf("aks cluster %q: network role: %w", name, err)
+		RoleDefinitionId: b.roleID(NetworkContributorRole),
+		Scope:            b.vnet.ID().ToStringOutput(),
+	}, b.child...); err != nil {
+		return fmt.Errorf("network role: %w", err)
 	}
+	if !*b.spec.Azure.AADRBAC {
+		return nil
+	}
+	client := authorization.GetClientConfigOutput(b.ctx, b.invoke...)
+	var err error
+	b.deployer, err = authorization.NewRoleAssignment(b.ctx, b.name+"-deployer-admin", &authorization.RoleAssignmentArgs{
+		PrincipalId:      client.ObjectId(),
+		PrincipalType:    pulumi.String(b.spec.Azure.DeployerPrincipalType),
+		RoleDefinitionId: b.roleID(ClusterAdminRole),
+		Scope:            b.mc.ID().ToStringOutput(),
+	}, b.child...)
+	if err != nil {
+		return fmt.Errorf("deployer role: %w", err)
+	}
+	return nil
+}
 
+// kubernetes fetches the user credentials, converts them for kubelogin without a prompt,
+// and creates the provider for the layers above once the deployer may deploy.
+func (b *builder) kubernetes() error {
+	aad := *b.spec.Azure.AADRBAC
 	credArgs := containerservice.ListManagedClusterUserCredentialsOutputArgs{
-		ResourceGroupName: rg.Name,
-		ResourceName:      mc.Name,
+		ResourceGroupName: b.rg.Name,
+		ResourceName:      b.mc.Name,
 	}
-	var providerDeps []pulumi.Resource
-	var deployer *authorization.RoleAssignment
 	if aad {
 		credArgs.Format = pulumi.String(KubeconfigFormatExec)
-		// Local accounts may be off, so the deploying identity needs a data-plane role
-		// before the kubernetes provider can deploy the layers above.
-		client := authorization.GetClientConfigOutput(ctx, invoke...)
-		admin, err := authorization.NewRoleAssignment(ctx, name+"-deployer-admin", &authorization.RoleAssignmentArgs{
-			PrincipalId:      client.ObjectId(),
-			PrincipalType:    pulumi.String(a.DeployerPrincipalType),
-			RoleDefinitionId: roleID(ClusterAdminRole),
-			Scope:            mc.ID().ToStringOutput(),
-		}, child...)
-		if err != nil {
-			return nil, fmt.Errorf("aks cluster %q: deployer role: %w", name, err)
-		}
-		deployer = admin
-		providerDeps = append(providerDeps, admin)
 	}
-	creds := containerservice.ListManagedClusterUserCredentialsOutput(ctx, credArgs, invoke...)
-	mode := a.KubeloginMode
+	creds := containerservice.ListManagedClusterUserCredentialsOutput(b.ctx, credArgs, b.invoke...)
+	mode := b.spec.Azure.KubeloginMode
 	plain := creds.Kubeconfigs().Index(pulumi.Int(0)).Value().ApplyT(func(b64 string) (string, error) {
 		raw, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil {
@@ -324,15 +412,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		return ConvertKubeconfig(string(raw), mode)
 	}).(pulumi.StringOutput)
-	kubeconfig := pulumi.ToSecret(plain).(pulumi.StringOutput)
 
 	// The provider's kubeconfig resolves only once the deployer can create namespaces:
 	// its new role assignment takes minutes to reach the cluster, and until then every
 	// object would fail with 403. A preview of a new cluster has no assignment ID yet,
 	// so it does not wait.
 	providerKubeconfig := plain
-	if deployer != nil {
-		providerKubeconfig = pulumi.All(plain, deployer.ID()).ApplyTWithContext(ctx.Context(),
+	var deps []pulumi.Resource
+	if b.deployer != nil {
+		deps = append(deps, b.deployer)
+		name := b.name
+		providerKubeconfig = pulumi.All(plain, b.deployer.ID()).ApplyTWithContext(b.ctx.Context(),
 			func(cctx context.Context, v []any) (string, error) {
 				kc := v[0].(string)
 				if err := waitForAccess(cctx, kc, DefaultAccessWait); err != nil {
@@ -341,44 +431,19 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 				return kc, nil
 			}).(pulumi.StringOutput)
 	}
-	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
+	provider, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig: secret.Mark(providerKubeconfig),
 		// The ARM resource ID names this cluster for good, so rotated credentials update
 		// the provider instead of replacing it and every object deployed through it.
-		ClusterIdentifier: mc.ID().ToStringOutput(),
-	}, pulumi.Parent(c), pulumi.DependsOn(providerDeps))
+		ClusterIdentifier: b.mc.ID().ToStringOutput(),
+	}, pulumi.Parent(b.c), pulumi.DependsOn(deps))
 	if err != nil {
-		return nil, fmt.Errorf("aks cluster %q: kubernetes provider: %w", name, err)
+		return err
 	}
-
-	podIDs := pulumi.StringArray{}
-	for _, s := range plan.pods {
-		podIDs = append(podIDs, subnetID(s.name))
-	}
-	c.ClusterName = mc.Name
-	c.ResourceGroupName = rg.Name
-	c.VNetID = vnet.ID().ToStringOutput()
-	c.NodeSubnetID = nodeSubnetID
-	c.PodSubnetIDs = podIDs.ToStringArrayOutput()
-	c.Kubeconfig = kubeconfig
-	c.OIDCIssuer = mc.OidcIssuerProfile.IssuerURL().Elem()
-	c.StorageClass = pulumi.String(StorageClass).ToStringOutput()
-	c.KubernetesVersion = mc.KubernetesVersion.Elem()
-	c.Provider = provider
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":       c.ClusterName,
-		"resourceGroupName": c.ResourceGroupName,
-		"vnetId":            c.VNetID,
-		"nodeSubnetId":      c.NodeSubnetID,
-		"podSubnetIds":      c.PodSubnetIDs,
-		"kubeconfig":        c.Kubeconfig,
-		"oidcIssuer":        c.OIDCIssuer,
-		"storageClass":      c.StorageClass,
-		"kubernetesVersion": c.KubernetesVersion,
-	}); err != nil {
-		return nil, fmt.Errorf("aks cluster %q: registering outputs: %w", name, err)
-	}
-	return c, nil
+	b.c.Kubeconfig = pulumi.ToSecret(plain).(pulumi.StringOutput)
+	b.c.StorageClass = pulumi.String(StorageClass).ToStringOutput()
+	b.c.Provider = provider
+	return nil
 }
 
 // Connection is what the layers above deploy through.
@@ -552,16 +617,4 @@ func subscriptionOf(id string) (string, error) {
 		return "", fmt.Errorf("no subscription in resource ID %q", id)
 	}
 	return parts[2], nil
-}
-
-// cloneSpec copies the parts of a spec that defaulting writes to, so New never
-// changes the caller's spec.
-func cloneSpec(s cluster.Spec) cluster.Spec {
-	out := s
-	if s.Azure != nil {
-		a := *s.Azure
-		out.Azure = &a
-	}
-	out.NodePools = append([]cluster.NodePool(nil), s.NodePools...)
-	return out
 }

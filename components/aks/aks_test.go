@@ -614,10 +614,15 @@ func TestDeployResolvedValues(t *testing.T) {
 			if netRole["principalId"] != "cluster-principal" || netRole["scope"] != vnetID || netRole["roleDefinitionId"] != wantRole {
 				t.Errorf("network role = %v, want cluster-principal as Network Contributor on %s", netRole, vnetID)
 			}
-			if deployer, ok := in[typeRoleAssignment+"::prod-azure-deployer-admin"]; ok {
-				if deployer["principalId"] != "deployer-object" || deployer["principalType"] != "ServicePrincipal" || !strings.HasSuffix(deployer["roleDefinitionId"].(string), ClusterAdminRole) || !strings.HasSuffix(deployer["scope"].(string), "/managedClusters/prod-azure") {
-					t.Errorf("deployer role = %v, want deployer-object as cluster admin on the cluster", deployer)
-				}
+			// With AAD the deployer must be made cluster admin; without, there is no such role.
+			deployer, ok := in[typeRoleAssignment+"::prod-azure-deployer-admin"]
+			wantDeployer := tc.wantFormat == KubeconfigFormatExec
+			switch {
+			case ok != wantDeployer:
+				t.Errorf("deployer role assignment present=%v, want %v", ok, wantDeployer)
+			case ok && (deployer["principalId"] != "deployer-object" || deployer["principalType"] != "ServicePrincipal" ||
+				!strings.HasSuffix(fmt.Sprint(deployer["roleDefinitionId"]), ClusterAdminRole) || !strings.HasSuffix(fmt.Sprint(deployer["scope"]), "/managedClusters/prod-azure")):
+				t.Errorf("deployer role = %v, want deployer-object as cluster admin on the cluster", deployer)
 			}
 			kc := outs["kubeconfig"]
 			if !kc.Secret {
