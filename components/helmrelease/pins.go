@@ -22,6 +22,14 @@ const (
 	FluentBitVersion = "0.53.0"
 	// HarborVersion is the goharbor/harbor chart (Harbor v2.14).
 	HarborVersion = "1.18.0"
+	// VPAVersion is the Fairwinds vpa chart (Vertical Pod Autoscaler 1.7, CRD autoscaling.k8s.io/v1).
+	VPAVersion = "5.0.0"
+	// EnvoyGatewayVersion is Envoy Gateway's gateway-helm chart and its gateway-crds-helm
+	// chart, which also carries the Gateway API CRDs every Gateway implementation here uses.
+	EnvoyGatewayVersion = "v1.8.2"
+	// IstioVersion is Istio's base (CRDs) and istiod charts; istiod serves Gateway API
+	// Gateways of class istio.
+	IstioVersion = "1.32.0"
 )
 
 // Upstream chart repositories.
@@ -33,6 +41,9 @@ const (
 	RepoElastic      = "https://helm.elastic.co"
 	RepoFluent       = "https://fluent.github.io/helm-charts"
 	RepoHarbor       = "https://helm.goharbor.io"
+	RepoFairwinds    = "https://charts.fairwinds.com/stable"
+	RepoEnvoyProxy   = "oci://docker.io/envoyproxy"
+	RepoIstio        = "https://istio-release.storage.googleapis.com/charts"
 )
 
 // Pin is where a chart comes from unless the stack overrides it.
@@ -56,7 +67,12 @@ var (
 	ECKStack            = Pin{Chart: "eck-stack", Repository: RepoElastic, Version: ECKStackVersion}
 	FluentBit           = Pin{Chart: "fluent-bit", Repository: RepoFluent, Version: FluentBitVersion}
 	Harbor              = Pin{Chart: "harbor", Repository: RepoHarbor, Version: HarborVersion}
+	VPA                 = Pin{Chart: "vpa", Repository: RepoFairwinds, Version: VPAVersion}
+	GatewayCRDs         = Pin{Chart: "gateway-crds-helm", Repository: RepoEnvoyProxy, Version: EnvoyGatewayVersion}
+	EnvoyGateway        = Pin{Chart: "gateway-helm", Repository: RepoEnvoyProxy, Version: EnvoyGatewayVersion}
+	IstioBase           = Pin{Chart: "base", Repository: RepoIstio, Version: IstioVersion}
+	Istiod              = Pin{Chart: "istiod", Repository: RepoIstio, Version: IstioVersion}
 )
 
 // Pins lists every pinned chart, in documentation order.
-var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor}
+var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod}

@@ -1,0 +1,351 @@
+package gateway
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"sigs.k8s.io/yaml"
+
+	"github.com/fleetform/fleetform/components/addons/ingress"
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/helmrelease"
+)
+
+// Implementation is a Gateway API implementation the platform can install.
+type Implementation string
+
+// Implementations.
+const (
+	// EnvoyGateway is the Envoy Gateway controller, which provisions one Envoy proxy
+	// Deployment and Service per Gateway.
+	EnvoyGateway Implementation = "envoy-gateway"
+	// Istio is istiod, which provisions a gateway Deployment and Service per Gateway of class istio.
+	Istio Implementation = "istio"
+)
+
+// API versions and kinds of the objects this package creates.
+const (
+	GatewayAPIVersion       = "gateway.networking.k8s.io/v1"
+	ReferenceGrantVersion   = "gateway.networking.k8s.io/v1beta1"
+	EnvoyProxyAPIVersion    = "gateway.envoyproxy.io/v1alpha1"
+	KindGateway             = "Gateway"
+	KindGatewayClass        = "GatewayClass"
+	KindHTTPRoute           = "HTTPRoute"
+	KindReferenceGrant      = "ReferenceGrant"
+	KindEnvoyProxy          = "EnvoyProxy"
+	GatewayAPIGroup         = "gateway.networking.k8s.io"
+	EnvoyProxyGroup         = "gateway.envoyproxy.io"
+	EnvoyGatewayController  = "gateway.envoyproxy.io/gatewayclass-controller"
+	EnvoyGatewayClassName   = "envoy-gateway"
+	IstioGatewayClassName   = "istio"
+	EnvoyGatewayReleaseName = "envoy-gateway"
+	CRDsReleaseName         = "gateway-crds"
+	IstioBaseReleaseName    = "istio-base"
+	IstiodReleaseName       = "istiod"
+)
+
+// Name is the shared Gateway's name in its namespace; HTTPRoutes name it as their parent.
+const Name = "edge"
+
+// Listener ports of the shared Gateway.
+const (
+	HTTPPort  = 80
+	HTTPSPort = 443
+)
+
+// HTTPListener is the plain-HTTP listener's section name; it takes every hostname.
+const HTTPListener = "http"
+
+// Listener is one HTTPS host the Gateway terminates TLS for.
+type Listener struct {
+	// Name is the listener's section name (a DNS label, unique on the Gateway).
+	Name string
+	// Host is the hostname served.
+	Host string
+	// TLSSecretName is the TLS Secret with the host's certificate.
+	TLSSecretName string
+	// TLSSecretNamespace is the Secret's namespace; a ReferenceGrant there lets the Gateway read it.
+	TLSSecretNamespace string
+}
+
+// Args configure the edge of one cluster.
+type Args struct {
+	// Implementation is the Gateway API implementation to install.
+	Implementation Implementation
+	// Cloud decides the load-balancer annotations.
+	Cloud cluster.Cloud
+	// Namespace is the namespace the controller and the Gateway go in (the Namespace's name output).
+	Namespace pulumi.StringInput
+	// NamespaceName is Namespace as a plain value, for ReferenceGrants that name it.
+	NamespaceName string
+	// Internal makes the load balancer internal-only (a NodePort Service on existing clusters).
+	Internal bool
+	// Replicas is the gateway proxy replica count.
+	Replicas int
+	// Chart overrides the implementation's chart (gateway-helm, or istiod).
+	Chart helmrelease.Override
+	// Listeners are the HTTPS hosts of the platform's own endpoints.
+	Listeners []Listener
+}
+
+// Gateway is a Gateway API implementation and the cluster's shared Gateway.
+type Gateway struct {
+	pulumi.ResourceState
+
+	// Ready is the Gateway object; HTTPRoutes that attach to it wait for it.
+	Ready pulumi.Resource
+	// Name is the shared Gateway's name.
+	Name pulumi.StringOutput `pulumi:"name"`
+	// Namespace is the shared Gateway's namespace.
+	Namespace pulumi.StringOutput `pulumi:"namespace"`
+}
+
+var sectionNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// validate checks args before anything is registered.
+func (a *Args) validate() error {
+	switch {
+	case a.Implementation != EnvoyGateway && a.Implementation != Istio:
+		return fmt.Errorf("implementation %q is not one of %s, %s", a.Implementation, EnvoyGateway, Istio)
+	case a.Replicas < 1:
+		return fmt.Errorf("at least one replica is required")
+	case a.Namespace == nil || a.NamespaceName == "":
+		return fmt.Errorf("a namespace is required")
+	}
+	seen := map[string]bool{HTTPListener: true}
+	for i, l := range a.Listeners {
+		if !sectionNameRE.MatchString(l.Name) || seen[l.Name] {
+			return fmt.Errorf("listeners[%d]: name %q must be a unique DNS label other than %q", i, l.Name, HTTPListener)
+		}
+		seen[l.Name] = true
+		if l.Host == "" || l.TLSSecretName == "" || l.TLSSecretNamespace == "" {
+			return fmt.Errorf("listeners[%d]: host, TLS Secret and its namespace are required", i)
+		}
+	}
+	return nil
+}
+
+// New installs the CRDs, the implementation and the shared Gateway.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Gateway, error) {
+	if args == nil {
+		return nil, fmt.Errorf("gateway %q: args are required", name)
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("gateway %q: %w", name, err)
+	}
+	c := &Gateway{}
+	if err := ctx.RegisterComponentResource("platform:addons:Gateway", name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+	crds, err := helmrelease.New(ctx, name+"-crds", &helmrelease.Args{
+		Pin: helmrelease.GatewayCRDs, ReleaseName: CRDsReleaseName, Namespace: args.Namespace,
+		Values: CRDValues(args.Implementation),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	after := func(rs ...pulumi.Resource) pulumi.ResourceOption { return pulumi.DependsOn(rs) }
+	var class string
+	var infra map[string]any
+	var controller pulumi.Resource
+	switch args.Implementation {
+	case EnvoyGateway:
+		rel, err := helmrelease.New(ctx, name+"-envoy-gateway", &helmrelease.Args{
+			Pin: helmrelease.EnvoyGateway, Override: args.Chart, ReleaseName: EnvoyGatewayReleaseName,
+			Namespace: args.Namespace, Values: EnvoyGatewayValues(),
+		}, parent, after(crds))
+		if err != nil {
+			return nil, err
+		}
+		proxy, err := apiextensions.NewCustomResource(ctx, name+"-envoyproxy", &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String(EnvoyProxyAPIVersion),
+			Kind:        pulumi.String(KindEnvoyProxy),
+			Metadata:    meta(Name, args.Namespace),
+			OtherFields: kubernetes.UntypedArgs{"spec": EnvoyProxySpec(args.Cloud, args.Internal, args.Replicas)},
+		}, parent, after(crds))
+		if err != nil {
+			return nil, err
+		}
+		gc, err := apiextensions.NewCustomResource(ctx, name+"-gatewayclass", &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String(GatewayAPIVersion),
+			Kind:       pulumi.String(KindGatewayClass),
+			Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(EnvoyGatewayClassName), Labels: managedBy()},
+			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
+				"controllerName": EnvoyGatewayController,
+				"parametersRef": map[string]any{
+					"group": EnvoyProxyGroup, "kind": KindEnvoyProxy, "name": Name, "namespace": args.Namespace,
+				},
+			}},
+		}, parent, after(crds, proxy))
+		if err != nil {
+			return nil, err
+		}
+		class, controller = EnvoyGatewayClassName, rel
+		_ = gc
+	case Istio:
+		base, err := helmrelease.New(ctx, name+"-istio-base", &helmrelease.Args{
+			Pin: helmrelease.IstioBase, ReleaseName: IstioBaseReleaseName, Namespace: args.Namespace,
+			Values: map[string]any{"defaultRevision": "default"},
+		}, parent, after(crds))
+		if err != nil {
+			return nil, err
+		}
+		rel, err := helmrelease.New(ctx, name+"-istiod", &helmrelease.Args{
+			Pin: helmrelease.Istiod, Override: args.Chart, ReleaseName: IstiodReleaseName,
+			Namespace: args.Namespace, Values: IstiodValues(),
+		}, parent, after(base))
+		if err != nil {
+			return nil, err
+		}
+		svcPatch, err := IstioGatewayOptions(args.Cloud, args.Internal, args.Replicas)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := corev1.NewConfigMap(ctx, name+"-gateway-options", &corev1.ConfigMapArgs{
+			Metadata: meta(Name+"-options", args.Namespace),
+			Data:     pulumi.ToStringMap(svcPatch),
+		}, parent); err != nil {
+			return nil, err
+		}
+		class, controller = IstioGatewayClassName, rel
+		infra = map[string]any{"parametersRef": map[string]any{"group": "", "kind": "ConfigMap", "name": Name + "-options"}}
+	}
+	for _, l := range args.Listeners {
+		if l.TLSSecretNamespace == args.NamespaceName {
+			continue
+		}
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-refgrant-"+l.Name, &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String(ReferenceGrantVersion),
+			Kind:       pulumi.String(KindReferenceGrant),
+			Metadata:   meta(Name+"-"+l.Name+"-tls", pulumi.String(l.TLSSecretNamespace)),
+			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
+				"from": []any{map[string]any{"group": GatewayAPIGroup, "kind": KindGateway, "namespace": args.NamespaceName}},
+				"to":   []any{map[string]any{"group": "", "kind": "Secret", "name": l.TLSSecretName}},
+			}},
+		}, parent, after(crds)); err != nil {
+			return nil, err
+		}
+	}
+	spec := GatewaySpec(class, args.Listeners)
+	if infra != nil {
+		spec["infrastructure"] = infra
+	}
+	gw, err := apiextensions.NewCustomResource(ctx, name+"-gateway", &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String(GatewayAPIVersion),
+		Kind:        pulumi.String(KindGateway),
+		Metadata:    meta(Name, args.Namespace),
+		OtherFields: kubernetes.UntypedArgs{"spec": spec},
+	}, parent, after(crds, controller))
+	if err != nil {
+		return nil, err
+	}
+	c.Ready = gw
+	c.Name = pulumi.String(Name).ToStringOutput()
+	c.Namespace = args.Namespace.ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"name": c.Name, "namespace": c.Namespace}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func managedBy() pulumi.StringMap {
+	return pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")}
+}
+
+func meta(name string, ns pulumi.StringInput) *metav1.ObjectMetaArgs {
+	return &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: ns, Labels: managedBy()}
+}
+
+// CRDValues install the standard-channel Gateway API CRDs (the chart's default is
+// experimental), and Envoy Gateway's own CRDs when it is the implementation.
+func CRDValues(impl Implementation) map[string]any {
+	return map[string]any{"crds": map[string]any{
+		"gatewayAPI":   map[string]any{"enabled": true, "channel": "standard"},
+		"envoyGateway": map[string]any{"enabled": impl == EnvoyGateway},
+	}}
+}
+
+// EnvoyGatewayValues leave the CRDs to the gateway-crds-helm release, so one
+// release owns them whichever implementation runs.
+func EnvoyGatewayValues() map[string]any {
+	return map[string]any{"crds": map[string]any{"enabled": false}}
+}
+
+// IstiodValues turn on istiod's Gateway API controller explicitly (it is the
+// chart's default; a values override that dropped it would leave the Gateway unserved).
+func IstiodValues() map[string]any {
+	return map[string]any{"pilot": map[string]any{"env": map[string]any{"PILOT_ENABLE_GATEWAY_API": true}}}
+}
+
+// serviceShape is the load-balancer Service's type and traffic policy on a cloud,
+// as for ingress-nginx: Local keeps client source IPs; an internal edge on an
+// existing cluster (kind, minikube, bare metal) is a NodePort Service.
+func serviceShape(cloud cluster.Cloud, internal bool) (typ, policy string) {
+	typ, policy = "LoadBalancer", "Local"
+	if cloud == cluster.Existing {
+		policy = "Cluster"
+		if internal {
+			typ = "NodePort"
+		}
+	}
+	return typ, policy
+}
+
+// EnvoyProxySpec shapes the Envoy proxy of the shared Gateway: its Service carries
+// the cloud's load-balancer annotations, and it runs replicas pods.
+func EnvoyProxySpec(cloud cluster.Cloud, internal bool, replicas int) map[string]any {
+	typ, policy := serviceShape(cloud, internal)
+	return map[string]any{"provider": map[string]any{
+		"type": "Kubernetes",
+		"kubernetes": map[string]any{
+			"envoyService": map[string]any{
+				"type": typ, "externalTrafficPolicy": policy,
+				"annotations": ingress.Annotations(cloud, internal),
+			},
+			"envoyDeployment": map[string]any{"replicas": replicas},
+		},
+	}}
+}
+
+// IstioGatewayOptions are the data of the ConfigMap the Gateway's
+// infrastructure.parametersRef names: patches istiod applies to the gateway
+// Deployment and Service it provisions.
+func IstioGatewayOptions(cloud cluster.Cloud, internal bool, replicas int) (map[string]string, error) {
+	typ, policy := serviceShape(cloud, internal)
+	svc, err := yaml.Marshal(map[string]any{
+		"metadata": map[string]any{"annotations": ingress.Annotations(cloud, internal)},
+		"spec":     map[string]any{"type": typ, "externalTrafficPolicy": policy},
+	})
+	if err != nil {
+		return nil, err
+	}
+	dep, err := yaml.Marshal(map[string]any{"spec": map[string]any{"replicas": replicas}})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"service": string(svc), "deployment": string(dep)}, nil
+}
+
+// GatewaySpec is the shared Gateway: plain HTTP for every host, and one HTTPS
+// listener per platform host. Routes attach from every namespace: the environments'
+// apps live in their own.
+func GatewaySpec(class string, listeners []Listener) map[string]any {
+	all := map[string]any{"namespaces": map[string]any{"from": "All"}}
+	ls := []any{map[string]any{"name": HTTPListener, "port": HTTPPort, "protocol": "HTTP", "allowedRoutes": all}}
+	for _, l := range listeners {
+		ls = append(ls, map[string]any{
+			"name": l.Name, "hostname": l.Host, "port": HTTPSPort, "protocol": "HTTPS",
+			"tls": map[string]any{"mode": "Terminate", "certificateRefs": []any{map[string]any{
+				"kind": "Secret", "name": l.TLSSecretName, "namespace": l.TLSSecretNamespace,
+			}}},
+			"allowedRoutes": all,
+		})
+	}
+	return map[string]any{"gatewayClassName": class, "listeners": ls}
+}
