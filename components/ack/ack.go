@@ -2,7 +2,6 @@ package ack
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -16,7 +15,6 @@ import (
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -110,17 +108,11 @@ type Cluster struct {
 // New validates the spec and creates the network, the cluster and its node pools.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	if args == nil {
-		return nil, fmt.Errorf("ack cluster %q: args are required", name)
+		return nil, fmt.Errorf("ack cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec := args.Spec
-	spec.Alicloud = copyAlicloud(spec.Alicloud)
-	spec.NodePools = slices.Clone(spec.NodePools)
-	spec.ApplyDefaults(args.Stack)
-	if spec.Cloud != cluster.Alicloud {
-		return nil, fmt.Errorf("ack cluster %q: cloud is %q, want %q", name, spec.Cloud, cluster.Alicloud)
-	}
-	if errs := spec.Validate(field.NewPath("spec")); len(errs) > 0 {
-		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
+	spec, err := cluster.Prepare(args.Spec, cluster.Alicloud, args.Stack)
+	if err != nil {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
 	plan, err := cluster.PlanTerway(&spec)
 	if err != nil {
@@ -129,9 +121,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Alicloud)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ack cluster %q: registering component: %w", name, err)
 	}
-	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &spec, plan: plan, grants: args.Access, tags: tagMap(spec.ResourceTags(args.Stack))}
+	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, grants: args.Access, tags: tagMap(spec.ResourceTags(args.Stack))}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
@@ -200,21 +192,13 @@ func (b *builder) build() error {
 		return fmt.Errorf("provider: %w", err)
 	}
 	b.cloud = pulumi.Provider(prov)
-	for _, step := range []struct {
-		name string
-		run  func() error
-	}{
-		{"network", b.network},
-		{"egress", b.egress},
-		{"cluster", b.managedKubernetes},
-		{"node pools", b.nodePools},
-		{"kubernetes", b.kubernetes},
-	} {
-		if err := step.run(); err != nil {
-			return fmt.Errorf("%s: %w", step.name, err)
-		}
-	}
-	return nil
+	return cluster.RunSteps(
+		cluster.Step{Name: "network", Run: b.network},
+		cluster.Step{Name: "egress", Run: b.egress},
+		cluster.Step{Name: "cluster", Run: b.managedKubernetes},
+		cluster.Step{Name: "node pools", Run: b.nodePools},
+		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
+	)
 }
 
 func (b *builder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
@@ -535,15 +519,4 @@ func deref(v any) string {
 		return s
 	}
 	return ""
-}
-
-// copyAlicloud copies the ACK block so defaulting never writes into the caller's spec.
-func copyAlicloud(a *cluster.AlicloudSpec) *cluster.AlicloudSpec {
-	if a == nil {
-		return nil
-	}
-	c := *a
-	c.ZoneIDs = slices.Clone(a.ZoneIDs)
-	c.ControlPlaneLogs = slices.Clone(a.ControlPlaneLogs) // keeps an explicit empty list empty
-	return &c
 }

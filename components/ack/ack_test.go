@@ -9,7 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
-	"gopkg.in/yaml.v3"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/plan"
@@ -404,18 +404,21 @@ func TestRenderKubeconfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc kubeconfigDoc
-	if err := yaml.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatalf("kubeconfig is not YAML: %v\n%s", err, out)
+	kc, err := clientcmd.Load([]byte(out))
+	if err != nil {
+		t.Fatalf("not a kubeconfig: %v\n%s", err, out)
 	}
-	if doc.CurrentContext != "prod-ali" || doc.Contexts[0].Context.User != "prod-ali-admin" || doc.Contexts[0].Context.Cluster != "prod-ali" {
-		t.Errorf("context: got %+v current %q, want prod-ali with user prod-ali-admin", doc.Contexts, doc.CurrentContext)
+	if ctx := kc.Contexts["prod-ali"]; kc.CurrentContext != "prod-ali" || ctx == nil || ctx.AuthInfo != "prod-ali-admin" || ctx.Cluster != "prod-ali" {
+		t.Errorf("context: got %+v current %q, want prod-ali with user prod-ali-admin", ctx, kc.CurrentContext)
 	}
-	if c := doc.Clusters[0].Cluster; c.Server != "https://47.1.2.3:6443" || c.CertificateAuthorityData != "Q0E=" {
+	if c := kc.Clusters["prod-ali"]; c == nil || c.Server != "https://47.1.2.3:6443" || string(c.CertificateAuthorityData) != "CA" {
 		t.Errorf("cluster: got %+v", c)
 	}
-	if u := doc.Users[0].User; u.ClientCertificateData != "Q0VSVA==" || u.ClientKeyData != "S0VZ" {
+	if u := kc.AuthInfos["prod-ali-admin"]; u == nil || string(u.ClientCertificateData) != "CERT" || string(u.ClientKeyData) != "KEY" {
 		t.Errorf("user: got %+v", u)
+	}
+	if _, err := renderKubeconfig("x", kubeconfigCredentials{Server: "https://x", ClusterCA: "not base64!"}); err == nil {
+		t.Error("a CA that is not base64: got no error")
 	}
 }
 
@@ -430,7 +433,7 @@ func TestInvalidSpecCreatesNothing(t *testing.T) {
 	if err == nil {
 		t.Fatal("invalid spec: got no error")
 	}
-	for _, want := range []string{"spec.kubernetesVersion", cluster.MsgACKVersionForm, "spec.network.podCidr", cluster.MsgPodCIDRRequired} {
+	for _, want := range []string{"clusters[prod-ali].kubernetesVersion", cluster.MsgACKVersionForm, "clusters[prod-ali].network.podCidr", cluster.MsgPodCIDRRequired} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}

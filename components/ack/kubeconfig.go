@@ -1,43 +1,12 @@
 package ack
 
 import (
-	"gopkg.in/yaml.v3"
+	"encoding/base64"
+	"fmt"
+
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
-
-// kubeconfigDoc is the subset of a kubeconfig file that a client certificate login needs.
-type kubeconfigDoc struct {
-	APIVersion     string          `yaml:"apiVersion"`
-	Kind           string          `yaml:"kind"`
-	Clusters       []namedCluster  `yaml:"clusters"`
-	Users          []namedUser     `yaml:"users"`
-	Contexts       []namedContext  `yaml:"contexts"`
-	CurrentContext string          `yaml:"current-context"`
-	Preferences    map[string]bool `yaml:"preferences"`
-}
-
-type namedCluster struct {
-	Name    string `yaml:"name"`
-	Cluster struct {
-		Server                   string `yaml:"server"`
-		CertificateAuthorityData string `yaml:"certificate-authority-data"`
-	} `yaml:"cluster"`
-}
-
-type namedUser struct {
-	Name string `yaml:"name"`
-	User struct {
-		ClientCertificateData string `yaml:"client-certificate-data"`
-		ClientKeyData         string `yaml:"client-key-data"`
-	} `yaml:"user"`
-}
-
-type namedContext struct {
-	Name    string `yaml:"name"`
-	Context struct {
-		Cluster string `yaml:"cluster"`
-		User    string `yaml:"user"`
-	} `yaml:"context"`
-}
 
 // kubeconfigCredentials are what ACK returns for a cluster: the API server URL and the
 // base64 PEM data of the cluster CA and of an admin client certificate and key
@@ -46,25 +15,35 @@ type kubeconfigCredentials struct {
 	Server, ClusterCA, ClientCert, ClientKey string
 }
 
-// renderKubeconfig writes a kubeconfig with one cluster, one user and one context, all
-// named after the cluster. The certificate fields are already base64, as kubeconfig's
-// *-data fields want them.
+// renderKubeconfig writes a kubeconfig with one cluster, one user and one context: the
+// cluster and the context named after the cluster, the user "<name>-admin".
 func renderKubeconfig(name string, c kubeconfigCredentials) (string, error) {
-	doc := kubeconfigDoc{APIVersion: "v1", Kind: "Config", CurrentContext: name, Preferences: map[string]bool{}}
-	var cl namedCluster
-	cl.Name = name
-	cl.Cluster.Server = c.Server
-	cl.Cluster.CertificateAuthorityData = c.ClusterCA
-	var u namedUser
-	u.Name = name + "-admin"
-	u.User.ClientCertificateData = c.ClientCert
-	u.User.ClientKeyData = c.ClientKey
-	var ctx namedContext
-	ctx.Name = name
-	ctx.Context.Cluster = name
-	ctx.Context.User = u.Name
-	doc.Clusters, doc.Users, doc.Contexts = []namedCluster{cl}, []namedUser{u}, []namedContext{ctx}
-	out, err := yaml.Marshal(doc)
+	decode := func(what, b64 string) ([]byte, error) {
+		out, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		return out, nil
+	}
+	ca, err := decode("cluster CA", c.ClusterCA)
+	if err != nil {
+		return "", err
+	}
+	cert, err := decode("client certificate", c.ClientCert)
+	if err != nil {
+		return "", err
+	}
+	key, err := decode("client key", c.ClientKey)
+	if err != nil {
+		return "", err
+	}
+	user := name + "-admin"
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters[name] = &clientcmdapi.Cluster{Server: c.Server, CertificateAuthorityData: ca}
+	cfg.AuthInfos[user] = &clientcmdapi.AuthInfo{ClientCertificateData: cert, ClientKeyData: key}
+	cfg.Contexts[name] = &clientcmdapi.Context{Cluster: name, AuthInfo: user}
+	cfg.CurrentContext = name
+	out, err := clientcmd.Write(*cfg)
 	if err != nil {
 		return "", err
 	}
