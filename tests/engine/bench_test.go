@@ -100,6 +100,9 @@ func writeGeneratedStack(dir, stack string, envs int) error {
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
 		return err
 	}
+	if err := linkProgram(env.root, dir); err != nil {
+		return err
+	}
 	var b strings.Builder
 	b.WriteString(`config:
   fleetform:clusters:

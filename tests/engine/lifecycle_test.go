@@ -36,7 +36,7 @@ const (
 )
 
 // secretKeys are the stack's secret config keys; each gets a unique marker.
-var secretKeys = []string{"grafanaAdminPassword", "alertWebhookUrl", "harborAdminPassword", "harborPullToken", "storefrontApiKey"}
+var secretKeys = []string{"grafanaAdminPassword", "alertWebhookUrl", "harborAdminPassword", "harborSecretKey", "harborDatabasePassword", "harborPullToken", "storefrontApiKey"}
 
 // TestLifecycle walks the stack through its life on the real engine. The steps
 // share state and run in order; after a failed step the rest are skipped.
@@ -51,7 +51,8 @@ func TestLifecycle(t *testing.T) {
 	for _, k := range secretKeys {
 		b := make([]byte, 8)
 		_, _ = rand.Read(b)
-		m := "fleetform-marker-" + hex.EncodeToString(b)
+		// 16 characters: Harbor's secret key must be exactly that long.
+		m := hex.EncodeToString(b)
 		if k == "alertWebhookUrl" {
 			m = "https://hooks.engine.test/" + m
 		}

@@ -179,6 +179,10 @@ func (e *testEnv) writeStackFile(dir string, edits map[string]string) error {
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
 		return err
 	}
+	// Pulumi.yaml's main names the program's folder; the engine checks it exists.
+	if err := linkProgram(e.root, dir); err != nil {
+		return err
+	}
 	stack, err := os.ReadFile(filepath.Join(e.root, "tests", "engine", "testdata", "Pulumi."+stackName+".yaml"))
 	if err != nil {
 		return err
@@ -196,6 +200,16 @@ func (e *testEnv) writeStackFile(dir string, edits map[string]string) error {
 		s = mergeSecrets(s, string(old))
 	}
 	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+// linkProgram makes dir/cmd the repository's cmd folder, so the main of a copied
+// Pulumi.yaml resolves.
+func linkProgram(root, dir string) error {
+	link := filepath.Join(dir, "cmd")
+	if _, err := os.Lstat(link); err == nil {
+		return nil
+	}
+	return os.Symlink(filepath.Join(root, "cmd"), link)
 }
 
 // plan runs `fleetplan plan` on the test stack's file in dir and returns the plan path.
