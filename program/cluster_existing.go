@@ -13,7 +13,7 @@ func init() {
 
 // buildExisting reaches a cluster through the kubeconfig of its stack file entry.
 func buildExisting(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access) (*cluster.Connection, error) {
-	c, err := existing.New(ctx, spec.Name, &existing.Args{Spec: *spec, Stack: stack})
+	c, err := existing.New(ctx, spec.Name, &existing.Args{Spec: *spec, Stack: stack, Access: access})
 	if err != nil {
 		return nil, err
 	}

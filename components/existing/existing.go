@@ -10,8 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"gopkg.in/yaml.v3"
-	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetform/fleetform/components/cluster"
 )
@@ -19,23 +18,27 @@ import (
 // TypeToken is the Pulumi type of the component.
 const TypeToken = "platform:cluster:Existing"
 
-// Errors New returns for a kubeconfig it cannot use, exported so tests and callers can match them.
+// Errors New returns for a kubeconfig it cannot use, exported so tests and callers can
+// match them; bad Args are the cluster package's ErrNoArgs, ErrWrongCloud and ErrNoStack.
 var (
 	// ErrWrongCloud means the spec is not for an existing cluster.
-	ErrWrongCloud = errors.New("spec is not for cloud existing")
+	ErrWrongCloud = cluster.ErrWrongCloud
 	// ErrNoContext means the kubeconfig file has no context of the configured name.
 	ErrNoContext = errors.New("kubeconfig has no such context")
 	// ErrBadKubeconfig means the kubeconfig file is not a kubeconfig.
 	ErrBadKubeconfig = errors.New("kubeconfig cannot be parsed")
 )
 
-// Args configure an existing cluster.
+// Args configure an existing cluster, as every cluster component's Args do.
 type Args struct {
 	// Spec is the cluster's entry in the stack file (cloud existing). New works on a
 	// copy, applies the defaults to it and validates it before creating anything.
 	Spec cluster.Spec
 	// Stack is the stack name, the default environment.
 	Stack string
+	// Access is who reaches the cluster. Existing clusters keep their own identity
+	// setup, so groups are bound by their names (Connection.Subjects).
+	Access cluster.Access
 }
 
 // Cluster is an existing cluster reached through a kubeconfig.
@@ -54,11 +57,13 @@ type Cluster struct {
 	Context pulumi.StringOutput `pulumi:"context"`
 	// StorageClass is the cluster's default StorageClass name.
 	StorageClass pulumi.StringOutput `pulumi:"storageClass"`
+	// KubernetesVersion is empty: an existing cluster's version is not managed here.
+	KubernetesVersion pulumi.StringOutput `pulumi:"kubernetesVersion"`
 	// Provider deploys into the cluster.
 	Provider *kubernetes.Provider
 
-	spec         cluster.Spec
-	storageClass string
+	spec     cluster.Spec
+	subjects map[string]cluster.Subject
 }
 
 // New registers the component and its kubernetes Provider. The kubeconfig file, when
@@ -66,69 +71,31 @@ type Cluster struct {
 // a deploy does not depend on the deployer's home directory.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	if args == nil {
-		return nil, fmt.Errorf("existing cluster %q: args are required", name)
+		return nil, fmt.Errorf("existing cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec := args.Spec
-	if spec.Kubeconfig != nil {
-		kc := *spec.Kubeconfig
-		spec.Kubeconfig = &kc
-	}
-	if spec.Cloud != cluster.Existing {
-		return nil, fmt.Errorf("existing cluster %q: %w (got %q)", name, ErrWrongCloud, spec.Cloud)
-	}
-	spec.ApplyDefaults(args.Stack)
-	if errs := spec.Validate(field.NewPath("clusters").Key(spec.Name)); len(errs) > 0 {
-		return nil, fmt.Errorf("existing cluster %q: %w", name, errs.ToAggregate())
-	}
-	kc := spec.Kubeconfig
-	content, path, err := readKubeconfig(kc.Path)
+	spec, err := cluster.Prepare(args.Spec, cluster.Existing, args.Stack)
 	if err != nil {
 		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
-	clusterName := spec.Name
-	if kc.Context != "" {
-		clusterName = kc.Context
-	}
-	if content != "" {
-		if clusterName, err = contextCluster(content, kc.Context); err != nil {
-			return nil, fmt.Errorf("existing cluster %q: kubeconfig %s: %w", name, path, err)
-		}
-	}
-
-	c := &Cluster{spec: spec, storageClass: kc.StorageClass}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
-		return nil, err
-	}
-	pargs := &kubernetes.ProviderArgs{
-		// The cluster the context points at names it for good, so a rotated kubeconfig
-		// (new token or certificate, moved file) updates the provider instead of replacing
-		// it and every object deployed through it; pointing at another cluster replaces.
-		ClusterIdentifier: pulumi.String(ClusterIdentifier(spec.Name, clusterName)),
-	}
-	switch {
-	case content != "":
-		pargs.Kubeconfig = pulumi.ToSecret(pulumi.String(content)).(pulumi.StringOutput)
-	case path != "":
-		// Not there yet at plan time; the provider reads the path at deploy time.
-		pargs.Kubeconfig = pulumi.String(path)
-	}
-	if kc.Context != "" {
-		pargs.Context = pulumi.String(kc.Context)
-	}
-	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", pargs, pulumi.Parent(c))
+	// The file is read before anything is registered: a missing context is an error.
+	kc, err := loadKubeconfig(spec.Name, spec.Kubeconfig)
 	if err != nil {
-		return nil, fmt.Errorf("existing cluster %q: kubernetes provider: %w", name, err)
+		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
-	c.Provider = provider
-	c.ClusterName = pulumi.String(clusterName).ToStringOutput()
-	c.Kubeconfig = pulumi.ToSecret(pulumi.String(content)).(pulumi.StringOutput)
-	c.Context = pulumi.String(kc.Context).ToStringOutput()
-	c.StorageClass = pulumi.String(kc.StorageClass).ToStringOutput()
+	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Existing)}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("existing cluster %q: registering component: %w", name, err)
+	}
+	b := &builder{ctx: ctx, name: name, c: c, kc: kc}
+	if err := cluster.RunSteps(cluster.Step{Name: "kubernetes", Run: b.kubernetes}); err != nil {
+		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
+	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":  c.ClusterName,
-		"kubeconfig":   c.Kubeconfig,
-		"context":      c.Context,
-		"storageClass": c.StorageClass,
+		"clusterName":       c.ClusterName,
+		"kubeconfig":        c.Kubeconfig,
+		"context":           c.Context,
+		"storageClass":      c.StorageClass,
+		"kubernetesVersion": c.KubernetesVersion,
 	}); err != nil {
 		return nil, fmt.Errorf("existing cluster %q: registering outputs: %w", name, err)
 	}
@@ -138,17 +105,89 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // Connection is what the layers above deploy through.
 func (c *Cluster) Connection() *cluster.Connection {
 	return &cluster.Connection{
-		Name:         c.spec.Name,
-		Cloud:        cluster.Existing,
-		Environment:  c.spec.Environment,
-		Federation:   c.spec.Federation,
-		ClusterName:  c.ClusterName,
-		Kubeconfig:   c.Kubeconfig,
-		Provider:     c.Provider,
-		OIDCIssuer:   pulumi.String("").ToStringOutput(),
-		StorageClass: c.storageClass,
-		Component:    c,
+		Name:              c.spec.Name,
+		Cloud:             cluster.Existing,
+		Environment:       c.spec.Environment,
+		Federation:        c.spec.Federation,
+		ClusterName:       c.ClusterName,
+		Kubeconfig:        c.Kubeconfig,
+		Provider:          c.Provider,
+		OIDCIssuer:        pulumi.String("").ToStringOutput(),
+		StorageClass:      c.spec.Kubeconfig.StorageClass,
+		KubernetesVersion: c.KubernetesVersion,
+		Subjects:          c.subjects,
+		Component:         c,
 	}
+}
+
+// kubeconfig is what New learned from the spec and the file.
+type kubeconfig struct {
+	spec cluster.KubeconfigSpec
+	// content is the file's content, path its expanded path; both empty without a file.
+	content, path string
+	// clusterName is the cluster of the chosen context.
+	clusterName string
+}
+
+// loadKubeconfig reads the configured file, if it is there, and finds the cluster of the
+// chosen context; without a file the cluster is named by the context or the spec.
+func loadKubeconfig(specName string, kc *cluster.KubeconfigSpec) (kubeconfig, error) {
+	out := kubeconfig{spec: *kc, clusterName: specName}
+	if kc.Context != "" {
+		out.clusterName = kc.Context
+	}
+	var err error
+	out.content, out.path, err = readKubeconfig(kc.Path)
+	if err != nil {
+		return kubeconfig{}, err
+	}
+	if out.content != "" {
+		if out.clusterName, err = contextCluster(out.content, kc.Context); err != nil {
+			return kubeconfig{}, fmt.Errorf("kubeconfig %s: %w", out.path, err)
+		}
+	}
+	return out, nil
+}
+
+// builder carries what the steps of New share.
+type builder struct {
+	ctx  *pulumi.Context
+	name string
+	c    *Cluster
+	kc   kubeconfig
+}
+
+// kubernetes creates the provider and fills the outputs.
+func (b *builder) kubernetes() error {
+	kc := b.kc
+	pargs := &kubernetes.ProviderArgs{
+		// The cluster the context points at names it for good, so a rotated kubeconfig
+		// (new token or certificate, moved file) updates the provider instead of replacing
+		// it and every object deployed through it; pointing at another cluster replaces.
+		ClusterIdentifier: pulumi.String(ClusterIdentifier(b.c.spec.Name, kc.clusterName)),
+	}
+	switch {
+	case kc.content != "":
+		pargs.Kubeconfig = pulumi.ToSecret(pulumi.String(kc.content)).(pulumi.StringOutput)
+	case kc.path != "":
+		// Not there yet at plan time; the provider reads the path at deploy time.
+		pargs.Kubeconfig = pulumi.String(kc.path)
+	}
+	if kc.spec.Context != "" {
+		pargs.Context = pulumi.String(kc.spec.Context)
+	}
+	provider, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", pargs, pulumi.Parent(b.c))
+	if err != nil {
+		return err
+	}
+	c := b.c
+	c.Provider = provider
+	c.ClusterName = pulumi.String(kc.clusterName).ToStringOutput()
+	c.Kubeconfig = pulumi.ToSecret(pulumi.String(kc.content)).(pulumi.StringOutput)
+	c.Context = pulumi.String(kc.spec.Context).ToStringOutput()
+	c.StorageClass = pulumi.String(kc.spec.StorageClass).ToStringOutput()
+	c.KubernetesVersion = pulumi.String("").ToStringOutput()
+	return nil
 }
 
 // ClusterIdentifier is the kubernetes provider's clusterIdentifier of an existing
@@ -182,34 +221,22 @@ func readKubeconfig(p string) (content, path string, err error) {
 	return string(b), path, nil
 }
 
-// kubeconfigFile is the part of a kubeconfig that names clusters.
-type kubeconfigFile struct {
-	CurrentContext string `yaml:"current-context"`
-	Contexts       []struct {
-		Name    string `yaml:"name"`
-		Context struct {
-			Cluster string `yaml:"cluster"`
-		} `yaml:"context"`
-	} `yaml:"contexts"`
-}
-
 // contextCluster returns the cluster of the named context, or of the current context
 // when name is empty.
 func contextCluster(content, name string) (string, error) {
-	var f kubeconfigFile
-	if err := yaml.Unmarshal([]byte(content), &f); err != nil {
+	cfg, err := clientcmd.Load([]byte(content))
+	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrBadKubeconfig, err)
 	}
 	if name == "" {
-		name = f.CurrentContext
+		name = cfg.CurrentContext
 	}
 	if name == "" {
 		return "", fmt.Errorf("%w: the file has no current-context; set kubeconfig.context", ErrNoContext)
 	}
-	for _, c := range f.Contexts {
-		if c.Name == name {
-			return c.Context.Cluster, nil
-		}
+	ctx, ok := cfg.Contexts[name]
+	if !ok {
+		return "", fmt.Errorf("%w: %q", ErrNoContext, name)
 	}
-	return "", fmt.Errorf("%w: %q", ErrNoContext, name)
+	return ctx.Cluster, nil
 }

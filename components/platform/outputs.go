@@ -23,8 +23,13 @@ const IngressClassName = "nginx"
 type Outputs struct {
 	// Cluster is the cluster's name in the stack.
 	Cluster string
-	// IngressClass is the IngressClass apps use; empty when ingress is disabled.
+	// IngressClass is the IngressClass apps use; empty unless the edge is ingress-nginx.
 	IngressClass string
+	// Edge is the stack's platform.edge; empty when the edge is disabled.
+	Edge string
+	// GatewayName and GatewayNamespace are the shared Gateway routes attach to; empty
+	// unless the edge is a Gateway API implementation.
+	GatewayName, GatewayNamespace string
 	// PrometheusURL is the in-cluster Prometheus address analysis queries go to; empty when monitoring is disabled.
 	PrometheusURL string
 	// RolloutsReady is what Rollout, AnalysisTemplate objects must depend on (the

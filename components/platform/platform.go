@@ -101,6 +101,7 @@ type builder struct {
 	c    *Platform
 
 	ingress    pulumi.Resource
+	gateway    pulumi.Resource
 	ingressNS  pulumi.StringInput
 	rolloutsNS pulumi.StringInput
 }
@@ -108,19 +109,9 @@ type builder struct {
 func (b *builder) build() error {
 	s, a := b.spec, b.args
 	if On(s.Ingress.Enabled) {
-		ns, err := b.namespace(AddonIngress)
-		if err != nil {
+		if err := b.edge(); err != nil {
 			return err
 		}
-		ing, err := ingress.New(b.ctx, b.name+"-ingress", &ingress.Args{
-			Cloud: a.Cloud, Namespace: ns, ClassName: IngressClassName,
-			Internal: s.Ingress.Internal, Replicas: s.Ingress.Replicas, Chart: s.Ingress.Chart.Override(),
-		}, pulumi.Parent(b.c))
-		if err != nil {
-			return err
-		}
-		b.ingress, b.ingressNS = ing.Release, ns
-		b.c.Outputs.IngressClass = IngressClassName
 	}
 	if On(s.Rollouts.Enabled) {
 		ns, err := b.namespace(AddonRollouts)
@@ -173,10 +164,14 @@ func (b *builder) build() error {
 // namespace creates an addon's labelled namespace and returns its name as an input,
 // so whatever goes into it waits for it.
 func (b *builder) namespace(addon string) (pulumi.StringInput, error) {
-	n := addonNamespaces[addon]
+	return b.namespaceAs(addon, addonNamespaces[addon].name)
+}
+
+// namespaceAs is namespace with another name (the edge's namespace depends on platform.edge).
+func (b *builder) namespaceAs(addon, name string) (pulumi.StringInput, error) {
 	ns, err := corev1.NewNamespace(b.ctx, b.name+"-ns-"+addon, &corev1.NamespaceArgs{
 		Metadata: metav1.ObjectMetaArgs{
-			Name:   pulumi.String(n.name),
+			Name:   pulumi.String(name),
 			Labels: pulumi.ToStringMap(NamespaceLabels(addon, b.args.Cluster)),
 		},
 	}, pulumi.Parent(b.c))
@@ -308,7 +303,7 @@ func (b *builder) logging() error {
 
 func (b *builder) harbor() error {
 	s, a := b.spec.Harbor, b.args
-	if b.c.Outputs.IngressClass == "" {
+	if b.c.Outputs.IngressClass == "" && b.gateway == nil {
 		return fmt.Errorf("harbor needs ingress enabled")
 	}
 	ns, err := b.namespace(AddonHarbor)
@@ -341,9 +336,12 @@ func (b *builder) harbor() error {
 		AdminPassword: admin, SecretKey: key, DatabasePassword: dbPassword, ExternalDatabase: ext,
 		Trivy: harbor.Trivy{Enabled: On(s.Trivy.Enabled), DBRepositories: s.Trivy.DBRepositories,
 			JavaDBRepositories: s.Trivy.JavaDBRepositories, OfflineScan: s.Trivy.OfflineScan},
-		PullUsername: s.PullUsername, PullPassword: pull, Chart: s.Chart.Override(),
+		PullUsername: s.PullUsername, PullPassword: pull, Chart: b.harborChart(s.Chart.Override()),
 	}, pulumi.Parent(b.c))
 	if err != nil {
+		return err
+	}
+	if err := b.harborRoute(ns, h); err != nil {
 		return err
 	}
 	b.c.Outputs.Registry = &Registry{Host: h.Host, Username: h.PullUsername, Password: h.PullPassword}

@@ -5,7 +5,10 @@ import "github.com/fleetform/fleetform/internal/secret"
 // Spec configures the delivery and observability stack installed on every cluster
 // (`fleetform:platform`). Per-cluster differences (federation role) live on the cluster.
 type Spec struct {
-	// Ingress configures ingress-nginx.
+	// Edge is what serves traffic into each cluster: envoy-gateway, istio, or the
+	// retired ingress-nginx (legacy; it warns). Defaults to DefaultEdge.
+	Edge string `yaml:"edge"`
+	// Ingress configures the edge (whichever platform.edge is).
 	Ingress IngressSpec `yaml:"ingress"`
 	// Rollouts configures Argo Rollouts.
 	Rollouts RolloutsSpec `yaml:"rollouts"`
@@ -29,16 +32,17 @@ type Chart struct {
 	Values map[string]any `yaml:"values"`
 }
 
-// IngressSpec configures ingress-nginx.
+// IngressSpec configures the edge.
 type IngressSpec struct {
-	// Enabled installs the controller. Defaults to true.
+	// Enabled installs the edge (controller, and the shared Gateway). Defaults to true.
 	Enabled *bool `yaml:"enabled"`
 	// Internal makes the load balancer internal-only (an internal NLB, Azure internal LB
 	// or intranet SLB; a NodePort Service on existing clusters). Defaults to false.
 	Internal bool `yaml:"internal"`
-	// Replicas is the controller replica count. Defaults to DefaultIngressReplicas.
+	// Replicas is the replica count of the proxy serving traffic (ingress-nginx's
+	// controller, or the shared Gateway's Envoy or Istio gateway). Defaults to DefaultIngressReplicas.
 	Replicas int `yaml:"replicas"`
-	// Chart overrides the chart source.
+	// Chart overrides the edge's chart source: ingress-nginx, gateway-helm or istiod.
 	Chart Chart `yaml:"chart"`
 }
 

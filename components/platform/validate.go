@@ -130,6 +130,9 @@ func (c Chart) Override() helmrelease.Override {
 
 // ApplyDefaults fills unset fields with documented defaults.
 func (s *Spec) ApplyDefaults() {
+	if s.Edge == "" {
+		s.Edge = DefaultEdge
+	}
 	if s.Ingress.Replicas == 0 {
 		s.Ingress.Replicas = DefaultIngressReplicas
 	}
@@ -191,6 +194,9 @@ func (s *Spec) ApplyDefaults() {
 // (federation roles, the Harbor cluster) is checked by ValidateClusters.
 func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList
+	if !contains(Edges, s.Edge) {
+		errs = append(errs, field.NotSupported(p.Child("edge"), s.Edge, Edges))
+	}
 	ip := p.Child("ingress")
 	if On(s.Ingress.Enabled) && s.Ingress.Replicas < 1 {
 		errs = append(errs, field.Invalid(ip.Child("replicas"), s.Ingress.Replicas, MsgAtLeastOneReplica))
@@ -441,6 +447,8 @@ func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.Er
 	if spoke != "" {
 		if !On(s.Ingress.Enabled) {
 			errs = append(errs, field.Invalid(p.Child("ingress", "enabled"), false, "federation spoke "+spoke+" "+MsgNeedsIngress))
+		} else if UsesGateway(s.Edge) {
+			errs = append(errs, field.Invalid(p.Child("edge"), s.Edge, "cluster "+spoke+": "+MsgEdgeFederation))
 		}
 		if s.Monitoring.Federation.Domain == "" {
 			errs = append(errs, field.Required(fp.Child("domain"), "spoke "+spoke+" exposes federate.<cluster>.<domain>"))
