@@ -13,5 +13,5 @@ for s in dev prod local; do
   if [ "$s" != dev ] && [ -f "$out/dev.json" ]; then
     refs=(--ref "organization/fleetform/dev=$out/dev.json")
   fi
-  "$bin" plan --dir "$src" --stack "$s" "${refs[@]}" --json "$out/$s.json" --quiet
+  "$bin" plan --dir "$src" --stack "$s" "${refs[@]}" -o "$out/$s.json" --quiet
 done

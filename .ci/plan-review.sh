@@ -19,7 +19,10 @@ trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "
 git worktree add -q --detach "$work/base" "$base_sha"
 if [ -d "$work/base/cmd/fleetplan" ]; then
   (cd "$work/base" && go build -o "$out/bin/fleetplan-base" ./cmd/fleetplan)
-  bash .ci/plan-all.sh "$out/bin/fleetplan-base" "$work/base" "$out/base"
+  # The base's own plan-all.sh speaks its fleetplan's flags (they may differ from the head's).
+  plan_all=.ci/plan-all.sh
+  [ -f "$work/base/.ci/plan-all.sh" ] && plan_all=$work/base/.ci/plan-all.sh
+  bash "$plan_all" "$out/bin/fleetplan-base" "$work/base" "$out/base"
 fi
 
 bash .ci/plan-comment.sh "$out/bin/fleetplan" "$out/base" "$out/head" > "$out/comment.md"

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/fleetform/fleetform"
 	"github.com/fleetform/fleetform/policies/report"
 	"github.com/fleetform/fleetform/policies/rules"
 )
@@ -22,81 +18,57 @@ func init() {
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var sf stackFlags
-	sf.bind(fs)
-	sf.bindPlanFile(fs, "check")
-	sarifOut := fs.String("sarif", "", "also write the findings as SARIF 2.1.0 to this file")
-	codeQualityOut := fs.String("codequality", "", "also write the findings as a GitLab Code Quality report (JSON) to this file")
-	configFile := fs.String("config", "", "policy configuration (default: "+PolicyConfigFile+" in the project directory, else the rule defaults)")
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	f := newFlagSet("check", "", stdout, stderr)
+	sf := stackFlags{usesDir: true}
+	sf.bind(f)
+	sf.bindPlanFile(f, "check")
+	sarifOut := f.String("sarif", "", "also write the findings as SARIF 2.1.0 to `FILE`")
+	codeQualityOut := f.String("codequality", "", "also write the findings as a GitLab Code Quality report (JSON) to `FILE`")
+	configFile := f.String("config", "", "policy configuration `FILE` (default: "+PolicyConfigFile+" in the project directory, else the rule defaults)")
+	if ok, code := f.parse(args); !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		return fail(stderr, fmt.Errorf("check takes no arguments, got %q", fs.Args()))
+	if err := f.noArgs(); err != nil {
+		return f.fail(err)
 	}
-	if sf.planFile != "" {
-		var both []string
-		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "stack" || f.Name == "ref" {
-				both = append(both, "--"+f.Name)
-			}
-		})
-		if len(both) > 0 {
-			return fail(stderr, fmt.Errorf("--plan checks a finished plan: drop %s", strings.Join(both, ", ")))
-		}
+	if err := sf.checkPlanFile(f); err != nil {
+		return f.fail(err)
 	}
-	dir := sf.dir
-	if dir == "" {
-		dir = findProject()
-	}
-	p, err := sf.planOrRead()
+	dir := sf.projectDir()
+	p, err := sf.planOrRead(stderr)
 	if err != nil {
-		return fail(stderr, err)
+		return f.fail(err)
 	}
-	printWarnings(stderr, p)
-	cfg, err := loadPolicyConfig(*configFile, dir, stderr)
+	f.warnings(p)
+	cfg, err := loadPolicyConfig(*configFile, dir, f.warn)
 	if err != nil {
-		return fail(stderr, err)
+		return f.fail(err)
 	}
 	stackFile := "Pulumi." + p.Stack + ".yaml"
-	stackData, err := readStackFile(dir, stackFile)
+	stackData, _, err := sf.readStack(p.Stack)
 	if err != nil {
-		fmt.Fprintf(stderr, "warning: %s not found (%v); stack configuration rules skipped\n", stackFile, err)
+		f.warn(fmt.Sprintf("%s not found (%v); stack configuration rules skipped", stackFile, err))
 	}
 	rep, err := report.Check(p, cfg.Env(p.Stack), stackFile, stackData)
 	if err != nil {
-		return fail(stderr, err)
+		return f.fail(err)
 	}
-	rep.WriteText(stdout)
-	if *sarifOut != "" {
-		f, err := os.Create(*sarifOut)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		werr := rep.WriteSARIF(f)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return fail(stderr, fmt.Errorf("writing %s: %w", *sarifOut, werr))
-		}
-		fmt.Fprintf(stderr, "wrote %s\n", *sarifOut)
+	cw := newColorWriter(stdout, f.color.on(stdout), reportColors...)
+	rep.WriteText(cw)
+	if err := cw.Flush(); err != nil {
+		return f.fail(err)
 	}
-	if *codeQualityOut != "" {
-		f, err := os.Create(*codeQualityOut)
-		if err != nil {
-			return fail(stderr, err)
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{*sarifOut, rep.WriteSARIF}, {*codeQualityOut, rep.WriteCodeQuality}} {
+		if out.path == "" {
+			continue
 		}
-		werr := rep.WriteCodeQuality(f)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
+		if err := writeFile(out.path, out.write); err != nil {
+			return f.fail(err)
 		}
-		if werr != nil {
-			return fail(stderr, fmt.Errorf("writing %s: %w", *codeQualityOut, werr))
-		}
-		fmt.Fprintf(stderr, "wrote %s\n", *codeQualityOut)
+		f.wrote(out.path)
 	}
 	if rep.Mandatory() > 0 {
 		return exitChanges
@@ -104,9 +76,25 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// writeFile creates path and writes it through fn.
+func writeFile(path string, fn func(io.Writer) error) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	werr := fn(file)
+	if cerr := file.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("writing %s: %w", path, werr)
+	}
+	return nil
+}
+
 // loadPolicyConfig reads --config, else policies/config.yaml of the project, else
 // returns the rule defaults with a warning (a binary run outside a checkout).
-func loadPolicyConfig(file, dir string, stderr io.Writer) (*rules.Config, error) {
+func loadPolicyConfig(file, dir string, warn func(string)) (*rules.Config, error) {
 	if file != "" {
 		return rules.LoadConfig(file)
 	}
@@ -116,15 +104,6 @@ func loadPolicyConfig(file, dir string, stderr io.Writer) (*rules.Config, error)
 			return rules.LoadConfig(path)
 		}
 	}
-	fmt.Fprintf(stderr, "warning: no %s found; using rule defaults (no per-stack levels, no approved registries)\n", PolicyConfigFile)
+	warn("no " + PolicyConfigFile + " found; using rule defaults (no per-stack levels, no approved registries)")
 	return rules.DefaultConfig(), nil
-}
-
-// readStackFile reads Pulumi.<stack>.yaml from the project directory, or the copy
-// built into the binary when there is no project directory.
-func readStackFile(dir, name string) ([]byte, error) {
-	if dir != "" {
-		return os.ReadFile(filepath.Join(dir, name))
-	}
-	return fs.ReadFile(fleetform.StackFiles, name)
 }

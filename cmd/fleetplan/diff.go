@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -13,26 +12,27 @@ func init() {
 }
 
 func runDiff(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintf(stderr, "usage: fleetplan diff OLD.json NEW.json\n") }
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	f := newFlagSet("diff", " OLD.json NEW.json", stdout, stderr)
+	if ok, code := f.parse(args); !ok {
+		return code
 	}
-	if fs.NArg() != 2 {
-		fs.Usage()
-		return exitFailure
+	if f.NArg() != 2 {
+		return f.fail(fmt.Errorf("diff takes two plan files, OLD.json and NEW.json, got %d argument(s)", f.NArg()))
 	}
-	oldPlan, err := plan.ReadFile(fs.Arg(0))
+	oldPlan, err := plan.ReadFile(f.Arg(0))
 	if err != nil {
-		return fail(stderr, err)
+		return f.fail(err)
 	}
-	newPlan, err := plan.ReadFile(fs.Arg(1))
+	newPlan, err := plan.ReadFile(f.Arg(1))
 	if err != nil {
-		return fail(stderr, err)
+		return f.fail(err)
 	}
 	d := plan.Compare(oldPlan, newPlan)
-	d.WriteMarkdown(stdout)
+	cw := newColorWriter(stdout, f.color.on(stdout), diffColors...)
+	d.WriteMarkdown(cw)
+	if err := cw.Flush(); err != nil {
+		return f.fail(err)
+	}
 	if d.Empty() {
 		return exitOK
 	}

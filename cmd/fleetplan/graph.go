@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,20 +14,25 @@ func init() {
 }
 
 func runGraph(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	f := newFlagSet("graph", "", stdout, stderr)
 	var sf stackFlags
-	sf.bind(fs)
-	sf.bindPlanFile(fs, "draw")
-	dotOut := fs.String("dot", "", "write Graphviz DOT to this file (- for stdout)")
-	mermaidOut := fs.String("mermaid", "", "write a Mermaid flowchart to this file (- for stdout)")
-	stats := fs.Bool("stats", false, "print node and edge counts and the critical path")
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	sf.bind(f)
+	sf.bindPlanFile(f, "draw")
+	dotOut := f.String("dot", "", "write Graphviz DOT to `FILE` (- for stdout; the default when no other output is asked for)")
+	mermaidOut := f.String("mermaid", "", "write a Mermaid flowchart to `FILE` (- for stdout)")
+	stats := f.Bool("stats", false, "print node and edge counts and the critical path")
+	if ok, code := f.parse(args); !ok {
+		return code
 	}
-	p, err := sf.planOrRead()
+	if err := f.noArgs(); err != nil {
+		return f.fail(err)
+	}
+	if err := sf.checkPlanFile(f); err != nil {
+		return f.fail(err)
+	}
+	p, err := sf.planOrRead(stderr)
 	if err != nil {
-		return fail(stderr, err)
+		return f.fail(err)
 	}
 	g := graph.New(p)
 	if *dotOut == "" && *mermaidOut == "" && !*stats {
@@ -42,13 +46,13 @@ func runGraph(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		if err := writeTo(out.path, stdout, out.write); err != nil {
-			return fail(stderr, err)
+			return f.fail(err)
 		}
 	}
 	if *stats {
 		s, err := g.Stats()
 		if err != nil {
-			return fail(stderr, err)
+			return f.fail(err)
 		}
 		s.WriteStats(stdout)
 	}

@@ -1,11 +1,21 @@
-// Command fleetplan shows what a stack would deploy without cloud credentials.
+// Command fleetplan shows what a stack would deploy, and checks it, without cloud
+// credentials or the pulumi CLI. It plans a stack by running the real program in
+// process under Pulumi's mock monitor.
 //
-//	fleetplan plan  --stack dev [--json plan.json] [--ref org/project/stack=plan.json]
-//	fleetplan diff  old.json new.json
-//	fleetplan render --stack dev --out manifests/dev [--plan plan.json]
+//	fleetplan plan   [-s STACK] [--dir DIR] [--ref ORG/PROJECT/STACK=plan.json]... [--quiet | --json] [-o plan.json]
+//	fleetplan diff   OLD.json NEW.json
+//	fleetplan check  [-s STACK | --plan plan.json] [--config FILE] [--sarif FILE] [--codequality FILE]
+//	fleetplan render [-s STACK | --plan plan.json] -o DIR
+//	fleetplan graph  [-s STACK | --plan plan.json] [--dot FILE] [--mermaid FILE] [--stats]
 //
-// Every subcommand that takes --stack plans that stack from its Pulumi.<stack>.yaml
-// on the fly, by running the real program under Pulumi's mock monitor.
+// Conventions, as in the pulumi CLI: the stack is named with -s/--stack (default
+// dev) and never positionally, so a stray argument is an error rather than a
+// silently ignored flag; --json prints JSON on stdout; -o/--out names where a
+// command writes what it makes (plan: the plan JSON file; render: the folder of
+// manifests); --color never|always|auto colours output on a terminal unless
+// NO_COLOR is set; work that takes over a second shows a progress line on stderr
+// when it is a terminal. --plan works on a saved plan and refuses the flags that
+// only planning reads. -h on any command prints its flags and exits 0.
 package main
 
 import (
@@ -13,6 +23,8 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"github.com/fleetform/fleetform/internal/plan"
 )
 
 // Exit codes.
@@ -35,11 +47,12 @@ func register(c command) { commands[c.name] = c }
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return exitFailure
-		}
+		return exitFailure
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
 		return exitOK
 	}
 	c, ok := commands[args[0]]
@@ -64,8 +77,23 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "\nRun 'fleetplan <command> -h' for a command's flags.\n")
 }
 
-// fail prints err and returns the failure exit code.
-func fail(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "error: %v\n", err)
+// fail prints err on stderr and returns the failure exit code.
+func (f *flagSet) fail(err error) int {
+	fmt.Fprintf(f.Output(), "%s %v\n", paint(f.color.on(f.Output()), ansiRed+ansiBold, "error:"), err)
 	return exitFailure
 }
+
+// warn prints a warning on stderr.
+func (f *flagSet) warn(msg string) {
+	fmt.Fprintf(f.Output(), "%s %s\n", paint(f.color.on(f.Output()), ansiYellow, "warning:"), msg)
+}
+
+// warnings prints a plan's warnings on stderr.
+func (f *flagSet) warnings(p *plan.Plan) {
+	for _, s := range p.Warnings {
+		f.warn(s)
+	}
+}
+
+// wrote tells stderr that a file was written.
+func (f *flagSet) wrote(path string) { fmt.Fprintf(f.Output(), "wrote %s\n", path) }

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fleetform/fleetform/internal/plan"
 )
@@ -111,18 +113,28 @@ func TestDiff(t *testing.T) {
 	}
 }
 
-func TestPlanDevJSONTwiceIdentical(t *testing.T) {
+// TestPlanJSONOutputs: -o writes the plan JSON beside the usual output, --json prints
+// it on stdout instead, and --json -o puts it in the file only; all give the same
+// bytes, run after run.
+func TestPlanJSONOutputs(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
-	for _, f := range []string{a, b} {
-		if code, _, stderr := runCLI(t, "plan", "--stack", "dev", "--dir", "../..", "--json", f, "--quiet"); code != exitOK {
-			t.Fatalf("plan: exit %d: %s", code, stderr)
-		}
+	code, stdout, stderr := runCLI(t, "plan", "-s", "dev", "--dir", "../..", "-o", a, "--quiet")
+	if code != exitOK || !strings.HasPrefix(stdout, "stack dev: ") || !strings.Contains(stderr, "wrote "+a) {
+		t.Fatalf("plan -o --quiet: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, jsonOut, stderr := runCLI(t, "plan", "--stack", "dev", "--dir", "../..", "--json")
+	if code != exitOK {
+		t.Fatalf("plan --json: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "plan", "--stack=dev", "--dir", "../..", "--json", "--out", b)
+	if code != exitOK || stdout != "" {
+		t.Fatalf("plan --json --out: exit %d, stdout %q (want nothing): %s", code, stdout, stderr)
 	}
 	x, _ := os.ReadFile(a)
 	y, _ := os.ReadFile(b)
-	if !bytes.Equal(x, y) {
-		t.Fatal("two plan --json runs differ")
+	if !bytes.Equal(x, y) || jsonOut != string(x) {
+		t.Fatalf("plan JSON differs between -o (%d bytes), --json on stdout (%d) and --json -o (%d)", len(x), len(jsonOut), len(y))
 	}
 	var p plan.Plan
 	if err := json.Unmarshal(x, &p); err != nil || p.Stack != "dev" {
@@ -130,5 +142,111 @@ func TestPlanDevJSONTwiceIdentical(t *testing.T) {
 	}
 	if code, stdout, _ := runCLI(t, "diff", a, b); code != exitOK || !strings.Contains(stdout, "No changes") {
 		t.Fatalf("diff of identical plans: exit %d, %s", code, stdout)
+	}
+}
+
+// TestRefusedInput: input the tool would otherwise ignore or misread is an error
+// (exit 2) that names the fix, and nothing is planned.
+func TestRefusedInput(t *testing.T) {
+	planFile := writeWorkloadPlan(t, "dev", "harbor.example.com/shop/web:1.0.0", false)
+	cases := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"plan: stack as an argument", []string{"plan", "prod", "--json", "out.json"}, `plan takes no arguments, got "prod --json out.json": name the stack with -s prod`},
+		{"check: stray argument", []string{"check", "--plan", planFile, "extra"}, `check takes no arguments, got "extra"`},
+		{"render: stray argument", []string{"render", "-o", t.TempDir(), "prod"}, "name the stack with -s prod"},
+		{"graph: stray argument", []string{"graph", "prod"}, "name the stack with -s prod"},
+		{"render: --plan with --stack", []string{"render", "--plan", planFile, "--stack", "prod", "-o", t.TempDir()}, "--plan reads a finished plan: drop --stack"},
+		{"render: --plan with -s", []string{"render", "--plan", planFile, "-s", "prod", "-o", t.TempDir()}, "drop --stack"},
+		{"graph: --plan with --stack and --ref", []string{"graph", "--plan", planFile, "-s", "prod", "--ref", "o/p/s=x.json"}, "drop --stack, --ref"},
+		{"graph: --plan with --dir", []string{"graph", "--plan", planFile, "--dir", "."}, "drop --dir"},
+		{"render: no output folder", []string{"render", "--plan", planFile}, "-o/--out DIR is required"},
+		{"plan: --quiet with --json", []string{"plan", "--quiet", "--json"}, "--quiet shortens the tree, which --json replaces"},
+		{"bad --color", []string{"diff", "--color", "sometimes", "a.json", "b.json"}, "want never, always or auto"},
+		{"diff: one file", []string{"diff", planFile}, "diff takes two plan files"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tc.args...)
+			if code != exitFailure || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", code, stderr, exitFailure, tc.stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+		})
+	}
+}
+
+// TestHelpExitsZero: -h and --help print the command's flags on stdout and exit 0.
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"plan", "-h"}, {"diff", "-h"}, {"check", "--help"}, {"render", "-h"}, {"graph", "-h"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, args...)
+			if code != exitOK || !strings.Contains(stdout, "usage: fleetplan") || stderr != "" {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the usage on stdout", code, stdout, stderr)
+			}
+			if len(args) == 2 && !strings.Contains(stdout, "--color") {
+				t.Errorf("usage lacks --color:\n%s", stdout)
+			}
+			if args[0] == "plan" && !strings.Contains(stdout, "-s, --stack STACK") || args[0] == "render" && !strings.Contains(stdout, "-o, --out DIR") {
+				t.Errorf("usage does not show a short flag beside its long one:\n%s", stdout)
+			}
+		})
+	}
+}
+
+// TestColor: --color always colours, never and auto on a non-terminal do not.
+func TestColor(t *testing.T) {
+	planFile := writeWorkloadPlan(t, "prod", "nginx:1.27", true)
+	for _, tc := range []struct {
+		mode string
+		want bool
+	}{{"always", true}, {"never", false}, {"auto", false}} {
+		t.Run(tc.mode, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "check", "--plan", planFile, "--color", tc.mode, "--config", filepath.Join("..", "..", "policies", "config.yaml"))
+			if code != exitChanges {
+				t.Fatalf("exit %d, want %d: %s", code, exitChanges, stderr)
+			}
+			if got := strings.Contains(stdout, ansiRed); got != tc.want {
+				t.Errorf("--color %s: coloured %v, want %v:\n%q", tc.mode, got, tc.want, stdout)
+			}
+			if tc.want && !strings.Contains(stdout, ansiRed+ansiBold+"MANDATORY"+ansiReset) {
+				t.Errorf("mandatory findings not red:\n%q", stdout)
+			}
+		})
+	}
+}
+
+func TestColorWriter(t *testing.T) {
+	var b bytes.Buffer
+	cw := newColorWriter(&b, true, treeColors...)
+	io.WriteString(cw, "     Type  Name\n  +  pulumi:pulumi:Stack  x\n  >  ├─ ref")
+	io.WriteString(cw, "  y\n    warning: careful\nlast")
+	if err := cw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "     Type  Name\n  " + ansiGreen + "+ " + ansiReset + " pulumi:pulumi:Stack  x\n  " + ansiCyan + "> " + ansiReset + " ├─ ref  y\n    " +
+		ansiYellow + "warning:" + ansiReset + " careful\nlast"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
+	}
+	b.Reset()
+	plain := newColorWriter(&b, false, treeColors...)
+	io.WriteString(plain, "  +  x\n")
+	if b.String() != "  +  x\n" {
+		t.Errorf("colour off: got %q", b.String())
+	}
+}
+
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	var b bytes.Buffer
+	p := startProgress(&b, "planning dev", true)
+	time.Sleep(progressDelay + 2*progressTick)
+	p.stop()
+	if b.Len() != 0 {
+		t.Errorf("progress wrote %q to a non-terminal", b.String())
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -10,33 +9,41 @@ import (
 )
 
 func init() {
-	register(command{name: "render", summary: "write a stack's Kubernetes objects as YAML, one folder per cluster and namespace", run: runRender})
+	register(command{name: "render", summary: "write a stack's Kubernetes objects as YAML into the -o folder, one folder per cluster and namespace", run: runRender})
 }
 
 func runRender(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("render", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	f := newFlagSet("render", "", stdout, stderr)
 	var sf stackFlags
-	sf.bind(fs)
-	sf.bindPlanFile(fs, "render")
-	out := fs.String("out", "", "output folder (required); an earlier render there is replaced")
-	if err := fs.Parse(args); err != nil {
-		return exitFailure
+	sf.bind(f)
+	sf.bindPlanFile(f, "render")
+	out := f.String("out", "", "the `DIR` to write the manifests to (required); an earlier render there is replaced")
+	f.alias("o", "out")
+	if ok, code := f.parse(args); !ok {
+		return code
+	}
+	if err := f.noArgs(); err != nil {
+		return f.fail(err)
+	}
+	if err := sf.checkPlanFile(f); err != nil {
+		return f.fail(err)
 	}
 	if *out == "" {
-		return fail(stderr, errors.New("render: --out is required"))
+		return f.fail(errors.New("render: -o/--out DIR is required"))
 	}
-	p, err := sf.planOrRead()
+	p, err := sf.planOrRead(stderr)
 	if err != nil {
-		return fail(stderr, err)
+		return f.fail(err)
 	}
-	printWarnings(stderr, p)
+	f.warnings(p)
+	pr := startProgress(stderr, "rendering "+p.Stack, false)
 	res, err := render.Render(p)
-	if err != nil {
-		return fail(stderr, err)
+	if err == nil {
+		err = res.WriteDir(*out)
 	}
-	if err := res.WriteDir(*out); err != nil {
-		return fail(stderr, err)
+	pr.stop()
+	if err != nil {
+		return f.fail(err)
 	}
 	fmt.Fprintf(stdout, "stack %s: %d objects in %d clusters written to %s; %d notes in %s\n",
 		p.Stack, len(res.Objects), len(res.Clusters()), *out, len(res.Notes), render.NotesFile)

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/fleetform/fleetform"
@@ -16,30 +13,62 @@ import (
 	"github.com/fleetform/fleetform/stacks"
 )
 
+// DefaultStack is the stack planned when -s/--stack is not given.
+const DefaultStack = "dev"
+
 // stackFlags are the flags of every command that plans a stack.
 type stackFlags struct {
 	stack    string
 	dir      string
 	refs     refFlags
 	planFile string
+	// usesDir says the command reads the project directory even with --plan (check
+	// reads the policy configuration and the stack file there).
+	usesDir bool
 }
 
-func (s *stackFlags) bind(fs *flag.FlagSet) {
-	fs.StringVar(&s.stack, "stack", "dev", "stack to plan, from Pulumi.<stack>.yaml")
-	fs.StringVar(&s.dir, "dir", "", "project directory (default: the nearest directory above . with a Pulumi.yaml, else the stack files built into this binary)")
-	fs.Var(&s.refs, "ref", "answer a stack reference from another stack's plan: organization/project/stack=plan.json (repeatable; references to other stacks of this project are planned from their own files when not given)")
+func (s *stackFlags) bind(f *flagSet) {
+	f.StringVar(&s.stack, "stack", DefaultStack, "the `STACK` to plan, from Pulumi.<stack>.yaml")
+	f.alias("s", "stack")
+	f.StringVar(&s.dir, "dir", "", "the project `DIR` (default: the nearest directory above . with a Pulumi.yaml, else the stack files built into this binary)")
+	f.Var(&s.refs, "ref", "answer a stack reference from another stack's plan, `ORG/PROJECT/STACK=FILE` (repeatable; references to other stacks of this project are planned from their own files when not given)")
 }
 
 // bindPlanFile adds --plan, for commands that can work on a saved plan instead.
-func (s *stackFlags) bindPlanFile(fs *flag.FlagSet, verb string) {
-	fs.StringVar(&s.planFile, "plan", "", verb+" this plan JSON (from `fleetplan plan --json`) instead of planning --stack")
+func (s *stackFlags) bindPlanFile(f *flagSet, verb string) {
+	f.StringVar(&s.planFile, "plan", "", verb+" this plan JSON `FILE` (from `fleetplan plan -o FILE`) instead of planning a stack")
 }
 
-// planOrRead reads --plan when given, and plans --stack otherwise.
-func (s *stackFlags) planOrRead() (*plan.Plan, error) {
+// checkPlanFile refuses the flags that only planning reads when --plan names a
+// finished plan: they would be ignored without a word.
+func (s *stackFlags) checkPlanFile(f *flagSet) error {
+	if s.planFile == "" {
+		return nil
+	}
+	names := []string{"stack", "ref"}
+	if !s.usesDir {
+		names = append(names, "dir")
+	}
+	var given []string
+	for _, n := range names {
+		if f.set(n) {
+			given = append(given, "--"+n)
+		}
+	}
+	if len(given) > 0 {
+		return fmt.Errorf("--plan reads a finished plan: drop %s", strings.Join(given, ", "))
+	}
+	return nil
+}
+
+// planOrRead reads --plan when given, and plans --stack otherwise, with a progress
+// line on a terminal.
+func (s *stackFlags) planOrRead(stderr io.Writer) (*plan.Plan, error) {
 	if s.planFile != "" {
 		return plan.ReadFile(s.planFile)
 	}
+	pr := startProgress(stderr, "planning "+s.stack, true)
+	defer pr.stop()
 	return s.plan()
 }
 
@@ -60,29 +89,32 @@ func (r *refFlags) Set(v string) error {
 	return nil
 }
 
-// load reads the stack file, from the project directory or the embedded copies.
-func (s *stackFlags) load() (*stacks.StackConfig, error) { return s.loadStack(s.stack) }
+// projectDir is --dir, else the nearest directory above . with a Pulumi.yaml, else
+// "" (the stack files built into the binary).
+func (s *stackFlags) projectDir() string {
+	if s.dir != "" {
+		return s.dir
+	}
+	return findProject()
+}
 
-// loadStack reads any stack of the project the same way.
+// readStack reads a stack's file from the project directory or the built-in copies.
+func (s *stackFlags) readStack(stack string) (data []byte, source string, err error) {
+	return stacks.ReadStackFile(s.projectDir(), stack, fleetform.StackFiles)
+}
+
+// loadStack reads and decodes any stack of the project.
 func (s *stackFlags) loadStack(stack string) (*stacks.StackConfig, error) {
-	dir := s.dir
-	if dir == "" {
-		dir = findProject()
+	data, source, err := s.readStack(stack)
+	if err != nil {
+		return nil, err
 	}
-	if dir == "" {
-		name := "Pulumi." + stack + ".yaml"
-		data, err := fs.ReadFile(fleetform.StackFiles, name)
-		if err != nil {
-			return nil, fmt.Errorf("no Pulumi.yaml above the current directory, and no built-in stack %q (built in: %s)", stack, strings.Join(embeddedStacks(), ", "))
-		}
-		return stacks.Parse(data, name+" (built in)", stack)
-	}
-	return stacks.LoadFile(stacks.StackFile(dir, stack), stack)
+	return stacks.Parse(data, source, stack)
 }
 
 // plan loads, validates and plans the stack.
 func (s *stackFlags) plan() (*plan.Plan, error) {
-	cfg, err := s.load()
+	cfg, err := s.loadStack(s.stack)
 	if err != nil {
 		return nil, err
 	}
@@ -111,25 +143,5 @@ func findProject() string {
 			return ""
 		}
 		dir = parent
-	}
-}
-
-func embeddedStacks() []string {
-	var out []string
-	entries, _ := fs.ReadDir(fleetform.StackFiles, ".")
-	for _, e := range entries {
-		n := e.Name()
-		if strings.HasPrefix(n, "Pulumi.") && n != "Pulumi.yaml" {
-			out = append(out, strings.TrimSuffix(strings.TrimPrefix(n, "Pulumi."), ".yaml"))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// printWarnings writes plan warnings to w.
-func printWarnings(w io.Writer, p *plan.Plan) {
-	for _, s := range p.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", s)
 	}
 }

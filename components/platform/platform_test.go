@@ -43,9 +43,11 @@ func store() *secret.Store {
 	return secret.NewStore(vals, false)
 }
 
-// fullSpec turns every feature on.
+// fullSpec turns every feature on, on the legacy ingress-nginx edge these tests
+// were written for (edge_test.go covers the Gateway edges).
 func fullSpec(backend string) platform.Spec {
 	s := platform.Spec{
+		Edge:     platform.EdgeIngressNginx,
 		Rollouts: platform.RolloutsSpec{Dashboard: true},
 		Monitoring: platform.MonitoringSpec{
 			GrafanaAdminPassword: "grafanaAdminPassword",

@@ -128,7 +128,7 @@ func renderStacks(root, out string) {
 	var refs []string
 	for _, stack := range stacksUnderTest {
 		planFile := filepath.Join(out, stack+".plan.json")
-		args := append([]string{"plan", "--quiet", "--stack", stack, "--dir", root, "--json", planFile}, refs...)
+		args := append([]string{"plan", "--quiet", "--stack", stack, "--dir", root, "-o", planFile}, refs...)
 		if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
 			renderErrs[stack] = fmt.Errorf("fleetplan %s: %v\n%s", strings.Join(args, " "), err, b)
 			continue

@@ -12,7 +12,7 @@ import (
 // fakeFleetplan is a stand-in for the fleetplan binary: `diff BASE HEAD` prints a
 // line naming the stack and exits with $RC_<stack> (default 1, "changed");
 // `check --plan P --sarif S --codequality C` writes one finding per stack to both
-// files and exits with $RC_<stack> (default 0); `plan --dir D --stack S --json F`
+// files and exits with $RC_<stack> (default 0); `plan --dir D --stack S -o F`
 // copies the stack file as the plan.
 const fakeFleetplan = `#!/usr/bin/env bash
 set -euo pipefail
@@ -23,15 +23,15 @@ diff)
   printf '### Stack \x60%s\x60 changed\n' "$s"
   exit "${!v:-1}" ;;
 plan)
-  # plan --dir D --stack S [--ref R] --json F --quiet: the "plan" is the stack file.
+  # plan --dir D --stack S [--ref R] -o F --quiet: the "plan" is the stack file.
   while [ $# -gt 0 ]; do
     case "$1" in
       --dir) dir=$2; shift 2 ;; --stack) stack=$2; shift 2 ;; --ref) shift 2 ;;
-      --json) json=$2; shift 2 ;; --quiet) shift ;;
+      -o|--out) out=$2; shift 2 ;; --quiet) shift ;;
       *) echo "unexpected flag $1" >&2; exit 2 ;;
     esac
   done
-  cp "$dir/Pulumi.$stack.yaml" "$json"
+  cp "$dir/Pulumi.$stack.yaml" "$out"
   exit 0 ;;
 check)
   while [ $# -gt 0 ]; do

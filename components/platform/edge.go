@@ -1,0 +1,159 @@
+package platform
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/addons/ingress"
+	"github.com/fleetform/fleetform/components/helmrelease"
+)
+
+// Edges: what serves traffic into a cluster (`platform.edge`).
+const (
+	// EdgeEnvoyGateway is Envoy Gateway behind a Gateway API Gateway.
+	EdgeEnvoyGateway = string(gateway.EnvoyGateway)
+	// EdgeIstio is Istio's gateway (istiod) behind a Gateway API Gateway.
+	EdgeIstio = string(gateway.Istio)
+	// EdgeIngressNginx is the retired ingress-nginx controller, kept as an explicit legacy choice.
+	EdgeIngressNginx = "ingress-nginx"
+)
+
+// DefaultEdge is Envoy Gateway: a CNCF project with regular releases, routed by
+// Argo Rollouts through its Gateway API plugin, one controller plus one Envoy
+// Deployment per Gateway, and images on Docker Hub that mirror like any other
+// (docs/platform.md, "Edge").
+const DefaultEdge = EdgeEnvoyGateway
+
+// Edges lists the accepted platform.edge values.
+var Edges = []string{EdgeEnvoyGateway, EdgeIstio, EdgeIngressNginx}
+
+// Namespaces of the Gateway API implementations (their upstream defaults); the
+// shared Gateway and its proxies run there too.
+const (
+	NamespaceEnvoyGateway = "envoy-gateway-system"
+	NamespaceIstio        = "istio-system"
+)
+
+// Messages about the edge, exported so tests can assert on them.
+const (
+	// MsgEdgeLegacy is the warning a stack on ingress-nginx gets on every run.
+	MsgEdgeLegacy = "platform.edge is ingress-nginx, which the Kubernetes project retired in March 2026 (no releases or security fixes since); move to envoy-gateway or istio (docs/platform.md, \"Moving off ingress-nginx\")"
+	// MsgEdgeFederation: a federation spoke's /federate endpoint uses ingress-nginx basic auth.
+	MsgEdgeFederation = "a federation spoke exposes /federate with ingress-nginx basic auth, so it needs edge ingress-nginx"
+)
+
+// HarborServiceName and HarborServicePort are the Harbor chart's Service with
+// expose.type clusterIP (expose.clusterIP.name and ports.httpPort), which the
+// Harbor HTTPRoute sends traffic to.
+const (
+	HarborServiceName = "harbor"
+	HarborServicePort = 80
+	// HarborListener is the shared Gateway's HTTPS listener for Harbor's host.
+	HarborListener = "harbor"
+)
+
+// EdgeNamespace is the namespace an edge runs in; environments let it in through their NetworkPolicies.
+func EdgeNamespace(edge string) string {
+	switch edge {
+	case EdgeEnvoyGateway:
+		return NamespaceEnvoyGateway
+	case EdgeIstio:
+		return NamespaceIstio
+	default:
+		return NamespaceIngress
+	}
+}
+
+// UsesGateway reports whether an edge is a Gateway API implementation.
+func UsesGateway(edge string) bool { return edge == EdgeEnvoyGateway || edge == EdgeIstio }
+
+// edge installs the stack's edge: a Gateway API implementation with the shared
+// Gateway, or the legacy ingress-nginx.
+func (b *builder) edge() error {
+	s, a := b.spec, b.args
+	ns, err := b.namespaceAs(AddonIngress, EdgeNamespace(s.Edge))
+	if err != nil {
+		return err
+	}
+	b.ingressNS = ns
+	b.c.Outputs.Edge = s.Edge
+	if !UsesGateway(s.Edge) {
+		if err := b.ctx.Log.Warn(MsgEdgeLegacy, &pulumi.LogArgs{Resource: b.c}); err != nil {
+			return err
+		}
+		ing, err := ingress.New(b.ctx, b.name+"-ingress", &ingress.Args{
+			Cloud: a.Cloud, Namespace: ns, ClassName: IngressClassName,
+			Internal: s.Ingress.Internal, Replicas: s.Ingress.Replicas, Chart: s.Ingress.Chart.Override(),
+		}, pulumi.Parent(b.c))
+		if err != nil {
+			return err
+		}
+		b.ingress = ing.Release
+		b.c.Outputs.IngressClass = IngressClassName
+		return nil
+	}
+	var listeners []gateway.Listener
+	if a.RunsHarbor {
+		listeners = append(listeners, gateway.Listener{
+			Name: HarborListener, Host: s.Harbor.Host,
+			TLSSecretName: s.Harbor.TLSSecretName, TLSSecretNamespace: NamespaceHarbor,
+		})
+	}
+	gw, err := gateway.New(b.ctx, b.name+"-gateway", &gateway.Args{
+		Implementation: gateway.Implementation(s.Edge), Cloud: a.Cloud,
+		Namespace: ns, NamespaceName: EdgeNamespace(s.Edge),
+		Internal: s.Ingress.Internal, Replicas: s.Ingress.Replicas, Chart: s.Ingress.Chart.Override(),
+		Listeners: listeners,
+	}, pulumi.Parent(b.c))
+	if err != nil {
+		return err
+	}
+	b.gateway = gw.Ready
+	b.c.Outputs.GatewayName = gateway.Name
+	b.c.Outputs.GatewayNamespace = EdgeNamespace(s.Edge)
+	return nil
+}
+
+// HarborGatewayValues expose Harbor through a ClusterIP Service behind the shared
+// Gateway, which terminates TLS (the chart's own Ingress and TLS are off).
+func HarborGatewayValues() map[string]any {
+	return map[string]any{"expose": map[string]any{
+		"type":      "clusterIP",
+		"tls":       map[string]any{"enabled": false},
+		"clusterIP": map[string]any{"name": HarborServiceName, "ports": map[string]any{"httpPort": HarborServicePort}},
+	}}
+}
+
+// harborChart is Harbor's chart override on a Gateway edge: HarborGatewayValues,
+// with the stack's raw values still merged last.
+func (b *builder) harborChart(o helmrelease.Override) helmrelease.Override {
+	if UsesGateway(b.spec.Edge) {
+		o.Values = helmrelease.Merge(HarborGatewayValues(), o.Values)
+	}
+	return o
+}
+
+// harborRoute sends Harbor's host, on the Gateway's HTTPS listener for it, to the
+// Harbor Service, and lets the Gateway read the TLS Secret in Harbor's namespace.
+func (b *builder) harborRoute(ns pulumi.StringInput, harborReady pulumi.Resource) error {
+	if !UsesGateway(b.spec.Edge) {
+		return nil
+	}
+	if b.gateway == nil {
+		return fmt.Errorf("harbor needs the edge enabled")
+	}
+	deps := pulumi.DependsOn([]pulumi.Resource{b.gateway, harborReady})
+	if _, err := gateway.NewTLSGrant(b.ctx, b.name+"-harbor-tls-grant", gateway.TLSGrant{
+		Name: gateway.Name + "-" + HarborListener + "-tls", Namespace: ns,
+		SecretName: b.spec.Harbor.TLSSecretName, GatewayNamespace: EdgeNamespace(b.spec.Edge),
+	}, pulumi.Parent(b.c), deps); err != nil {
+		return err
+	}
+	_, err := gateway.NewRoute(b.ctx, b.name+"-harbor-route", gateway.Route{
+		Name: HarborServiceName, Namespace: ns, Host: b.spec.Harbor.Host, Listener: HarborListener,
+		Service: HarborServiceName, Port: HarborServicePort, GatewayNamespace: EdgeNamespace(b.spec.Edge),
+	}, pulumi.Parent(b.c), deps)
+	return err
+}
