@@ -69,7 +69,8 @@ type Listener struct {
 	Host string
 	// TLSSecretName is the TLS Secret with the host's certificate.
 	TLSSecretName string
-	// TLSSecretNamespace is the Secret's namespace; a ReferenceGrant there lets the Gateway read it.
+	// TLSSecretNamespace is the Secret's namespace; a ReferenceGrant there (NewTLSGrant)
+	// lets the Gateway read it.
 	TLSSecretNamespace string
 }
 
@@ -81,7 +82,7 @@ type Args struct {
 	Cloud cluster.Cloud
 	// Namespace is the namespace the controller and the Gateway go in (the Namespace's name output).
 	Namespace pulumi.StringInput
-	// NamespaceName is Namespace as a plain value, for ReferenceGrants that name it.
+	// NamespaceName is Namespace as a plain value.
 	NamespaceName string
 	// Internal makes the load balancer internal-only (a NodePort Service on existing clusters).
 	Internal bool
@@ -187,7 +188,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			return nil, err
 		}
 		class, controller = EnvoyGatewayClassName, rel
-		_ = gc
+		after = func(rs ...pulumi.Resource) pulumi.ResourceOption { return pulumi.DependsOn(append(rs, gc)) }
 	case Istio:
 		base, err := helmrelease.New(ctx, name+"-istio-base", &helmrelease.Args{
 			Pin: helmrelease.IstioBase, ReleaseName: IstioBaseReleaseName, Namespace: args.Namespace,
@@ -215,22 +216,6 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		class, controller = IstioGatewayClassName, rel
 		infra = map[string]any{"parametersRef": map[string]any{"group": "", "kind": "ConfigMap", "name": Name + "-options"}}
-	}
-	for _, l := range args.Listeners {
-		if l.TLSSecretNamespace == args.NamespaceName {
-			continue
-		}
-		if _, err := apiextensions.NewCustomResource(ctx, name+"-refgrant-"+l.Name, &apiextensions.CustomResourceArgs{
-			ApiVersion: pulumi.String(ReferenceGrantVersion),
-			Kind:       pulumi.String(KindReferenceGrant),
-			Metadata:   meta(Name+"-"+l.Name+"-tls", pulumi.String(l.TLSSecretNamespace)),
-			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
-				"from": []any{map[string]any{"group": GatewayAPIGroup, "kind": KindGateway, "namespace": args.NamespaceName}},
-				"to":   []any{map[string]any{"group": "", "kind": "Secret", "name": l.TLSSecretName}},
-			}},
-		}, parent, after(crds)); err != nil {
-			return nil, err
-		}
 	}
 	spec := GatewaySpec(class, args.Listeners)
 	if infra != nil {

@@ -13,6 +13,9 @@ type Route struct {
 	Namespace pulumi.StringInput
 	// Host is the hostname routed.
 	Host string
+	// Listener, when set, attaches the route to that listener (section) only, e.g. the
+	// host's HTTPS one; empty attaches it to every listener that serves Host.
+	Listener string
 	// Service and Port are the backend.
 	Service string
 	Port    int
@@ -20,11 +23,15 @@ type Route struct {
 	GatewayNamespace string
 }
 
-// RouteSpec attaches to every listener of the shared Gateway that serves Host (the
-// HTTP one and the host's HTTPS one) and sends all paths to the Service.
+// RouteSpec attaches to the shared Gateway (every listener that serves Host, or
+// Listener only) and sends all paths to the Service.
 func RouteSpec(r Route) map[string]any {
+	parent := map[string]any{"group": GatewayAPIGroup, "kind": KindGateway, "name": Name, "namespace": r.GatewayNamespace}
+	if r.Listener != "" {
+		parent["sectionName"] = r.Listener
+	}
 	return map[string]any{
-		"parentRefs": []any{map[string]any{"group": GatewayAPIGroup, "kind": KindGateway, "name": Name, "namespace": r.GatewayNamespace}},
+		"parentRefs": []any{parent},
 		"hostnames":  []any{r.Host},
 		"rules": []any{map[string]any{
 			"matches":     []any{map[string]any{"path": map[string]any{"type": "PathPrefix", "value": "/"}}},
@@ -40,5 +47,34 @@ func NewRoute(ctx *pulumi.Context, name string, r Route, opts ...pulumi.Resource
 		Kind:        pulumi.String(KindHTTPRoute),
 		Metadata:    meta(r.Name, r.Namespace),
 		OtherFields: kubernetes.UntypedArgs{"spec": RouteSpec(r)},
+	}, opts...)
+}
+
+// TLSGrant lets the shared Gateway read one TLS Secret in another namespace.
+type TLSGrant struct {
+	// Name and Namespace are the ReferenceGrant's; Namespace is the Secret's.
+	Name      string
+	Namespace pulumi.StringInput
+	// SecretName is the Secret the Gateway may read.
+	SecretName string
+	// GatewayNamespace is where the shared Gateway runs.
+	GatewayNamespace string
+}
+
+// TLSGrantSpec allows Gateways of GatewayNamespace to reference the one Secret.
+func TLSGrantSpec(g TLSGrant) map[string]any {
+	return map[string]any{
+		"from": []any{map[string]any{"group": GatewayAPIGroup, "kind": KindGateway, "namespace": g.GatewayNamespace}},
+		"to":   []any{map[string]any{"group": "", "kind": "Secret", "name": g.SecretName}},
+	}
+}
+
+// NewTLSGrant creates the ReferenceGrant g describes.
+func NewTLSGrant(ctx *pulumi.Context, name string, g TLSGrant, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String(ReferenceGrantVersion),
+		Kind:        pulumi.String(KindReferenceGrant),
+		Metadata:    meta(g.Name, g.Namespace),
+		OtherFields: kubernetes.UntypedArgs{"spec": TLSGrantSpec(g)},
 	}, opts...)
 }
