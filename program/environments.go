@@ -55,7 +55,7 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 // platformNamespaces returns the namespaces of the ingress controller and of
 // Prometheus that environments let in, or "" for an addon the platform turns off.
 func platformNamespaces(p *platform.Spec) (ingress, monitoring string) {
-	ingress, monitoring = platform.NamespaceIngress, platform.NamespaceMonitoring
+	ingress, monitoring = platform.EdgeNamespace(p.Edge), platform.NamespaceMonitoring
 	if e := p.Ingress.Enabled; e != nil && !*e {
 		ingress = ""
 	}

@@ -134,9 +134,10 @@ func (c *StackConfig) validateReleases() field.ErrorList {
 // every cluster alike.
 func (c *StackConfig) releasePlatform() release.Platform {
 	return release.Platform{
-		Rollouts:   platform.On(c.Platform.Rollouts.Enabled),
-		Ingress:    platform.On(c.Platform.Ingress.Enabled),
-		Prometheus: platform.On(c.Platform.Monitoring.Enabled),
+		Rollouts:     platform.On(c.Platform.Rollouts.Enabled),
+		Ingress:      platform.On(c.Platform.Ingress.Enabled),
+		IngressNginx: c.Platform.Edge == platform.EdgeIngressNginx,
+		Prometheus:   platform.On(c.Platform.Monitoring.Enabled),
 	}
 }
 

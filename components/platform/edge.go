@@ -54,8 +54,12 @@ const (
 	HarborListener = "harbor"
 )
 
-// EdgeNamespace is the namespace an edge runs in; environments let it in through their NetworkPolicies.
+// EdgeNamespace is the namespace an edge runs in ("" is DefaultEdge); environments
+// let it in through their NetworkPolicies.
 func EdgeNamespace(edge string) string {
+	if edge == "" {
+		edge = DefaultEdge
+	}
 	switch edge {
 	case EdgeEnvoyGateway:
 		return NamespaceEnvoyGateway

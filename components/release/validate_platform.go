@@ -12,6 +12,9 @@ type Platform struct {
 	Ingress bool
 	// Prometheus says a Prometheus answers analysis queries (platform.monitoring.enabled).
 	Prometheus bool
+	// IngressNginx says the edge serves Ingresses (platform.edge ingress-nginx); a
+	// Gateway API edge does not route a release's traffic yet.
+	IngressNginx bool
 }
 
 // Messages of ValidatePlatform, exported so tests can assert on them.
@@ -19,6 +22,7 @@ const (
 	MsgNeedsRollouts          = "releases run as Argo Rollouts, which platform.rollouts.enabled: false turns off"
 	MsgNeedsIngressController = "an ingress needs the ingress controller, which platform.ingress.enabled: false turns off"
 	MsgNeedsPrometheus        = "the strategy runs analysis, which queries the Prometheus that platform.monitoring.enabled: false turns off"
+	MsgNeedsIngressEdge       = "a release's ingress (and its canary or preview traffic) is routed through ingress-nginx, so it needs platform.edge: ingress-nginx; the Gateway API edges do not route releases yet"
 )
 
 // ValidatePlatform checks a defaulted release at path p against what the platform
@@ -48,6 +52,12 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 				at = ep.Child("ingress")
 			}
 			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressController))
+		} else if !pf.IngressNginx && r.Ingress != nil {
+			at := p.Child("ingress")
+			if o.Ingress != nil {
+				at = ep.Child("ingress")
+			}
+			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressEdge))
 		}
 		if !pf.Prometheus && r.Strategy.usesAnalysis() {
 			at := p.Child("strategy")
