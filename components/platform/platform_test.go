@@ -266,15 +266,27 @@ func TestNamespacesAndOutputs(t *testing.T) {
 // never for each other; Grafana finds Loki by service name.
 func TestOnlyRealDependencies(t *testing.T) {
 	p, _ := build(t, func(a *platform.Args) {})
-	releases := map[string]bool{}
-	for _, r := range p.ByType(releaseType) {
+	rels := p.ByType(releaseType)
+	if len(rels) == 0 {
+		t.Fatal("no Helm releases: nothing to check")
+	}
+	releases, namespaces := map[string]bool{}, map[string]bool{}
+	for _, r := range rels {
 		releases[r.URN] = true
 	}
-	for _, r := range p.ByType(releaseType) {
+	for _, ns := range p.ByType("kubernetes:core/v1:Namespace") {
+		namespaces[ns.URN] = true
+	}
+	for _, r := range rels {
+		waitsForNamespace := false
 		for _, d := range r.Dependencies {
 			if releases[d] {
 				t.Errorf("release %s depends on release %s", r.Name, d)
 			}
+			waitsForNamespace = waitsForNamespace || namespaces[d]
+		}
+		if !waitsForNamespace {
+			t.Errorf("release %s waits for no Namespace; dependencies %v", r.Name, r.Dependencies)
 		}
 	}
 }
