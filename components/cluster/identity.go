@@ -105,7 +105,8 @@ func SubjectOf(c Cloud, m Member) Subject {
 }
 
 // AccessFor resolves the admins and the named groups for a cloud. Groups without a
-// principal on the cloud are left out; ValidateUse reports them.
+// principal on the cloud are left out (ValidateUse reports them), except on existing
+// clusters, which bind every group by its name.
 func (ids *Identities) AccessFor(c Cloud, groups []string) Access {
 	var a Access
 	for _, g := range ids.Admins {
@@ -121,7 +122,11 @@ func (ids *Identities) AccessFor(c Cloud, groups []string) Access {
 			continue
 		}
 		seen[g] = true
-		if p := ids.Groups[g].For(c); p != "" {
+		switch p := ids.Groups[g].For(c); {
+		case c == Existing:
+			// Existing clusters bind group names as they are: no principal needed.
+			a.Groups = append(a.Groups, Member{Group: g})
+		case p != "":
 			a.Groups = append(a.Groups, Member{Group: g, Principal: p})
 		}
 	}

@@ -169,6 +169,8 @@ func TestAccessAndSubjects(t *testing.T) {
 				"platform-admins": {SubjectGroup, "3c7e2b1a-5d4f-4e6a-9b8c-1f2e3d4c5b6a"},
 				"shop-developers": {SubjectGroup, "8a1f0c2e-7b3d-4c5a-8e9f-0a1b2c3d4e5f"},
 			}},
+		{Existing, []string{"developers"}, nil,
+			map[string]Subject{"developers": {SubjectGroup, "developers"}}},
 		{Alicloud, []string{"shop-developers"},
 			[]Member{{"platform-admins", "300000000000000001"}},
 			map[string]Subject{
