@@ -2,7 +2,7 @@ package rules
 
 import "testing"
 
-var edgeCases = []ruleCase{
+var edgeCases = record([]ruleCase{
 	{name: "ingress-nginx in prod", rule: IDRetiredIngressNginx, resources: []Resource{
 		res(TypeHelmRelease, "nginx", `{"chart": "ingress-nginx", "namespace": "ingress-nginx"}`)},
 		want: []string{at(res(TypeHelmRelease, "nginx", ""), "chart")}},
@@ -15,6 +15,6 @@ var edgeCases = []ruleCase{
 		res(TypeHelmRelease, "eg", `{"chart": "oci://docker.io/envoyproxy/gateway-helm"}`)}},
 	{name: "a lookalike chart name", rule: IDRetiredIngressNginx, resources: []Resource{
 		res(TypeHelmRelease, "x", `{"chart": "my-ingress-nginx-dashboards"}`)}},
-}
+})
 
 func TestEdgeRules(t *testing.T) { runCases(t, edgeCases) }
