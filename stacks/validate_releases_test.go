@@ -64,6 +64,7 @@ func TestReleasesAgainstThePlatform(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			body := crossBase + fmt.Sprintf(`  fleetform:platform:
+    edge: ingress-nginx
     logging: {enabled: false}
     rollouts: {enabled: %t}
     ingress: {enabled: %t}
@@ -92,7 +93,7 @@ func TestReleasesAgainstThePlatform(t *testing.T) {
 func TestLatestRefusedOnTheStrictestTier(t *testing.T) {
 	body := strings.Replace(crossBase, "{name: prod, cluster: one, tier: prod}", "{name: prod, cluster: one, tier: qa}", 1)
 	body = strings.Replace(body, "image: example.com/web:1.0.0", "image: example.com/web:latest", 1)
-	body += "  fleetform:platform:\n    logging: {enabled: false}\n    monitoring: {grafanaAdminPassword: grafana}\n"
+	body += "  fleetform:platform:\n    edge: ingress-nginx\n    logging: {enabled: false}\n    monitoring: {grafanaAdminPassword: grafana}\n"
 	got := problems(t, body, Offline)
 	if len(got) != 1 || got[0].Field != "releases[0].environments[prod].image" || got[0].Detail != release.MsgImageLatest {
 		t.Fatalf("got %v, want one %q at releases[0].environments[prod].image", got, release.MsgImageLatest)
