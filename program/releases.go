@@ -79,6 +79,8 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		args.RolloutsReady = pl.RolloutsReady
 		args.MonitoringReady = pl.MonitoringReady
 		args.ServiceMonitor = pl.MonitoringReady != nil
+		args.VPAReady = pl.VPAReady
+		args.VPAUpdates = pl.VPAUpdates
 	}
 	r, err := release.New(ctx, ns.Cluster+"-"+ns.Name+"-"+spec.Name, args, pulumi.Provider(conn.Provider))
 	if err != nil {

@@ -138,6 +138,8 @@ func (c *StackConfig) releasePlatform() release.Platform {
 		Ingress:      platform.On(c.Platform.Ingress.Enabled),
 		IngressNginx: c.Platform.Edge == platform.EdgeIngressNginx,
 		Prometheus:   platform.On(c.Platform.Monitoring.Enabled),
+		VPA:          platform.On(c.Platform.VPA.Enabled),
+		VPAUpdates:   platform.On(c.Platform.VPA.Updates),
 	}
 }
 

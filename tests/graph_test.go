@@ -34,6 +34,15 @@ func layerOf(p *plan.Plan, r *plan.Resource) string {
 
 const helmRelease = "kubernetes:helm.sh/v3:Release"
 
+// Operations addons' objects and where each may wait.
+const typeVPA = "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler"
+
+// addonObjects maps an object type a release makes to the one addon install (by
+// name) it may wait for: the install registering its CRD.
+var addonObjects = map[string]string{
+	typeVPA: "-vpa-release",
+}
+
 // realNeed says whether a resource of layer `from` may wait for `to`, and why not.
 func realNeed(p *plan.Plan, from, to *plan.Resource) (bool, string) {
 	fromLayer, toLayer := layerOf(p, from), layerOf(p, to)
@@ -48,6 +57,12 @@ func realNeed(p *plan.Plan, from, to *plan.Resource) (bool, string) {
 			return false, "an environment waits for a release"
 		}
 	case "release":
+		if want, ok := addonObjects[from.Type]; ok && to.Type == helmRelease {
+			if !strings.HasSuffix(to.Name, want) {
+				return false, from.Type + " waits for " + to.Name + " instead of its addon (" + want + ")"
+			}
+			return true, ""
+		}
 		if to.Type == helmRelease && !strings.Contains(to.Name, "rollouts") && !strings.Contains(to.Name, "monitoring") {
 			return false, "a release waits for an addon it does not use (" + to.Name + ")"
 		}
@@ -77,6 +92,9 @@ func realNeed(p *plan.Plan, from, to *plan.Resource) (bool, string) {
 func TestProdDependenciesAreReal(t *testing.T) {
 	p := planStack(t, "prod", nil)
 	g := graph.New(p)
+	if len(g.Edges()) == 0 {
+		t.Fatal("prod's graph has no edges: nothing to check")
+	}
 	for _, e := range g.Edges() {
 		if ok, why := realNeed(p, e.From.Resource, e.To.Resource); !ok {
 			t.Errorf("%s %s -> %s %s: %s", e.From.Resource.Type, e.From.Resource.Name, e.To.Resource.Type, e.To.Resource.Name, why)
@@ -102,11 +120,44 @@ func TestProdDependenciesAreReal(t *testing.T) {
 	if len(cp) > 11 {
 		t.Errorf("critical path grew to %d steps", len(cp))
 	}
+	// The operations addons install beside the others, so none lies on the critical
+	// path, and each release's object of theirs waits only for that addon (and its
+	// namespace), never for the Rollout.
+	for _, n := range cp {
+		for _, suffix := range addonObjects {
+			if strings.HasSuffix(n.Resource.Name, suffix) {
+				t.Errorf("critical path holds operations addon %s", n.Resource.Name)
+			}
+		}
+	}
+	for typ, suffix := range addonObjects {
+		objs := p.ByType(typ)
+		if len(objs) == 0 {
+			t.Errorf("prod has no %s: the addon is off or releases make none", typ)
+		}
+		for _, o := range objs {
+			addon := false
+			for _, d := range g.Find(o.URN).Needs {
+				switch {
+				case d.Resource.Type == helmRelease && strings.HasSuffix(d.Resource.Name, suffix):
+					addon = true
+				case d.Resource.Type == "kubernetes:argoproj.io/v1alpha1:Rollout":
+					t.Errorf("%s %s waits for its Rollout", typ, o.Name)
+				}
+			}
+			if !addon {
+				t.Errorf("%s %s does not wait for its addon (%s)", typ, o.Name, suffix)
+			}
+		}
+	}
 }
 
 func TestWorkloadsWaitForWhatPodsNeed(t *testing.T) {
 	p := planStack(t, "prod", nil)
 	g := graph.New(p)
+	if len(p.ByType("kubernetes:argoproj.io/v1alpha1:Rollout")) == 0 {
+		t.Fatal("prod has no Rollouts: nothing to check")
+	}
 	for _, ro := range p.ByType("kubernetes:argoproj.io/v1alpha1:Rollout") {
 		needs := map[string]bool{}
 		for _, d := range g.Find(ro.URN).Needs {
@@ -118,14 +169,19 @@ func TestWorkloadsWaitForWhatPodsNeed(t *testing.T) {
 			}
 		}
 	}
+	services := 0
 	for _, svc := range p.ByType("kubernetes:core/v1:Service") {
 		if layerOf(p, svc) != "release" {
 			continue
 		}
+		services++
 		for _, d := range g.Find(svc.URN).Needs {
 			if d.Resource.Type == "kubernetes:core/v1:LimitRange" || d.Resource.Type == "kubernetes:core/v1:ResourceQuota" {
 				t.Errorf("Service %s waits for %s, which only pods need", svc.Name, d.Resource.Name)
 			}
 		}
+	}
+	if services == 0 {
+		t.Error("prod releases make no Service: nothing checked")
 	}
 }

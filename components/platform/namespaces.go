@@ -47,6 +47,7 @@ var addonNamespaces = map[string]addonNamespace{
 	AddonMonitoring: {AddonMonitoring, NamespaceMonitoring, PodSecurityPrivileged},
 	AddonLogging:    {AddonLogging, NamespaceLogging, PodSecurityPrivileged},
 	AddonHarbor:     {AddonHarbor, NamespaceHarbor, PodSecurityBaseline},
+	AddonVPA:        {AddonVPA, NamespaceVPA, PodSecurityBaseline},
 }
 
 // NamespaceLabels are the labels of an addon's namespace on a cluster.

@@ -40,6 +40,12 @@ type Outputs struct {
 	MonitoringReady pulumi.Resource
 	// Registry is the Harbor registry environments pull from; nil when there is none.
 	Registry *Registry
+	// VPAReady is what VerticalPodAutoscaler objects must depend on (the install that
+	// registers the CRD); nil when the VPA is off.
+	VPAReady pulumi.Resource
+	// VPAUpdates says the VPA's updater and admission controller run, so modes other
+	// than Off take effect.
+	VPAUpdates bool
 }
 
 // Registry is a container registry and a pull credential for it.

@@ -154,6 +154,11 @@ func (b *builder) build() error {
 			}
 		}
 	}
+	if On(s.VPA.Enabled) {
+		if err := b.vpa(); err != nil {
+			return err
+		}
+	}
 	if a.RunsHarbor {
 		return b.harbor()
 	}

@@ -234,7 +234,7 @@ func TestNamespacesAndOutputs(t *testing.T) {
 	nss := p.ByType("kubernetes:core/v1:Namespace")
 	want := map[string]string{
 		platform.NamespaceIngress: "baseline", platform.NamespaceRollouts: "baseline", platform.NamespaceMonitoring: "privileged",
-		platform.NamespaceLogging: "privileged", platform.NamespaceHarbor: "baseline",
+		platform.NamespaceLogging: "privileged", platform.NamespaceHarbor: "baseline", platform.NamespaceVPA: "baseline",
 	}
 	if len(nss) != len(want) {
 		t.Fatalf("got %d namespaces, want %d", len(nss), len(want))
@@ -294,7 +294,7 @@ func TestOnlyRealDependencies(t *testing.T) {
 func TestDisabledAddonsRegisterNothing(t *testing.T) {
 	off := false
 	p, out := build(t, func(a *platform.Args) {
-		a.Spec.Rollouts.Enabled, a.Spec.Logging.Enabled, a.Spec.Monitoring.Enabled = &off, &off, &off
+		a.Spec.Rollouts.Enabled, a.Spec.Logging.Enabled, a.Spec.Monitoring.Enabled, a.Spec.VPA.Enabled = &off, &off, &off, &off
 		a.RunsHarbor = false
 	})
 	if n := len(p.ByType(releaseType)); n != 1 {

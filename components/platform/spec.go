@@ -18,6 +18,23 @@ type Spec struct {
 	Logging LoggingSpec `yaml:"logging"`
 	// Harbor configures the Harbor registry.
 	Harbor HarborSpec `yaml:"harbor"`
+	// VPA configures the Vertical Pod Autoscaler.
+	VPA VPASpec `yaml:"vpa"`
+}
+
+// VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a
+// VerticalPodAutoscaler for its Rollout, in recommendation mode (Off) unless the
+// release opts into applying them.
+type VPASpec struct {
+	// Enabled installs the VPA. Defaults to true, except in a stack whose clusters are
+	// all of cloud existing (clusters this program did not build, which may run their own).
+	Enabled *bool `yaml:"enabled"`
+	// Updates runs the updater and admission controller, which apply recommendations to
+	// releases whose verticalAutoscaling.updateMode is Initial or Auto. False runs the
+	// recommender alone (recommendations only). Defaults to true.
+	Updates *bool `yaml:"updates"`
+	// Chart overrides the chart source.
+	Chart Chart `yaml:"chart"`
 }
 
 // Chart overrides where an addon's Helm chart comes from. Every field is optional:

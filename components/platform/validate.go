@@ -206,6 +206,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"))...)
 	errs = append(errs, s.Logging.validate(p.Child("logging"))...)
 	errs = append(errs, s.Harbor.validate(p.Child("harbor"), On(s.Ingress.Enabled))...)
+	errs = append(errs, validateChart(p.Child("vpa", "chart"), s.VPA.Chart)...)
 	return errs
 }
 

@@ -55,9 +55,11 @@ func (s *Spec) ApplyDefaults() {
 	}
 	s.defaultIngress(s.Ingress)
 	defaultAutoscaling(s.Autoscaling)
+	defaultVerticalAutoscaling(s.VerticalAutoscaling)
 	for env, o := range s.Environments {
 		s.defaultIngress(o.Ingress)
 		defaultAutoscaling(o.Autoscaling)
+		defaultVerticalAutoscaling(o.VerticalAutoscaling)
 		s.Environments[env] = o
 	}
 }
@@ -104,6 +106,9 @@ func (s *Spec) For(env string) Spec {
 	}
 	if o.Autoscaling != nil {
 		out.Autoscaling = o.Autoscaling
+	}
+	if o.VerticalAutoscaling != nil {
+		out.VerticalAutoscaling = o.VerticalAutoscaling
 	}
 	if len(o.Env) > 0 {
 		merged := make(map[string]string, len(s.Env)+len(o.Env))

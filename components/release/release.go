@@ -106,6 +106,12 @@ type Args struct {
 	RolloutsReady pulumi.Resource
 	// MonitoringReady is what the ServiceMonitor waits for (the CRD). Optional.
 	MonitoringReady pulumi.Resource
+	// VPAReady is the cluster's VPA install (the CRD): with it the release gets a
+	// VerticalPodAutoscaler, which waits for it. Nil: the cluster runs no VPA.
+	VPAReady pulumi.Resource
+	// VPAUpdates says the cluster's VPA applies recommendations (updater and admission
+	// controller); without it an updateMode other than Off is an error.
+	VPAUpdates bool
 }
 
 // names are the Kubernetes names of a release's objects, all derived from the app name
@@ -177,6 +183,12 @@ func (a *Args) validate() error {
 	}
 	if a.Spec.Strategy.usesAnalysis() && a.PrometheusURL == "" {
 		all = append(all, ErrNoPrometheus)
+	}
+	if a.Spec.vpaFightsHPA() {
+		all = append(all, field.Invalid(p.Child("verticalAutoscaling", "updateMode"), a.Spec.VerticalAutoscaling.UpdateMode, MsgVPAWithCPUHPA))
+	}
+	if a.Spec.appliesVPA() && (a.VPAReady == nil || !a.VPAUpdates) {
+		all = append(all, field.Invalid(p.Child("verticalAutoscaling", "updateMode"), a.Spec.VerticalAutoscaling.UpdateMode, MsgNeedsVPAUpdates))
 	}
 	for k := range a.Spec.SecretEnv {
 		if a.SecretEnv[k] == nil {
@@ -256,7 +268,7 @@ func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaA
 func (b *builder) selector() map[string]string { return map[string]string{LabelName: b.n.app} }
 
 func (b *builder) build() error {
-	steps := []func() error{b.buildEnv, b.buildServices, b.buildIngresses, b.buildAnalysis, b.buildRollout, b.buildAutoscaler, b.buildDisruptionBudget, b.buildServiceMonitor}
+	steps := []func() error{b.buildEnv, b.buildServices, b.buildIngresses, b.buildAnalysis, b.buildRollout, b.buildAutoscaler, b.buildVerticalAutoscaler, b.buildDisruptionBudget, b.buildServiceMonitor}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

@@ -36,6 +36,9 @@ type Spec struct {
 	Ingress *Ingress `yaml:"ingress"`
 	// Autoscaling is the HorizontalPodAutoscaler. Unset: a fixed replica count.
 	Autoscaling *Autoscaling `yaml:"autoscaling"`
+	// VerticalAutoscaling sets the VerticalPodAutoscaler made on clusters that run the
+	// VPA. Unset: recommendations only (updateMode Off, cpu and memory).
+	VerticalAutoscaling *VerticalAutoscaling `yaml:"verticalAutoscaling"`
 	// Monitoring adds a metrics Service and a ServiceMonitor on clusters whose platform runs
 	// monitoring. Defaults to true.
 	Monitoring *bool `yaml:"monitoring"`
@@ -58,6 +61,8 @@ type Override struct {
 	Ingress *Ingress `yaml:"ingress"`
 	// Autoscaling replaces the whole autoscaling block.
 	Autoscaling *Autoscaling `yaml:"autoscaling"`
+	// VerticalAutoscaling replaces the whole verticalAutoscaling block.
+	VerticalAutoscaling *VerticalAutoscaling `yaml:"verticalAutoscaling"`
 	// Env is merged over the base Env; these keys win.
 	Env map[string]string `yaml:"env"`
 }

@@ -133,6 +133,7 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 	errs = append(errs, s.Analysis.validate(p.Child("analysis"))...)
 	errs = append(errs, validateIngress(p.Child("ingress"), s.Ingress, ports)...)
 	errs = append(errs, validateAutoscaling(p.Child("autoscaling"), s.Autoscaling)...)
+	errs = append(errs, validateVerticalAutoscaling(p.Child("verticalAutoscaling"), s.VerticalAutoscaling)...)
 	if s.Metrics.Port != "" && len(s.Ports) > 0 && !ports[s.Metrics.Port] {
 		errs = append(errs, field.Invalid(p.Child("metrics", "port"), s.Metrics.Port, MsgNoSuchPort))
 	}
@@ -154,6 +155,7 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 		}
 		errs = append(errs, validateIngress(ep.Child("ingress"), o.Ingress, ports)...)
 		errs = append(errs, validateAutoscaling(ep.Child("autoscaling"), o.Autoscaling)...)
+		errs = append(errs, validateVerticalAutoscaling(ep.Child("verticalAutoscaling"), o.VerticalAutoscaling)...)
 		errs = append(errs, validateEnv(ep.Child("env"), o.Env)...)
 		for _, k := range sortedKeys(o.Env) {
 			if _, both := s.SecretEnv[k]; both {
@@ -162,6 +164,10 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 		}
 		r := s.For(env)
 		errs = append(errs, r.validateResolved(ep, tiers[env])...)
+		if r.vpaFightsHPA() {
+			at := s.vpaPath(p, ep, o)
+			errs = append(errs, field.Invalid(at, r.VerticalAutoscaling.UpdateMode, MsgVPAWithCPUHPA))
+		}
 	}
 	return errs
 }

@@ -15,6 +15,10 @@ type Platform struct {
 	// IngressNginx says the edge serves Ingresses (platform.edge ingress-nginx); a
 	// Gateway API edge does not route a release's traffic yet.
 	IngressNginx bool
+	// VPA says the Vertical Pod Autoscaler runs (platform.vpa.enabled).
+	VPA bool
+	// VPAUpdates says it applies recommendations (platform.vpa.updates).
+	VPAUpdates bool
 }
 
 // Messages of ValidatePlatform, exported so tests can assert on them.
@@ -65,6 +69,15 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 				at = ep.Child("strategy")
 			}
 			add(field.Invalid(at, describeAnalysis(&r.Strategy), MsgNeedsPrometheus))
+		}
+		if r.appliesVPA() {
+			at := s.vpaPath(p, ep, o)
+			switch {
+			case !pf.VPA:
+				add(field.Invalid(at, r.VerticalAutoscaling.UpdateMode, MsgNeedsVPA))
+			case !pf.VPAUpdates:
+				add(field.Invalid(at, r.VerticalAutoscaling.UpdateMode, MsgNeedsVPAUpdates))
+			}
 		}
 	}
 	return errs
