@@ -65,6 +65,7 @@ func fleetYAML(f fleetSpec) string {
 		fmt.Fprintf(&b, "      team%d-developers: {aws: arn:aws:iam::111122223333:role/team%d, azure: 00000000-0000-4000-8000-%012d, alicloud: \"2000000000000000%02d\"}\n", t, t, t, t)
 	}
 	b.WriteString(`  fleetform:platform:
+    edge: ingress-nginx
     monitoring:
       grafanaAdminPassword: grafanaAdminPassword
       federation: {domain: fleet.example.com, password: federationPassword, tlsSecretName: federate-tls}
