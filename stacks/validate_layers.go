@@ -134,12 +134,12 @@ func (c *StackConfig) validateReleases() field.ErrorList {
 // every cluster alike.
 func (c *StackConfig) releasePlatform() release.Platform {
 	return release.Platform{
-		Rollouts:     platform.On(c.Platform.Rollouts.Enabled),
-		Ingress:      platform.On(c.Platform.Ingress.Enabled),
-		IngressNginx: c.Platform.Edge == platform.EdgeIngressNginx,
-		Prometheus:   platform.On(c.Platform.Monitoring.Enabled),
-		VPA:          platform.On(c.Platform.VPA.Enabled),
-		VPAUpdates:   platform.On(c.Platform.VPA.Updates),
+		Rollouts:    platform.On(c.Platform.Rollouts.Enabled),
+		Ingress:     platform.On(c.Platform.Ingress.Enabled),
+		GatewayEdge: platform.UsesGateway(c.Platform.Edge),
+		Prometheus:  platform.On(c.Platform.Monitoring.Enabled),
+		VPA:         platform.On(c.Platform.VPA.Enabled),
+		VPAUpdates:  platform.On(c.Platform.VPA.Updates),
 	}
 }
 

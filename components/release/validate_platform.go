@@ -12,9 +12,10 @@ type Platform struct {
 	Ingress bool
 	// Prometheus says a Prometheus answers analysis queries (platform.monitoring.enabled).
 	Prometheus bool
-	// IngressNginx says the edge serves Ingresses (platform.edge ingress-nginx); a
-	// Gateway API edge does not route a release's traffic yet.
-	IngressNginx bool
+	// GatewayEdge says the edge is a Gateway API implementation (platform.edge
+	// envoy-gateway or istio), which serves no Ingress: it does not route a release's
+	// traffic yet.
+	GatewayEdge bool
 	// VPA says the Vertical Pod Autoscaler runs (platform.vpa.enabled).
 	VPA bool
 	// VPAUpdates says it applies recommendations (platform.vpa.updates).
@@ -56,7 +57,7 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 				at = ep.Child("ingress")
 			}
 			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressController))
-		} else if !pf.IngressNginx && r.Ingress != nil {
+		} else if pf.GatewayEdge && r.Ingress != nil {
 			at := p.Child("ingress")
 			if o.Ingress != nil {
 				at = ep.Child("ingress")
