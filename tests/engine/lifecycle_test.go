@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -209,6 +210,11 @@ func TestLifecycle(t *testing.T) {
 			for where, b := range haystacks {
 				if n := bytes.Count(b, []byte(markers[k])); n > 0 {
 					t.Errorf("secret %s appears %d times in %s", k, n, where)
+				}
+			}
+			for _, r := range exp.Resources {
+				if b, _ := json.Marshal(r.Outputs); bytes.Contains(b, []byte(markers[k])) {
+					t.Errorf("secret %s is in plain text in the outputs of %s", k, r.URN)
 				}
 			}
 		}

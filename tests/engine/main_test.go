@@ -220,7 +220,7 @@ func (e *testEnv) plan(ctx context.Context, dir, name string) (string, error) {
 // planStack runs `fleetplan plan` on stack's file in dir and returns the plan path.
 func (e *testEnv) planStack(ctx context.Context, dir, stack, name string) (string, error) {
 	out := filepath.Join(e.cp.Dir, name+".plan.json")
-	cmd := exec.CommandContext(ctx, e.fleetplan, "plan", "--quiet", "--stack", stack, "--dir", dir, "--json", out)
+	cmd := exec.CommandContext(ctx, e.fleetplan, "plan", "--quiet", "--stack", stack, "--dir", dir, "--out", out)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("fleetplan plan: %v\n%s", err, b)
 	}

@@ -5,8 +5,10 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,6 +31,8 @@ import (
 // engine printed kept for the secrets check.
 type engineRun struct {
 	stack  auto.Stack
+	name   string
+	dir    string
 	output bytes.Buffer
 }
 
@@ -40,29 +44,40 @@ func (e *testEnv) newEngineRun(ctx context.Context, dir string) (*engineRun, err
 
 // openStack opens (or creates) stack in dir, as newEngineRun does.
 func (e *testEnv) openStack(ctx context.Context, dir, stack string) (*engineRun, error) {
-	helm := filepath.Join(e.cp.Dir, "helm")
+	vars := map[string]string{}
+	for _, kv := range e.pulumiEnv() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
 	st, err := auto.UpsertStackInlineSource(ctx, stack, stacks.Project, program.Run,
 		auto.WorkDir(dir),
 		auto.PulumiHome(e.home),
 		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(map[string]string{
-			"PULUMI_BACKEND_URL":                          "file://" + e.backend,
-			"PULUMI_CONFIG_PASSPHRASE":                    passphrase,
-			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-			// The provider finds the cluster through KUBECONFIG (the stack names
-			// only the context) and trusts the chart repository's certificate.
-			"KUBECONFIG":       e.cp.Kubeconfig,
-			"SSL_CERT_FILE":    e.charts.CAFile,
-			"HELM_CACHE_HOME":  filepath.Join(helm, "cache"),
-			"HELM_CONFIG_HOME": filepath.Join(helm, "config"),
-			"HELM_DATA_HOME":   filepath.Join(helm, "data"),
-		}),
+		auto.EnvVars(vars),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("opening stack %s: %w", stack, err)
 	}
-	return &engineRun{stack: st}, nil
+	return &engineRun{stack: st, name: stack, dir: dir}, nil
+}
+
+// pulumiEnv is the environment of every pulumi command of the tests.
+func (e *testEnv) pulumiEnv() []string {
+	helm := filepath.Join(e.cp.Dir, "helm")
+	return []string{
+		"PULUMI_HOME=" + e.home,
+		"PULUMI_BACKEND_URL=file://" + e.backend,
+		"PULUMI_CONFIG_PASSPHRASE=" + passphrase,
+		"PULUMI_SKIP_UPDATE_CHECK=true",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true",
+		// The provider finds the cluster through KUBECONFIG (the stack names only
+		// the context) and trusts the chart repository's certificate.
+		"KUBECONFIG=" + e.cp.Kubeconfig,
+		"SSL_CERT_FILE=" + e.charts.CAFile,
+		"HELM_CACHE_HOME=" + filepath.Join(helm, "cache"),
+		"HELM_CONFIG_HOME=" + filepath.Join(helm, "config"),
+		"HELM_DATA_HOME=" + filepath.Join(helm, "data"),
+	}
 }
 
 // streams are the progress writers of one operation: everything the engine
@@ -149,21 +164,30 @@ type exported struct {
 	}
 }
 
+// export runs `pulumi stack export` as a user would, secrets encrypted. The
+// Automation API's Export adds --show-secrets, which would print every secret.
 func (r *engineRun) export(ctx context.Context, t *testing.T) *exported {
 	t.Helper()
-	dep, err := r.stack.Export(ctx)
+	cmd := exec.CommandContext(ctx, filepath.Join(env.pulumiDir, "pulumi"), "stack", "export", "--stack", r.name, "--cwd", r.dir)
+	cmd.Env = append(os.Environ(), env.pulumiEnv()...)
+	raw, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("pulumi stack export: %v", err)
 	}
-	out := &exported{Raw: dep.Deployment}
-	var d struct {
-		Resources any `json:"resources"`
+	var dep struct {
+		Deployment json.RawMessage `json:"deployment"`
 	}
-	if err := yaml.Unmarshal(dep.Deployment, &d); err != nil {
+	if err := json.Unmarshal(raw, &dep); err != nil {
 		t.Fatalf("reading the export: %v", err)
 	}
-	b, _ := yaml.Marshal(d.Resources)
-	if err := yaml.Unmarshal(b, &out.Resources); err != nil {
+	out := &exported{Raw: raw}
+	var d struct {
+		Resources json.RawMessage `json:"resources"`
+	}
+	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
+		t.Fatalf("reading the export: %v", err)
+	}
+	if err := json.Unmarshal(d.Resources, &out.Resources); err != nil {
 		t.Fatalf("reading the export's resources: %v", err)
 	}
 	return out
