@@ -63,7 +63,8 @@ func TestValidatePlatform(t *testing.T) {
 // TestGatewayEdgeRefusesIngress: a Gateway API edge routes no release traffic yet,
 // so an ingress is refused where it is set.
 func TestGatewayEdgeRefusesIngress(t *testing.T) {
-	errs := validSpec().ValidatePlatform(field.NewPath("r"), Platform{Rollouts: true, Ingress: true, Prometheus: true, GatewayEdge: true})
+	s := validSpec()
+	errs := s.ValidatePlatform(field.NewPath("r"), Platform{Rollouts: true, Ingress: true, Prometheus: true, GatewayEdge: true})
 	if len(errs) != 1 || errs[0].Field != "r.ingress" || errs[0].Detail != MsgNeedsIngressEdge {
 		t.Errorf("got %v, want one %q at r.ingress", errs, MsgNeedsIngressEdge)
 	}
