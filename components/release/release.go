@@ -44,6 +44,12 @@ const (
 	// provider's Ingress await would hold `pulumi up` for ten minutes and then
 	// fail. The mock monitor never waits, so only the real engine shows it.
 	AnnotationSkipAwait = "pulumi.com/skipAwait"
+	// AnnotationPatchForce on the Rollout makes the stack's server-side apply win
+	// field conflicts. The Rollouts controller writes the Rollout's spec back (it
+	// becomes a co-owner of .spec.strategy.canary.steps), so without it the next
+	// promotion fails with "Server-Side Apply field conflict" on the real engine.
+	// The stack file is the desired state; the controller keeps only status.
+	AnnotationPatchForce = "pulumi.com/patchForce"
 )
 
 // Service roles: which traffic a release's Service carries.
@@ -455,11 +461,13 @@ func (b *builder) buildRollout() error {
 	if b.s.Autoscaling == nil {
 		spec["replicas"] = *b.s.Replicas
 	}
+	meta := b.meta(b.n.app, nil)
+	meta.Annotations = pulumi.StringMap{AnnotationPatchForce: pulumi.String("true")}
 	var err error
 	b.rollout, err = apiextensions.NewCustomResource(b.ctx, b.name+"-rollout", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(RolloutsAPIVersion),
 		Kind:        pulumi.String(KindRollout),
-		Metadata:    b.meta(b.n.app, nil),
+		Metadata:    meta,
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
 	}, b.opts(append([]pulumi.Resource{b.a.RolloutsReady}, b.a.PodsReady...)...)...)
 	if err != nil {

@@ -573,3 +573,14 @@ func TestRolloutDoesNotWaitForServices(t *testing.T) {
 		}
 	}
 }
+
+// The Rollout's apply wins field conflicts with the Rollouts controller, which
+// writes its spec back: without it a promotion fails on the real engine.
+func TestRolloutForcesItsFields(t *testing.T) {
+	for _, s := range []Spec{canarySpec("storefront"), blueGreenSpec("billing")} {
+		ro := one(t, runRelease(t, testArgs(s, "prod")), typeRollout)
+		if got := get(t, ro.Inputs, "metadata", "annotations", AnnotationPatchForce); got != "true" {
+			t.Errorf("%s: %s = %v, want \"true\"", s.Name, AnnotationPatchForce, got)
+		}
+	}
+}
