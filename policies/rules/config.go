@@ -31,7 +31,7 @@ var DefaultTierLabelKeys = []string{"fleetform.io/tier"}
 // environments, so the quota, LimitRange and default-deny rules skip them.
 var DefaultExemptNamespaces = []string{
 	"default", "kube-system", "kube-public", "kube-node-lease",
-	"ingress-nginx", "argo-rollouts", "monitoring", "logging", "harbor",
+	"ingress-nginx", "argo-rollouts", "monitoring", "logging", "harbor", "vpa",
 }
 
 // DefaultEKSRequiredLogTypes are the control-plane logs an EKS cluster must send:
