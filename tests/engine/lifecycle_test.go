@@ -268,7 +268,7 @@ func TestLifecycle(t *testing.T) {
 		before := getRollout(t, "storefront")
 		asked := len(env.prometheus.Queries())
 		run.up(ctx, t)
-		seen := watchRollout(t, "storefront", func(s rolloutStatus) bool {
+		seen := watchRollout(t, "storefront", before.StableRS, func(s rolloutStatus) bool {
 			return s.Phase == "Healthy" && s.StableRS == s.CurrentPodHash && s.StableRS != before.StableRS
 		})
 		// setWeight 25, pause 5s, analysis, setWeight 50, pause 5s.
@@ -300,7 +300,7 @@ func TestLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		run.up(ctx, t)
-		seen := watchRollout(t, "storefront", func(s rolloutStatus) bool { return s.Abort && s.Phase == "Degraded" })
+		seen := watchRollout(t, "storefront", stable, func(s rolloutStatus) bool { return s.Abort && s.Phase == "Degraded" })
 		if !seen.has("analysis Failed") {
 			t.Errorf("no failed analysis; the canary showed:\n%s", seen)
 		}
@@ -332,7 +332,7 @@ func TestLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		run.up(ctx, t)
-		seen := watchRollout(t, "billing", func(s rolloutStatus) bool {
+		seen := watchRollout(t, "billing", before.CurrentPodHash, func(s rolloutStatus) bool {
 			return s.Phase == "Healthy" && s.BlueGreen.ActiveSelector == s.CurrentPodHash && s.CurrentPodHash != before.CurrentPodHash
 		})
 		for _, want := range []string{"preview " + "new", "analysis Successful", "active new"} {
@@ -538,9 +538,8 @@ func (o observations) String() string { return joinLines(o) }
 // watchRollout polls a Rollout every 200 ms until done holds and returns the
 // states it showed: canary steps and weights, pauses, analysis runs (of this
 // Rollout, by phase), and blue-green selectors relative to the starting hash.
-func watchRollout(t *testing.T, name string, done func(rolloutStatus) bool) observations {
+func watchRollout(t *testing.T, name, oldHash string, done func(rolloutStatus) bool) observations {
 	t.Helper()
-	start := getRollout(t, name)
 	var seen observations
 	add := func(s string) {
 		for _, x := range seen {
@@ -564,10 +563,10 @@ func watchRollout(t *testing.T, name string, done func(rolloutStatus) bool) obse
 			add("paused (" + s.PauseConditions[0].Reason + ")")
 		}
 		if s.BlueGreen.PreviewSelector != "" {
-			add("preview " + relative(s.BlueGreen.PreviewSelector, start.CurrentPodHash))
+			add("preview " + relative(s.BlueGreen.PreviewSelector, oldHash))
 		}
 		if s.BlueGreen.ActiveSelector != "" {
-			add("active " + relative(s.BlueGreen.ActiveSelector, start.CurrentPodHash))
+			add("active " + relative(s.BlueGreen.ActiveSelector, oldHash))
 		}
 		for _, ar := range analysisRuns(t, name) {
 			add("analysis " + ar)
