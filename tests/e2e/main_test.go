@@ -364,12 +364,26 @@ func matches(selector, labels map[string]string) bool {
 	return true
 }
 
-// registerTestCRDs applies the minimal CRDs in testdata/crds and waits for them.
+// vpaCRDModule ships the real VerticalPodAutoscaler CRDs (deploy/vpa-v1-crd-gen.yaml),
+// read from the module cache like the engine tests' CRDs.
+const vpaCRDModule = "k8s.io/autoscaler/vertical-pod-autoscaler@v1.4.0"
+
+// registerTestCRDs applies the minimal CRDs in testdata/crds and the real VPA CRDs,
+// and waits for them.
 func registerTestCRDs() error {
 	files, err := filepath.Glob(filepath.Join("testdata", "crds", "*.yaml"))
 	if err != nil {
 		return err
 	}
+	out, err := exec.Command("go", "mod", "download", "-json", vpaCRDModule).Output()
+	if err != nil {
+		return fmt.Errorf("go mod download %s: %w", vpaCRDModule, err)
+	}
+	var mod struct{ Dir string }
+	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
+		return fmt.Errorf("go mod download %s: no folder in %q", vpaCRDModule, out)
+	}
+	files = append(files, filepath.Join(mod.Dir, "deploy", "vpa-v1-crd-gen.yaml"))
 	var names []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -377,6 +391,9 @@ func registerTestCRDs() error {
 			return err
 		}
 		for _, doc := range bytes.Split(data, []byte("\n---\n")) {
+			if len(bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(doc), []byte("---")))) == 0 {
+				continue
+			}
 			var crd struct {
 				Metadata struct{ Name string } `yaml:"metadata"`
 			}

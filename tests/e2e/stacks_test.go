@@ -16,6 +16,8 @@ import (
 const (
 	// developersGroup edits in qa (dev stack) and only views in prod (prod stack).
 	developersGroup = "shop-developers"
+	// developersEntraObjectID is shop-developers' Entra ID object ID in Pulumi.prod.yaml.
+	developersEntraObjectID = "8a1f0c2e-7b3d-4c5a-8e9f-0a1b2c3d4e5f"
 	// ciServiceAccount is the environments layer's default CI deployer name.
 	ciServiceAccount = "ci-deployer"
 	// podSecurityEnforce is the Pod Security Admission label the environments set.
@@ -241,7 +243,11 @@ func TestRBAC(t *testing.T) {
 			t.Fatalf("stack %s renders no %s %s (is the environments layer built?)", c.stack, c.kind, c.name)
 		}
 	}
-	dev := []string{developersGroup, "system:authenticated"}
+	// The user's groups as each cloud names them: RoleBindings bind each cloud's
+	// subject (identities in the stack file), and prod's namespace "prod" is
+	// rendered by three clusters, of which the last applied (prod-azure) wins
+	// here: on AKS the token carries the Entra ID group object IDs.
+	dev := []string{developersGroup, developersEntraObjectID, "system:authenticated"}
 	ci := func(ns string) (string, []string) {
 		return "system:serviceaccount:" + ns + ":" + ciServiceAccount, []string{"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}
 	}
