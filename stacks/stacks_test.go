@@ -289,3 +289,40 @@ func TestRepositoryStackFiles(t *testing.T) {
 		})
 	}
 }
+
+// A Harbor secret key of the wrong length is refused at its path before anything
+// registers, and the message never holds the value.
+func TestHarborSecretKeyLengthValidated(t *testing.T) {
+	for _, tc := range []struct {
+		name, key string
+		wantErr   bool
+	}{
+		{"16 characters", "0123456789abcdef", false},
+		{"too long", "0123456789abcdef-too-long", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &fakeConfig{
+				values: map[string]string{
+					"fleetform:clusters":     `[{"name":"one","cloud":"existing"}]`,
+					"fleetform:environments": `[{"name":"qa","cluster":"one"}]`,
+					"fleetform:platform":     `{"monitoring":{"enabled":false},"harbor":{"secretKey":"hk"}}`,
+					"fleetform:hk":           tc.key,
+				},
+				secrets: map[string]bool{"fleetform:hk": true},
+			}
+			cfg, err := FromContext(src, "dev")
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := cfg.validateSecretValues()
+			if got := len(errs) > 0; got != tc.wantErr {
+				t.Fatalf("errors %v, want an error: %v", errs, tc.wantErr)
+			}
+			if tc.wantErr {
+				if msg := errs.ToAggregate().Error(); !strings.Contains(msg, "platform.harbor.secretKey") || strings.Contains(msg, tc.key) {
+					t.Errorf("message %q: want the field path and not the value", msg)
+				}
+			}
+		})
+	}
+}

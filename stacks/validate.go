@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/harbor"
 	"github.com/fleetform/fleetform/internal/dnsname"
 	"github.com/fleetform/fleetform/internal/secret"
 )
@@ -179,7 +180,23 @@ func (c *StackConfig) validateSecrets(mode Mode) (warnings []string, errs field.
 		}
 		errs = append(errs, field.Invalid(field.NewPath(k), k, MsgUnknownConfigKey+"; known sections: "+strings.Join(Sections, ", ")))
 	}
+	errs = append(errs, c.validateSecretValues()...)
 	return warnings, errs
+}
+
+// validateSecretValues checks the secrets whose shape a chart requires, where the
+// value is known (a deploy) and before anything registers: a wrong one would
+// otherwise fail the deploy half-way, inside the component. The value is never
+// printed.
+func (c *StackConfig) validateSecretValues() field.ErrorList {
+	var errs field.ErrorList
+	if r := c.Platform.Harbor.SecretKey; r != "" {
+		if v := c.Secrets[r]; v.Set && v.Plain != "" && len(v.Plain) != harbor.SecretKeyLength {
+			errs = append(errs, field.Invalid(field.NewPath(KeyPlatform, "harbor", "secretKey"), string(r),
+				fmt.Sprintf("%s; secret %q has %d", harbor.MsgSecretKeyLength, r, len(v.Plain))))
+		}
+	}
+	return errs
 }
 
 // SecretStore returns the store the program resolves secret refs through.
