@@ -30,8 +30,6 @@ const (
 	// as many pods as the instance type's ENIs have secondary IPs (45 on ecs.g7.xlarge,
 	// 210 on ecs.g7.4xlarge), so 64 covers the common general-purpose sizes.
 	DefaultACKMaxPods = 64
-	// ControlPlaneLogTTLDays is how long Log Service keeps control-plane logs.
-	ControlPlaneLogTTLDays = 30
 )
 
 // ACK cluster editions (clusterSpec).

@@ -6,6 +6,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/internal/dnsname"
 )
 
 // Defaults for cluster specs.
@@ -26,7 +28,7 @@ const (
 
 // Validation messages, exported so tests can assert on them.
 const (
-	MsgNotDNSLabel      = "must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)"
+	MsgNotDNSLabel      = dnsname.MsgNotDNSLabel
 	MsgBadCIDR          = "must be an IPv4 CIDR such as 10.0.0.0/16"
 	MsgOverlap          = "overlaps"
 	MsgPoolBounds       = "must satisfy minSize <= desiredSize <= maxSize"
