@@ -3,9 +3,7 @@ package ingress
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/cluster"
@@ -160,25 +158,13 @@ const ServiceMonitorName = "ingress-nginx-controller"
 // controller's install does not wait for kube-prometheus-stack: only this object
 // needs the ServiceMonitor CRD, and it waits for monitoringReady.
 func NewServiceMonitor(ctx *pulumi.Context, name string, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
-	if monitoringReady != nil {
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{monitoringReady}))
-	}
-	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
-		Kind:       pulumi.String("ServiceMonitor"),
-		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String(ServiceMonitorName),
-			Namespace: namespace,
-			Labels:    pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")},
+	// Only the metrics Service has a port named metrics.
+	return helmrelease.NewServiceMonitor(ctx, name, helmrelease.ServiceMonitor{
+		Name: ServiceMonitorName, Namespace: namespace, MonitoringReady: monitoringReady, Port: "metrics",
+		Selector: map[string]any{
+			"app.kubernetes.io/name":      "ingress-nginx",
+			"app.kubernetes.io/instance":  ReleaseName,
+			"app.kubernetes.io/component": "controller",
 		},
-		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
-			"selector": map[string]any{"matchLabels": map[string]any{
-				"app.kubernetes.io/name":      "ingress-nginx",
-				"app.kubernetes.io/instance":  ReleaseName,
-				"app.kubernetes.io/component": "controller",
-			}},
-			// Only the metrics Service has a port named metrics.
-			"endpoints": []any{map[string]any{"port": "metrics", "interval": "30s"}},
-		}},
 	}, opts...)
 }

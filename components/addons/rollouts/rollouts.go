@@ -3,9 +3,7 @@ package rollouts
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/helmrelease"
@@ -92,24 +90,12 @@ func Values(args *Args) map[string]any {
 // Rollouts install wait for kube-prometheus-stack's CRD, and every release with it:
 // only this object needs the CRD, and it waits for monitoringReady.
 func NewServiceMonitor(ctx *pulumi.Context, name string, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
-	if monitoringReady != nil {
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{monitoringReady}))
-	}
-	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
-		Kind:       pulumi.String("ServiceMonitor"),
-		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String(ServiceMonitorName),
-			Namespace: namespace,
-			Labels:    pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")},
+	return helmrelease.NewServiceMonitor(ctx, name, helmrelease.ServiceMonitor{
+		Name: ServiceMonitorName, Namespace: namespace, MonitoringReady: monitoringReady, Port: MetricsPortName,
+		Selector: map[string]any{
+			"app.kubernetes.io/name":      "argo-rollouts",
+			"app.kubernetes.io/instance":  ReleaseName,
+			"app.kubernetes.io/component": ControllerComponent,
 		},
-		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
-			"selector": map[string]any{"matchLabels": map[string]any{
-				"app.kubernetes.io/name":      "argo-rollouts",
-				"app.kubernetes.io/instance":  ReleaseName,
-				"app.kubernetes.io/component": ControllerComponent,
-			}},
-			"endpoints": []any{map[string]any{"port": MetricsPortName, "interval": "30s"}},
-		}},
 	}, opts...)
 }
