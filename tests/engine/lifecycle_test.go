@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -515,10 +516,112 @@ func getRollout(t *testing.T, name string) rolloutStatus {
 // waitRollout polls a Rollout until done holds.
 func waitRollout(t *testing.T, name, what string, done func(rolloutStatus) bool) {
 	t.Helper()
-	eventually(t, rolloutTimeout, "Rollout "+name+" "+what, func() (bool, string) {
-		s := getRollout(t, name)
-		return done(s), fmt.Sprintf("%+v", s)
-	})
+	deadline := time.Now().Add(rolloutTimeout)
+	var last rolloutStatus
+	for time.Now().Before(deadline) {
+		last = getRollout(t, name)
+		if done(last) {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("Rollout %s %s: not reached after %s; last state: %s\n%s", name, what, rolloutTimeout, last, rolloutDiagnostics(t, name))
+}
+
+// String shows the fields the steps wait on, pointers followed.
+func (s rolloutStatus) String() string {
+	step, weight, analysis := "-", "-", "-"
+	if s.CurrentStepIndex != nil {
+		step = fmt.Sprint(*s.CurrentStepIndex)
+	}
+	if s.Canary.Weights != nil {
+		weight = fmt.Sprint(s.Canary.Weights.Canary.Weight)
+	}
+	if a := s.Canary.CurrentStepAnalysisRunStatus; a != nil {
+		analysis = a.Name + " " + a.Status
+	}
+	return fmt.Sprintf("phase=%s abort=%v step=%s canaryWeight=%s stableRS=%s currentPodHash=%s analysis=%s active=%s preview=%s message=%q",
+		s.Phase, s.Abort, step, weight, s.StableRS, s.CurrentPodHash, analysis, s.BlueGreen.ActiveSelector, s.BlueGreen.PreviewSelector, s.Message)
+}
+
+// rolloutDiagnostics explains a Rollout that did not get where a step waited:
+// its ReplicaSets and pods as the API server has them, and the controller's log
+// lines about it. The controller holds back a weight change until the stable
+// ReplicaSet is fully available, so the pods are usually the answer.
+func rolloutDiagnostics(t *testing.T, name string) string {
+	t.Helper()
+	var b strings.Builder
+	var sets struct {
+		Items []struct {
+			Metadata struct {
+				Name            string                        `json:"name"`
+				Labels          map[string]string             `json:"labels"`
+				OwnerReferences []struct{ Kind, Name string } `json:"ownerReferences"`
+			} `json:"metadata"`
+			Spec   struct{ Replicas *int } `json:"spec"`
+			Status struct {
+				Replicas          int `json:"replicas"`
+				ReadyReplicas     int `json:"readyReplicas"`
+				AvailableReplicas int `json:"availableReplicas"`
+			} `json:"status"`
+		}
+	}
+	if p, err := resourcePath("apps/v1", "ReplicaSet", appNamespace, ""); err == nil && env.cp.Get(p, &sets) == nil {
+		for _, rs := range sets.Items {
+			for _, o := range rs.Metadata.OwnerReferences {
+				if o.Kind == "Rollout" && o.Name == name {
+					want := -1
+					if rs.Spec.Replicas != nil {
+						want = *rs.Spec.Replicas
+					}
+					fmt.Fprintf(&b, "ReplicaSet %s (hash %s): spec %d, status %d, ready %d, available %d\n", rs.Metadata.Name,
+						rs.Metadata.Labels["rollouts-pod-template-hash"], want, rs.Status.Replicas, rs.Status.ReadyReplicas, rs.Status.AvailableReplicas)
+				}
+			}
+		}
+	}
+	var pods struct {
+		Items []struct {
+			Metadata struct {
+				Name              string            `json:"name"`
+				Labels            map[string]string `json:"labels"`
+				DeletionTimestamp string            `json:"deletionTimestamp"`
+			} `json:"metadata"`
+			Spec   struct{ NodeName string } `json:"spec"`
+			Status struct {
+				Phase      string                          `json:"phase"`
+				Conditions []struct{ Type, Status string } `json:"conditions"`
+			} `json:"status"`
+		}
+	}
+	if p, err := resourcePath("v1", "Pod", appNamespace, ""); err == nil && env.cp.Get(p, &pods) == nil {
+		for _, pod := range pods.Items {
+			if !strings.HasPrefix(pod.Metadata.Name, name+"-") {
+				continue
+			}
+			ready := "?"
+			for _, c := range pod.Status.Conditions {
+				if c.Type == "Ready" {
+					ready = c.Status
+				}
+			}
+			fmt.Fprintf(&b, "Pod %s (hash %s) on %q: %s, ready %s, deleting %v\n", pod.Metadata.Name,
+				pod.Metadata.Labels["rollouts-pod-template-hash"], pod.Spec.NodeName, pod.Status.Phase, ready, pod.Metadata.DeletionTimestamp != "")
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(env.cp.Dir, "rollouts-controller.log")); err == nil {
+		var lines []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.Contains(l, "rollout="+name) || strings.Contains(l, "rollout: "+name) || strings.Contains(l, appNamespace+"/"+name) {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) > 40 {
+			lines = lines[len(lines)-40:]
+		}
+		fmt.Fprintf(&b, "--- the controller's last %d lines about %s ---\n%s\n", len(lines), name, strings.Join(lines, "\n"))
+	}
+	return b.String()
 }
 
 // observations are the distinct states a rollout went through, in order.
@@ -577,7 +680,7 @@ func watchRollout(t *testing.T, name, oldHash string, done func(rolloutStatus) b
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("Rollout %s did not finish in %s; it showed:\n%s", name, rolloutTimeout, seen)
+	t.Fatalf("Rollout %s did not finish in %s; it showed:\n%s\n%s", name, rolloutTimeout, seen, rolloutDiagnostics(t, name))
 	return nil
 }
 
