@@ -14,8 +14,8 @@ func init() {
 }
 
 // buildAKS creates an AKS cluster with Azure CNI for a stack file entry.
-func buildAKS(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access) (*cluster.Connection, error) {
-	c, err := aks.New(ctx, spec.Name, &aks.Args{Spec: *spec, Stack: stack, Access: access})
+func buildAKS(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, workloads []cluster.Workload) (*cluster.Connection, error) {
+	c, err := aks.New(ctx, spec.Name, &aks.Args{Spec: *spec, Stack: stack, Access: access, Workloads: workloads})
 	if err != nil {
 		return nil, err
 	}

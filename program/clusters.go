@@ -11,7 +11,8 @@ import (
 )
 
 // clusterBuilder creates one cluster of a cloud and returns how to reach it.
-type clusterBuilder func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access) (*cluster.Connection, error)
+// workloads are the cloud identities the platform's addons need on that cluster.
+type clusterBuilder func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, workloads []cluster.Workload) (*cluster.Connection, error)
 
 // clusterBuilders holds one builder per cloud; each cloud's file registers its own,
 // so the cloud SDKs stay in their own files and packages.
@@ -48,7 +49,7 @@ func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 			return fmt.Errorf("cluster %q: cloud %q is not built into this program", spec.Name, spec.Cloud)
 		}
 		access := f.Config.Identities.AccessFor(spec.Cloud, f.Config.GroupsOn(spec.Name))
-		conn, err := build(ctx, spec, f.Config.Stack, access)
+		conn, err := build(ctx, spec, f.Config.Stack, access, f.Config.Platform.Workloads(*spec))
 		if err != nil {
 			return fmt.Errorf("cluster %q: %w", spec.Name, err)
 		}

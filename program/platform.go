@@ -58,6 +58,10 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 		args := &platform.Args{
 			Cluster: name, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
 			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
+			Workloads: conn.Workloads,
+		}
+		if c := f.Config.Cluster(name); c != nil {
+			args.Region = c.Region
 		}
 		if conn.Federation == cluster.FederationHub {
 			args.FederationTargets, args.FederationSources = targets, sources

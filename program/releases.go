@@ -81,6 +81,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		args.ServiceMonitor = pl.MonitoringReady != nil
 		args.VPAReady = pl.VPAReady
 		args.VPAUpdates = pl.VPAUpdates
+		args.SecretStore, args.SecretStoreReady, args.SecretRefresh = pl.SecretStore, pl.SecretStoreReady, pl.SecretRefresh
 	}
 	r, err := release.New(ctx, ns.Cluster+"-"+ns.Name+"-"+spec.Name, args, pulumi.Provider(conn.Provider))
 	if err != nil {

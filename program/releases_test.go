@@ -27,7 +27,7 @@ func releaseFleet(ctx *pulumi.Context, t *testing.T, prometheus bool) *Fleet {
 		Name:      "storefront",
 		Image:     "harbor.example.com/shop/storefront:1.7.4",
 		Ports:     []release.Port{{Name: "http", ContainerPort: 8080}},
-		SecretEnv: map[string]secret.Ref{"DB_PASSWORD": "shopDbPassword"},
+		SecretEnv: map[string]release.SecretEnvVar{"DB_PASSWORD": {Config: "shopDbPassword"}},
 		Resources: release.Resources{RequestsCPU: "100m"},
 		Strategy: release.Strategy{Canary: &release.Canary{Steps: []release.Step{
 			{SetWeight: intp(10)}, {Analysis: true},

@@ -25,6 +25,13 @@ func decodeStrict(node *yaml.Node, out any, path *field.Path) field.ErrorList {
 
 type decoder struct{ errs *field.ErrorList }
 
+// ScalarShorthand is a struct field type whose common case is written as one string
+// (a release's `API_KEY: storefrontApiKey` for {config: storefrontApiKey}); the
+// decoder hands the string to SetScalar and decodes a map as the struct.
+type ScalarShorthand interface {
+	SetScalar(string)
+}
+
 func at(n *yaml.Node) string { return fmt.Sprintf(" (line %d)", n.Line) }
 
 func (d decoder) wrongType(n *yaml.Node, path *field.Path, want string) {
@@ -54,6 +61,16 @@ func (d decoder) decode(n *yaml.Node, v reflect.Value, path *field.Path) {
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // leave the zero value: an explicit null means "use the default"
+	}
+	if n.Kind == yaml.ScalarNode && v.CanAddr() {
+		if sh, ok := v.Addr().Interface().(ScalarShorthand); ok {
+			if n.Tag != "!!str" {
+				d.wrongType(n, path, "a string or a map")
+				return
+			}
+			sh.SetScalar(n.Value)
+			return
+		}
 	}
 	switch v.Kind() {
 	case reflect.Pointer:

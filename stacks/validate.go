@@ -48,6 +48,7 @@ func (c *StackConfig) ApplyDefaults() {
 		c.Clusters[i].ApplyDefaults(c.Stack)
 	}
 	c.Platform.ApplyDefaults()
+	c.Platform.ApplyStackDefaults(c.Stack)
 	c.Platform.ApplyClusterDefaults(c.Clusters)
 	for i := range c.Environments {
 		c.Environments[i].ApplyDefaults()

@@ -134,13 +134,30 @@ func (c *StackConfig) validateReleases() field.ErrorList {
 // every cluster alike.
 func (c *StackConfig) releasePlatform() release.Platform {
 	return release.Platform{
-		Rollouts:    platform.On(c.Platform.Rollouts.Enabled),
-		Ingress:     platform.On(c.Platform.Ingress.Enabled),
-		GatewayEdge: platform.UsesGateway(c.Platform.Edge),
-		Prometheus:  platform.On(c.Platform.Monitoring.Enabled),
-		VPA:         platform.On(c.Platform.VPA.Enabled),
-		VPAUpdates:  platform.On(c.Platform.VPA.Updates),
+		Rollouts:      platform.On(c.Platform.Rollouts.Enabled),
+		Ingress:       platform.On(c.Platform.Ingress.Enabled),
+		GatewayEdge:   platform.UsesGateway(c.Platform.Edge),
+		Prometheus:    platform.On(c.Platform.Monitoring.Enabled),
+		VPA:           platform.On(c.Platform.VPA.Enabled),
+		VPAUpdates:    platform.On(c.Platform.VPA.Updates),
+		NoSecretStore: c.environmentsWithoutSecretStore(),
 	}
+}
+
+// environmentsWithoutSecretStore maps each environment name to the clusters holding it
+// that get no external secret store.
+func (c *StackConfig) environmentsWithoutSecretStore() map[string][]string {
+	out := map[string][]string{}
+	for _, e := range c.Environments {
+		cl := c.Cluster(e.Cluster)
+		if cl == nil {
+			continue
+		}
+		if _, ok := c.Platform.SecretStore(*cl); !ok {
+			out[e.Name] = append(out[e.Name], e.Cluster)
+		}
+	}
+	return out
 }
 
 // strictestTier is the tier a release is checked against for an environment name

@@ -15,6 +15,7 @@ import (
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -71,6 +72,10 @@ type Args struct {
 	// Access is who reaches the cluster: admins are bound to cluster-admin by their RAM
 	// ID, groups become RBAC users of their RAM ID (Connection.Subjects).
 	Access cluster.Access
+	// Workloads are addon service accounts that want a cloud identity. ACK gives them
+	// none: RRSA cannot be turned on with pulumi-alicloud v3.10.0, so the addons that
+	// need Alibaba Cloud APIs take keys from secret config instead.
+	Workloads []cluster.Workload
 }
 
 // Cluster is an ACK managed cluster with Terway networking and its node pools.
@@ -119,6 +124,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("ack cluster %q: address plan: %w", name, err)
 	}
 
+	if errs := cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads); len(errs) > 0 {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
+	}
 	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Alicloud)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: registering component: %w", name, err)
@@ -158,6 +166,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		StorageClass:      StorageClass,
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
+		Workloads:         map[string]cluster.WorkloadIdentity{},
 		Component:         c,
 	}
 }

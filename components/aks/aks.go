@@ -15,6 +15,7 @@ import (
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -57,6 +58,9 @@ type Args struct {
 	// Access is who reaches the cluster. With aadRbac the admins' Entra ID object IDs
 	// join azure.adminGroupObjectIds; groups become RBAC subjects (Connection.Subjects).
 	Access cluster.Access
+	// Workloads are addon service accounts that get an Entra workload identity each
+	// (those with AzureRoles): a user-assigned identity federated with the account.
+	Workloads []cluster.Workload
 }
 
 // Cluster is an AKS cluster with its network.
@@ -84,8 +88,9 @@ type Cluster struct {
 	// Provider deploys into the cluster.
 	Provider *kubernetes.Provider
 
-	spec     cluster.Spec
-	subjects map[string]cluster.Subject
+	spec      cluster.Spec
+	subjects  map[string]cluster.Subject
+	workloads map[string]cluster.WorkloadIdentity
 }
 
 // New validates the spec, then creates the resource group, VNet, managed cluster,
@@ -106,13 +111,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}
-	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Azure)}
+	if errs := cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads); len(errs) > 0 {
+		return nil, fmt.Errorf("aks cluster %q: %w", name, errs.ToAggregate())
+	}
+	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Azure), workloads: map[string]cluster.WorkloadIdentity{}}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("aks cluster %q: registering component: %w", name, err)
 	}
 	b := &builder{
 		ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, admins: admins,
-		tags: pulumi.ToStringMap(spec.ResourceTags(args.Stack)), location: pulumi.String(spec.Region),
+		workloads: cluster.CloneWorkloads(args.Workloads),
+		tags:      pulumi.ToStringMap(spec.ResourceTags(args.Stack)), location: pulumi.String(spec.Region),
 	}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
@@ -135,15 +144,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 // builder carries what the steps of New share, and what each hands the next.
 type builder struct {
-	ctx      *pulumi.Context
-	name     string
-	stack    string
-	c        *Cluster
-	spec     *cluster.Spec
-	plan     subnetPlan
-	admins   []string
-	tags     pulumi.StringMap
-	location pulumi.StringInput
+	ctx       *pulumi.Context
+	name      string
+	stack     string
+	c         *Cluster
+	spec      *cluster.Spec
+	plan      subnetPlan
+	admins    []string
+	workloads []cluster.Workload
+	tags      pulumi.StringMap
+	location  pulumi.StringInput
 
 	child    []pulumi.ResourceOption
 	invoke   []pulumi.InvokeOption
@@ -162,6 +172,7 @@ func (b *builder) build() error {
 		cluster.Step{Name: "managed cluster", Run: b.managedCluster},
 		cluster.Step{Name: "node pools", Run: b.nodePools},
 		cluster.Step{Name: "roles", Run: b.roles},
+		cluster.Step{Name: "workload identities", Run: b.workloadIdentities},
 		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
 	)
 }
@@ -287,7 +298,12 @@ func (b *builder) managedCluster() error {
 		AgentPoolProfiles:      systemPools,
 		NetworkProfile:         netProfile,
 		OidcIssuerProfile:      &containerservice.ManagedClusterOIDCIssuerProfileArgs{Enabled: pulumi.Bool(true)},
-		Tags:                   b.tags,
+		// The workload identity webhook projects federated tokens into the pods of
+		// workloads (Args.Workloads); addons then hold no Azure secret.
+		SecurityProfile: &containerservice.ManagedClusterSecurityProfileArgs{
+			WorkloadIdentity: &containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{Enabled: pulumi.Bool(true)},
+		},
+		Tags: b.tags,
 	}
 	if *a.AADRBAC {
 		mcArgs.AadProfile = &containerservice.ManagedClusterAADProfileArgs{
@@ -460,6 +476,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		StorageClass:      StorageClass,
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
+		Workloads:         c.workloads,
 		Component:         c,
 	}
 }

@@ -391,3 +391,15 @@ func AWSInstanceNitro(instanceType string) bool {
 	family, size, _ := strings.Cut(instanceType, ".")
 	return !xenFamilies[family] || size == "metal"
 }
+
+// AWSPartition is the AWS partition of a region: aws-cn for China, aws-us-gov for
+// GovCloud, aws elsewhere. It is known from the region, so plans need no lookup.
+func AWSPartition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}

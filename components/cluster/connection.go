@@ -32,6 +32,9 @@ type Connection struct {
 	// Subjects are the RBAC subjects that environments bind each identity group as on
 	// this cluster (Access.Subjects); nil binds groups by their own names.
 	Subjects map[string]Subject
+	// Workloads are the cloud identities the component made for Args.Workloads, by
+	// Workload.Name; a workload missing here has no identity on this cloud.
+	Workloads map[string]WorkloadIdentity
 	// Component is the cluster's component resource, for parenting and dependencies.
 	Component pulumi.Resource
 }

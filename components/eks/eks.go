@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -40,6 +41,9 @@ type Args struct {
 	// Access is who reaches the cluster: admins get cluster admin, groups an access entry
 	// that makes them members of the Kubernetes group of their name. At least one admin.
 	Access cluster.Access
+	// Workloads are addon service accounts that get an IRSA role each (those with an
+	// AWSPolicy), trusted through the cluster's OIDC provider.
+	Workloads []cluster.Workload
 }
 
 // Cluster is an EKS cluster with its network, identity, nodes and add-ons.
@@ -71,8 +75,9 @@ type Cluster struct {
 	// KubernetesVersion is the version the control plane runs.
 	KubernetesVersion pulumi.StringOutput `pulumi:"kubernetesVersion"`
 
-	spec     cluster.Spec
-	subjects map[string]cluster.Subject
+	spec      cluster.Spec
+	subjects  map[string]cluster.Subject
+	workloads map[string]cluster.WorkloadIdentity
 }
 
 // Connection is what the layers above deploy through.
@@ -89,6 +94,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		StorageClass:      StorageClassName,
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
+		Workloads:         c.workloads,
 		Component:         c,
 	}
 }
@@ -116,6 +122,7 @@ type builder struct {
 	clusterName string
 	partition   string
 	grants      cluster.Access
+	workloads   []cluster.Workload
 	c           *Cluster
 	// parent and awsOpts place children under the component; awsOpts add the region provider.
 	parent  pulumi.ResourceOption
@@ -141,7 +148,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if len(args.Access.Admins) == 0 {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, ErrNoAdmin)
 	}
-	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.AWS)}
+	if errs := cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads); len(errs) > 0 {
+		return nil, fmt.Errorf("eks cluster %q: %w", name, errs.ToAggregate())
+	}
+	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.AWS), workloads: map[string]cluster.WorkloadIdentity{}}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
 	}
@@ -153,6 +163,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		clusterName: PhysicalName(spec.Name, args.Stack),
 		partition:   Partition(spec.Region),
 		grants:      args.Access,
+		workloads:   cluster.CloneWorkloads(args.Workloads),
 		c:           c,
 		parent:      pulumi.Parent(c),
 	}
@@ -183,6 +194,7 @@ func (b *builder) build() error {
 		cluster.Step{Name: "network", Run: b.networkStep},
 		cluster.Step{Name: "cluster", Run: b.clusterStep},
 		cluster.Step{Name: "identity", Run: b.identityStep},
+		cluster.Step{Name: "workload identities", Run: b.workloadRoles},
 		cluster.Step{Name: "node groups and add-ons", Run: func() error { return b.computeAndAddons(b.cl, b.net, b.id) }},
 		cluster.Step{Name: "access", Run: b.accessStep},
 		cluster.Step{Name: "kubernetes", Run: b.kubernetes},

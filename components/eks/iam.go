@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/cluster"
 )
 
 // AWS-managed policies the cluster's roles attach, by name (Partition gives the ARN prefix).
@@ -32,17 +34,9 @@ const (
 	AddonNamespace = "kube-system"
 )
 
-// Partition is the AWS partition of a region: aws-cn for China, aws-us-gov for GovCloud,
-// aws elsewhere. It is known from the region, so plans need no lookup.
-func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
+// Partition is the AWS partition of a region (cluster.AWSPartition, where the addons
+// that write IAM policies find it too).
+func Partition(region string) string { return cluster.AWSPartition(region) }
 
 // ManagedPolicyARN is the ARN of an AWS-managed policy in a partition.
 func ManagedPolicyARN(partition, name string) string {
@@ -144,8 +138,37 @@ func (b *builder) identity(cl *eks.Cluster) (*identity, error) {
 
 // irsaRole is a role for one service account of kube-system, trusted through the OIDC provider.
 func (b *builder) irsaRole(part, serviceAccount string, id *identity, policies ...string) (*iam.Role, []pulumi.Resource, error) {
-	trust := pulumi.All(id.provider.Arn, id.issuer).ApplyT(func(v []any) string {
-		return IRSATrustPolicy(v[0].(string), v[1].(string), AddonNamespace, serviceAccount)
+	return b.role(part, b.irsaTrust(id, AddonNamespace, serviceAccount), policies...)
+}
+
+// irsaTrust is the trust policy of a role for one service account.
+func (b *builder) irsaTrust(id *identity, namespace, serviceAccount string) pulumi.StringOutput {
+	return pulumi.All(id.provider.Arn, id.issuer).ApplyT(func(v []any) string {
+		return IRSATrustPolicy(v[0].(string), v[1].(string), namespace, serviceAccount)
 	}).(pulumi.StringOutput)
-	return b.role(part, trust, policies...)
+}
+
+// workloadRoles gives each workload with an AWS policy an IRSA role carrying that policy
+// inline (it is the workload's own, so it lives and dies with the role).
+func (b *builder) workloadRoles() error {
+	for _, w := range b.workloads {
+		if w.AWSPolicy == "" {
+			continue
+		}
+		part := "wl-" + w.Name
+		r, _, err := b.role(part, b.irsaTrust(b.id, w.Namespace, w.ServiceAccount))
+		if err != nil {
+			return err
+		}
+		if _, err := iam.NewRolePolicy(b.ctx, b.name+"-"+part, &iam.RolePolicyArgs{
+			Role:   r.Name,
+			Policy: pulumi.String(w.AWSPolicy),
+		}, b.opts()...); err != nil {
+			return fmt.Errorf("role %s: policy: %w", part, err)
+		}
+		b.c.workloads[w.Name] = cluster.WorkloadIdentity{
+			Annotations: pulumi.StringMap{cluster.AnnotationIRSARole: r.Arn}.ToStringMapOutput(),
+		}
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetform/fleetform/components/cluster"
@@ -39,6 +40,9 @@ type Args struct {
 	// Access is who reaches the cluster. Existing clusters keep their own identity
 	// setup, so groups are bound by their names (Connection.Subjects).
 	Access cluster.Access
+	// Workloads are addon service accounts that want a cloud identity. An existing
+	// cluster gets none from this program: its operators bind identities their own way.
+	Workloads []cluster.Workload
 }
 
 // Cluster is an existing cluster reached through a kubeconfig.
@@ -82,6 +86,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
+	if errs := cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads); len(errs) > 0 {
+		return nil, fmt.Errorf("existing cluster %q: %w", name, errs.ToAggregate())
+	}
 	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Existing)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("existing cluster %q: registering component: %w", name, err)
@@ -116,6 +123,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		StorageClass:      c.spec.Kubeconfig.StorageClass,
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
+		Workloads:         map[string]cluster.WorkloadIdentity{},
 		Component:         c,
 	}
 }

@@ -30,6 +30,9 @@ const (
 	// IstioVersion is Istio's base (CRDs) and istiod charts; istiod serves Gateway API
 	// Gateways of class istio.
 	IstioVersion = "1.32.0"
+	// ExternalSecretsVersion is the external-secrets chart (External Secrets Operator
+	// v2.9, API external-secrets.io/v1; 2.x has no Alibaba Cloud provider).
+	ExternalSecretsVersion = "2.9.0"
 )
 
 // Upstream chart repositories.
@@ -44,6 +47,7 @@ const (
 	RepoFairwinds    = "https://charts.fairwinds.com/stable"
 	RepoEnvoyProxy   = "oci://docker.io/envoyproxy"
 	RepoIstio        = "https://istio-release.storage.googleapis.com/charts"
+	RepoESO          = "https://charts.external-secrets.io"
 )
 
 // Pin is where a chart comes from unless the stack overrides it.
@@ -72,7 +76,8 @@ var (
 	EnvoyGateway        = Pin{Chart: "gateway-helm", Repository: RepoEnvoyProxy, Version: EnvoyGatewayVersion}
 	IstioBase           = Pin{Chart: "base", Repository: RepoIstio, Version: IstioVersion}
 	Istiod              = Pin{Chart: "istiod", Repository: RepoIstio, Version: IstioVersion}
+	ExternalSecrets     = Pin{Chart: "external-secrets", Repository: RepoESO, Version: ExternalSecretsVersion}
 )
 
 // Pins lists every pinned chart, in documentation order.
-var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod}
+var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets}

@@ -1,5 +1,7 @@
 package platform
 
+import "github.com/fleetform/fleetform/components/addons/externalsecrets"
+
 // Label keys and values on the addon namespaces.
 const (
 	// LabelManagedBy marks objects this program owns.
@@ -42,12 +44,13 @@ type addonNamespace struct {
 // host paths and need privileged; the others run with baseline. All audit and warn
 // at restricted, so drift towards more privilege shows.
 var addonNamespaces = map[string]addonNamespace{
-	AddonIngress:    {AddonIngress, NamespaceIngress, PodSecurityBaseline},
-	AddonRollouts:   {AddonRollouts, NamespaceRollouts, PodSecurityBaseline},
-	AddonMonitoring: {AddonMonitoring, NamespaceMonitoring, PodSecurityPrivileged},
-	AddonLogging:    {AddonLogging, NamespaceLogging, PodSecurityPrivileged},
-	AddonHarbor:     {AddonHarbor, NamespaceHarbor, PodSecurityBaseline},
-	AddonVPA:        {AddonVPA, NamespaceVPA, PodSecurityBaseline},
+	AddonIngress:         {AddonIngress, NamespaceIngress, PodSecurityBaseline},
+	AddonRollouts:        {AddonRollouts, NamespaceRollouts, PodSecurityBaseline},
+	AddonMonitoring:      {AddonMonitoring, NamespaceMonitoring, PodSecurityPrivileged},
+	AddonLogging:         {AddonLogging, NamespaceLogging, PodSecurityPrivileged},
+	AddonHarbor:          {AddonHarbor, NamespaceHarbor, PodSecurityBaseline},
+	AddonVPA:             {AddonVPA, NamespaceVPA, PodSecurityBaseline},
+	AddonExternalSecrets: {AddonExternalSecrets, externalsecrets.Namespace, PodSecurityBaseline},
 }
 
 // NamespaceLabels are the labels of an addon's namespace on a cluster.

@@ -46,6 +46,12 @@ type Outputs struct {
 	// VPAUpdates says the VPA's updater and admission controller run, so modes other
 	// than Off take effect.
 	VPAUpdates bool
+	// SecretStore is the ClusterSecretStore releases' ExternalSecrets read; empty when
+	// the cluster has none. SecretStoreReady is the store object they depend on, and
+	// SecretRefresh how often they re-read it.
+	SecretStore      string
+	SecretStoreReady pulumi.Resource
+	SecretRefresh    string
 }
 
 // Registry is a container registry and a pull credential for it.

@@ -41,6 +41,10 @@ type Args struct {
 	FederationTargets []pulumi.Output
 	// FederationSources name those spokes for the plan (cluster names, stack:<reference>).
 	FederationSources []string
+	// Region is the cluster's region (its cloud's secret manager is regional).
+	Region string
+	// Workloads are the cloud identities the cluster component made for Spec.Workloads.
+	Workloads map[string]cluster.WorkloadIdentity
 	// RunsHarbor installs Harbor on this cluster.
 	RunsHarbor bool
 	// Registry is a Harbor that runs elsewhere (another cluster, another stack); ignored with RunsHarbor.
@@ -158,6 +162,9 @@ func (b *builder) build() error {
 		if err := b.vpa(); err != nil {
 			return err
 		}
+	}
+	if err := b.externalSecrets(); err != nil {
+		return err
 	}
 	if a.RunsHarbor {
 		return b.harbor()

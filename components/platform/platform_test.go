@@ -1,6 +1,7 @@
 package platform_test
 
 import (
+	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"reflect"
 	"strings"
 	"testing"
@@ -69,22 +70,35 @@ func fullSpec(backend string) platform.Spec {
 	return s
 }
 
+// irsa is the external-secrets identity an EKS cluster component hands the platform.
+func irsa() map[string]cluster.WorkloadIdentity {
+	return map[string]cluster.WorkloadIdentity{externalsecrets.WorkloadName: {
+		Annotations: pulumi.StringMap{cluster.AnnotationIRSARole: pulumi.String("arn:aws:iam::123456789012:role/c1-wl-external-secrets")}.ToStringMapOutput(),
+	}}
+}
+
 // build plans one platform component with args filled in by mutate.
 func build(t *testing.T, mutate func(*platform.Args)) (*plan.Plan, *platform.Platform) {
 	t.Helper()
+	p, out, err := runPlatform(mutate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, out
+}
+
+// runPlatform is build that returns New's error.
+func runPlatform(mutate func(*platform.Args)) (*plan.Plan, *platform.Platform, error) {
 	var out *platform.Platform
 	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		args := &platform.Args{Cluster: "c1", Cloud: cluster.AWS, StorageClass: "gp3", Federation: cluster.FederationNone,
-			Spec: fullSpec(platform.LoggingLoki), Secrets: store(), RunsHarbor: true}
+		args := &platform.Args{Cluster: "c1", Cloud: cluster.AWS, Region: "us-east-1", StorageClass: "gp3", Federation: cluster.FederationNone,
+			Spec: fullSpec(platform.LoggingLoki), Secrets: store(), RunsHarbor: true, Workloads: irsa()}
 		mutate(args)
 		var err error
 		out, err = platform.New(ctx, "c1-platform", args)
 		return nil, err
 	}, plan.Options{Project: "fleetform", Stack: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, out
+	return p, out, err
 }
 
 // release returns the inputs of the Helm release of a chart.
@@ -235,6 +249,7 @@ func TestNamespacesAndOutputs(t *testing.T) {
 	want := map[string]string{
 		platform.NamespaceIngress: "baseline", platform.NamespaceRollouts: "baseline", platform.NamespaceMonitoring: "privileged",
 		platform.NamespaceLogging: "privileged", platform.NamespaceHarbor: "baseline", platform.NamespaceVPA: "baseline",
+		externalsecrets.Namespace: "baseline",
 	}
 	if len(nss) != len(want) {
 		t.Fatalf("got %d namespaces, want %d", len(nss), len(want))
@@ -295,6 +310,7 @@ func TestDisabledAddonsRegisterNothing(t *testing.T) {
 	off := false
 	p, out := build(t, func(a *platform.Args) {
 		a.Spec.Rollouts.Enabled, a.Spec.Logging.Enabled, a.Spec.Monitoring.Enabled, a.Spec.VPA.Enabled = &off, &off, &off, &off
+		a.Spec.ExternalSecrets.Enabled = &off
 		a.RunsHarbor = false
 	})
 	if n := len(p.ByType(releaseType)); n != 1 {

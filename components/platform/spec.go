@@ -20,6 +20,8 @@ type Spec struct {
 	Harbor HarborSpec `yaml:"harbor"`
 	// VPA configures the Vertical Pod Autoscaler.
 	VPA VPASpec `yaml:"vpa"`
+	// ExternalSecrets configures External Secrets Operator and each cluster's secret store.
+	ExternalSecrets ExternalSecretsSpec `yaml:"externalSecrets"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a

@@ -130,6 +130,7 @@ func (c Chart) Override() helmrelease.Override {
 
 // ApplyDefaults fills unset fields with documented defaults.
 func (s *Spec) ApplyDefaults() {
+	s.ExternalSecrets.applyDefaults()
 	if s.Edge == "" {
 		s.Edge = DefaultEdge
 	}
@@ -207,6 +208,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, s.Logging.validate(p.Child("logging"))...)
 	errs = append(errs, s.Harbor.validate(p.Child("harbor"), On(s.Ingress.Enabled))...)
 	errs = append(errs, validateChart(p.Child("vpa", "chart"), s.VPA.Chart)...)
+	errs = append(errs, s.ExternalSecrets.validate(p.Child("externalSecrets"))...)
 	return errs
 }
 

@@ -157,6 +157,9 @@ func (b *builder) podTemplate() map[string]any {
 	if b.envSec != nil {
 		envFrom = append(envFrom, map[string]any{"secretRef": map[string]any{"name": b.envSec.Metadata.Name().Elem()}})
 	}
+	if b.external != nil {
+		envFrom = append(envFrom, map[string]any{"secretRef": map[string]any{"name": b.n.externalEnv}})
+	}
 	if len(envFrom) > 0 {
 		container["envFrom"] = envFrom
 	}
@@ -232,7 +235,11 @@ func envChecksum(s *Spec) string {
 		lines = append(lines, "env:"+k+"="+v)
 	}
 	for k, v := range s.SecretEnv {
-		lines = append(lines, "secret:"+k+"="+string(v))
+		if v.External != nil {
+			lines = append(lines, "external:"+k+"="+v.External.Key+"#"+v.External.Property+"@"+v.External.Version)
+			continue
+		}
+		lines = append(lines, "secret:"+k+"="+string(v.Config))
 	}
 	sort.Strings(lines)
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))

@@ -14,6 +14,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -65,6 +67,8 @@ const (
 var (
 	// ErrNoPrometheus: the strategy runs analysis but the cluster has no Prometheus to query.
 	ErrNoPrometheus = errors.New("the strategy runs analysis but the cluster has no Prometheus (platform monitoring is off)")
+	// ErrNoSecretStore: a secretEnv entry is external and the cluster has no store.
+	ErrNoSecretStore = errors.New("secretEnv names external secrets, and the cluster has no secret store (platform.externalSecrets)")
 	// ErrSecretEnv: a secretEnv entry has no resolved value, or a value has no secretEnv entry.
 	ErrSecretEnv = errors.New("secret env values do not match spec.secretEnv")
 )
@@ -118,12 +122,20 @@ type Args struct {
 	// VPAUpdates says the cluster's VPA applies recommendations (updater and admission
 	// controller); without it an updateMode other than Off is an error.
 	VPAUpdates bool
+	// SecretStore is the cluster's ClusterSecretStore; with external secretEnv entries
+	// the release gets an ExternalSecret reading it. Empty: external entries are an
+	// error (ErrNoSecretStore).
+	SecretStore string
+	// SecretStoreReady is the store object (and so the CRD) the ExternalSecret waits for.
+	SecretStoreReady pulumi.Resource
+	// SecretRefresh is the ExternalSecret's refreshInterval (platform.externalSecrets).
+	SecretRefresh string
 }
 
 // names are the Kubernetes names of a release's objects, all derived from the app name
 // so two releases in one namespace never collide.
 type names struct {
-	app, env, secretEnv, analysis, previewIngress string
+	app, env, secretEnv, externalEnv, analysis, previewIngress string
 }
 
 func namesFor(app string) names {
@@ -131,6 +143,7 @@ func namesFor(app string) names {
 		app:            app,
 		env:            app + "-env",
 		secretEnv:      app + "-secret-env",
+		externalEnv:    app + "-external-env",
 		analysis:       app + "-success-rate",
 		previewIngress: app + "-" + RolePreview,
 	}
@@ -196,15 +209,19 @@ func (a *Args) validate() error {
 	if a.Spec.appliesVPA() && (a.VPAReady == nil || !a.VPAUpdates) {
 		all = append(all, field.Invalid(p.Child("verticalAutoscaling", "updateMode"), a.Spec.VerticalAutoscaling.UpdateMode, MsgNeedsVPAUpdates))
 	}
-	for k := range a.Spec.SecretEnv {
+	fromConfig := a.Spec.ConfigSecretEnv()
+	for k := range fromConfig {
 		if a.SecretEnv[k] == nil {
 			all = append(all, fmt.Errorf("%w: %s has no value", ErrSecretEnv, k))
 		}
 	}
 	for k := range a.SecretEnv {
-		if _, ok := a.Spec.SecretEnv[k]; !ok {
-			all = append(all, fmt.Errorf("%w: %s is not in spec.secretEnv", ErrSecretEnv, k))
+		if _, ok := fromConfig[k]; !ok {
+			all = append(all, fmt.Errorf("%w: %s is not a secret config entry of spec.secretEnv", ErrSecretEnv, k))
 		}
+	}
+	if len(a.Spec.ExternalSecretEnv()) > 0 && (a.SecretStore == "" || a.SecretStoreReady == nil) {
+		all = append(all, ErrNoSecretStore)
 	}
 	return errors.Join(all...)
 }
@@ -235,6 +252,7 @@ type builder struct {
 	preview  *networkingv1.Ingress
 	envCM    *corev1.ConfigMap
 	envSec   *corev1.Secret
+	external *apiextensions.CustomResource
 	template *apiextensions.CustomResource
 	rollout  *apiextensions.CustomResource
 }
@@ -312,7 +330,42 @@ func (b *builder) buildEnv() error {
 			return fmt.Errorf("env secret: %w", err)
 		}
 	}
+	if ext := b.s.ExternalSecretEnv(); len(ext) > 0 {
+		b.external, err = apiextensions.NewCustomResource(b.ctx, b.name+"-external-env", &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String(externalsecrets.APIVersion),
+			Kind:       pulumi.String(externalsecrets.ExternalSecretKind),
+			Metadata:   b.meta(b.n.externalEnv, nil),
+			OtherFields: map[string]any{
+				"spec": ExternalSecretSpec(ext, b.n.externalEnv, b.a.SecretStore, b.a.SecretRefresh),
+			},
+		}, b.opts(b.a.SecretStoreReady)...)
+		if err != nil {
+			return fmt.Errorf("external env secret: %w", err)
+		}
+	}
 	return nil
+}
+
+// ExternalSecretSpec is the spec of a release's ExternalSecret: each env entry read from
+// the cluster store into one Secret the operator owns (deleted with the ExternalSecret).
+func ExternalSecretSpec(env map[string]ExternalRef, target, store, refresh string) map[string]any {
+	data := make([]any, 0, len(env))
+	for _, k := range sortedKeys(env) {
+		ref := map[string]any{"key": env[k].Key}
+		if env[k].Property != "" {
+			ref["property"] = env[k].Property
+		}
+		if env[k].Version != "" {
+			ref["version"] = env[k].Version
+		}
+		data = append(data, map[string]any{"secretKey": k, "remoteRef": ref})
+	}
+	return map[string]any{
+		"refreshInterval": refresh,
+		"secretStoreRef":  map[string]any{"name": store, "kind": externalsecrets.StoreKind},
+		"target":          map[string]any{"name": target, "creationPolicy": "Owner"},
+		"data":            data,
+	}
 }
 
 // serviceRoles are the Services the strategy switches traffic between, plus the

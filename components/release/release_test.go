@@ -34,7 +34,7 @@ func canarySpec(name string) Spec {
 		Replicas:  intp(3),
 		Ports:     []Port{{Name: "http", ContainerPort: 8080}, {Name: "metrics", ContainerPort: 9090}},
 		Env:       map[string]string{"LOG_LEVEL": "info"},
-		SecretEnv: map[string]secret.Ref{"DB_PASSWORD": "shopDbPassword"},
+		SecretEnv: map[string]SecretEnvVar{"DB_PASSWORD": {Config: "shopDbPassword"}},
 		Resources: Resources{RequestsCPU: "250m", RequestsMemory: "256Mi", LimitsCPU: "1", LimitsMemory: "512Mi"},
 		Probes: Probes{
 			Liveness:  &Probe{Path: "/healthz", Port: "http", PeriodSeconds: 10},

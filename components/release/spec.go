@@ -17,9 +17,12 @@ type Spec struct {
 	Ports []Port `yaml:"ports"`
 	// Env are plain environment variables, delivered through a ConfigMap.
 	Env map[string]string `yaml:"env"`
-	// SecretEnv maps env names to secret config keys (set with `pulumi config set --secret`),
-	// delivered through a Secret. The values stay Pulumi secrets.
-	SecretEnv map[string]secret.Ref `yaml:"secretEnv"`
+	// SecretEnv maps env names to where each secret value comes from: a secret config key
+	// (`API_KEY: storefrontApiKey`, set with `pulumi config set --secret`; the value stays
+	// a Pulumi secret), or an entry of the cluster's external secret store
+	// (`DB_PASSWORD: {external: {key: shop/db, property: password}}`), which the
+	// cluster's External Secrets Operator reads so the value never passes through the stack.
+	SecretEnv map[string]SecretEnvVar `yaml:"secretEnv"`
 	// Resources are container requests and limits.
 	Resources Resources `yaml:"resources"`
 	// Probes are the liveness and readiness probes.
@@ -192,4 +195,49 @@ type Metrics struct {
 	Port string `yaml:"port"`
 	// Path is the scrape path. Defaults to DefaultMetricsPath.
 	Path string `yaml:"path"`
+}
+
+// SecretEnvVar is where one secret env value comes from: exactly one of Config or External.
+type SecretEnvVar struct {
+	// Config names a secret config key; the plain string form sets it.
+	Config secret.Ref `yaml:"config"`
+	// External names an entry of the cluster's ClusterSecretStore.
+	External *ExternalRef `yaml:"external"`
+}
+
+// SetScalar takes the string form, a secret config key.
+func (v *SecretEnvVar) SetScalar(s string) { v.Config = secret.Ref(s) }
+
+// ExternalRef is one value in the external secret store.
+type ExternalRef struct {
+	// Key is the secret's name in the store: the AWS Secrets Manager name (under the
+	// stack's prefix), the Key Vault secret name, or the Vault path.
+	Key string `yaml:"key"`
+	// Property picks one field of a JSON secret; empty takes the whole value.
+	Property string `yaml:"property"`
+	// Version pins a version (a Secrets Manager version ID or stage, a Key Vault
+	// version); empty follows the latest.
+	Version string `yaml:"version"`
+}
+
+// ConfigSecretEnv are the secret env entries that come from secret config, by env name.
+func (s *Spec) ConfigSecretEnv() map[string]secret.Ref {
+	out := map[string]secret.Ref{}
+	for k, v := range s.SecretEnv {
+		if v.External == nil {
+			out[k] = v.Config
+		}
+	}
+	return out
+}
+
+// ExternalSecretEnv are the secret env entries read from the external store, by env name.
+func (s *Spec) ExternalSecretEnv() map[string]ExternalRef {
+	out := map[string]ExternalRef{}
+	for k, v := range s.SecretEnv {
+		if v.External != nil {
+			out[k] = *v.External
+		}
+	}
+	return out
 }

@@ -45,6 +45,8 @@ const (
 	MsgNoSuchPort           = "names no port in ports"
 	MsgEnvName              = "must be a C identifier-like env var name (letters, digits, '_', '-', '.', not starting with a digit)"
 	MsgEnvInBoth            = "is set in both env and secretEnv"
+	MsgSecretEnvBoth        = "takes either a secret config key (config) or an external secret (external), not both"
+	MsgExternalKey          = "must name the secret in the store (no spaces)"
 	MsgSecretRefEmpty       = "must name a secret config key"
 	MsgQuantity             = "must be a positive Kubernetes quantity (e.g. 250m, 1, 512Mi)"
 	MsgRequestOverLimit     = "request must not exceed the limit"
@@ -116,7 +118,16 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 		if len(validation.IsEnvVarName(k)) > 0 {
 			errs = append(errs, field.Invalid(kp, k, MsgEnvName))
 		}
-		if s.SecretEnv[k] == "" {
+		switch v := s.SecretEnv[k]; {
+		case v.External != nil && v.Config != "":
+			errs = append(errs, field.Invalid(kp, k, MsgSecretEnvBoth))
+		case v.External != nil:
+			if v.External.Key == "" {
+				errs = append(errs, field.Required(kp.Child("external", "key"), MsgExternalKey))
+			} else if strings.ContainsAny(v.External.Key, " \t\n") {
+				errs = append(errs, field.Invalid(kp.Child("external", "key"), v.External.Key, MsgExternalKey))
+			}
+		case v.Config == "":
 			errs = append(errs, field.Required(kp, MsgSecretRefEmpty))
 		}
 		if _, both := s.Env[k]; both {

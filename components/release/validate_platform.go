@@ -1,6 +1,11 @@
 package release
 
-import "k8s.io/apimachinery/pkg/util/validation/field"
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
 
 // Platform is what the platform layer of the clusters a release goes to offers it,
 // as the stack's platform section decides. The same section configures every
@@ -20,6 +25,9 @@ type Platform struct {
 	VPA bool
 	// VPAUpdates says it applies recommendations (platform.vpa.updates).
 	VPAUpdates bool
+	// NoSecretStore lists, by environment name, the clusters holding that environment
+	// that have no external secret store (platform.externalSecrets).
+	NoSecretStore map[string][]string
 }
 
 // Messages of ValidatePlatform, exported so tests can assert on them.
@@ -27,6 +35,7 @@ const (
 	MsgNeedsRollouts          = "releases run as Argo Rollouts, which platform.rollouts.enabled: false turns off"
 	MsgNeedsIngressController = "an ingress needs the ingress controller, which platform.ingress.enabled: false turns off"
 	MsgNeedsPrometheus        = "the strategy runs analysis, which queries the Prometheus that platform.monitoring.enabled: false turns off"
+	MsgNeedsSecretStore       = "is an external secret, and External Secrets Operator has no store on cluster(s) %s (platform.externalSecrets: enabled, and azure.vaultId on azure or vault.server on alicloud and existing)"
 	MsgNeedsIngressEdge       = "a release's ingress (and its canary or preview traffic) is routed through ingress-nginx, so it needs platform.edge: ingress-nginx; the Gateway API edges do not route releases yet"
 )
 
@@ -63,6 +72,12 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 				at = ep.Child("ingress")
 			}
 			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressEdge))
+		}
+		if missing := pf.NoSecretStore[env]; len(missing) > 0 {
+			for _, k := range sortedKeys(r.ExternalSecretEnv()) {
+				add(field.Invalid(p.Child("secretEnv").Key(k).Child("external"), r.SecretEnv[k].External.Key,
+					fmt.Sprintf(MsgNeedsSecretStore, strings.Join(missing, ", "))))
+			}
 		}
 		if !pf.Prometheus && r.Strategy.usesAnalysis() {
 			at := p.Child("strategy")

@@ -105,7 +105,12 @@ func TestValidate(t *testing.T) {
 		{"override env shadows a secret", func(s *Spec) {
 			s.Environments["qa"] = Override{Env: map[string]string{"DB_PASSWORD": "x"}}
 		}, "r.environments[qa].env[DB_PASSWORD]", MsgEnvInBoth},
-		{"secret env without ref", func(s *Spec) { s.SecretEnv["API_KEY"] = secret.Ref("") }, "r.secretEnv[API_KEY]", MsgSecretRefEmpty},
+		{"secret env without ref", func(s *Spec) { s.SecretEnv["API_KEY"] = SecretEnvVar{} }, "r.secretEnv[API_KEY]", MsgSecretRefEmpty},
+		{"secret env from config and store", func(s *Spec) {
+			s.SecretEnv["API_KEY"] = SecretEnvVar{Config: secret.Ref("k"), External: &ExternalRef{Key: "shop/api"}}
+		}, "r.secretEnv[API_KEY]", MsgSecretEnvBoth},
+		{"external secret without key", func(s *Spec) { s.SecretEnv["API_KEY"] = SecretEnvVar{External: &ExternalRef{Property: "p"}} }, "r.secretEnv[API_KEY].external.key", MsgExternalKey},
+		{"external secret key with a space", func(s *Spec) { s.SecretEnv["API_KEY"] = SecretEnvVar{External: &ExternalRef{Key: "shop api"}} }, "r.secretEnv[API_KEY].external.key", MsgExternalKey},
 		{"run as root", func(s *Spec) { var root int64; s.RunAsUser = &root }, "r.runAsUser", MsgRunAsRoot},
 		{"canary analysis without ingress", func(s *Spec) { s.Ingress = nil }, "r.environments[qa].ingress", MsgAnalysisNeedsIngress},
 		{"blue-green pre-promotion without preview host", func(s *Spec) {
