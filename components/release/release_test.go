@@ -74,9 +74,9 @@ func blueGreenSpec(name string) Spec {
 
 func testArgs(s Spec, ns string) *Args {
 	a := &Args{Spec: s, Namespace: ns, Tier: "prod", PrometheusURL: testPrometheus, IngressClass: "nginx", ServiceMonitor: true}
-	if len(s.SecretEnv) > 0 {
+	if refs := s.ConfigSecretEnv(); len(refs) > 0 {
 		a.SecretEnv = map[string]pulumi.StringInput{}
-		for k := range s.SecretEnv {
+		for k := range refs {
 			a.SecretEnv[k] = pulumi.String("s3cr3t-" + k)
 		}
 	}

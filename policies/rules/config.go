@@ -31,7 +31,8 @@ var DefaultTierLabelKeys = []string{"fleetform.io/tier"}
 // environments, so the quota, LimitRange and default-deny rules skip them.
 var DefaultExemptNamespaces = []string{
 	"default", "kube-system", "kube-public", "kube-node-lease",
-	"ingress-nginx", "argo-rollouts", "monitoring", "logging", "harbor", "vpa",
+	"ingress-nginx", "envoy-gateway-system", "istio-system", "argo-rollouts", "monitoring", "logging", "harbor", "vpa",
+	"external-secrets",
 }
 
 // DefaultEKSRequiredLogTypes are the control-plane logs an EKS cluster must send:

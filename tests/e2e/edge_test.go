@@ -86,6 +86,8 @@ func edgeObjects(t *testing.T, edge string) []map[string]any {
 			AdminPassword: "harborAdmin", PullUsername: "robot$pull", PullPassword: "harborPull", SecretKey: "harborKey",
 			Database: platform.HarborDatabaseSpec{Password: "harborDb"}},
 	}
+	off := false // the external secret store needs a cluster identity, which has no part here
+	spec.ExternalSecrets.Enabled = &off
 	spec.ApplyDefaults()
 	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		_, err := platform.New(ctx, "c1-platform", &platform.Args{Cluster: "c1", Cloud: cluster.AWS, StorageClass: "gp3",

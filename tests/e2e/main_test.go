@@ -364,26 +364,39 @@ func matches(selector, labels map[string]string) bool {
 	return true
 }
 
-// vpaCRDModule ships the real VerticalPodAutoscaler CRDs (deploy/vpa-v1-crd-gen.yaml),
-// read from the module cache like the engine tests' CRDs.
-const vpaCRDModule = "k8s.io/autoscaler/vertical-pod-autoscaler@v1.4.0"
+// moduleCRDs are real CRDs from the modules that ship them, read from the module cache
+// like the engine tests' CRDs: the VerticalPodAutoscaler, and External Secrets'
+// ClusterSecretStore and ExternalSecret (v0.16.2 is the newest version served here
+// whole; its v1 API is the one the pinned 2.9 chart serves).
+var moduleCRDs = []struct {
+	module, dir string
+	files       []string
+}{
+	{"k8s.io/autoscaler/vertical-pod-autoscaler@v1.4.0", "deploy", []string{"vpa-v1-crd-gen.yaml"}},
+	{"github.com/external-secrets/external-secrets@v0.16.2", "config/crds/bases", []string{
+		"external-secrets.io_clustersecretstores.yaml", "external-secrets.io_externalsecrets.yaml"}},
+}
 
-// registerTestCRDs applies the minimal CRDs in testdata/crds and the real VPA CRDs,
+// registerTestCRDs applies the minimal CRDs in testdata/crds and the moduleCRDs,
 // and waits for them.
 func registerTestCRDs() error {
 	files, err := filepath.Glob(filepath.Join("testdata", "crds", "*.yaml"))
 	if err != nil {
 		return err
 	}
-	out, err := exec.Command("go", "mod", "download", "-json", vpaCRDModule).Output()
-	if err != nil {
-		return fmt.Errorf("go mod download %s: %w", vpaCRDModule, err)
+	for _, m := range moduleCRDs {
+		out, err := exec.Command("go", "mod", "download", "-json", m.module).Output()
+		if err != nil {
+			return fmt.Errorf("go mod download %s: %w", m.module, err)
+		}
+		var mod struct{ Dir string }
+		if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
+			return fmt.Errorf("go mod download %s: no folder in %q", m.module, out)
+		}
+		for _, f := range m.files {
+			files = append(files, filepath.Join(mod.Dir, m.dir, f))
+		}
 	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
-		return fmt.Errorf("go mod download %s: no folder in %q", vpaCRDModule, out)
-	}
-	files = append(files, filepath.Join(mod.Dir, "deploy", "vpa-v1-crd-gen.yaml"))
 	var names []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
