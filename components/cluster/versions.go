@@ -64,7 +64,7 @@ func day(s string) time.Time {
 var EKSVersionTable = VersionTable{
 	Cloud:   AWS,
 	Source:  "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html (release calendar; also endoflife.date/amazon-eks)",
-	Checked: "2026-12-01",
+	Checked: "2026-12-02",
 	ExtendedSupport: "EKS extended support costs $0.60 per cluster hour instead of $0.10 (about $365 a month more per cluster); " +
 		"it is on by default (upgradePolicy.supportType EXTENDED)",
 	Default: "1.35",
@@ -76,6 +76,9 @@ var EKSVersionTable = VersionTable{
 		{Minor: "1.33", StandardSupportEnd: day("2026-07-29"), EndOfLife: day("2027-07-29")},
 		{Minor: "1.34", StandardSupportEnd: day("2026-12-02"), EndOfLife: day("2027-12-02")},
 		{Minor: "1.35", StandardSupportEnd: day("2027-03-27"), EndOfLife: day("2028-03-27")},
+		// Released on EKS 2026-06-02 (Karpenter's EKS guide uses it); the dates are the
+		// 14 + 12 months from release that every EKS minor gets.
+		{Minor: "1.36", StandardSupportEnd: day("2027-08-02"), EndOfLife: day("2028-08-02")},
 	},
 }
 

@@ -620,6 +620,11 @@ func rolloutDiagnostics(t *testing.T, name string) string {
 			lines = lines[len(lines)-40:]
 		}
 		fmt.Fprintf(&b, "--- the controller's last %d lines about %s ---\n%s\n", len(lines), name, strings.Join(lines, "\n"))
+		// A controller that stopped (a panic, an exit) leaves its last words at the end.
+		if len(data) > 1500 {
+			data = data[len(data)-1500:]
+		}
+		fmt.Fprintf(&b, "--- the end of the controller's log ---\n%s\n", data)
 	}
 	return b.String()
 }
