@@ -63,6 +63,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		Spec:           spec,
 		Namespace:      ns.Name,
 		Tier:           ns.Tier,
+		Environment:    ns.Name,
 		SecretEnv:      secretEnv,
 		NamespaceReady: ns.Resource,
 		PodsReady:      ns.PodsReady,
@@ -82,6 +83,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		args.VPAReady = pl.VPAReady
 		args.VPAUpdates = pl.VPAUpdates
 		args.SecretStore, args.SecretStoreReady, args.SecretRefresh = pl.SecretStore, pl.SecretStoreReady, pl.SecretRefresh
+		args.OTLPEndpoint = pl.OTLPEndpoint
 	}
 	r, err := release.New(ctx, ns.Cluster+"-"+ns.Name+"-"+spec.Name, args, pulumi.Provider(conn.Provider))
 	if err != nil {

@@ -141,6 +141,7 @@ func (c *StackConfig) releasePlatform() release.Platform {
 		VPA:           platform.On(c.Platform.VPA.Enabled),
 		VPAUpdates:    platform.On(c.Platform.VPA.Updates),
 		NoSecretStore: c.environmentsWithoutSecretStore(),
+		Tracing:       platform.On(c.Platform.Tracing.Enabled),
 	}
 }
 

@@ -70,6 +70,7 @@ func fleetYAML(f fleetSpec) string {
       grafanaAdminPassword: grafanaAdminPassword
       federation: {domain: fleet.example.com, password: federationPassword, tlsSecretName: federate-tls}
     logging: {backend: loki}
+    tracing: {token: tracingToken, hub: {tlsSecretName: otlp-tls}}
     harbor:
       cluster: c0
       host: harbor.fleet.example.com

@@ -33,21 +33,28 @@ const (
 	// ExternalSecretsVersion is the external-secrets chart (External Secrets Operator
 	// v2.9, API external-secrets.io/v1; 2.x has no Alibaba Cloud provider).
 	ExternalSecretsVersion = "2.9.0"
+	// OpenTelemetryCollectorVersion is the opentelemetry-collector chart (collector 0.158).
+	OpenTelemetryCollectorVersion = "0.170.0"
+	// TempoVersion is the single-binary tempo chart (Tempo 2.10), which moved from
+	// grafana to grafana-community in 2026.
+	TempoVersion = "2.2.4"
 )
 
 // Upstream chart repositories.
 const (
-	RepoIngressNginx = "https://kubernetes.github.io/ingress-nginx"
-	RepoArgo         = "https://argoproj.github.io/argo-helm"
-	RepoPrometheus   = "https://prometheus-community.github.io/helm-charts"
-	RepoGrafana      = "https://grafana.github.io/helm-charts"
-	RepoElastic      = "https://helm.elastic.co"
-	RepoFluent       = "https://fluent.github.io/helm-charts"
-	RepoHarbor       = "https://helm.goharbor.io"
-	RepoFairwinds    = "https://charts.fairwinds.com/stable"
-	RepoEnvoyProxy   = "oci://docker.io/envoyproxy"
-	RepoIstio        = "https://istio-release.storage.googleapis.com/charts"
-	RepoESO          = "https://charts.external-secrets.io"
+	RepoIngressNginx     = "https://kubernetes.github.io/ingress-nginx"
+	RepoArgo             = "https://argoproj.github.io/argo-helm"
+	RepoPrometheus       = "https://prometheus-community.github.io/helm-charts"
+	RepoGrafana          = "https://grafana.github.io/helm-charts"
+	RepoElastic          = "https://helm.elastic.co"
+	RepoFluent           = "https://fluent.github.io/helm-charts"
+	RepoHarbor           = "https://helm.goharbor.io"
+	RepoFairwinds        = "https://charts.fairwinds.com/stable"
+	RepoEnvoyProxy       = "oci://docker.io/envoyproxy"
+	RepoIstio            = "https://istio-release.storage.googleapis.com/charts"
+	RepoESO              = "https://charts.external-secrets.io"
+	RepoOTel             = "https://open-telemetry.github.io/opentelemetry-helm-charts"
+	RepoGrafanaCommunity = "https://grafana-community.github.io/helm-charts"
 )
 
 // Pin is where a chart comes from unless the stack overrides it.
@@ -62,22 +69,24 @@ type Pin struct {
 
 // The pinned charts, one per addon component.
 var (
-	IngressNginx        = Pin{Chart: "ingress-nginx", Repository: RepoIngressNginx, Version: IngressNginxVersion}
-	ArgoRollouts        = Pin{Chart: "argo-rollouts", Repository: RepoArgo, Version: ArgoRolloutsVersion}
-	KubePrometheusStack = Pin{Chart: "kube-prometheus-stack", Repository: RepoPrometheus, Version: KubePrometheusStackVersion}
-	Loki                = Pin{Chart: "loki", Repository: RepoGrafana, Version: LokiVersion}
-	Alloy               = Pin{Chart: "alloy", Repository: RepoGrafana, Version: AlloyVersion}
-	ECKOperator         = Pin{Chart: "eck-operator", Repository: RepoElastic, Version: ECKOperatorVersion}
-	ECKStack            = Pin{Chart: "eck-stack", Repository: RepoElastic, Version: ECKStackVersion}
-	FluentBit           = Pin{Chart: "fluent-bit", Repository: RepoFluent, Version: FluentBitVersion}
-	Harbor              = Pin{Chart: "harbor", Repository: RepoHarbor, Version: HarborVersion}
-	VPA                 = Pin{Chart: "vpa", Repository: RepoFairwinds, Version: VPAVersion}
-	GatewayCRDs         = Pin{Chart: "gateway-crds-helm", Repository: RepoEnvoyProxy, Version: EnvoyGatewayVersion}
-	EnvoyGateway        = Pin{Chart: "gateway-helm", Repository: RepoEnvoyProxy, Version: EnvoyGatewayVersion}
-	IstioBase           = Pin{Chart: "base", Repository: RepoIstio, Version: IstioVersion}
-	Istiod              = Pin{Chart: "istiod", Repository: RepoIstio, Version: IstioVersion}
-	ExternalSecrets     = Pin{Chart: "external-secrets", Repository: RepoESO, Version: ExternalSecretsVersion}
+	IngressNginx           = Pin{Chart: "ingress-nginx", Repository: RepoIngressNginx, Version: IngressNginxVersion}
+	ArgoRollouts           = Pin{Chart: "argo-rollouts", Repository: RepoArgo, Version: ArgoRolloutsVersion}
+	KubePrometheusStack    = Pin{Chart: "kube-prometheus-stack", Repository: RepoPrometheus, Version: KubePrometheusStackVersion}
+	Loki                   = Pin{Chart: "loki", Repository: RepoGrafana, Version: LokiVersion}
+	Alloy                  = Pin{Chart: "alloy", Repository: RepoGrafana, Version: AlloyVersion}
+	ECKOperator            = Pin{Chart: "eck-operator", Repository: RepoElastic, Version: ECKOperatorVersion}
+	ECKStack               = Pin{Chart: "eck-stack", Repository: RepoElastic, Version: ECKStackVersion}
+	FluentBit              = Pin{Chart: "fluent-bit", Repository: RepoFluent, Version: FluentBitVersion}
+	Harbor                 = Pin{Chart: "harbor", Repository: RepoHarbor, Version: HarborVersion}
+	VPA                    = Pin{Chart: "vpa", Repository: RepoFairwinds, Version: VPAVersion}
+	GatewayCRDs            = Pin{Chart: "gateway-crds-helm", Repository: RepoEnvoyProxy, Version: EnvoyGatewayVersion}
+	EnvoyGateway           = Pin{Chart: "gateway-helm", Repository: RepoEnvoyProxy, Version: EnvoyGatewayVersion}
+	IstioBase              = Pin{Chart: "base", Repository: RepoIstio, Version: IstioVersion}
+	Istiod                 = Pin{Chart: "istiod", Repository: RepoIstio, Version: IstioVersion}
+	ExternalSecrets        = Pin{Chart: "external-secrets", Repository: RepoESO, Version: ExternalSecretsVersion}
+	OpenTelemetryCollector = Pin{Chart: "opentelemetry-collector", Repository: RepoOTel, Version: OpenTelemetryCollectorVersion}
+	Tempo                  = Pin{Chart: "tempo", Repository: RepoGrafanaCommunity, Version: TempoVersion}
 )
 
 // Pins lists every pinned chart, in documentation order.
-var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets}
+var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets, OpenTelemetryCollector, Tempo}

@@ -29,9 +29,15 @@ func TestSecretStorePerCloud(t *testing.T) {
 		{"azure without a vault has none", cluster.Azure, nil, "", false, false},
 		{"azure with a vault reads Key Vault", cluster.Azure, func(e *platform.ExternalSecretsSpec) { e.Azure.VaultID = vaultID }, externalsecrets.ProviderAzure, false, true},
 		{"alicloud has none (ESO 2.x has no Alibaba provider)", cluster.Alicloud, nil, "", false, false},
-		{"alicloud with Vault", cluster.Alicloud, func(e *platform.ExternalSecretsSpec) { e.Vault.Server, e.Vault.Role = "https://vault.example.com", "eso" }, externalsecrets.ProviderVault, false, false},
-		{"existing with Vault", cluster.Existing, func(e *platform.ExternalSecretsSpec) { e.Vault.Server, e.Vault.Role = "https://vault.example.com", "eso" }, externalsecrets.ProviderVault, false, false},
-		{"aws keeps its own store when Vault is set", cluster.AWS, func(e *platform.ExternalSecretsSpec) { e.Vault.Server, e.Vault.Role = "https://vault.example.com", "eso" }, externalsecrets.ProviderAWS, true, false},
+		{"alicloud with Vault", cluster.Alicloud, func(e *platform.ExternalSecretsSpec) {
+			e.Vault.Server, e.Vault.Role = "https://vault.example.com", "eso"
+		}, externalsecrets.ProviderVault, false, false},
+		{"existing with Vault", cluster.Existing, func(e *platform.ExternalSecretsSpec) {
+			e.Vault.Server, e.Vault.Role = "https://vault.example.com", "eso"
+		}, externalsecrets.ProviderVault, false, false},
+		{"aws keeps its own store when Vault is set", cluster.AWS, func(e *platform.ExternalSecretsSpec) {
+			e.Vault.Server, e.Vault.Role = "https://vault.example.com", "eso"
+		}, externalsecrets.ProviderAWS, true, false},
 		{"off", cluster.AWS, func(e *platform.ExternalSecretsSpec) { off := false; e.Enabled = &off }, "", false, false},
 	}
 	for _, tc := range cases {

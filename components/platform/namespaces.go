@@ -51,6 +51,7 @@ var addonNamespaces = map[string]addonNamespace{
 	AddonHarbor:          {AddonHarbor, NamespaceHarbor, PodSecurityBaseline},
 	AddonVPA:             {AddonVPA, NamespaceVPA, PodSecurityBaseline},
 	AddonExternalSecrets: {AddonExternalSecrets, externalsecrets.Namespace, PodSecurityBaseline},
+	AddonTracing:         {AddonTracing, NamespaceTracing, PodSecurityBaseline},
 }
 
 // NamespaceLabels are the labels of an addon's namespace on a cluster.

@@ -52,6 +52,9 @@ type Outputs struct {
 	SecretStore      string
 	SecretStoreReady pulumi.Resource
 	SecretRefresh    string
+	// OTLPEndpoint is the cluster collector's OTLP/HTTP address releases with tracing
+	// export to; empty when tracing is off.
+	OTLPEndpoint string
 }
 
 // Registry is a container registry and a pull credential for it.

@@ -140,8 +140,15 @@ func (b *builder) build() error {
 			lokiURL = logging.LokiURL(NamespaceLogging)
 		}
 	}
+	tempoURL := ""
+	if On(s.Tracing.Enabled) {
+		var err error
+		if tempoURL, err = b.tracing(); err != nil {
+			return err
+		}
+	}
 	if On(s.Monitoring.Enabled) {
-		if err := b.monitoring(lokiURL); err != nil {
+		if err := b.monitoring(lokiURL, tempoURL); err != nil {
 			return err
 		}
 		if b.ingress != nil {
@@ -197,7 +204,7 @@ func (b *builder) secret(r secret.Ref) (pulumi.StringOutput, error) {
 	return b.args.Secrets.Output(r)
 }
 
-func (b *builder) monitoring(lokiURL string) error {
+func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	s, a := b.spec.Monitoring, b.args
 	ns, err := b.namespace(AddonMonitoring)
 	if err != nil {
@@ -214,7 +221,7 @@ func (b *builder) monitoring(lokiURL string) error {
 	margs := &monitoring.Args{
 		Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceMonitoring,
 		StorageClass: a.StorageClass, Retention: s.Retention, StorageSize: s.StorageSize,
-		GrafanaAdminPassword: admin, Receivers: receivers, DingTalkImage: s.DingTalkImage, LokiURL: lokiURL, Chart: s.Chart.Override(),
+		GrafanaAdminPassword: admin, Receivers: receivers, DingTalkImage: s.DingTalkImage, LokiURL: lokiURL, TempoURL: tempoURL, Chart: s.Chart.Override(),
 	}
 	switch a.Federation {
 	case cluster.FederationSpoke:

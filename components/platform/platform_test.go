@@ -34,6 +34,7 @@ var secretValues = map[secret.Ref]string{
 	"wecomSecret":          "w3com-Plain-Value",
 	"dingtalkUrl":          "https://oapi.dingtalk.com/robot/send?access_token=plainD1ngtalkT0ken",
 	"dingtalkSecret":       "SECd1ngtalk-Plain-Value",
+	"tracingToken":         "tr4cing-Plain-Value",
 }
 
 func store() *secret.Store {
@@ -50,6 +51,7 @@ func fullSpec(backend string) platform.Spec {
 	s := platform.Spec{
 		Edge:     platform.EdgeIngressNginx,
 		Rollouts: platform.RolloutsSpec{Dashboard: true},
+		Tracing:  platform.TracingSpec{Token: "tracingToken", Hub: platform.TracingHubSpec{Host: "otlp.hub.example.com", TLSSecretName: "otlp-tls"}},
 		Monitoring: platform.MonitoringSpec{
 			GrafanaAdminPassword: "grafanaAdminPassword",
 			Receivers: []platform.Receiver{
@@ -249,7 +251,7 @@ func TestNamespacesAndOutputs(t *testing.T) {
 	want := map[string]string{
 		platform.NamespaceIngress: "baseline", platform.NamespaceRollouts: "baseline", platform.NamespaceMonitoring: "privileged",
 		platform.NamespaceLogging: "privileged", platform.NamespaceHarbor: "baseline", platform.NamespaceVPA: "baseline",
-		externalsecrets.Namespace: "baseline",
+		externalsecrets.Namespace: "baseline", platform.NamespaceTracing: "baseline",
 	}
 	if len(nss) != len(want) {
 		t.Fatalf("got %d namespaces, want %d", len(nss), len(want))
@@ -310,7 +312,7 @@ func TestDisabledAddonsRegisterNothing(t *testing.T) {
 	off := false
 	p, out := build(t, func(a *platform.Args) {
 		a.Spec.Rollouts.Enabled, a.Spec.Logging.Enabled, a.Spec.Monitoring.Enabled, a.Spec.VPA.Enabled = &off, &off, &off, &off
-		a.Spec.ExternalSecrets.Enabled = &off
+		a.Spec.ExternalSecrets.Enabled, a.Spec.Tracing.Enabled = &off, &off
 		a.RunsHarbor = false
 	})
 	if n := len(p.ByType(releaseType)); n != 1 {

@@ -22,6 +22,8 @@ type Spec struct {
 	VPA VPASpec `yaml:"vpa"`
 	// ExternalSecrets configures External Secrets Operator and each cluster's secret store.
 	ExternalSecrets ExternalSecretsSpec `yaml:"externalSecrets"`
+	// Tracing configures the OpenTelemetry Collectors and Tempo.
+	Tracing TracingSpec `yaml:"tracing"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a

@@ -131,6 +131,7 @@ func (c Chart) Override() helmrelease.Override {
 // ApplyDefaults fills unset fields with documented defaults.
 func (s *Spec) ApplyDefaults() {
 	s.ExternalSecrets.applyDefaults()
+	s.Tracing.applyDefaults()
 	if s.Edge == "" {
 		s.Edge = DefaultEdge
 	}
@@ -209,6 +210,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, s.Harbor.validate(p.Child("harbor"), On(s.Ingress.Enabled))...)
 	errs = append(errs, validateChart(p.Child("vpa", "chart"), s.VPA.Chart)...)
 	errs = append(errs, s.ExternalSecrets.validate(p.Child("externalSecrets"))...)
+	errs = append(errs, s.Tracing.validate(p.Child("tracing"))...)
 	return errs
 }
 
@@ -425,7 +427,7 @@ func (d *HarborDatabaseSpec) validate(p *field.Path) field.ErrorList {
 // roles: monitoring on, the federation password, and for spokes the ingress, a
 // domain and a TLS Secret.
 func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.ErrorList {
-	var errs field.ErrorList
+	errs := s.validateTracingClusters(p, clusters)
 	fp := p.Child("monitoring", "federation")
 	federated, spoke := "", ""
 	for _, c := range clusters {
@@ -440,7 +442,7 @@ func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.Er
 		federated = "remoteSpokes"
 	}
 	if federated == "" {
-		return nil
+		return errs
 	}
 	if !On(s.Monitoring.Enabled) {
 		errs = append(errs, field.Invalid(p.Child("monitoring", "enabled"), false, MsgNeedsMonitoring+" (cluster "+federated+")"))

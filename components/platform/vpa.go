@@ -21,6 +21,7 @@ const DefaultVPAUpdates = true
 // VPA is on unless every cluster is of cloud existing, whose operators may run their
 // own (and whose test clusters have no pods behind an admission webhook).
 func (s *Spec) ApplyClusterDefaults(clusters []cluster.Spec) {
+	s.applyTracingClusterDefaults(clusters)
 	if s.VPA.Enabled == nil {
 		on := false
 		for _, c := range clusters {

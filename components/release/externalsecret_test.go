@@ -120,3 +120,49 @@ func TestNoSecretStoreIsAValidationError(t *testing.T) {
 		}
 	}
 }
+
+func TestTracingInjectsOTelEnv(t *testing.T) {
+	s := canarySpec("storefront")
+	s.Tracing = true
+	args := testArgs(s, "prod")
+	args.OTLPEndpoint, args.Environment = "http://otel-collector.tracing.svc:4318", "prod"
+	p := runRelease(t, args)
+	env := get(t, one(t, p, typeRollout).Inputs, "spec", "template", "spec", "containers", 0, "env").([]any)
+	vals := map[string]any{}
+	for _, e := range env {
+		m := e.(map[string]any)
+		if v, ok := m["value"]; ok {
+			vals[m["name"].(string)] = v
+		} else {
+			vals[m["name"].(string)] = get(t, m, "valueFrom", "fieldRef", "fieldPath")
+		}
+	}
+	want := map[string]any{
+		"OTEL_SERVICE_NAME":           "storefront",
+		"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel-collector.tracing.svc:4318",
+		"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+		"OTEL_K8S_POD_NAME":           "metadata.name",
+		"OTEL_RESOURCE_ATTRIBUTES":    "service.namespace=prod,k8s.namespace.name=prod,k8s.pod.name=$(OTEL_K8S_POD_NAME),deployment.environment.name=prod",
+	}
+	for k, w := range want {
+		if vals[k] != w {
+			t.Errorf("%s = %v, want %v", k, vals[k], w)
+		}
+	}
+	// The pod name is defined before the attribute that refers to it.
+	if env[0].(map[string]any)["name"] != "OTEL_K8S_POD_NAME" {
+		t.Error("OTEL_K8S_POD_NAME must come first: $(VAR) only expands earlier variables")
+	}
+	args = testArgs(s, "prod")
+	if _, err := runReleaseE(args); !errors.Is(err, ErrNoTracing) {
+		t.Errorf("tracing without a collector: err = %v, want ErrNoTracing", err)
+	}
+	errs := s.ValidatePlatform(field.NewPath("r"), Platform{Rollouts: true, Ingress: true, Prometheus: true})
+	found := false
+	for _, e := range errs {
+		found = found || e.Field == "r.tracing"
+	}
+	if !found {
+		t.Errorf("errors %v, want one at r.tracing", errs)
+	}
+}

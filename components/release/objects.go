@@ -163,6 +163,9 @@ func (b *builder) podTemplate() map[string]any {
 	if len(envFrom) > 0 {
 		container["envFrom"] = envFrom
 	}
+	if s.Tracing && b.a.OTLPEndpoint != "" {
+		container["env"] = OTelEnv(b.n.app, b.a.Namespace, b.a.Environment, b.a.OTLPEndpoint)
+	}
 	if res := s.Resources.manifest(); res != nil {
 		container["resources"] = res
 	}
@@ -244,4 +247,22 @@ func envChecksum(s *Spec) string {
 	sort.Strings(lines)
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:8])
+}
+
+// OTelEnv are the OpenTelemetry SDK variables of a traced release: OTLP/HTTP to the
+// cluster collector, the app as service.name, and where it runs as resource
+// attributes (the pod name through the downward API).
+func OTelEnv(app, namespace, environment, endpoint string) []any {
+	attrs := "service.namespace=" + namespace + ",k8s.namespace.name=" + namespace + ",k8s.pod.name=$(OTEL_K8S_POD_NAME)"
+	if environment != "" {
+		attrs += ",deployment.environment.name=" + environment
+	}
+	return []any{
+		map[string]any{"name": "OTEL_K8S_POD_NAME", "valueFrom": map[string]any{"fieldRef": map[string]any{"fieldPath": "metadata.name"}}},
+		map[string]any{"name": "OTEL_SERVICE_NAME", "value": app},
+		map[string]any{"name": "OTEL_EXPORTER_OTLP_ENDPOINT", "value": endpoint},
+		map[string]any{"name": "OTEL_EXPORTER_OTLP_PROTOCOL", "value": "http/protobuf"},
+		map[string]any{"name": "OTEL_TRACES_EXPORTER", "value": "otlp"},
+		map[string]any{"name": "OTEL_RESOURCE_ATTRIBUTES", "value": attrs},
+	}
 }

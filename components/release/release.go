@@ -67,6 +67,8 @@ const (
 var (
 	// ErrNoPrometheus: the strategy runs analysis but the cluster has no Prometheus to query.
 	ErrNoPrometheus = errors.New("the strategy runs analysis but the cluster has no Prometheus (platform monitoring is off)")
+	// ErrNoTracing: the release turns tracing on and the cluster runs no collector.
+	ErrNoTracing = errors.New("tracing is on, and the cluster runs no OpenTelemetry Collector (platform.tracing)")
 	// ErrNoSecretStore: a secretEnv entry is external and the cluster has no store.
 	ErrNoSecretStore = errors.New("secretEnv names external secrets, and the cluster has no secret store (platform.externalSecrets)")
 	// ErrSecretEnv: a secretEnv entry has no resolved value, or a value has no secretEnv entry.
@@ -130,6 +132,11 @@ type Args struct {
 	SecretStoreReady pulumi.Resource
 	// SecretRefresh is the ExternalSecret's refreshInterval (platform.externalSecrets).
 	SecretRefresh string
+	// OTLPEndpoint is the cluster collector a release with Spec.Tracing exports to.
+	// Empty: tracing is an error (ErrNoTracing).
+	OTLPEndpoint string
+	// Environment is the environment's name, a resource attribute of traced releases.
+	Environment string
 }
 
 // names are the Kubernetes names of a release's objects, all derived from the app name
@@ -219,6 +226,9 @@ func (a *Args) validate() error {
 		if _, ok := fromConfig[k]; !ok {
 			all = append(all, fmt.Errorf("%w: %s is not a secret config entry of spec.secretEnv", ErrSecretEnv, k))
 		}
+	}
+	if a.Spec.Tracing && a.OTLPEndpoint == "" {
+		all = append(all, ErrNoTracing)
 	}
 	if len(a.Spec.ExternalSecretEnv()) > 0 && (a.SecretStore == "" || a.SecretStoreReady == nil) {
 		all = append(all, ErrNoSecretStore)

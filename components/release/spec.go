@@ -42,6 +42,10 @@ type Spec struct {
 	// VerticalAutoscaling sets the VerticalPodAutoscaler made on clusters that run the
 	// VPA. Unset: recommendations only (updateMode Off, cpu and memory).
 	VerticalAutoscaling *VerticalAutoscaling `yaml:"verticalAutoscaling"`
+	// Tracing exports the app's traces over OTLP to its cluster's collector: the
+	// container gets the standard OTEL_* variables (endpoint, protocol, service name and
+	// resource attributes), which every OpenTelemetry SDK reads. Needs platform.tracing.
+	Tracing bool `yaml:"tracing"`
 	// Monitoring adds a metrics Service and a ServiceMonitor on clusters whose platform runs
 	// monitoring. Defaults to true.
 	Monitoring *bool `yaml:"monitoring"`

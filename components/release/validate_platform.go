@@ -28,6 +28,8 @@ type Platform struct {
 	// NoSecretStore lists, by environment name, the clusters holding that environment
 	// that have no external secret store (platform.externalSecrets).
 	NoSecretStore map[string][]string
+	// Tracing says every cluster runs an OpenTelemetry Collector (platform.tracing.enabled).
+	Tracing bool
 }
 
 // Messages of ValidatePlatform, exported so tests can assert on them.
@@ -35,6 +37,7 @@ const (
 	MsgNeedsRollouts          = "releases run as Argo Rollouts, which platform.rollouts.enabled: false turns off"
 	MsgNeedsIngressController = "an ingress needs the ingress controller, which platform.ingress.enabled: false turns off"
 	MsgNeedsPrometheus        = "the strategy runs analysis, which queries the Prometheus that platform.monitoring.enabled: false turns off"
+	MsgNeedsTracing           = "exports traces to the cluster's OpenTelemetry Collector, which platform.tracing.enabled: false turns off"
 	MsgNeedsSecretStore       = "is an external secret, and External Secrets Operator has no store on cluster(s) %s (platform.externalSecrets: enabled, and azure.vaultId on azure or vault.server on alicloud and existing)"
 	MsgNeedsIngressEdge       = "a release's ingress (and its canary or preview traffic) is routed through ingress-nginx, so it needs platform.edge: ingress-nginx; the Gateway API edges do not route releases yet"
 )
@@ -48,6 +51,9 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 	var errs field.ErrorList
 	if !pf.Rollouts {
 		errs = append(errs, field.Invalid(p, s.Name, MsgNeedsRollouts))
+	}
+	if s.Tracing && !pf.Tracing {
+		errs = append(errs, field.Invalid(p.Child("tracing"), true, MsgNeedsTracing))
 	}
 	seen := map[string]bool{}
 	add := func(e *field.Error) {

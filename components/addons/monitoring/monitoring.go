@@ -31,6 +31,8 @@ const (
 	ScrapeConfigSecret    = "federation-scrape-configs"
 	ScrapeConfigKey       = "federation.yaml"
 	FederationIngress     = "prometheus-federate"
+	// TempoDataSource is the Grafana data source of the traces.
+	TempoDataSource = "Tempo"
 	// FederatedDataSource is the Grafana data source of the hub's federated view.
 	FederatedDataSource = "Fleet (federated)"
 	// LokiDataSource is the Grafana data source of the cluster's Loki.
@@ -77,6 +79,9 @@ type Args struct {
 	Hub *HubArgs
 	// LokiURL adds Loki as a Grafana data source; empty for none.
 	LokiURL string
+	// TempoURL adds Tempo as a Grafana data source (linked to Loki's logs by trace ID
+	// when LokiURL is set); empty for none.
+	TempoURL string
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -316,6 +321,17 @@ func Values(args *Args) map[string]any {
 		sources = append(sources, map[string]any{
 			"name": LokiDataSource, "type": "loki", "uid": "loki", "access": "proxy", "url": args.LokiURL,
 		})
+	}
+	if args.TempoURL != "" {
+		tempo := map[string]any{
+			"name": TempoDataSource, "type": "tempo", "uid": "tempo", "access": "proxy", "url": args.TempoURL,
+		}
+		if args.LokiURL != "" {
+			tempo["jsonData"] = map[string]any{"tracesToLogsV2": map[string]any{
+				"datasourceUid": "loki", "filterByTraceID": true, "spanStartTimeShift": "-5m", "spanEndTimeShift": "5m",
+			}}
+		}
+		sources = append(sources, tempo)
 	}
 	grafana := map[string]any{
 		"admin": map[string]any{
