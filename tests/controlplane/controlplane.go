@@ -187,6 +187,12 @@ func Start(opts Options) (cp *ControlPlane, err error) {
 			"--service-cluster-ip-range="+ServiceClusterIPRange,
 			"--controllers=*,-nodeipam,-bootstrapsigner,-tokencleaner",
 			"--concurrent-gc-syncs=10",
+			// kwok renews the fake nodes' Leases; on a starved CI machine a renewal can
+			// come late, and the default 50 s grace would mark the nodes NotReady and
+			// every pod on them unready (which holds a Rollout's traffic shift, since
+			// the controller waits for a fully available stable ReplicaSet). Fake
+			// nodes do not fail: give them five minutes.
+			"--node-monitor-grace-period=5m",
 			"--v=1",
 		)
 		if err != nil {

@@ -609,6 +609,23 @@ func rolloutDiagnostics(t *testing.T, name string) string {
 				pod.Metadata.Labels["rollouts-pod-template-hash"], pod.Spec.NodeName, pod.Status.Phase, ready, pod.Metadata.DeletionTimestamp != "")
 		}
 	}
+	var nodes struct {
+		Items []struct {
+			Metadata struct{ Name string } `json:"metadata"`
+			Status   struct {
+				Conditions []struct{ Type, Status, LastHeartbeatTime string } `json:"conditions"`
+			} `json:"status"`
+		}
+	}
+	if env.cp.Get("/api/v1/nodes", &nodes) == nil {
+		for _, n := range nodes.Items {
+			for _, c := range n.Status.Conditions {
+				if c.Type == "Ready" {
+					fmt.Fprintf(&b, "Node %s: Ready %s (heartbeat %s)\n", n.Metadata.Name, c.Status, c.LastHeartbeatTime)
+				}
+			}
+		}
+	}
 	if data, err := os.ReadFile(filepath.Join(env.cp.Dir, "rollouts-controller.log")); err == nil {
 		var lines []string
 		for _, l := range strings.Split(string(data), "\n") {
