@@ -11,8 +11,8 @@ import (
 
 // init registers the EKS builder; the AWS SDK is linked only through this file.
 func init() {
-	clusterBuilders[cluster.AWS] = func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, workloads []cluster.Workload) (*cluster.Connection, error) {
-		c, err := eks.New(ctx, spec.Name, &eks.Args{Spec: *spec, Stack: stack, Access: access, Workloads: workloads})
+	clusterBuilders[cluster.AWS] = func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds) (*cluster.Connection, error) {
+		c, err := eks.New(ctx, spec.Name, &eks.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, Backups: needs.Backups})
 		if err != nil {
 			return nil, err
 		}

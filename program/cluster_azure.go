@@ -14,8 +14,8 @@ func init() {
 }
 
 // buildAKS creates an AKS cluster with Azure CNI for a stack file entry.
-func buildAKS(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, workloads []cluster.Workload) (*cluster.Connection, error) {
-	c, err := aks.New(ctx, spec.Name, &aks.Args{Spec: *spec, Stack: stack, Access: access, Workloads: workloads})
+func buildAKS(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds) (*cluster.Connection, error) {
+	c, err := aks.New(ctx, spec.Name, &aks.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, Backups: needs.Backups})
 	if err != nil {
 		return nil, err
 	}

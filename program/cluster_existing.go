@@ -12,8 +12,8 @@ func init() {
 }
 
 // buildExisting reaches a cluster through the kubeconfig of its stack file entry.
-func buildExisting(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, workloads []cluster.Workload) (*cluster.Connection, error) {
-	c, err := existing.New(ctx, spec.Name, &existing.Args{Spec: *spec, Stack: stack, Access: access, Workloads: workloads})
+func buildExisting(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds) (*cluster.Connection, error) {
+	c, err := existing.New(ctx, spec.Name, &existing.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads})
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,14 @@ import (
 )
 
 // clusterBuilder creates one cluster of a cloud and returns how to reach it.
-// workloads are the cloud identities the platform's addons need on that cluster.
-type clusterBuilder func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, workloads []cluster.Workload) (*cluster.Connection, error)
+type clusterBuilder func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds) (*cluster.Connection, error)
+
+// platformNeeds is what the platform's addons ask of a cluster component: cloud
+// identities for their service accounts, and Velero's backup storage.
+type platformNeeds struct {
+	Workloads []cluster.Workload
+	Backups   *cluster.Backups
+}
 
 // clusterBuilders holds one builder per cloud; each cloud's file registers its own,
 // so the cloud SDKs stay in their own files and packages.
@@ -49,7 +55,9 @@ func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 			return fmt.Errorf("cluster %q: cloud %q is not built into this program", spec.Name, spec.Cloud)
 		}
 		access := f.Config.Identities.AccessFor(spec.Cloud, f.Config.GroupsOn(spec.Name))
-		conn, err := build(ctx, spec, f.Config.Stack, access, f.Config.Platform.Workloads(*spec))
+		conn, err := build(ctx, spec, f.Config.Stack, access, platformNeeds{
+			Workloads: f.Config.Platform.Workloads(*spec), Backups: f.Config.Platform.BackupsFor(*spec),
+		})
 		if err != nil {
 			return fmt.Errorf("cluster %q: %w", spec.Name, err)
 		}

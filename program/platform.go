@@ -58,7 +58,12 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 		args := &platform.Args{
 			Cluster: name, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
 			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
-			Workloads: conn.Workloads,
+			Workloads: conn.Workloads, Backups: conn.Backups,
+		}
+		for _, e := range f.Config.Environments {
+			if e.Cluster == name {
+				args.BackupNamespaces = append(args.BackupNamespaces, e.Name)
+			}
 		}
 		if c := f.Config.Cluster(name); c != nil {
 			args.Region = c.Region

@@ -71,6 +71,7 @@ func fleetYAML(f fleetSpec) string {
       federation: {domain: fleet.example.com, password: federationPassword, tlsSecretName: federate-tls}
     logging: {backend: loki}
     tracing: {token: tracingToken, hub: {tlsSecretName: otlp-tls}}
+    backups: {alicloud: {accessKeyId: aliVeleroKeyId, accessKeySecret: aliVeleroKeySecret}}
     harbor:
       cluster: c0
       host: harbor.fleet.example.com

@@ -76,6 +76,8 @@ type Args struct {
 	// none: RRSA cannot be turned on with pulumi-alicloud v3.10.0, so the addons that
 	// need Alibaba Cloud APIs take keys from secret config instead.
 	Workloads []cluster.Workload
+	// Backups asks for a backup bucket and Velero's credentials (Connection.Backups); nil for none.
+	Backups *cluster.Backups
 }
 
 // Cluster is an ACK managed cluster with Terway networking and its node pools.
@@ -108,6 +110,7 @@ type Cluster struct {
 
 	spec     cluster.Spec
 	subjects map[string]cluster.Subject
+	backups  *cluster.BackupLocation
 }
 
 // New validates the spec and creates the network, the cluster and its node pools.
@@ -124,14 +127,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("ack cluster %q: address plan: %w", name, err)
 	}
 
-	if errs := cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads); len(errs) > 0 {
+	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
+		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
 	}
 	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Alicloud)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: registering component: %w", name, err)
 	}
-	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, grants: args.Access, tags: tagMap(spec.ResourceTags(args.Stack))}
+	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, grants: args.Access, tags: tagMap(spec.ResourceTags(args.Stack)), backupsReq: args.Backups}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
@@ -167,20 +171,22 @@ func (c *Cluster) Connection() *cluster.Connection {
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
 		Workloads:         map[string]cluster.WorkloadIdentity{},
+		Backups:           c.backups,
 		Component:         c,
 	}
 }
 
 // builder carries what the steps of New share.
 type builder struct {
-	ctx    *pulumi.Context
-	name   string
-	stack  string
-	c      *Cluster
-	spec   *cluster.Spec
-	plan   cluster.TerwayPlan
-	grants cluster.Access
-	tags   pulumi.Map
+	ctx        *pulumi.Context
+	name       string
+	stack      string
+	c          *Cluster
+	spec       *cluster.Spec
+	plan       cluster.TerwayPlan
+	grants     cluster.Access
+	tags       pulumi.Map
+	backupsReq *cluster.Backups
 
 	cloud    pulumi.ResourceOption
 	vpc      *vpc.Network
@@ -206,6 +212,7 @@ func (b *builder) build() error {
 		cluster.Step{Name: "egress", Run: b.egress},
 		cluster.Step{Name: "cluster", Run: b.managedKubernetes},
 		cluster.Step{Name: "node pools", Run: b.nodePools},
+		cluster.Step{Name: "backup storage", Run: b.backups},
 		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
 	)
 }

@@ -61,6 +61,8 @@ type Args struct {
 	// Workloads are addon service accounts that get an Entra workload identity each
 	// (those with AzureRoles): a user-assigned identity federated with the account.
 	Workloads []cluster.Workload
+	// Backups asks for backup storage and Velero's identity (Connection.Backups); nil for none.
+	Backups *cluster.Backups
 }
 
 // Cluster is an AKS cluster with its network.
@@ -91,6 +93,7 @@ type Cluster struct {
 	spec      cluster.Spec
 	subjects  map[string]cluster.Subject
 	workloads map[string]cluster.WorkloadIdentity
+	backups   *cluster.BackupLocation
 }
 
 // New validates the spec, then creates the resource group, VNet, managed cluster,
@@ -111,7 +114,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}
-	if errs := cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads); len(errs) > 0 {
+	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
+		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, errs.ToAggregate())
 	}
 	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Azure), workloads: map[string]cluster.WorkloadIdentity{}}
@@ -120,8 +124,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	b := &builder{
 		ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, admins: admins,
-		workloads: cluster.CloneWorkloads(args.Workloads),
-		tags:      pulumi.ToStringMap(spec.ResourceTags(args.Stack)), location: pulumi.String(spec.Region),
+		workloads: cluster.CloneWorkloads(args.Workloads), backupsReq: args.Backups,
+		tags: pulumi.ToStringMap(spec.ResourceTags(args.Stack)), location: pulumi.String(spec.Region),
 	}
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
@@ -144,16 +148,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 // builder carries what the steps of New share, and what each hands the next.
 type builder struct {
-	ctx       *pulumi.Context
-	name      string
-	stack     string
-	c         *Cluster
-	spec      *cluster.Spec
-	plan      subnetPlan
-	admins    []string
-	workloads []cluster.Workload
-	tags      pulumi.StringMap
-	location  pulumi.StringInput
+	ctx        *pulumi.Context
+	name       string
+	stack      string
+	c          *Cluster
+	spec       *cluster.Spec
+	plan       subnetPlan
+	admins     []string
+	workloads  []cluster.Workload
+	backupsReq *cluster.Backups
+	tags       pulumi.StringMap
+	location   pulumi.StringInput
 
 	child    []pulumi.ResourceOption
 	invoke   []pulumi.InvokeOption
@@ -173,6 +178,7 @@ func (b *builder) build() error {
 		cluster.Step{Name: "node pools", Run: b.nodePools},
 		cluster.Step{Name: "roles", Run: b.roles},
 		cluster.Step{Name: "workload identities", Run: b.workloadIdentities},
+		cluster.Step{Name: "backup storage", Run: b.backups},
 		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
 	)
 }
@@ -477,6 +483,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
 		Workloads:         c.workloads,
+		Backups:           c.backups,
 		Component:         c,
 	}
 }

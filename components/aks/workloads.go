@@ -2,6 +2,7 @@ package aks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -49,25 +50,9 @@ func (b *builder) workloadIdentities() error {
 			continue
 		}
 		part := "wl-" + w.Name
-		id := &userAssignedIdentity{}
-		if err := b.ctx.RegisterResource(TypeUserAssignedIdentity, b.name+"-"+part, pulumi.Map{
-			"resourceGroupName": b.rg.Name,
-			"resourceName":      pulumi.String(b.name + "-" + w.Name),
-			"location":          b.location,
-			"tags":              b.tags,
-		}, id, b.child...); err != nil {
+		id, fic, err := b.federatedIdentity(part, w.Namespace, w.ServiceAccount)
+		if err != nil {
 			return fmt.Errorf("identity %s: %w", w.Name, err)
-		}
-		fic := &federatedIdentityCredential{}
-		if err := b.ctx.RegisterResource(TypeFederatedIdentityCredential, b.name+"-"+part, pulumi.Map{
-			"resourceGroupName": b.rg.Name,
-			"resourceName":      id.Name,
-			"federatedIdentityCredentialResourceName": pulumi.String(w.Name),
-			"issuer":    b.c.OIDCIssuer,
-			"subject":   pulumi.String(cluster.ServiceAccountSubject(w.Namespace, w.ServiceAccount)),
-			"audiences": pulumi.StringArray{pulumi.String(TokenExchangeAudience)},
-		}, fic, b.child...); err != nil {
-			return fmt.Errorf("identity %s: federated credential: %w", w.Name, err)
 		}
 		for i, r := range w.AzureRoles {
 			if _, err := authorization.NewRoleAssignment(b.ctx, fmt.Sprintf("%s-%s-role-%d", b.name, part, i), &authorization.RoleAssignmentArgs{
@@ -79,18 +64,48 @@ func (b *builder) workloadIdentities() error {
 				return fmt.Errorf("identity %s: role %s: %w", w.Name, r.RoleDefinitionID, err)
 			}
 		}
-		// The annotations wait for the credential, so the service account (and the
-		// pods that ask for a token through it) come after it.
-		annotations := pulumi.All(id.ClientID, id.TenantID, fic.Subject).ApplyT(func(v []any) map[string]string {
-			return map[string]string{
-				cluster.AnnotationAzureClientID: v[0].(string),
-				cluster.AnnotationAzureTenantID: v[1].(string),
-			}
-		}).(pulumi.StringMapOutput)
-		b.c.workloads[w.Name] = cluster.WorkloadIdentity{
-			Annotations: annotations,
-			PodLabels:   map[string]string{cluster.LabelAzureUse: "true"},
-		}
+		b.c.workloads[w.Name] = workloadIdentityOf(id, fic)
 	}
 	return nil
+}
+
+// federatedIdentity creates a user-assigned identity "<cluster>-<part minus wl->" in
+// the cluster's resource group, federated with one service account through the
+// cluster's OIDC issuer.
+func (b *builder) federatedIdentity(part, namespace, serviceAccount string) (*userAssignedIdentity, *federatedIdentityCredential, error) {
+	short := strings.TrimPrefix(part, "wl-")
+	id := &userAssignedIdentity{}
+	if err := b.ctx.RegisterResource(TypeUserAssignedIdentity, b.name+"-"+part, pulumi.Map{
+		"resourceGroupName": b.rg.Name,
+		"resourceName":      pulumi.String(b.name + "-" + short),
+		"location":          b.location,
+		"tags":              b.tags,
+	}, id, b.child...); err != nil {
+		return nil, nil, err
+	}
+	fic := &federatedIdentityCredential{}
+	if err := b.ctx.RegisterResource(TypeFederatedIdentityCredential, b.name+"-"+part, pulumi.Map{
+		"resourceGroupName": b.rg.Name,
+		"resourceName":      id.Name,
+		"federatedIdentityCredentialResourceName": pulumi.String(short),
+		"issuer":    b.c.OIDCIssuer,
+		"subject":   pulumi.String(cluster.ServiceAccountSubject(namespace, serviceAccount)),
+		"audiences": pulumi.StringArray{pulumi.String(TokenExchangeAudience)},
+	}, fic, b.child...); err != nil {
+		return nil, nil, fmt.Errorf("federated credential: %w", err)
+	}
+	return id, fic, nil
+}
+
+// workloadIdentityOf is what a federated identity's service account and pods carry.
+// The annotations wait for the credential, so the service account (and the pods that
+// ask for a token through it) come after it.
+func workloadIdentityOf(id *userAssignedIdentity, fic *federatedIdentityCredential) cluster.WorkloadIdentity {
+	annotations := pulumi.All(id.ClientID, id.TenantID, fic.Subject).ApplyT(func(v []any) map[string]string {
+		return map[string]string{
+			cluster.AnnotationAzureClientID: v[0].(string),
+			cluster.AnnotationAzureTenantID: v[1].(string),
+		}
+	}).(pulumi.StringMapOutput)
+	return cluster.WorkloadIdentity{Annotations: annotations, PodLabels: map[string]string{cluster.LabelAzureUse: "true"}}
 }

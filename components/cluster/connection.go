@@ -35,6 +35,9 @@ type Connection struct {
 	// Workloads are the cloud identities the component made for Args.Workloads, by
 	// Workload.Name; a workload missing here has no identity on this cloud.
 	Workloads map[string]WorkloadIdentity
+	// Backups is the cluster's backup storage for Velero (Args.Backups); nil when none
+	// was asked for.
+	Backups *BackupLocation
 	// Component is the cluster's component resource, for parenting and dependencies.
 	Component pulumi.Resource
 }

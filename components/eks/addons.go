@@ -128,6 +128,7 @@ func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) 
 		}
 		groups = append(groups, ng)
 	}
+	b.groups = groups
 	if _, err := b.addon(AddonCoreDNS, cl, nil, nil, groups); err != nil {
 		return err
 	}

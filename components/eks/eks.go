@@ -44,6 +44,8 @@ type Args struct {
 	// Workloads are addon service accounts that get an IRSA role each (those with an
 	// AWSPolicy), trusted through the cluster's OIDC provider.
 	Workloads []cluster.Workload
+	// Backups asks for a backup bucket and Velero's identity (Connection.Backups); nil for none.
+	Backups *cluster.Backups
 }
 
 // Cluster is an EKS cluster with its network, identity, nodes and add-ons.
@@ -78,6 +80,7 @@ type Cluster struct {
 	spec      cluster.Spec
 	subjects  map[string]cluster.Subject
 	workloads map[string]cluster.WorkloadIdentity
+	backups   *cluster.BackupLocation
 }
 
 // Connection is what the layers above deploy through.
@@ -95,6 +98,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
 		Workloads:         c.workloads,
+		Backups:           c.backups,
 		Component:         c,
 	}
 }
@@ -123,6 +127,7 @@ type builder struct {
 	partition   string
 	grants      cluster.Access
 	workloads   []cluster.Workload
+	backupsReq  *cluster.Backups
 	c           *Cluster
 	// parent and awsOpts place children under the component; awsOpts add the region provider.
 	parent  pulumi.ResourceOption
@@ -132,6 +137,7 @@ type builder struct {
 	net        *network
 	cl         *eks.Cluster
 	id         *identity
+	groups     []pulumi.Resource
 	adminReady []pulumi.Resource
 }
 
@@ -148,7 +154,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if len(args.Access.Admins) == 0 {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, ErrNoAdmin)
 	}
-	if errs := cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads); len(errs) > 0 {
+	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
+		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, errs.ToAggregate())
 	}
 	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.AWS), workloads: map[string]cluster.WorkloadIdentity{}}
@@ -164,6 +171,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		partition:   Partition(spec.Region),
 		grants:      args.Access,
 		workloads:   cluster.CloneWorkloads(args.Workloads),
+		backupsReq:  args.Backups,
 		c:           c,
 		parent:      pulumi.Parent(c),
 	}
@@ -196,6 +204,7 @@ func (b *builder) build() error {
 		cluster.Step{Name: "identity", Run: b.identityStep},
 		cluster.Step{Name: "workload identities", Run: b.workloadRoles},
 		cluster.Step{Name: "node groups and add-ons", Run: func() error { return b.computeAndAddons(b.cl, b.net, b.id) }},
+		cluster.Step{Name: "backup storage", Run: b.backups},
 		cluster.Step{Name: "access", Run: b.accessStep},
 		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
 	)

@@ -38,6 +38,8 @@ const (
 	// TempoVersion is the single-binary tempo chart (Tempo 2.10), which moved from
 	// grafana to grafana-community in 2026.
 	TempoVersion = "2.2.4"
+	// VeleroVersion is the vmware-tanzu velero chart (Velero 1.18, CSI built in).
+	VeleroVersion = "12.1.0"
 )
 
 // Upstream chart repositories.
@@ -55,6 +57,7 @@ const (
 	RepoESO              = "https://charts.external-secrets.io"
 	RepoOTel             = "https://open-telemetry.github.io/opentelemetry-helm-charts"
 	RepoGrafanaCommunity = "https://grafana-community.github.io/helm-charts"
+	RepoVMwareTanzu      = "https://vmware-tanzu.github.io/helm-charts"
 )
 
 // Pin is where a chart comes from unless the stack overrides it.
@@ -86,7 +89,8 @@ var (
 	ExternalSecrets        = Pin{Chart: "external-secrets", Repository: RepoESO, Version: ExternalSecretsVersion}
 	OpenTelemetryCollector = Pin{Chart: "opentelemetry-collector", Repository: RepoOTel, Version: OpenTelemetryCollectorVersion}
 	Tempo                  = Pin{Chart: "tempo", Repository: RepoGrafanaCommunity, Version: TempoVersion}
+	Velero                 = Pin{Chart: "velero", Repository: RepoVMwareTanzu, Version: VeleroVersion}
 )
 
 // Pins lists every pinned chart, in documentation order.
-var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets, OpenTelemetryCollector, Tempo}
+var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets, OpenTelemetryCollector, Tempo, Velero}

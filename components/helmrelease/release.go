@@ -74,6 +74,22 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil || args.Pin.Chart == "" {
 		return nil, fmt.Errorf("helm release %q: no chart", name)
 	}
+	return newRelease(ctx, name, args, pulumi.ToMap(Merge(args.Values, args.Override.Values)), opts...)
+}
+
+// NewWithValuesOutput is New for typed values that depend on other resources' outputs
+// (a bucket's generated name); args.Values is ignored. The values must still hold no
+// secret: secrets go into Kubernetes Secrets the chart references by name.
+func NewWithValuesOutput(ctx *pulumi.Context, name string, args *Args, values pulumi.MapOutput, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
+	if args == nil || args.Pin.Chart == "" {
+		return nil, fmt.Errorf("helm release %q: no chart", name)
+	}
+	raw := args.Override.Values
+	merged := values.ApplyT(func(v map[string]any) map[string]any { return Merge(v, raw) }).(pulumi.MapOutput)
+	return newRelease(ctx, name, args, merged, opts...)
+}
+
+func newRelease(ctx *pulumi.Context, name string, args *Args, values pulumi.MapInput, opts ...pulumi.ResourceOption) (*helmv3.Release, error) {
 	src := Resolve(args.Pin, args.Override)
 	timeout := args.TimeoutSeconds
 	if timeout == 0 {
@@ -84,7 +100,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Namespace:       args.Namespace,
 		Chart:           pulumi.String(src.Chart),
 		Version:         pulumi.String(src.Version),
-		Values:          pulumi.ToMap(Merge(args.Values, args.Override.Values)),
+		Values:          values,
 		CreateNamespace: pulumi.Bool(false),
 		Timeout:         pulumi.Int(timeout),
 		MaxHistory:      pulumi.Int(10),

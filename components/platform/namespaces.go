@@ -1,6 +1,9 @@
 package platform
 
-import "github.com/fleetform/fleetform/components/addons/externalsecrets"
+import (
+	"github.com/fleetform/fleetform/components/addons/externalsecrets"
+	"github.com/fleetform/fleetform/components/addons/velero"
+)
 
 // Label keys and values on the addon namespaces.
 const (
@@ -52,6 +55,8 @@ var addonNamespaces = map[string]addonNamespace{
 	AddonVPA:             {AddonVPA, NamespaceVPA, PodSecurityBaseline},
 	AddonExternalSecrets: {AddonExternalSecrets, externalsecrets.Namespace, PodSecurityBaseline},
 	AddonTracing:         {AddonTracing, NamespaceTracing, PodSecurityBaseline},
+	// Velero's server only reads the API and its bucket (no node agent, CSI snapshots).
+	AddonBackups: {AddonBackups, velero.Namespace, PodSecurityBaseline},
 }
 
 // NamespaceLabels are the labels of an addon's namespace on a cluster.

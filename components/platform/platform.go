@@ -45,6 +45,10 @@ type Args struct {
 	Region string
 	// Workloads are the cloud identities the cluster component made for Spec.Workloads.
 	Workloads map[string]cluster.WorkloadIdentity
+	// Backups is the backup storage the cluster component made for Spec.BackupsFor; nil: no Velero.
+	Backups *cluster.BackupLocation
+	// BackupNamespaces are the environment namespaces on the cluster, one schedule each.
+	BackupNamespaces []string
 	// RunsHarbor installs Harbor on this cluster.
 	RunsHarbor bool
 	// Registry is a Harbor that runs elsewhere (another cluster, another stack); ignored with RunsHarbor.
@@ -171,6 +175,9 @@ func (b *builder) build() error {
 		}
 	}
 	if err := b.externalSecrets(); err != nil {
+		return err
+	}
+	if err := b.backups(); err != nil {
 		return err
 	}
 	if a.RunsHarbor {

@@ -24,6 +24,8 @@ type Spec struct {
 	ExternalSecrets ExternalSecretsSpec `yaml:"externalSecrets"`
 	// Tracing configures the OpenTelemetry Collectors and Tempo.
 	Tracing TracingSpec `yaml:"tracing"`
+	// Backups configures Velero and each cluster's backup storage.
+	Backups BackupsSpec `yaml:"backups"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a

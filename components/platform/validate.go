@@ -132,6 +132,7 @@ func (c Chart) Override() helmrelease.Override {
 func (s *Spec) ApplyDefaults() {
 	s.ExternalSecrets.applyDefaults()
 	s.Tracing.applyDefaults()
+	s.Backups.applyDefaults()
 	if s.Edge == "" {
 		s.Edge = DefaultEdge
 	}
@@ -211,6 +212,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, validateChart(p.Child("vpa", "chart"), s.VPA.Chart)...)
 	errs = append(errs, s.ExternalSecrets.validate(p.Child("externalSecrets"))...)
 	errs = append(errs, s.Tracing.validate(p.Child("tracing"))...)
+	errs = append(errs, s.Backups.validate(p.Child("backups"))...)
 	return errs
 }
 
@@ -427,7 +429,7 @@ func (d *HarborDatabaseSpec) validate(p *field.Path) field.ErrorList {
 // roles: monitoring on, the federation password, and for spokes the ingress, a
 // domain and a TLS Secret.
 func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.ErrorList {
-	errs := s.validateTracingClusters(p, clusters)
+	errs := append(s.validateTracingClusters(p, clusters), s.validateBackupClusters(p, clusters)...)
 	fp := p.Child("monitoring", "federation")
 	federated, spoke := "", ""
 	for _, c := range clusters {

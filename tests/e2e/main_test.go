@@ -367,7 +367,8 @@ func matches(selector, labels map[string]string) bool {
 // moduleCRDs are real CRDs from the modules that ship them, read from the module cache
 // like the engine tests' CRDs: the VerticalPodAutoscaler, and External Secrets'
 // ClusterSecretStore and ExternalSecret (v0.16.2 is the newest version served here
-// whole; its v1 API is the one the pinned 2.9 chart serves).
+// whole; its v1 API is the one the pinned 2.9 chart serves), and the CSI snapshot
+// controller's VolumeSnapshotClass.
 var moduleCRDs = []struct {
 	module, dir string
 	files       []string
@@ -375,6 +376,9 @@ var moduleCRDs = []struct {
 	{"k8s.io/autoscaler/vertical-pod-autoscaler@v1.4.0", "deploy", []string{"vpa-v1-crd-gen.yaml"}},
 	{"github.com/external-secrets/external-secrets@v0.16.2", "config/crds/bases", []string{
 		"external-secrets.io_clustersecretstores.yaml", "external-secrets.io_externalsecrets.yaml"}},
+	// The VolumeSnapshotClass Velero's CSI snapshots use (the CSI snapshot controller's CRDs).
+	{"github.com/kubernetes-csi/external-snapshotter/client/v8@v8.4.0", "config/crd", []string{
+		"snapshot.storage.k8s.io_volumesnapshotclasses.yaml"}},
 }
 
 // registerTestCRDs applies the minimal CRDs in testdata/crds and the moduleCRDs,

@@ -48,6 +48,9 @@ func TestRenderedObjectsAccepted(t *testing.T) {
 			}
 			// The dev stack reads one release secret from AWS Secrets Manager: its store and
 			// ExternalSecrets went through the real External Secrets CRDs above.
+			if kinds["VolumeSnapshotClass"] == 0 {
+				t.Errorf("%s applied no VolumeSnapshotClass: Velero's CSI snapshots have no class", stack)
+			}
 			if stack == "dev" && (kinds["ClusterSecretStore"] != 1 || kinds["ExternalSecret"] == 0) {
 				t.Errorf("dev applied %d ClusterSecretStores and %d ExternalSecrets, want 1 and some", kinds["ClusterSecretStore"], kinds["ExternalSecret"])
 			}

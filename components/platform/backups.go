@@ -1,0 +1,171 @@
+package platform
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/addons/velero"
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/internal/secret"
+)
+
+// AddonBackups is Velero's LabelAddon value.
+const AddonBackups = "backups"
+
+// Defaults of BackupsSpec.
+const (
+	// DefaultBackupSchedule runs at 02:00 UTC every day.
+	DefaultBackupSchedule = "0 2 * * *"
+	// DefaultBackupRetention keeps thirty days of backups.
+	DefaultBackupRetention = "720h"
+	// BackupExpiryMarginDays is how much longer than the retention the bucket's
+	// lifecycle rule keeps objects, so Velero always expires a backup itself first.
+	BackupExpiryMarginDays = 7
+)
+
+// BackupsSpec configures Velero. Clusters this program builds (EKS, AKS, ACK) get a
+// backup bucket in their own cloud and region from their cluster component, Velero,
+// and one schedule per environment namespace; existing clusters get none.
+type BackupsSpec struct {
+	// Enabled backs up every cluster this program builds. Defaults to true.
+	Enabled *bool `yaml:"enabled"`
+	// Schedule is the cron schedule of every environment's backup (UTC). Defaults to
+	// DefaultBackupSchedule.
+	Schedule string `yaml:"schedule"`
+	// Retention is how long each backup is kept, a Go duration in whole days (720h).
+	// Defaults to DefaultBackupRetention.
+	Retention string `yaml:"retention"`
+	// PluginImages replace the object-store plugin image per provider (aws, azure,
+	// alibabacloud), for mirrors in closed networks.
+	PluginImages map[string]string `yaml:"pluginImages"`
+	// Alicloud is the access key of each ACK cluster's Velero RAM user
+	// (<cluster>-velero, made with a policy on that cluster's bucket alone); required
+	// when the stack has an alicloud cluster.
+	Alicloud BackupsAlicloud `yaml:"alicloud"`
+	// Chart overrides the chart source.
+	Chart Chart `yaml:"chart"`
+}
+
+// BackupsAlicloud names the secret config keys of a RAM access key. Create it with
+// `aliyun ram CreateAccessKey --UserName <cluster>-velero` after the first deploy.
+type BackupsAlicloud struct {
+	AccessKeyID     secret.Ref `yaml:"accessKeyId"`
+	AccessKeySecret secret.Ref `yaml:"accessKeySecret"`
+}
+
+// Messages of the backup checks.
+const (
+	MsgBackupRetention = "must be a Go duration of whole days (24h, 720h)"
+	MsgBackupSchedule  = "must be a cron schedule of five fields (0 2 * * *)"
+	MsgPluginProvider  = "is not a Velero provider of these clusters (aws, azure, alibabacloud)"
+)
+
+func (s *BackupsSpec) applyDefaults() {
+	if s.Enabled == nil {
+		on := true
+		s.Enabled = &on
+	}
+	if s.Schedule == "" {
+		s.Schedule = DefaultBackupSchedule
+	}
+	if s.Retention == "" {
+		s.Retention = DefaultBackupRetention
+	}
+}
+
+func (s *BackupsSpec) validate(p *field.Path) field.ErrorList {
+	errs := validateChart(p.Child("chart"), s.Chart)
+	if !On(s.Enabled) {
+		return errs
+	}
+	if _, ok := retentionDays(s.Retention); !ok {
+		errs = append(errs, field.Invalid(p.Child("retention"), s.Retention, MsgBackupRetention))
+	}
+	if len(strings.Fields(s.Schedule)) != 5 {
+		errs = append(errs, field.Invalid(p.Child("schedule"), s.Schedule, MsgBackupSchedule))
+	}
+	keys := make([]string, 0, len(s.PluginImages))
+	for k := range s.PluginImages {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if _, ok := velero.DefaultPluginImages[k]; !ok {
+			errs = append(errs, field.Invalid(p.Child("pluginImages").Key(k), k, MsgPluginProvider))
+		}
+		errs = append(errs, validateImage(p.Child("pluginImages").Key(k), s.PluginImages[k])...)
+	}
+	return errs
+}
+
+// retentionDays is a retention in whole days.
+func retentionDays(v string) (int, bool) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 24*time.Hour || d%(24*time.Hour) != 0 {
+		return 0, false
+	}
+	return int(d / (24 * time.Hour)), true
+}
+
+// BackupsFor is what a cluster's component is asked to make for Velero, or nil.
+func (s *Spec) BackupsFor(c cluster.Spec) *cluster.Backups {
+	if !On(s.Backups.Enabled) || c.Cloud == cluster.Existing {
+		return nil
+	}
+	days, ok := retentionDays(s.Backups.Retention)
+	if !ok {
+		return nil
+	}
+	return &cluster.Backups{ExpireDays: days + BackupExpiryMarginDays, Namespace: velero.Namespace, ServiceAccount: velero.ServiceAccount}
+}
+
+// backups installs Velero where the cluster component made backup storage.
+func (b *builder) backups() error {
+	a, s := b.args, b.spec.Backups
+	if a.Backups == nil || !On(s.Enabled) {
+		return nil
+	}
+	ns, err := b.namespace(AddonBackups)
+	if err != nil {
+		return err
+	}
+	var schedules []velero.Schedule
+	for _, env := range a.BackupNamespaces {
+		schedules = append(schedules, velero.Schedule{Namespace: env, Cron: s.Schedule, TTL: s.Retention})
+	}
+	vargs := &velero.Args{
+		Namespace: ns, Location: a.Backups, PluginImage: s.PluginImages[a.Backups.Provider],
+		Schedules: schedules, Chart: s.Chart.Override(),
+	}
+	if a.Backups.KeyUser != "" {
+		id, err := b.secret(s.Alicloud.AccessKeyID)
+		if err != nil {
+			return err
+		}
+		key, err := b.secret(s.Alicloud.AccessKeySecret)
+		if err != nil {
+			return err
+		}
+		vargs.Credentials = pulumi.Sprintf("ALIBABA_CLOUD_ACCESS_KEY_ID=%s\nALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", id, key)
+	}
+	_, err = velero.New(b.ctx, b.name+"-velero", vargs, pulumi.Parent(b.c))
+	return err
+}
+
+// validateBackupClusters requires the RAM access key when an ACK cluster is backed up.
+func (s *Spec) validateBackupClusters(p *field.Path, clusters []cluster.Spec) field.ErrorList {
+	var errs field.ErrorList
+	for _, c := range clusters {
+		if c.Cloud == cluster.Alicloud && s.BackupsFor(c) != nil {
+			ap := p.Child("backups", "alicloud")
+			errs = append(errs, requireSecret(ap.Child("accessKeyId"), s.Backups.Alicloud.AccessKeyID)...)
+			errs = append(errs, requireSecret(ap.Child("accessKeySecret"), s.Backups.Alicloud.AccessKeySecret)...)
+			break
+		}
+	}
+	return errs
+}
