@@ -41,3 +41,16 @@ func copyValue(v any) any {
 		return v
 	}
 }
+
+// StringValues turns string labels or annotations into chart values (Helm values are
+// map[string]any), or nil when there are none, so a chart's default stays.
+func StringValues(m map[string]string) map[string]any {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -257,11 +257,7 @@ func Values(podLabels map[string]string, monitoring bool) map[string]any {
 		// The controller's metrics Service, which NewServiceMonitor's object scrapes.
 		"metrics": map[string]any{"service": map[string]any{"enabled": monitoring}},
 	}
-	if len(podLabels) > 0 {
-		labels := map[string]any{}
-		for k, val := range podLabels {
-			labels[k] = val
-		}
+	if labels := helmrelease.StringValues(podLabels); labels != nil {
 		v["podLabels"] = labels
 	}
 	return v

@@ -210,11 +210,7 @@ func Values(provider, bucket string, config map[string]string, pluginImage strin
 		"serviceAccount":   map[string]any{"server": map[string]any{"create": false, "name": ServiceAccount}},
 		"schedules":        scheds,
 	}
-	if len(podLabels) > 0 {
-		labels := map[string]any{}
-		for k, val := range podLabels {
-			labels[k] = val
-		}
+	if labels := helmrelease.StringValues(podLabels); labels != nil {
 		v["podLabels"] = labels
 	}
 	return v
