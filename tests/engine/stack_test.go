@@ -141,15 +141,29 @@ func (r *engineRun) refreshNoChanges(ctx context.Context, t *testing.T) {
 	}
 }
 
-// destroy runs `pulumi destroy`.
+// providerCrash is how the engine reports a provider plugin that died mid-operation.
+const providerCrash = "exited prematurely"
+
+// destroy runs `pulumi destroy`. The kubernetes provider (4.33) can panic in its
+// delete awaiter for custom resources (condition.(*Deleted).Satisfied on an object it
+// never observed, seen once in five runs here while two Rollouts and three
+// ServiceMonitors were deleted at once); the objects are deleted, the run fails. A
+// user re-runs `pulumi destroy`, and so does this, once, saying so: the step still
+// fails on any other error, and on a second crash.
 func (r *engineRun) destroy(ctx context.Context, t *testing.T) map[string]int {
 	t.Helper()
-	out, errs := r.streams(t)
-	res, err := r.stack.Destroy(ctx, optdestroy.ProgressStreams(out), optdestroy.ErrorProgressStreams(errs), optdestroy.Color("never"))
-	if err != nil {
+	for attempt := 1; ; attempt++ {
+		out, errs := r.streams(t)
+		res, err := r.stack.Destroy(ctx, optdestroy.ProgressStreams(out), optdestroy.ErrorProgressStreams(errs), optdestroy.Color("never"))
+		if err == nil {
+			return changes(res.Summary.ResourceChanges)
+		}
+		if attempt == 1 && strings.Contains(out.String()+errs.String(), providerCrash) {
+			t.Logf("pulumi destroy: the kubernetes provider crashed (upstream await bug); destroying again:\n%s", tail(out.String(), 3000))
+			continue
+		}
 		t.Fatalf("pulumi destroy: %v", err)
 	}
-	return changes(res.Summary.ResourceChanges)
 }
 
 // exported is the stack's state as `pulumi stack export` gives it.
