@@ -140,6 +140,7 @@ func (b *builder) backups() error {
 	vargs := &velero.Args{
 		Namespace: ns, Location: a.Backups, PluginImage: s.PluginImages[a.Backups.Provider],
 		Schedules: schedules, Chart: s.Chart.Override(),
+		Monitoring: On(b.spec.Monitoring.Enabled), MonitoringReady: b.c.Outputs.MonitoringReady,
 	}
 	if a.Backups.KeyUser != "" {
 		id, err := b.secret(s.Alicloud.AccessKeyID)

@@ -55,6 +55,18 @@ func TestVeleroBacksUpEachEnvironment(t *testing.T) {
 		dig(classes[0].Inputs, "metadata", "labels", velero.LabelSnapshotClass) != "true" || classes[0].Inputs["deletionPolicy"] != "Retain" {
 		t.Errorf("snapshot classes = %+v", classes)
 	}
+	rules := p.ByType("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+	found := map[string]bool{}
+	for _, r := range rules {
+		for _, g := range dig(r.Inputs, "spec", "groups").([]any) {
+			for _, rule := range g.(map[string]any)["rules"].([]any) {
+				found[rule.(map[string]any)["alert"].(string)] = true
+			}
+		}
+	}
+	if !found[velero.AlertBackupFailed] || !found[velero.AlertBackupMissing] {
+		t.Errorf("backup alerts = %v, want failed and missing backups", found)
+	}
 	for _, sa := range p.ByType("kubernetes:core/v1:ServiceAccount") {
 		if dig(sa.Inputs, "metadata", "name") == velero.ServiceAccount &&
 			dig(sa.Inputs, "metadata", "annotations", cluster.AnnotationIRSARole) != "arn:aws:iam::1:role/velero" {

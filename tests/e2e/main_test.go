@@ -376,6 +376,10 @@ var moduleCRDs = []struct {
 	{"k8s.io/autoscaler/vertical-pod-autoscaler@v1.4.0", "deploy", []string{"vpa-v1-crd-gen.yaml"}},
 	{"github.com/external-secrets/external-secrets@v0.16.2", "config/crds/bases", []string{
 		"external-secrets.io_clustersecretstores.yaml", "external-secrets.io_externalsecrets.yaml"}},
+	// The PrometheusRule of Velero's backup alerts, as kube-prometheus-stack 77 (operator
+	// v0.85) installs it.
+	{"github.com/prometheus-operator/prometheus-operator@v0.85.0", "example/prometheus-operator-crd", []string{
+		"monitoring.coreos.com_prometheusrules.yaml"}},
 	// The VolumeSnapshotClass Velero's CSI snapshots use (the CSI snapshot controller's CRDs).
 	{"github.com/kubernetes-csi/external-snapshotter/client/v8@v8.4.0", "config/crd", []string{
 		"snapshot.storage.k8s.io_volumesnapshotclasses.yaml"}},

@@ -65,9 +65,24 @@ type Args struct {
 	PluginImage string
 	// Schedules are one per environment namespace on the cluster.
 	Schedules []Schedule
+	// Monitoring has Prometheus scrape Velero and alert on failed or missing backups;
+	// MonitoringReady is the install of the CRDs those objects need.
+	Monitoring      bool
+	MonitoringReady pulumi.Resource
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
+
+// Alerts on backups, as Velero's metrics (velero_backup_*) give them per schedule.
+const (
+	// AlertBackupFailed fires when a scheduled backup failed or partially failed.
+	AlertBackupFailed = "VeleroBackupFailed"
+	// AlertBackupMissing fires when a schedule has had no successful backup for
+	// longer than a day and an hour (a daily schedule that stopped).
+	AlertBackupMissing = "VeleroBackupMissing"
+	// MetricsPort is the chart's metrics Service port.
+	MetricsPort = "http-monitoring"
+)
 
 // Velero is the install, its credentials and the snapshot class.
 type Velero struct {
@@ -139,6 +154,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		},
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{rel})); err != nil {
 		return nil, err
+	}
+	if args.Monitoring {
+		if err := monitor(ctx, name, args, c); err != nil {
+			return nil, err
+		}
 	}
 	names := make([]string, 0, len(args.Schedules))
 	for _, s := range args.Schedules {
@@ -214,4 +234,55 @@ func Values(provider, bucket string, config map[string]string, pluginImage strin
 		v["podLabels"] = labels
 	}
 	return v
+}
+
+// monitor makes the ServiceMonitor (beside the chart, so the install waits for no
+// other release) and the backup alerts.
+func monitor(ctx *pulumi.Context, name string, args *Args, parent pulumi.Resource) error {
+	if _, err := helmrelease.NewServiceMonitor(ctx, name+"-servicemonitor", helmrelease.ServiceMonitor{
+		Name: ReleaseName, Namespace: args.Namespace, MonitoringReady: args.MonitoringReady, Port: MetricsPort,
+		Selector: map[string]any{"app.kubernetes.io/name": ReleaseName, "app.kubernetes.io/instance": ReleaseName},
+	}, pulumi.Parent(parent)); err != nil {
+		return err
+	}
+	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
+	if args.MonitoringReady != nil {
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{args.MonitoringReady}))
+	}
+	_, err := apiextensions.NewCustomResource(ctx, name+"-alerts", &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
+		Kind:       pulumi.String("PrometheusRule"),
+		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String("velero-backups"), Namespace: args.Namespace},
+		OtherFields: map[string]any{"spec": map[string]any{"groups": []any{map[string]any{
+			"name":  "velero",
+			"rules": AlertRules(),
+		}}}},
+	}, opts...)
+	return err
+}
+
+// AlertRules are the backup alerts: a failed (or partially failed) scheduled backup,
+// and a schedule with no success in 25 hours.
+func AlertRules() []any {
+	return []any{
+		map[string]any{
+			"alert":  AlertBackupFailed,
+			"expr":   `sum by (schedule) (increase(velero_backup_failure_total{schedule!=""}[1h]) + increase(velero_backup_partial_failure_total{schedule!=""}[1h])) > 0`,
+			"labels": map[string]any{"severity": "warning"},
+			"annotations": map[string]any{
+				"summary":     "Velero backup of schedule {{ $labels.schedule }} failed",
+				"description": "Run `velero backup describe --details` on the newest backup of {{ $labels.schedule }} (docs/platform.md, Backups).",
+			},
+		},
+		map[string]any{
+			"alert":  AlertBackupMissing,
+			"expr":   `time() - max by (schedule) (velero_backup_last_successful_timestamp{schedule!=""}) > 90000`,
+			"for":    "15m",
+			"labels": map[string]any{"severity": "critical"},
+			"annotations": map[string]any{
+				"summary":     "No successful Velero backup of schedule {{ $labels.schedule }} in 25 hours",
+				"description": "The environment has no recent restore point; check `velero schedule get` and the Velero pod.",
+			},
+		},
+	}
 }
