@@ -21,7 +21,7 @@ const (
 	// DefaultBackupSchedule runs at 02:00 UTC every day.
 	DefaultBackupSchedule = "0 2 * * *"
 	// DefaultBackupRetention keeps thirty days of backups.
-	DefaultBackupRetention = "720h"
+	DefaultBackupRetention = "30d"
 	// BackupExpiryMarginDays is how much longer than the retention the bucket's
 	// lifecycle rule keeps objects, so Velero always expires a backup itself first.
 	BackupExpiryMarginDays = 7
@@ -36,8 +36,8 @@ type BackupsSpec struct {
 	// Schedule is the cron schedule of every environment's backup (UTC). Defaults to
 	// DefaultBackupSchedule.
 	Schedule string `yaml:"schedule"`
-	// Retention is how long each backup is kept, a Go duration in whole days (720h).
-	// Defaults to DefaultBackupRetention.
+	// Retention is how long each backup is kept, in whole days, in the form of every
+	// retention here (30d, 4w, 720h). Defaults to DefaultBackupRetention.
 	Retention string `yaml:"retention"`
 	// PluginImages replace the object-store plugin image per provider (aws, azure,
 	// alibabacloud), for mirrors in closed networks.
@@ -59,7 +59,7 @@ type BackupsAlicloud struct {
 
 // Messages of the backup checks.
 const (
-	MsgBackupRetention = "must be a Go duration of whole days (24h, 720h)"
+	MsgBackupRetention = "must be whole days: a number and d, w or y, or a multiple of 24h (30d, 4w, 720h)"
 	MsgBackupSchedule  = "must be a cron schedule of five fields (0 2 * * *)"
 	MsgPluginProvider  = "is not a Velero provider of these clusters (aws, azure, alibabacloud)"
 )
@@ -104,7 +104,7 @@ func (s *BackupsSpec) validate(p *field.Path) field.ErrorList {
 
 // retentionDays is a retention in whole days.
 func retentionDays(v string) (int, bool) {
-	d, err := time.ParseDuration(v)
+	d, err := ParseRetention(v)
 	if err != nil || d < 24*time.Hour || d%(24*time.Hour) != 0 {
 		return 0, false
 	}
@@ -135,7 +135,7 @@ func (b *builder) backups() error {
 	}
 	var schedules []velero.Schedule
 	for _, env := range a.BackupNamespaces {
-		schedules = append(schedules, velero.Schedule{Namespace: env, Cron: s.Schedule, TTL: s.Retention})
+		schedules = append(schedules, velero.Schedule{Namespace: env, Cron: s.Schedule, TTL: hours(s.Retention)})
 	}
 	vargs := &velero.Args{
 		Namespace: ns, Location: a.Backups, PluginImage: s.PluginImages[a.Backups.Provider],

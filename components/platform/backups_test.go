@@ -45,7 +45,7 @@ func TestVeleroBacksUpEachEnvironment(t *testing.T) {
 	}
 	for _, env := range []string{"qa", "e2e"} {
 		s := dig(v, "schedules", velero.SchedulePrefix+env)
-		if dig(s, "schedule") != platform.DefaultBackupSchedule || dig(s, "template", "ttl") != platform.DefaultBackupRetention ||
+		if dig(s, "schedule") != platform.DefaultBackupSchedule || dig(s, "template", "ttl") != "720h" ||
 			dig(s, "template", "includedNamespaces").([]any)[0] != env {
 			t.Errorf("schedule of %s = %v", env, s)
 		}
@@ -117,7 +117,7 @@ func TestBackupsValidation(t *testing.T) {
 		want     string
 	}{
 		{"retention in hours", func(b *platform.BackupsSpec) { b.Retention = "36h" }, nil, "platform.backups.retention"},
-		{"retention in days", func(b *platform.BackupsSpec) { b.Retention = "30d" }, nil, "platform.backups.retention"},
+		{"retention not a duration", func(b *platform.BackupsSpec) { b.Retention = "a month" }, nil, "platform.backups.retention"},
 		{"schedule", func(b *platform.BackupsSpec) { b.Schedule = "daily" }, nil, "platform.backups.schedule"},
 		{"plugin provider", func(b *platform.BackupsSpec) { b.PluginImages = map[string]string{"gcp": "x/y:1"} }, nil, "platform.backups.pluginImages[gcp]"},
 		{"ACK without a key", func(b *platform.BackupsSpec) {}, ali, "platform.backups.alicloud.accessKeyId"},
@@ -140,6 +140,10 @@ func TestBackupsValidation(t *testing.T) {
 	s := fullSpec(platform.LoggingLoki)
 	if b := s.BackupsFor(cluster.Spec{Cloud: cluster.AWS}); b == nil || b.ExpireDays != 30+platform.BackupExpiryMarginDays {
 		t.Errorf("BackupsFor(aws) = %+v, want the bucket to keep objects 37 days", b)
+	}
+	s.Backups.Retention = "4w"
+	if b := s.BackupsFor(cluster.Spec{Cloud: cluster.AWS}); b == nil || b.ExpireDays != 28+platform.BackupExpiryMarginDays {
+		t.Errorf("BackupsFor(aws) with 4w = %+v, want 35 days", b)
 	}
 	if b := s.BackupsFor(cluster.Spec{Cloud: cluster.Existing}); b != nil {
 		t.Errorf("an existing cluster was asked for backup storage: %+v", b)

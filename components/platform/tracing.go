@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -21,7 +22,7 @@ const (
 const (
 	// DefaultTraceRetention keeps a week of traces: long enough to compare with last
 	// week's incident, short enough for a 10Gi volume at moderate traffic.
-	DefaultTraceRetention = "168h"
+	DefaultTraceRetention = "7d"
 	// DefaultTraceStorageSize is Tempo's volume.
 	DefaultTraceStorageSize = "10Gi"
 	// TraceHubHostPrefix starts the hub's default OTLP host: otlp.<hub>.<federation domain>.
@@ -38,8 +39,8 @@ const (
 type TracingSpec struct {
 	// Enabled installs tracing on every cluster. Defaults to true.
 	Enabled *bool `yaml:"enabled"`
-	// Retention is how long Tempo keeps traces, a Go duration (168h). Defaults to
-	// DefaultTraceRetention.
+	// Retention is how long Tempo keeps traces, in the form of every retention here
+	// (a number and h, d, w or y: 7d). Defaults to DefaultTraceRetention.
 	Retention string `yaml:"retention"`
 	// StorageSize is Tempo's volume, a Kubernetes quantity. Defaults to DefaultTraceStorageSize.
 	StorageSize string `yaml:"storageSize"`
@@ -90,9 +91,7 @@ func (s *Spec) applyTracingClusterDefaults(clusters []cluster.Spec) {
 }
 
 // Messages of the tracing checks.
-const (
-	MsgTraceRetention = "must be a positive Go duration such as 72h or 168h"
-)
+const ()
 
 func (s *TracingSpec) validate(p *field.Path) field.ErrorList {
 	errs := validateChart(p.Child("collector"), s.Collector)
@@ -100,9 +99,7 @@ func (s *TracingSpec) validate(p *field.Path) field.ErrorList {
 	if !On(s.Enabled) {
 		return errs
 	}
-	if d, err := time.ParseDuration(s.Retention); err != nil || d <= 0 {
-		errs = append(errs, field.Invalid(p.Child("retention"), s.Retention, MsgTraceRetention))
-	}
+	errs = append(errs, validateRetention(p.Child("retention"), s.Retention)...)
 	errs = append(errs, validateQuantity(p.Child("storageSize"), s.StorageSize)...)
 	if h := s.Hub.Host; h != "" {
 		errs = append(errs, validateHost(p.Child("hub", "host"), h)...)
@@ -158,7 +155,7 @@ func (b *builder) tracing() (tempoURL string, err error) {
 	}
 	targs := &tracing.Args{
 		Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceTracing, Role: tracing.RoleStore,
-		Retention: t.Retention, StorageClass: a.StorageClass, StorageSize: t.StorageSize,
+		Retention: hours(t.Retention), StorageClass: a.StorageClass, StorageSize: t.StorageSize,
 		CollectorChart: t.Collector.Override(), TempoChart: t.Tempo.Override(),
 	}
 	if a.Federation == cluster.FederationHub || a.Federation == cluster.FederationSpoke {
@@ -182,4 +179,13 @@ func (b *builder) tracing() (tempoURL string, err error) {
 		return tracing.TempoURL(NamespaceTracing), nil
 	}
 	return "", nil
+}
+
+// hours renders a validated retention as the Go duration charts take (7d is 168h).
+func hours(retention string) string {
+	d, err := ParseRetention(retention)
+	if err != nil {
+		return retention // validated before anything is built
+	}
+	return fmt.Sprintf("%dh", int64(d/time.Hour))
 }

@@ -110,7 +110,7 @@ func TestTracingFanInValidation(t *testing.T) {
 		{"hub without TLS", hub, func(s *platform.Spec) { s.Tracing.Hub.TLSSecretName = "" }, "platform.tracing.hub.tlsSecretName"},
 		{"spoke without a hub host", spoke, func(s *platform.Spec) { s.Tracing.Hub.Host = "" }, "platform.tracing.hub.host"},
 		{"hub on a gateway edge", hub, func(s *platform.Spec) { s.Edge = platform.EdgeEnvoyGateway }, "platform.edge"},
-		{"bad retention", nil, func(s *platform.Spec) { s.Tracing.Retention = "7d" }, "platform.tracing.retention"},
+		{"bad retention", nil, func(s *platform.Spec) { s.Tracing.Retention = "a week" }, "platform.tracing.retention"},
 		{"bad host", nil, func(s *platform.Spec) { s.Tracing.Hub.Host = "otlp hub" }, "platform.tracing.hub.host"},
 	}
 	for _, tc := range cases {
