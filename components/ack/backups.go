@@ -27,7 +27,7 @@ func BackupBucketName(cluster, stack string) string {
 // KMS encryption and a lifecycle rule expiring objects after Backups.ExpireDays, kept
 // when the stack is destroyed (RetainOnDelete: backups exist to outlive the cluster).
 // Velero's Alibaba Cloud plugin takes no RRSA token here (RRSA cannot be turned on
-// with pulumi-alicloud v3.10.0), so a RAM user "<cluster>-velero" with a policy on
+// with pulumi-alicloud v3.10.0), so a RAM user "<cluster>-<stack>-velero" with a policy on
 // this bucket alone is made, and its access key comes from secret config
 // (platform.backups.alicloud): a key created here would sit in the state and could not
 // be planned offline (an unknown secret).
@@ -50,15 +50,17 @@ func (b *builder) backups() error {
 	if err != nil {
 		return fmt.Errorf("backup bucket: %w", err)
 	}
+	// RAM names are account-wide: the stack's name keeps two stacks' users apart.
+	ramName := VeleroRAMName(b.name, b.stack)
 	user, err := ram.NewUser(b.ctx, b.name+"-velero", &ram.UserArgs{
-		Name:     pulumi.String(b.name + "-velero"),
+		Name:     pulumi.String(ramName),
 		Comments: pulumi.Sprintf("Velero backups of ACK cluster %s (stack %s)", b.name, b.stack),
 	}, b.opts()...)
 	if err != nil {
 		return fmt.Errorf("velero user: %w", err)
 	}
 	pol, err := ram.NewPolicy(b.ctx, b.name+"-velero", &ram.PolicyArgs{
-		PolicyName:     pulumi.String(b.name + "-velero"),
+		PolicyName:     pulumi.String(ramName),
 		PolicyDocument: bucket.Bucket.ApplyT(func(n *string) string { return VeleroPolicy(deref(n)) }).(pulumi.StringOutput),
 		Description:    pulumi.String("Velero: the cluster's backup bucket only"),
 	}, b.opts()...)
@@ -74,10 +76,20 @@ func (b *builder) backups() error {
 		Provider:       "alibabacloud",
 		Bucket:         bucket.Bucket.Elem(),
 		Config:         pulumi.StringMap{"region": pulumi.String(b.spec.Region), "network": pulumi.String("internal")}.ToStringMapOutput(),
-		KeyUser:        b.name + "-velero",
+		KeyUser:        ramName,
 		SnapshotDriver: AlibabaDiskCSIDriver,
 	}
 	return nil
+}
+
+// VeleroRAMName is the Velero RAM user's (and its policy's) name: <cluster>-<stack>-velero,
+// cut to RAM's 64 characters.
+func VeleroRAMName(cluster, stack string) string {
+	n := cluster + "-" + stack
+	if len(n) > 57 {
+		n = n[:57]
+	}
+	return n + "-velero"
 }
 
 // VeleroPolicy lets Velero's RAM user read and write one bucket's objects.

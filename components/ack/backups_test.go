@@ -48,7 +48,7 @@ func TestBackupBucketAndVeleroUser(t *testing.T) {
 	if len(p.ByType("alicloud:ram/accessKey:AccessKey")) != 0 {
 		t.Error("an access key is created: it would sit in the state; it comes from secret config")
 	}
-	if conn.Backups == nil || conn.Backups.KeyUser != spec.Name+"-velero" || conn.Backups.Provider != "alibabacloud" {
+	if conn.Backups == nil || conn.Backups.KeyUser != spec.Name+"-prod-velero" || user.Inputs["name"] != spec.Name+"-prod-velero" || conn.Backups.Provider != "alibabacloud" {
 		t.Errorf("connection backups = %+v", conn.Backups)
 	}
 	if pol := VeleroPolicy("b"); !strings.Contains(pol, `"acs:oss:*:*:b/*"`) || strings.Contains(pol, `"*"]`) {

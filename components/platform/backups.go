@@ -43,7 +43,7 @@ type BackupsSpec struct {
 	// alibabacloud), for mirrors in closed networks.
 	PluginImages map[string]string `yaml:"pluginImages"`
 	// Alicloud is the access key of each ACK cluster's Velero RAM user
-	// (<cluster>-velero, made with a policy on that cluster's bucket alone); required
+	// (<cluster>-<stack>-velero, made with a policy on that cluster's bucket alone); required
 	// when the stack has an alicloud cluster.
 	Alicloud BackupsAlicloud `yaml:"alicloud"`
 	// Chart overrides the chart source.
@@ -51,7 +51,7 @@ type BackupsSpec struct {
 }
 
 // BackupsAlicloud names the secret config keys of a RAM access key. Create it with
-// `aliyun ram CreateAccessKey --UserName <cluster>-velero` after the first deploy.
+// `aliyun ram CreateAccessKey --UserName <cluster>-<stack>-velero` after the first deploy.
 type BackupsAlicloud struct {
 	AccessKeyID     secret.Ref `yaml:"accessKeyId"`
 	AccessKeySecret secret.Ref `yaml:"accessKeySecret"`
