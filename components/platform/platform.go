@@ -53,6 +53,10 @@ type Args struct {
 	RunsHarbor bool
 	// Registry is a Harbor that runs elsewhere (another cluster, another stack); ignored with RunsHarbor.
 	Registry *Registry
+	// Hostnames are the release hosts on this cluster (every environment it holds), which
+	// the edge routes, cert-manager certifies and external-dns publishes, beside the
+	// platform's own endpoints (Hostnames adds those).
+	Hostnames []Hostname
 }
 
 // Platform is the addon stack on one cluster.
