@@ -40,6 +40,10 @@ const (
 	TempoVersion = "2.2.4"
 	// VeleroVersion is the vmware-tanzu velero chart (Velero 1.18, CSI built in).
 	VeleroVersion = "12.1.0"
+	// CertManagerVersion is the jetstack cert-manager chart (cert-manager v1.21, API cert-manager.io/v1).
+	CertManagerVersion = "v1.21.1"
+	// ExternalDNSVersion is the kubernetes-sigs external-dns chart (external-dns v0.21).
+	ExternalDNSVersion = "1.21.1"
 )
 
 // Upstream chart repositories.
@@ -58,6 +62,8 @@ const (
 	RepoOTel             = "https://open-telemetry.github.io/opentelemetry-helm-charts"
 	RepoGrafanaCommunity = "https://grafana-community.github.io/helm-charts"
 	RepoVMwareTanzu      = "https://vmware-tanzu.github.io/helm-charts"
+	RepoJetstack         = "https://charts.jetstack.io"
+	RepoExternalDNS      = "https://kubernetes-sigs.github.io/external-dns"
 )
 
 // Pin is where a chart comes from unless the stack overrides it.
@@ -90,7 +96,9 @@ var (
 	OpenTelemetryCollector = Pin{Chart: "opentelemetry-collector", Repository: RepoOTel, Version: OpenTelemetryCollectorVersion}
 	Tempo                  = Pin{Chart: "tempo", Repository: RepoGrafanaCommunity, Version: TempoVersion}
 	Velero                 = Pin{Chart: "velero", Repository: RepoVMwareTanzu, Version: VeleroVersion}
+	CertManager            = Pin{Chart: "cert-manager", Repository: RepoJetstack, Version: CertManagerVersion}
+	ExternalDNS            = Pin{Chart: "external-dns", Repository: RepoExternalDNS, Version: ExternalDNSVersion}
 )
 
 // Pins lists every pinned chart, in documentation order.
-var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets, OpenTelemetryCollector, Tempo, Velero}
+var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS}
