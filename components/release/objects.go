@@ -15,29 +15,75 @@ import (
 // controller renames its `namespace` and `service` labels to `exported_*`.
 const SuccessRateMetric = "nginx_ingress_controller_requests"
 
+// IstioRequestsMetric is Istio's standard request counter. The edge's gateway pods
+// report it (reporter="source") for every request they route, labelled with the
+// destination Service, so the canary Service's own success rate is measured.
+const IstioRequestsMetric = "istio_requests_total"
+
+// EnvoyRequestsMetric is Envoy's per-cluster response counter, by status class,
+// scraped from Envoy Gateway's proxies. Envoy Gateway makes one Envoy cluster per
+// HTTPRoute rule (httproute/<namespace>/<name>/rule/<n>), and the stable and canary
+// backends share it: on this edge the analysis measures the route as a whole, so a
+// canary at weight w that fails every request lowers it by w.
+const EnvoyRequestsMetric = "envoy_cluster_upstream_rq_xx"
+
 // Analysis argument names the AnalysisTemplate takes from each use.
 const (
-	ArgIngress = "ingress"
-	ArgHost    = "host"
+	ArgIngress   = "ingress"
+	ArgHost      = "host"
+	ArgService   = "service"
+	ArgNamespace = "namespace"
+	ArgCluster   = "cluster"
 )
 
-// SuccessRateQuery is the PromQL of the analysis: the share of requests through one
-// Ingress and host that did not answer 5xx, over window. With no requests at all the
-// ratio is NaN and the measurement fails: a release nobody calls is not proven healthy.
-func SuccessRateQuery(window string) string {
-	sel := fmt.Sprintf(`%s="{{args.%s}}",%s="{{args.%s}}"`, ArgIngress, ArgIngress, ArgHost, ArgHost)
-	return fmt.Sprintf("sum(rate(%s{%s,status!~\"5..\"}[%s]))\n/\nsum(rate(%s{%s}[%s]))",
-		SuccessRateMetric, sel, window, SuccessRateMetric, sel, window)
+// analysisArgs are the argument names of the edge's success-rate query, in order.
+func analysisArgs(edge string) []string {
+	switch edge {
+	case EdgeIstio:
+		return []string{ArgService, ArgNamespace}
+	case EdgeGateway:
+		return []string{ArgCluster}
+	default:
+		return []string{ArgIngress, ArgHost}
+	}
+}
+
+// SuccessRateQuery is the PromQL of the analysis through ingress-nginx: the share of
+// requests through one Ingress and host that did not answer 5xx, over window. With no
+// requests at all the ratio is NaN and the measurement fails: a release nobody calls
+// is not proven healthy.
+func SuccessRateQuery(window string) string { return SuccessRateQueryFor(EdgeIngress, window) }
+
+// SuccessRateQueryFor is the analysis query on an edge (EdgeIngress, EdgeGateway or
+// EdgeIstio), with the template's arguments in place of the Ingress, route or Service.
+func SuccessRateQueryFor(edge, window string) string {
+	var metric, sel, ok string
+	switch edge {
+	case EdgeIstio:
+		metric = IstioRequestsMetric
+		sel = fmt.Sprintf(`reporter="source",destination_service_name="{{args.%s}}",destination_service_namespace="{{args.%s}}"`, ArgService, ArgNamespace)
+		ok = `,response_code!~"5.."`
+	case EdgeGateway:
+		metric = EnvoyRequestsMetric
+		sel = fmt.Sprintf(`envoy_cluster_name="{{args.%s}}"`, ArgCluster)
+		ok = `,envoy_response_code_class!="5"`
+	default:
+		metric = SuccessRateMetric
+		sel = fmt.Sprintf(`%s="{{args.%s}}",%s="{{args.%s}}"`, ArgIngress, ArgIngress, ArgHost, ArgHost)
+		ok = `,status!~"5.."`
+	}
+	return fmt.Sprintf("sum(rate(%s{%s%s}[%s]))\n/\nsum(rate(%s{%s}[%s]))", metric, sel, ok, window, metric, sel, window)
 }
 
 // analysisTemplateSpec is the AnalysisTemplate's spec: one success-rate metric on the
 // cluster's Prometheus, with the threshold from the release's analysis block.
-func analysisTemplateSpec(a *Analysis, prometheusURL string) map[string]any {
+func analysisTemplateSpec(a *Analysis, prometheusURL, edge string) map[string]any {
+	args := []any{}
+	for _, n := range analysisArgs(edge) {
+		args = append(args, map[string]any{"name": n})
+	}
 	return map[string]any{
-		"args": []any{
-			map[string]any{"name": ArgIngress},
-			map[string]any{"name": ArgHost},
-		},
+		"args": args,
 		"metrics": []any{map[string]any{
 			"name":             "success-rate",
 			"interval":         a.Interval,
@@ -46,21 +92,64 @@ func analysisTemplateSpec(a *Analysis, prometheusURL string) map[string]any {
 			"successCondition": "result[0] >= " + strconv.FormatFloat(a.SuccessRate, 'f', -1, 64),
 			"provider": map[string]any{"prometheus": map[string]any{
 				"address": prometheusURL,
-				"query":   SuccessRateQuery(a.Interval),
+				"query":   SuccessRateQueryFor(edge, a.Interval),
 			}},
 		}},
 	}
 }
 
-// analysisRef runs the release's AnalysisTemplate against the requests one Ingress
-// receives on one host.
-func (b *builder) analysisRef(ingress, host string) map[string]any {
+// analysisRef runs the release's AnalysisTemplate against the traffic one host
+// receives through the edge: on ingress-nginx the Ingress (route names the Ingress),
+// on Istio the Service (route names the Service), on a Gateway API edge the
+// HTTPRoute's Envoy cluster (route names the HTTPRoute).
+func (b *builder) analysisRef(route, host string) map[string]any {
+	var values []string
+	switch b.a.Routing.edge() {
+	case EdgeIstio:
+		values = []string{route, b.a.Namespace}
+	case EdgeGateway:
+		values = []string{"httproute/" + b.a.Namespace + "/" + route + "/rule/0"}
+	default:
+		values = []string{route, host}
+	}
+	args := []any{}
+	for i, n := range analysisArgs(b.a.Routing.edge()) {
+		args = append(args, map[string]any{"name": n, "value": values[i]})
+	}
 	return map[string]any{
 		"templates": []any{map[string]any{"templateName": b.template.Metadata.Name().Elem()}},
-		"args": []any{
-			map[string]any{"name": ArgIngress, "value": ingress},
-			map[string]any{"name": ArgHost, "value": host},
-		},
+		"args":      args,
+	}
+}
+
+// analysisTarget is what a strategy's analysis measures, by role: the route (or
+// Ingress, or Service) and host of the canary, the preview or the active traffic.
+func (b *builder) analysisTarget(role string) (route, host string) {
+	host = ""
+	if b.s.Ingress != nil {
+		host = b.s.Ingress.Host
+	}
+	edge := b.a.Routing.edge()
+	switch role {
+	case RolePreview:
+		host = b.s.Strategy.BlueGreen.PreviewHost
+		if edge == EdgeIstio {
+			return b.n.service(RolePreview), host
+		}
+		return b.n.previewIngress, host
+	case RoleActive:
+		if edge == EdgeIstio {
+			return b.n.service(RoleActive), host
+		}
+		return b.n.app, host
+	default:
+		switch edge {
+		case EdgeIstio:
+			return b.n.service(RoleCanary), host
+		case EdgeGateway:
+			return b.n.app, host
+		}
+		return b.n.canaryIngress(), host
 	}
 }
 
@@ -82,10 +171,10 @@ func (b *builder) strategy() map[string]any {
 			out["scaleDownDelaySeconds"] = bg.ScaleDownDelaySeconds
 		}
 		if bg.PrePromotionAnalysis {
-			out["prePromotionAnalysis"] = b.analysisRef(b.n.previewIngress, bg.PreviewHost)
+			out["prePromotionAnalysis"] = b.analysisRef(b.analysisTarget(RolePreview))
 		}
 		if bg.PostPromotionAnalysis {
-			out["postPromotionAnalysis"] = b.analysisRef(b.n.app, b.s.Ingress.Host)
+			out["postPromotionAnalysis"] = b.analysisRef(b.analysisTarget(RoleActive))
 		}
 		return map[string]any{"blueGreen": out}
 	}
@@ -101,9 +190,19 @@ func (b *builder) strategy() map[string]any {
 	if v, _ := intOrPercent(c.MaxUnavailable); v != nil {
 		out["maxUnavailable"] = v
 	}
-	if b.ingress != nil {
+	switch {
+	case b.ingress != nil:
 		out["trafficRouting"] = map[string]any{"nginx": map[string]any{
 			"stableIngress": b.ingress.Metadata.Name().Elem(),
+		}}
+	case b.route != nil && b.a.Routing.edge() == EdgeIstio:
+		// By name: the controller finds the VirtualService and the route it reweights.
+		out["trafficRouting"] = map[string]any{"istio": map[string]any{
+			"virtualService": map[string]any{"name": b.n.app, "routes": []any{PrimaryRoute}},
+		}}
+	case b.route != nil:
+		out["trafficRouting"] = map[string]any{"plugins": map[string]any{
+			GatewayAPIPlugin: map[string]any{"httpRoute": b.n.app, "namespace": b.a.Namespace},
 		}}
 	}
 	steps := []any{}
@@ -116,7 +215,7 @@ func (b *builder) strategy() map[string]any {
 		case st.Pause != nil:
 			steps = append(steps, map[string]any{"pause": map[string]any{}})
 		case st.Analysis:
-			steps = append(steps, map[string]any{"analysis": b.analysisRef(b.n.canaryIngress(), b.s.Ingress.Host)})
+			steps = append(steps, map[string]any{"analysis": b.analysisRef(b.analysisTarget(RoleCanary))})
 		}
 	}
 	out["steps"] = steps

@@ -71,6 +71,8 @@ var (
 	ErrNoTracing = errors.New("tracing is on, and the cluster runs no OpenTelemetry Collector (platform.tracing)")
 	// ErrNoSecretStore: a secretEnv entry is external and the cluster has no store.
 	ErrNoSecretStore = errors.New("secretEnv names external secrets, and the cluster has no secret store (platform.externalSecrets)")
+	// ErrCannotRoute: the cluster's edge cannot shift this release's canary traffic.
+	ErrCannotRoute = errors.New(MsgCanaryNeedsPlugin)
 	// ErrSecretEnv: a secretEnv entry has no resolved value, or a value has no secretEnv entry.
 	ErrSecretEnv = errors.New("secret env values do not match spec.secretEnv")
 )
@@ -137,6 +139,9 @@ type Args struct {
 	OTLPEndpoint string
 	// Environment is the environment's name, a resource attribute of traced releases.
 	Environment string
+	// Routing is how the cluster's edge serves the release's hosts. The zero value is
+	// ingress-nginx with IngressClass and no certificate issuer.
+	Routing Routing
 }
 
 // names are the Kubernetes names of a release's objects, all derived from the app name
@@ -181,7 +186,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	r.RolloutName = b.rollout.Metadata.Name().Elem()
 	r.Namespace = pulumi.String(a.Namespace).ToStringOutput()
 	r.Image = pulumi.String(a.Spec.Image).ToStringOutput()
-	r.URL = pulumi.String(a.Spec.url()).ToStringOutput()
+	r.URL = pulumi.String(b.url()).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{
 		"rolloutName": r.RolloutName,
 		"namespace":   r.Namespace,
@@ -233,19 +238,23 @@ func (a *Args) validate() error {
 	if len(a.Spec.ExternalSecretEnv()) > 0 && (a.SecretStore == "" || a.SecretStoreReady == nil) {
 		all = append(all, ErrNoSecretStore)
 	}
+	if err := a.Routing.validate(&a.Spec); err != nil {
+		all = append(all, err)
+	}
 	return errors.Join(all...)
 }
 
 // url is where the app is served, or "" without an Ingress.
-func (s *Spec) url() string {
-	if s.Ingress == nil {
+func (b *builder) url() string {
+	in := b.s.Ingress
+	if in == nil {
 		return ""
 	}
 	scheme := "http"
-	if s.Ingress.TLSSecretName != "" {
+	if tls, _ := b.hostTLS(in.Host, in.TLSSecretName); tls {
 		scheme = "https"
 	}
-	return scheme + "://" + s.Ingress.Host + s.Ingress.Paths[0]
+	return scheme + "://" + in.Host + in.Paths[0]
 }
 
 // builder creates the children of one release.
@@ -260,6 +269,7 @@ type builder struct {
 	services map[string]*corev1.Service
 	ingress  *networkingv1.Ingress
 	preview  *networkingv1.Ingress
+	route    *apiextensions.CustomResource
 	envCM    *corev1.ConfigMap
 	envSec   *corev1.Secret
 	external *apiextensions.CustomResource
@@ -302,7 +312,7 @@ func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaA
 func (b *builder) selector() map[string]string { return map[string]string{LabelName: b.n.app} }
 
 func (b *builder) build() error {
-	steps := []func() error{b.buildEnv, b.buildServices, b.buildIngresses, b.buildAnalysis, b.buildRollout, b.buildAutoscaler, b.buildVerticalAutoscaler, b.buildDisruptionBudget, b.buildServiceMonitor}
+	steps := []func() error{b.buildEnv, b.buildServices, b.buildRoutes, b.buildAnalysis, b.buildRollout, b.buildAutoscaler, b.buildVerticalAutoscaler, b.buildDisruptionBudget, b.buildServiceMonitor}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -483,14 +493,19 @@ func (b *builder) newIngress(resName, name, host string, paths []string, tls, po
 	if b.a.IngressClass != "" {
 		spec.IngressClassName = pulumi.String(b.a.IngressClass)
 	}
-	if tls != "" {
+	meta := b.meta(name, nil)
+	annotations := pulumi.StringMap{AnnotationSkipAwait: pulumi.String("true")}
+	meta.Annotations = annotations
+	if on, secret := b.hostTLS(host, tls); on {
 		spec.Tls = networkingv1.IngressTLSArray{networkingv1.IngressTLSArgs{
 			Hosts:      pulumi.StringArray{pulumi.String(host)},
-			SecretName: pulumi.String(tls),
+			SecretName: pulumi.String(secret),
 		}}
+		if tls == "" {
+			// cert-manager's ingress-shim issues the Secret from the cluster's issuer.
+			annotations[AnnotationIssuer] = pulumi.String(b.a.Routing.Issuer)
+		}
 	}
-	meta := b.meta(name, nil)
-	meta.Annotations = pulumi.StringMap{AnnotationSkipAwait: pulumi.String("true")}
 	return networkingv1.NewIngress(b.ctx, resName, &networkingv1.IngressArgs{
 		Metadata: meta,
 		Spec:     spec,
@@ -506,7 +521,7 @@ func (b *builder) buildAnalysis() error {
 		ApiVersion:  pulumi.String(RolloutsAPIVersion),
 		Kind:        pulumi.String(KindAnalysisTemplate),
 		Metadata:    b.meta(b.n.analysis, nil),
-		OtherFields: kubernetes.UntypedArgs{"spec": analysisTemplateSpec(&b.s.Analysis, b.a.PrometheusURL)},
+		OtherFields: kubernetes.UntypedArgs{"spec": analysisTemplateSpec(&b.s.Analysis, b.a.PrometheusURL, b.a.Routing.edge())},
 	}, b.opts(b.a.RolloutsReady)...)
 	if err != nil {
 		return fmt.Errorf("analysis template: %w", err)

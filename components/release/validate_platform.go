@@ -17,10 +17,11 @@ type Platform struct {
 	Ingress bool
 	// Prometheus says a Prometheus answers analysis queries (platform.monitoring.enabled).
 	Prometheus bool
-	// GatewayEdge says the edge is a Gateway API implementation (platform.edge
-	// envoy-gateway or istio), which serves no Ingress: it does not route a release's
-	// traffic yet.
-	GatewayEdge bool
+	// Edge is how the edge routes releases: EdgeIngress, EdgeGateway or EdgeIstio.
+	Edge string
+	// GatewayPlugin says Argo Rollouts loads the Gateway API traffic-router plugin
+	// (platform.rollouts.gatewayPlugin), which EdgeGateway canaries need.
+	GatewayPlugin bool
 	// VPA says the Vertical Pod Autoscaler runs (platform.vpa.enabled).
 	VPA bool
 	// VPAUpdates says it applies recommendations (platform.vpa.updates).
@@ -39,7 +40,7 @@ const (
 	MsgNeedsPrometheus        = "the strategy runs analysis, which queries the Prometheus that platform.monitoring.enabled: false turns off"
 	MsgNeedsTracing           = "exports traces to the cluster's OpenTelemetry Collector, which platform.tracing.enabled: false turns off"
 	MsgNeedsSecretStore       = "is an external secret, and External Secrets Operator has no store on cluster(s) %s (platform.externalSecrets: enabled, and azure.vaultId on azure or vault.server on alicloud and existing)"
-	MsgNeedsIngressEdge       = "a release's ingress (and its canary or preview traffic) is routed through ingress-nginx, so it needs platform.edge: ingress-nginx; the Gateway API edges do not route releases yet"
+	MsgCanaryNeedsPlugin      = "a canary with an ingress on a Gateway API edge shifts traffic through Argo Rollouts' Gateway API plugin, which platform.rollouts.gatewayPlugin.enabled: false turns off; turn it on, or use edge istio or a blueGreen strategy"
 )
 
 // ValidatePlatform checks a defaulted release at path p against what the platform
@@ -72,12 +73,12 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 				at = ep.Child("ingress")
 			}
 			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressController))
-		} else if pf.GatewayEdge && r.Ingress != nil {
-			at := p.Child("ingress")
-			if o.Ingress != nil {
-				at = ep.Child("ingress")
+		} else if pf.Edge == EdgeGateway && !pf.GatewayPlugin && r.Ingress != nil && r.Strategy.Canary != nil {
+			at := p.Child("strategy")
+			if o.Strategy != nil {
+				at = ep.Child("strategy")
 			}
-			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressEdge))
+			add(field.Invalid(at, "canary", MsgCanaryNeedsPlugin))
 		}
 		if missing := pf.NoSecretStore[env]; len(missing) > 0 {
 			for _, k := range sortedKeys(r.ExternalSecretEnv()) {

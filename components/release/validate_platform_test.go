@@ -60,12 +60,29 @@ func TestValidatePlatform(t *testing.T) {
 	}
 }
 
-// TestGatewayEdgeRefusesIngress: a Gateway API edge routes no release traffic yet,
-// so an ingress is refused where it is set.
-func TestGatewayEdgeRefusesIngress(t *testing.T) {
+// TestGatewayEdgeCanaryNeedsPlugin: on a Gateway API edge a canary with an ingress
+// shifts traffic through the Rollouts plugin, so without it the strategy is refused
+// where it is set; with it, or on Istio or ingress-nginx, nothing is.
+func TestGatewayEdgeCanaryNeedsPlugin(t *testing.T) {
 	s := validSpec()
-	errs := s.ValidatePlatform(field.NewPath("r"), Platform{Rollouts: true, Ingress: true, Prometheus: true, GatewayEdge: true})
-	if len(errs) != 1 || errs[0].Field != "r.ingress" || errs[0].Detail != MsgNeedsIngressEdge {
-		t.Errorf("got %v, want one %q at r.ingress", errs, MsgNeedsIngressEdge)
+	if s.Strategy.Canary == nil || s.Ingress == nil {
+		t.Fatal("validSpec must be a canary with an ingress")
+	}
+	base := Platform{Rollouts: true, Ingress: true, Prometheus: true}
+	for _, tc := range []struct {
+		edge   string
+		plugin bool
+		want   int
+	}{{EdgeGateway, false, 1}, {EdgeGateway, true, 0}, {EdgeIstio, false, 0}, {EdgeIngress, false, 0}} {
+		pf := base
+		pf.Edge, pf.GatewayPlugin = tc.edge, tc.plugin
+		errs := s.ValidatePlatform(field.NewPath("r"), pf)
+		if len(errs) != tc.want {
+			t.Errorf("edge %s plugin %v: got %v, want %d errors", tc.edge, tc.plugin, errs, tc.want)
+			continue
+		}
+		if tc.want == 1 && (errs[0].Field != "r.strategy" || errs[0].Detail != MsgCanaryNeedsPlugin) {
+			t.Errorf("edge %s: got %v, want %q at r.strategy", tc.edge, errs, MsgCanaryNeedsPlugin)
+		}
 	}
 }

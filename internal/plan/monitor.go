@@ -71,6 +71,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Parent = rpc.GetParent()
 		r.Remote = rpc.GetRemote()
 		r.Protect = rpc.GetProtect()
+		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.Dependencies = uniqueSorted(rpc.GetDependencies())
 	case args.ReadRPC != nil:
 		rpc := args.ReadRPC

@@ -46,10 +46,13 @@ type Resource struct {
 	// Remote marks multi-language components (e.g. helm v4 Chart) whose children the engine makes.
 	Remote bool `json:"remote,omitempty"`
 	// Read marks resources that are read, not created (stack references).
-	Read         bool           `json:"read,omitempty"`
-	Protect      bool           `json:"protect,omitempty"`
-	Dependencies []string       `json:"dependencies,omitempty"`
-	Inputs       map[string]any `json:"inputs,omitempty"`
+	Read    bool `json:"read,omitempty"`
+	Protect bool `json:"protect,omitempty"`
+	// IgnoreChanges are the input paths a later apply leaves alone because another
+	// writer owns them (a controller's canary weights, an autoscaler's count).
+	IgnoreChanges []string       `json:"ignoreChanges,omitempty"`
+	Dependencies  []string       `json:"dependencies,omitempty"`
+	Inputs        map[string]any `json:"inputs,omitempty"`
 }
 
 // Find returns the resource with the URN, or nil.
