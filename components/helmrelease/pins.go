@@ -44,6 +44,9 @@ const (
 	CertManagerVersion = "v1.21.1"
 	// ExternalDNSVersion is the kubernetes-sigs external-dns chart (external-dns v0.21).
 	ExternalDNSVersion = "1.21.1"
+	// KarpenterVersion is the karpenter chart (Karpenter v1.14, APIs karpenter.sh/v1 and
+	// karpenter.k8s.aws/v1; the chart's crds/ install the NodePool and EC2NodeClass CRDs).
+	KarpenterVersion = "1.14.1"
 )
 
 // Upstream chart repositories.
@@ -64,6 +67,7 @@ const (
 	RepoVMwareTanzu      = "https://vmware-tanzu.github.io/helm-charts"
 	RepoJetstack         = "https://charts.jetstack.io"
 	RepoExternalDNS      = "https://kubernetes-sigs.github.io/external-dns"
+	RepoKarpenter        = "oci://public.ecr.aws/karpenter"
 )
 
 // Pin is where a chart comes from unless the stack overrides it.
@@ -98,7 +102,8 @@ var (
 	Velero                 = Pin{Chart: "velero", Repository: RepoVMwareTanzu, Version: VeleroVersion}
 	CertManager            = Pin{Chart: "cert-manager", Repository: RepoJetstack, Version: CertManagerVersion}
 	ExternalDNS            = Pin{Chart: "external-dns", Repository: RepoExternalDNS, Version: ExternalDNSVersion}
+	Karpenter              = Pin{Chart: "karpenter", Repository: RepoKarpenter, Version: KarpenterVersion}
 )
 
 // Pins lists every pinned chart, in documentation order.
-var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS}
+var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS, Karpenter}
