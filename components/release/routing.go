@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/addons/gateway"
 )
 
 // Edges a release's traffic can come through (Routing.Edge). Each decides which
@@ -64,17 +66,6 @@ func (r Routing) edge() string {
 	return r.Edge
 }
 
-// ListenerName is the shared Gateway's HTTPS listener (section) for host; the
-// platform names its listeners with it and HTTPRoutes attach by it.
-func ListenerName(host string) string {
-	return "https-" + strings.ReplaceAll(host, ".", "-")
-}
-
-// EdgeSecretName is the TLS Secret, in the edge's namespace, of a host served by a
-// Gateway edge when the stack names none: cert-manager issues it there, where the
-// Gateway (or Istio's gateway pods) can read it without a cross-namespace grant.
-func EdgeSecretName(host string) string { return host + "-tls" }
-
 // hostTLS is the TLS of one host: whether it is served over HTTPS and from which
 // Secret. On ingress-nginx the Secret is in the release's namespace (an Ingress reads
 // no other); on a Gateway edge it is in the edge's namespace.
@@ -87,7 +78,7 @@ func (b *builder) hostTLS(host, secretName string) (on bool, secret string) {
 	case b.a.Routing.edge() == EdgeIngress:
 		return true, b.n.app + "-" + strings.ReplaceAll(host, ".", "-") + "-tls"
 	default:
-		return true, EdgeSecretName(host)
+		return true, gateway.EdgeSecretName(host)
 	}
 }
 
@@ -113,7 +104,7 @@ type backend struct {
 func HTTPRouteSpec(gatewayName, gatewayNamespace, host string, tls bool, paths []string, port int, backends ...backend) map[string]any {
 	section := HTTPListener
 	if tls {
-		section = ListenerName(host)
+		section = gateway.ListenerName(host)
 	}
 	matches := make([]any, 0, len(paths))
 	for _, p := range paths {

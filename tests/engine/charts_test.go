@@ -29,6 +29,16 @@ import (
 // kube-prometheus-stack runs (v0.85).
 const prometheusOperatorModule = "github.com/prometheus-operator/prometheus-operator@v0.85.0"
 
+// Modules that ship the edge's real CRDs: the Gateway API's standard channel (its
+// go.mod asks for Go 1.27, so it is downloaded with that toolchain, which the module
+// proxy serves) and Istio's (VirtualService, Gateway and the rest), which the
+// gateway-crds-helm and base test charts install as a real install would.
+const (
+	gatewayAPIModule    = "sigs.k8s.io/gateway-api@v1.7.0"
+	gatewayAPIToolchain = "go1.27.0"
+	istioAPIModule      = "istio.io/api@v1.32.0"
+)
+
 // chartRepo is a loopback HTTPS Helm repository serving one test chart per pin.
 type chartRepo struct {
 	srv *httptest.Server
@@ -63,9 +73,19 @@ func startChartRepo(root, rolloutsCRDs, dir string) (*chartRepo, error) {
 	if err != nil {
 		return nil, err
 	}
+	gatewayCRDs, err := moduleDir(gatewayAPIModule, "GOTOOLCHAIN="+gatewayAPIToolchain, "GOFLAGS=")
+	if err != nil {
+		return nil, err
+	}
+	istioCRDs, err := moduleDir(istioAPIModule)
+	if err != nil {
+		return nil, err
+	}
 	crds := map[string]string{
 		helmrelease.ArgoRollouts.Chart:        rolloutsCRDs,
 		helmrelease.KubePrometheusStack.Chart: filepath.Join(promCRDs, "example", "prometheus-operator-crd"),
+		helmrelease.GatewayCRDs.Chart:         filepath.Join(gatewayCRDs, "config", "crd", "standard"),
+		helmrelease.IstioBase.Chart:           filepath.Join(istioCRDs, "kubernetes"),
 	}
 	src := filepath.Join(root, "tests", "engine", "testdata", "charts")
 	archives := map[string][]byte{}
@@ -192,10 +212,11 @@ func packageChart(src string, pin helmrelease.Pin, crdDir string) ([]byte, error
 	return buf.Bytes(), nil
 }
 
-// moduleDir returns a module's folder in the module cache, downloading it if needed.
-func moduleDir(mod string) (string, error) {
+// moduleDir returns a module's folder in the module cache, downloading it if needed,
+// with env added to the go command's environment.
+func moduleDir(mod string, env ...string) (string, error) {
 	cmd := exec.Command("go", "mod", "download", "-json", mod)
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	cmd.Env = append(append(os.Environ(), "GOFLAGS=-mod=mod"), env...)
 	cmd.Dir = os.TempDir()
 	out, err := cmd.Output()
 	if err != nil {

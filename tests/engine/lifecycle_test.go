@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -268,10 +269,22 @@ func TestLifecycle(t *testing.T) {
 		env.prometheus.SetRate(1)
 		before := getRollout(t, "storefront")
 		asked := len(env.prometheus.Queries())
+		vs := watchVirtualService(t, "qa", "storefront")
 		run.up(ctx, t)
 		seen := watchRollout(t, "storefront", before.StableRS, func(s rolloutStatus) bool {
 			return s.Phase == "Healthy" && s.StableRS == s.CurrentPodHash && s.StableRS != before.StableRS
 		})
+		// The controller moved the traffic itself, through Istio's VirtualService:
+		// stable/canary 75/25 and 50/50, then all back on the new stable.
+		weights := vs.stop()
+		for _, want := range []string{"75/25", "50/50"} {
+			if !weights[want] {
+				t.Errorf("the VirtualService never routed stable/canary %s; it routed %v", want, weights)
+			}
+		}
+		if last := vs.last(); last != "100/0" {
+			t.Errorf("the VirtualService routes stable/canary %s after the promotion, want 100/0", last)
+		}
 		// setWeight 25, pause 5s, analysis, setWeight 50, pause 5s.
 		for _, want := range []string{"step 1 weight 25", "paused", "analysis Running", "analysis Successful", "step 4 weight 50", "Healthy"} {
 			if !seen.has(want) {
@@ -312,6 +325,9 @@ func TestLifecycle(t *testing.T) {
 		waitRollout(t, "storefront", "canary weight back to 0", func(s rolloutStatus) bool {
 			return s.Canary.Weights == nil || s.Canary.Weights.Canary.Weight == 0
 		})
+		if w := virtualServiceWeights(t, "qa", "storefront"); w != "100/0" {
+			t.Errorf("the VirtualService routes stable/canary %s after the abort, want 100/0", w)
+		}
 		// The fix is a revert in the stack file: the Rollout returns to Healthy on
 		// the stable ReplicaSet without new pods.
 		if err := env.writeStackFile(env.work, promoted); err != nil {
@@ -795,4 +811,94 @@ func (e *testEnv) startRolloutsController() error {
 		fmt.Sprintf("--healthzPort=%d", ports[1]),
 		"--loglevel=info",
 	)
+}
+
+// virtualService is the part of an Istio VirtualService the canary steps move.
+type virtualService struct {
+	Spec struct {
+		HTTP []struct {
+			Name  string `json:"name"`
+			Route []struct {
+				Destination struct {
+					Host string `json:"host"`
+				} `json:"destination"`
+				Weight int `json:"weight"`
+			} `json:"route"`
+		} `json:"http"`
+	} `json:"spec"`
+}
+
+// virtualServiceWeights reads a release's VirtualService as "stable/canary" weights.
+func virtualServiceWeights(t *testing.T, namespace, name string) string {
+	t.Helper()
+	var vs virtualService
+	found, err := getObject("networking.istio.io/v1", "VirtualService", namespace, name, &vs)
+	if err != nil || !found {
+		t.Fatalf("VirtualService %s/%s: found %v, %v", namespace, name, found, err)
+	}
+	return routeWeights(vs)
+}
+
+// routeWeights is a VirtualService's split as "stable/canary" (-1: no such destination).
+func routeWeights(vs virtualService) string {
+	stable, canary := -1, -1
+	for _, h := range vs.Spec.HTTP {
+		for _, r := range h.Route {
+			switch {
+			case strings.HasSuffix(r.Destination.Host, "-stable"):
+				stable = r.Weight
+			case strings.HasSuffix(r.Destination.Host, "-canary"):
+				canary = r.Weight
+			}
+		}
+	}
+	return fmt.Sprintf("%d/%d", stable, canary)
+}
+
+// vsWatch polls a VirtualService's weights until stopped.
+type vsWatch struct {
+	mu     sync.Mutex
+	seen   map[string]bool
+	latest string
+	done   chan struct{}
+	ended  chan struct{}
+}
+
+// watchVirtualService records every stable/canary split the VirtualService shows.
+func watchVirtualService(t *testing.T, namespace, name string) *vsWatch {
+	w := &vsWatch{seen: map[string]bool{}, done: make(chan struct{}), ended: make(chan struct{})}
+	go func() {
+		defer close(w.ended)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			var vs virtualService
+			if found, err := getObject("networking.istio.io/v1", "VirtualService", namespace, name, &vs); err == nil && found {
+				split := routeWeights(vs)
+				w.mu.Lock()
+				w.seen[split], w.latest = true, split
+				w.mu.Unlock()
+			}
+			select {
+			case <-w.done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return w
+}
+
+func (w *vsWatch) stop() map[string]bool {
+	close(w.done)
+	<-w.ended
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.seen
+}
+
+func (w *vsWatch) last() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.latest
 }

@@ -145,7 +145,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	parent := pulumi.Parent(c)
 	crds, err := helmrelease.New(ctx, name+"-crds", &helmrelease.Args{
-		Pin: helmrelease.GatewayCRDs, ReleaseName: CRDsReleaseName, Namespace: args.Namespace,
+		Pin: helmrelease.GatewayCRDs, Override: companion(args.Chart, args.Implementation == EnvoyGateway), ReleaseName: CRDsReleaseName, Namespace: args.Namespace,
 		Values: CRDValues(args.Implementation),
 	}, parent)
 	if err != nil {
@@ -191,7 +191,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		after = func(rs ...pulumi.Resource) pulumi.ResourceOption { return pulumi.DependsOn(append(rs, gc)) }
 	case Istio:
 		base, err := helmrelease.New(ctx, name+"-istio-base", &helmrelease.Args{
-			Pin: helmrelease.IstioBase, ReleaseName: IstioBaseReleaseName, Namespace: args.Namespace,
+			Pin: helmrelease.IstioBase, Override: companion(args.Chart, true), ReleaseName: IstioBaseReleaseName, Namespace: args.Namespace,
 			Values: map[string]any{"defaultRevision": "default"},
 		}, parent, after(crds))
 		if err != nil {
@@ -237,6 +237,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	return c, nil
+}
+
+// companion is the override of a chart that ships with the implementation's own
+// (gateway-crds-helm beside gateway-helm, base beside istiod): the same repository,
+// a mirror in a closed network, and with sameVersion the same version, which the two
+// are released under together. The raw values are the implementation chart's alone.
+func companion(o helmrelease.Override, sameVersion bool) helmrelease.Override {
+	out := helmrelease.Override{Repository: o.Repository}
+	if sameVersion {
+		out.Version = o.Version
+	}
+	return out
 }
 
 func managedBy() pulumi.StringMap {

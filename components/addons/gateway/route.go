@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -76,5 +78,125 @@ func NewTLSGrant(ctx *pulumi.Context, name string, g TLSGrant, opts ...pulumi.Re
 		Kind:        pulumi.String(KindReferenceGrant),
 		Metadata:    meta(g.Name, g.Namespace),
 		OtherFields: kubernetes.UntypedArgs{"spec": TLSGrantSpec(g)},
+	}, opts...)
+}
+
+// ListenerName is the shared Gateway's HTTPS listener (section) for a host: the
+// platform names its listeners with it and releases' HTTPRoutes attach by it.
+func ListenerName(host string) string {
+	return "https-" + strings.ReplaceAll(host, ".", "-")
+}
+
+// EdgeSecretName is the TLS Secret, in the edge's namespace, of a host a Gateway edge
+// serves when the stack names none: cert-manager issues it there, where the Gateway
+// (or Istio's gateway pods, which read only their own namespace) can read it.
+func EdgeSecretName(host string) string { return host + "-tls" }
+
+// Istio's classic Gateway for releases on edge istio.
+const (
+	// IstioAPIVersion and KindIstioGateway are Istio's own Gateway, which
+	// VirtualServices bind to (a Gateway API Gateway takes no VirtualService).
+	IstioAPIVersion  = "networking.istio.io/v1"
+	KindIstioGateway = "Gateway"
+	// IstioReleasesGateway is its name in the edge namespace.
+	IstioReleasesGateway = "releases"
+	// GatewayNameLabel is the label the Gateway API puts on a Gateway's pods (GEP-1762);
+	// istiod sets it on the pods it provisions for the shared Gateway.
+	GatewayNameLabel = "gateway.networking.k8s.io/gateway-name"
+)
+
+// IstioServer is one host of the releases Gateway.
+type IstioServer struct {
+	// Host is the hostname.
+	Host string
+	// TLSSecretName is its certificate's Secret in the edge namespace (Istio's gateway
+	// reads only its own namespace); empty serves it over plain HTTP.
+	TLSSecretName string
+}
+
+// IstioReleasesGatewaySpec serves each host on the shared Gateway's pods: HTTPS
+// hosts on 443 with their own certificate (and port 80 redirecting to it), plain
+// hosts on 80. VirtualServices in any namespace may bind to a host ("*/").
+func IstioReleasesGatewaySpec(servers []IstioServer) map[string]any {
+	var plain, redirect []any
+	out := []any{}
+	for _, s := range servers {
+		if s.TLSSecretName == "" {
+			plain = append(plain, "*/"+s.Host)
+			continue
+		}
+		redirect = append(redirect, "*/"+s.Host)
+		out = append(out, map[string]any{
+			"port":  map[string]any{"number": HTTPSPort, "name": ListenerName(s.Host), "protocol": "HTTPS"},
+			"hosts": []any{"*/" + s.Host},
+			"tls":   map[string]any{"mode": "SIMPLE", "credentialName": s.TLSSecretName},
+		})
+	}
+	if len(redirect) > 0 {
+		out = append(out, map[string]any{
+			"port":  map[string]any{"number": HTTPPort, "name": "http-redirect", "protocol": "HTTP"},
+			"hosts": redirect,
+			"tls":   map[string]any{"httpsRedirect": true},
+		})
+	}
+	if len(plain) > 0 {
+		out = append(out, map[string]any{
+			"port":  map[string]any{"number": HTTPPort, "name": HTTPListener, "protocol": "HTTP"},
+			"hosts": plain,
+		})
+	}
+	return map[string]any{"selector": map[string]any{GatewayNameLabel: Name}, "servers": out}
+}
+
+// NewIstioReleasesGateway creates the releases Gateway in the edge namespace.
+func NewIstioReleasesGateway(ctx *pulumi.Context, name string, namespace pulumi.StringInput, servers []IstioServer, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String(IstioAPIVersion),
+		Kind:        pulumi.String(KindIstioGateway),
+		Metadata:    meta(IstioReleasesGateway, namespace),
+		OtherFields: kubernetes.UntypedArgs{"spec": IstioReleasesGatewaySpec(servers)},
+	}, opts...)
+}
+
+// PodMonitor of the shared Gateway's proxies, whose request metrics canary analysis
+// reads (envoy_cluster_upstream_rq_xx on Envoy Gateway, istio_requests_total on Istio).
+const (
+	MonitoringAPIVersion = "monitoring.coreos.com/v1"
+	KindPodMonitor       = "PodMonitor"
+	// EnvoyOwningGatewayLabel is the label Envoy Gateway puts on a Gateway's Envoy pods.
+	EnvoyOwningGatewayLabel = "gateway.envoyproxy.io/owning-gateway-name"
+	// EnvoyMetricsPort is the Envoy pods' stats port name (19001).
+	EnvoyMetricsPort = "metrics"
+	// IstioMetricsPort is the Istio proxy's stats port name (15090).
+	IstioMetricsPort = "http-envoy-prom"
+	// ProxyMetricsPath is Envoy's Prometheus stats path on both.
+	ProxyMetricsPath = "/stats/prometheus"
+)
+
+// PodMonitorSpec scrapes the shared Gateway's proxy pods of an implementation.
+func PodMonitorSpec(impl Implementation) map[string]any {
+	label, port := GatewayNameLabel, IstioMetricsPort
+	if impl == EnvoyGateway {
+		label, port = EnvoyOwningGatewayLabel, EnvoyMetricsPort
+	}
+	return map[string]any{
+		"selector": map[string]any{"matchLabels": map[string]any{label: Name}},
+		"podMetricsEndpoints": []any{map[string]any{
+			"port": port, "path": ProxyMetricsPath, "interval": "30s",
+		}},
+	}
+}
+
+// NewPodMonitor has Prometheus scrape the shared Gateway's proxies; it waits for the
+// monitoring install (the CRD) only.
+func NewPodMonitor(ctx *pulumi.Context, name string, impl Implementation, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	if monitoringReady != nil {
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{monitoringReady}))
+	}
+	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String(MonitoringAPIVersion),
+		Kind:        pulumi.String(KindPodMonitor),
+		Metadata:    meta(Name+"-proxies", namespace),
+		OtherFields: kubernetes.UntypedArgs{"spec": PodMonitorSpec(impl)},
 	}, opts...)
 }

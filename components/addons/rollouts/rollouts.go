@@ -26,8 +26,33 @@ const (
 	ServiceMonitorName = "argo-rollouts-controller"
 )
 
+// GatewayPluginVersion is the Gateway API traffic-router plugin release
+// (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi), which lists Envoy Gateway
+// 1.7 among the implementations it is tested with.
+const GatewayPluginVersion = "v0.15.0"
+
+// GatewayPluginLocation is the plugin's linux/amd64 binary on its GitHub release,
+// which the controller downloads at start. Closed networks and arm64 nodes set
+// platform.rollouts.gatewayPlugin.location to a mirror or a file:// path.
+const GatewayPluginLocation = "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/" +
+	GatewayPluginVersion + "/gatewayapi-plugin-linux-amd64"
+
+// GatewayPluginName is the name the plugin registers under; Rollouts name it in
+// trafficRouting.plugins (release.GatewayAPIPlugin is the same string).
+const GatewayPluginName = "argoproj-labs/gatewayAPI"
+
+// Plugin is a traffic-router plugin the controller loads.
+type Plugin struct {
+	// Location is an https:// or file:// URL of the binary.
+	Location string
+	// SHA256 is its checksum; empty is not verified.
+	SHA256 string
+}
+
 // Args configure Argo Rollouts on one cluster.
 type Args struct {
+	// GatewayPlugin loads the Gateway API traffic-router plugin; nil: none.
+	GatewayPlugin *Plugin
 	// Namespace is the namespace to install into.
 	Namespace pulumi.StringInput
 	// Dashboard installs the Rollouts dashboard.
@@ -72,15 +97,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 // Values are the typed chart values for args, before the stack's raw values.
 func Values(args *Args) map[string]any {
+	controller := map[string]any{
+		"replicas": ControllerReplicas,
+		"metrics":  map[string]any{"enabled": true},
+	}
+	if p := args.GatewayPlugin; p != nil {
+		// The chart writes these into the argo-rollouts-config ConfigMap, and its
+		// providerRBAC.providers.gatewayAPI rules (on by default) let the plugin
+		// update HTTPRoutes.
+		entry := map[string]any{"name": GatewayPluginName, "location": p.Location}
+		if p.SHA256 != "" {
+			entry["sha256"] = p.SHA256
+		}
+		controller["trafficRouterPlugins"] = []any{entry}
+	}
 	return map[string]any{
 		// The chart installs the CRDs and keeps them on uninstall, so Rollouts survive a reinstall.
 		"installCRDs": true,
 		"keepCRDs":    true,
-		"controller": map[string]any{
-			"replicas": ControllerReplicas,
-			"metrics":  map[string]any{"enabled": true},
-		},
-		"dashboard": map[string]any{"enabled": args.Dashboard},
+		"controller":  controller,
+		"dashboard":   map[string]any{"enabled": args.Dashboard},
 	}
 }
 
