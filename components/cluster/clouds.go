@@ -23,6 +23,9 @@ type AWSSpec struct {
 	LogTypes []string `yaml:"logTypes"`
 	// VPCCNI tunes the Amazon VPC CNI add-on.
 	VPCCNI VPCCNI `yaml:"vpcCni"`
+	// Karpenter holds the cluster-wide Karpenter settings; only allowed when a node pool
+	// has a karpenter block, and defaulted then.
+	Karpenter *KarpenterSpec `yaml:"karpenter"`
 }
 
 // VPCCNI is the Amazon VPC CNI add-on configuration; it becomes the add-on's configurationValues.

@@ -59,12 +59,22 @@ func (s Spec) Clone() Spec {
 		np.InstanceTypes = slices.Clone(np.InstanceTypes)
 		np.Labels = maps.Clone(np.Labels)
 		np.Taints = slices.Clone(np.Taints)
+		if np.Karpenter != nil {
+			k := *np.Karpenter
+			k.InstanceFamilies = slices.Clone(k.InstanceFamilies)
+			k.CapacityTypes = slices.Clone(k.CapacityTypes)
+			np.Karpenter = &k
+		}
 	}
 	if s.AWS != nil {
 		a := *s.AWS
 		a.AvailabilityZones = slices.Clone(a.AvailabilityZones)
 		a.PublicAccessCIDRs = slices.Clone(a.PublicAccessCIDRs)
 		a.LogTypes = slices.Clone(a.LogTypes)
+		if a.Karpenter != nil {
+			k := *a.Karpenter
+			a.Karpenter = &k
+		}
 		out.AWS = &a
 	}
 	if s.Azure != nil {

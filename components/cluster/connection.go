@@ -38,6 +38,9 @@ type Connection struct {
 	// Backups is the cluster's backup storage for Velero (Args.Backups); nil when none
 	// was asked for.
 	Backups *BackupLocation
+	// Karpenter is what the EKS component made for Karpenter when a node pool is
+	// Karpenter's; nil elsewhere.
+	Karpenter *Karpenter
 	// Component is the cluster's component resource, for parenting and dependencies.
 	Component pulumi.Resource
 }

@@ -97,6 +97,10 @@ type NodePool struct {
 	Taints []Taint `yaml:"taints"`
 	// System marks the pool that runs cluster-critical pods (AKS system pool).
 	System bool `yaml:"system"`
+	// Karpenter makes the pool a Karpenter NodePool and EC2NodeClass instead of an EKS
+	// managed node group (EKS only): nodes are launched for pending pods up to maxSize
+	// and removed when empty or underused. Unset: a managed node group.
+	Karpenter *KarpenterPool `yaml:"karpenter"`
 }
 
 // Taint is a Kubernetes node taint.

@@ -151,8 +151,12 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 		if np.MaxSize < 1 {
 			errs = append(errs, field.Invalid(pp.Child("maxSize"), np.MaxSize, "must be at least 1"))
 		}
-		if len(np.InstanceTypes) == 0 {
+		// A Karpenter pool may name whole families instead (checked with the AWS rules).
+		if len(np.InstanceTypes) == 0 && (np.Karpenter == nil || len(np.Karpenter.InstanceFamilies) == 0) {
 			errs = append(errs, field.Required(pp.Child("instanceTypes"), ""))
+		}
+		if np.Karpenter != nil && s.Cloud != AWS {
+			errs = append(errs, field.Forbidden(pp.Child("karpenter"), MsgKarpenterNotAWS))
 		}
 		for j, t := range np.Taints {
 			switch t.Effect {

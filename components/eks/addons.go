@@ -122,6 +122,9 @@ func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) 
 	}
 	var groups []pulumi.Resource
 	for _, np := range b.spec.NodePools {
+		if np.Karpenter != nil {
+			continue // Karpenter's NodePool, which the platform installs (karpenter step)
+		}
 		ng, err := b.nodeGroup(np, cl, net, id, cni)
 		if err != nil {
 			return err

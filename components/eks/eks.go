@@ -81,6 +81,7 @@ type Cluster struct {
 	subjects  map[string]cluster.Subject
 	workloads map[string]cluster.WorkloadIdentity
 	backups   *cluster.BackupLocation
+	karpenter *cluster.Karpenter
 }
 
 // Connection is what the layers above deploy through.
@@ -99,6 +100,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Subjects:          c.subjects,
 		Workloads:         c.workloads,
 		Backups:           c.backups,
+		Karpenter:         c.karpenter,
 		Component:         c,
 	}
 }
@@ -205,6 +207,7 @@ func (b *builder) build() error {
 		cluster.Step{Name: "workload identities", Run: b.workloadRoles},
 		cluster.Step{Name: "node groups and add-ons", Run: func() error { return b.computeAndAddons(b.cl, b.net, b.id) }},
 		cluster.Step{Name: "backup storage", Run: b.backups},
+		cluster.Step{Name: "karpenter", Run: b.karpenter},
 		cluster.Step{Name: "access", Run: b.accessStep},
 		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
 	)

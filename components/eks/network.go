@@ -76,6 +76,11 @@ func (b *builder) network(prov *aws.Provider) (*network, error) {
 	}
 	zones := b.zones(prov)
 	clusterTag := map[string]string{TagClusterPrefix + b.clusterName: "shared"}
+	privateTags := map[string]string{TagRoleInternalELB: "1"}
+	if b.spec.HasKarpenter() {
+		// Karpenter's EC2NodeClasses launch nodes into the subnets with this tag.
+		privateTags[cluster.TagKarpenterDiscovery] = b.clusterName
+	}
 
 	vpc, err := ec2.NewVpc(b.ctx, b.name+"-vpc", &ec2.VpcArgs{
 		CidrBlock: pulumi.String(vpcRange.String()),
@@ -160,7 +165,7 @@ func (b *builder) network(prov *aws.Provider) (*network, error) {
 			VpcId:            vpc.ID(),
 			CidrBlock:        pulumi.String(pfx.String()),
 			AvailabilityZone: zones[i],
-			Tags:             b.tags(part, merge(clusterTag, map[string]string{TagRoleInternalELB: "1"})),
+			Tags:             b.tags(part, merge(clusterTag, privateTags)),
 		}, b.opts()...)
 		if err != nil {
 			return nil, fmt.Errorf("subnet %s: %w", part, err)
