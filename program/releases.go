@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/components/release"
 )
 
@@ -72,8 +73,8 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		if pl.RolloutsReady == nil {
 			return fmt.Errorf("cluster %q does not run Argo Rollouts (platform.rollouts.enabled is false)", ns.Cluster)
 		}
-		if spec.Ingress != nil && pl.IngressClass == "" {
-			return fmt.Errorf("the release has an ingress but cluster %q runs no ingress controller (platform.ingress.enabled is false)", ns.Cluster)
+		if spec.Ingress != nil && pl.IngressClass == "" && pl.ReleaseGatewayName == "" {
+			return fmt.Errorf("the release has an ingress but cluster %q runs no ingress controller or gateway (platform.ingress.enabled is false)", ns.Cluster)
 		}
 		args.PrometheusURL = pl.PrometheusURL
 		args.IngressClass = pl.IngressClass
@@ -84,6 +85,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		args.VPAUpdates = pl.VPAUpdates
 		args.SecretStore, args.SecretStoreReady, args.SecretRefresh = pl.SecretStore, pl.SecretStoreReady, pl.SecretRefresh
 		args.OTLPEndpoint = pl.OTLPEndpoint
+		args.Routing = Routing(pl)
 	}
 	r, err := release.New(ctx, ns.Cluster+"-"+ns.Name+"-"+spec.Name, args, pulumi.Provider(conn.Provider))
 	if err != nil {
@@ -95,4 +97,13 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		f.Exports[prefix+"url"] = r.URL
 	}
 	return nil
+}
+
+// Routing is how a cluster's platform edge serves releases.
+func Routing(pl *platform.Outputs) release.Routing {
+	r := release.Routing{Edge: release.EdgeOf(pl.Edge), Issuer: pl.Issuer, Plugin: pl.GatewayPlugin}
+	if r.Edge != release.EdgeIngress {
+		r.GatewayName, r.GatewayNamespace = pl.ReleaseGatewayName, pl.ReleaseGatewayNamespace
+	}
+	return r
 }

@@ -136,7 +136,8 @@ func (c *StackConfig) releasePlatform() release.Platform {
 	return release.Platform{
 		Rollouts:      platform.On(c.Platform.Rollouts.Enabled),
 		Ingress:       platform.On(c.Platform.Ingress.Enabled),
-		GatewayEdge:   platform.UsesGateway(c.Platform.Edge),
+		Edge:          release.EdgeOf(c.Platform.Edge),
+		GatewayPlugin: platform.On(c.Platform.Rollouts.GatewayPlugin.Enabled),
 		Prometheus:    platform.On(c.Platform.Monitoring.Enabled),
 		VPA:           platform.On(c.Platform.VPA.Enabled),
 		VPAUpdates:    platform.On(c.Platform.VPA.Updates),

@@ -105,6 +105,17 @@ func (b *builder) edge() error {
 			TLSSecretName: s.Harbor.TLSSecretName, TLSSecretNamespace: NamespaceHarbor,
 		})
 	}
+	if s.Edge == EdgeEnvoyGateway {
+		// Releases' HTTPS hosts: one listener each, their HTTPRoutes attach by name.
+		for _, h := range a.Hostnames {
+			if !h.Plain {
+				listeners = append(listeners, gateway.Listener{
+					Name: gateway.ListenerName(h.Host), Host: h.Host,
+					TLSSecretName: h.SecretName, TLSSecretNamespace: h.SecretNamespace,
+				})
+			}
+		}
+	}
 	gw, err := gateway.New(b.ctx, b.name+"-gateway", &gateway.Args{
 		Implementation: gateway.Implementation(s.Edge), Cloud: a.Cloud,
 		Namespace: ns, NamespaceName: EdgeNamespace(s.Edge),
@@ -117,7 +128,32 @@ func (b *builder) edge() error {
 	b.gateway = gw.Ready
 	b.c.Outputs.GatewayName = gateway.Name
 	b.c.Outputs.GatewayNamespace = EdgeNamespace(s.Edge)
+	b.c.Outputs.ReleaseGatewayName, b.c.Outputs.ReleaseGatewayNamespace = gateway.Name, EdgeNamespace(s.Edge)
+	if s.Edge == EdgeIstio {
+		// Releases bind VirtualServices (which Argo Rollouts reweights natively) to an
+		// Istio Gateway on the shared Gateway's own pods.
+		b.c.Outputs.ReleaseGatewayName = gateway.IstioReleasesGateway
+		if len(a.Hostnames) > 0 {
+			if _, err := gateway.NewIstioReleasesGateway(b.ctx, b.name+"-istio-releases", ns, istioServers(a.Hostnames),
+				pulumi.Parent(b.c), pulumi.DependsOn([]pulumi.Resource{gw.Ready})); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// istioServers are the hosts of the Istio releases Gateway, by TLS.
+func istioServers(hs []Hostname) []gateway.IstioServer {
+	out := make([]gateway.IstioServer, 0, len(hs))
+	for _, h := range hs {
+		srv := gateway.IstioServer{Host: h.Host}
+		if !h.Plain {
+			srv.TLSSecretName = h.SecretName
+		}
+		out = append(out, srv)
+	}
+	return out
 }
 
 // HarborGatewayValues expose Harbor through a ClusterIP Service behind the shared

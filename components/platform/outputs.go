@@ -30,6 +30,14 @@ type Outputs struct {
 	// GatewayName and GatewayNamespace are the shared Gateway routes attach to; empty
 	// unless the edge is a Gateway API implementation.
 	GatewayName, GatewayNamespace string
+	// ReleaseGatewayName and ReleaseGatewayNamespace are what releases' routes attach
+	// to: the shared Gateway on envoy-gateway, the Istio Gateway for releases on istio.
+	ReleaseGatewayName, ReleaseGatewayNamespace string
+	// GatewayPlugin says Argo Rollouts loads the Gateway API traffic-router plugin.
+	GatewayPlugin bool
+	// Issuer is the cert-manager ClusterIssuer that certifies the cluster's hosts;
+	// empty when the cluster issues no certificates.
+	Issuer string
 	// PrometheusURL is the in-cluster Prometheus address analysis queries go to; empty when monitoring is disabled.
 	PrometheusURL string
 	// RolloutsReady is what Rollout, AnalysisTemplate objects must depend on (the

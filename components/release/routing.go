@@ -25,6 +25,19 @@ const (
 	EdgeIstio = "istio"
 )
 
+// EdgeOf is how a stack's platform.edge (envoy-gateway, istio, ingress-nginx) routes
+// releases: the stack validation and the program agree on it through this one place.
+func EdgeOf(platformEdge string) string {
+	switch platformEdge {
+	case "envoy-gateway":
+		return EdgeGateway
+	case "istio":
+		return EdgeIstio
+	default:
+		return EdgeIngress
+	}
+}
+
 // API versions and kinds of the routing objects.
 const (
 	GatewayAPIVersion     = "gateway.networking.k8s.io/v1"

@@ -1,0 +1,134 @@
+package platform_test
+
+import (
+	"reflect"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/addons/rollouts"
+	"github.com/fleetform/fleetform/components/platform"
+)
+
+const (
+	istioGatewayType = "kubernetes:networking.istio.io/v1:Gateway"
+	podMonitorType   = "kubernetes:monitoring.coreos.com/v1:PodMonitor"
+)
+
+var releaseHosts = []platform.Hostname{
+	{Host: "shop.example.com", SecretName: "shop.example.com-tls", SecretNamespace: "edge-ns"},
+	{Host: "shop-preview.example.com", SecretName: "byo", SecretNamespace: "edge-ns", BringYourOwn: true},
+	{Host: "plain.example.com", SecretName: "plain.example.com-tls", SecretNamespace: "edge-ns", Plain: true},
+}
+
+// TestReleaseHostsOnEnvoyGateway: every HTTPS release host gets its own listener
+// (named for the host, which the release's HTTPRoute attaches to) with its Secret;
+// plain hosts use the http listener. The controller loads the Gateway API plugin and
+// Prometheus scrapes the Envoy proxies.
+func TestReleaseHostsOnEnvoyGateway(t *testing.T) {
+	p, out := build(t, func(a *platform.Args) {
+		a.Spec.Edge, a.Spec.Rollouts.GatewayPlugin.Enabled = platform.EdgeEnvoyGateway, nil
+		a.Spec.ApplyDefaults()
+		a.Hostnames = releaseHosts
+	})
+	listeners := map[string]any{}
+	for _, l := range dig(one(t, p, gatewayType).Inputs, "spec", "listeners").([]any) {
+		l := l.(map[string]any)
+		listeners[l["name"].(string)] = dig(l, "tls", "certificateRefs")
+	}
+	for host, secret := range map[string]string{"shop.example.com": "shop.example.com-tls", "shop-preview.example.com": "byo"} {
+		refs, ok := listeners[gateway.ListenerName(host)]
+		if !ok {
+			t.Errorf("no listener for %s: %v", host, listeners)
+			continue
+		}
+		if want := []any{map[string]any{"kind": "Secret", "name": secret, "namespace": "edge-ns"}}; !reflect.DeepEqual(refs, want) {
+			t.Errorf("%s certificateRefs = %v, want %v", host, refs, want)
+		}
+	}
+	if _, ok := listeners[gateway.ListenerName("plain.example.com")]; ok {
+		t.Error("a plain host got an HTTPS listener")
+	}
+	if !out.Outputs.GatewayPlugin || out.Outputs.ReleaseGatewayName != gateway.Name || out.Outputs.ReleaseGatewayNamespace != platform.NamespaceEnvoyGateway {
+		t.Errorf("outputs: plugin %v, release gateway %s/%s", out.Outputs.GatewayPlugin, out.Outputs.ReleaseGatewayNamespace, out.Outputs.ReleaseGatewayName)
+	}
+	plugins := dig(release(t, p, "argo-rollouts").Inputs["values"], "controller", "trafficRouterPlugins")
+	if want := []any{map[string]any{"name": rollouts.GatewayPluginName, "location": rollouts.GatewayPluginLocation}}; !reflect.DeepEqual(plugins, want) {
+		t.Errorf("trafficRouterPlugins = %v, want %v", plugins, want)
+	}
+	pm := one(t, p, podMonitorType)
+	if got := dig(pm.Inputs, "spec", "selector", "matchLabels", gateway.EnvoyOwningGatewayLabel); got != gateway.Name {
+		t.Errorf("PodMonitor selects %v", dig(pm.Inputs, "spec", "selector"))
+	}
+}
+
+// TestReleaseHostsOnIstio: releases bind to an Istio Gateway on the shared Gateway's
+// pods, one HTTPS server per TLS host (and a redirect from port 80), plain hosts on
+// port 80; no plugin is loaded (Rollouts routes Istio natively).
+func TestReleaseHostsOnIstio(t *testing.T) {
+	p, out := build(t, func(a *platform.Args) {
+		a.Spec.Edge, a.Spec.Rollouts.GatewayPlugin.Enabled = platform.EdgeIstio, nil
+		a.Spec.ApplyDefaults()
+		a.Hostnames = releaseHosts
+	})
+	g := one(t, p, istioGatewayType)
+	if got := dig(g.Inputs, "spec", "selector", gateway.GatewayNameLabel); got != gateway.Name {
+		t.Errorf("selector = %v", dig(g.Inputs, "spec", "selector"))
+	}
+	servers := dig(g.Inputs, "spec", "servers").([]any)
+	creds := map[string]any{}
+	var redirect, plain []any
+	for _, s := range servers {
+		s := s.(map[string]any)
+		switch {
+		case dig(s, "tls", "credentialName") != nil:
+			creds[s["hosts"].([]any)[0].(string)] = dig(s, "tls", "credentialName")
+		case dig(s, "tls", "httpsRedirect") == true:
+			redirect = s["hosts"].([]any)
+		default:
+			plain = s["hosts"].([]any)
+		}
+	}
+	if want := map[string]any{"*/shop.example.com": "shop.example.com-tls", "*/shop-preview.example.com": "byo"}; !reflect.DeepEqual(creds, want) {
+		t.Errorf("HTTPS servers = %v, want %v", creds, want)
+	}
+	if !reflect.DeepEqual(redirect, []any{"*/shop.example.com", "*/shop-preview.example.com"}) || !reflect.DeepEqual(plain, []any{"*/plain.example.com"}) {
+		t.Errorf("port 80: redirect %v, plain %v", redirect, plain)
+	}
+	if out.Outputs.GatewayPlugin || out.Outputs.ReleaseGatewayName != gateway.IstioReleasesGateway || out.Outputs.ReleaseGatewayNamespace != platform.NamespaceIstio {
+		t.Errorf("outputs: plugin %v, release gateway %s/%s", out.Outputs.GatewayPlugin, out.Outputs.ReleaseGatewayNamespace, out.Outputs.ReleaseGatewayName)
+	}
+	eps, _ := dig(one(t, p, podMonitorType).Inputs, "spec", "podMetricsEndpoints").([]any)
+	if len(eps) != 1 || dig(eps[0], "port") != gateway.IstioMetricsPort {
+		t.Errorf("PodMonitor endpoints = %v", eps)
+	}
+}
+
+// TestGatewayPluginValidation: the plugin's location must be a URL the controller
+// can fetch and its checksum a sha256, each reported at its path.
+func TestGatewayPluginValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name, location, sum, field string
+	}{
+		{"mirror", "https://mirror.example.com/gatewayapi-plugin-linux-arm64", "", ""},
+		{"baked in", "file:///plugins/gatewayapi", "", ""},
+		{"http", "http://mirror.example.com/plugin", "", "platform.rollouts.gatewayPlugin.location"},
+		{"bad sum", "", "ABC", "platform.rollouts.gatewayPlugin.sha256"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := platform.Spec{}
+			s.Rollouts.GatewayPlugin.Location, s.Rollouts.GatewayPlugin.SHA256 = tc.location, tc.sum
+			s.ApplyDefaults()
+			var got []string
+			for _, e := range s.Validate(field.NewPath("platform")) {
+				if len(e.Field) > len("platform.rollouts") && e.Field[:len("platform.rollouts")] == "platform.rollouts" {
+					got = append(got, e.Field)
+				}
+			}
+			if (tc.field == "" && len(got) != 0) || (tc.field != "" && (len(got) != 1 || got[0] != tc.field)) {
+				t.Errorf("errors at %v, want %q", got, tc.field)
+			}
+		})
+	}
+}
