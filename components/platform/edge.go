@@ -7,6 +7,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/ingress"
+	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
 
@@ -40,8 +41,8 @@ const (
 const (
 	// MsgEdgeLegacy is the warning a stack on ingress-nginx gets on every run.
 	MsgEdgeLegacy = "platform.edge is ingress-nginx, which the Kubernetes project retired in March 2026 (no releases or security fixes since); move to envoy-gateway or istio (docs/platform.md, \"Moving off ingress-nginx\")"
-	// MsgEdgeFederation: a federation spoke's /federate endpoint uses ingress-nginx basic auth.
-	MsgEdgeFederation = "a federation spoke exposes /federate with ingress-nginx basic auth, so it needs edge ingress-nginx"
+	// MsgEdgeFederation: a federation spoke's /federate endpoint needs basic auth at the edge.
+	MsgEdgeFederation = "a federation spoke asks for basic auth on /federate at the edge, which envoy-gateway (SecurityPolicy) and ingress-nginx do and istio's gateway does not; use edge envoy-gateway"
 )
 
 // HarborServiceName and HarborServicePort are the Harbor chart's Service with
@@ -50,8 +51,6 @@ const (
 const (
 	HarborServiceName = "harbor"
 	HarborServicePort = 80
-	// HarborListener is the shared Gateway's HTTPS listener for Harbor's host.
-	HarborListener = "harbor"
 )
 
 // EdgeNamespace is the namespace an edge runs in ("" is DefaultEdge); environments
@@ -98,11 +97,13 @@ func (b *builder) edge() error {
 		b.c.Outputs.IngressClass = IngressClassName
 		return nil
 	}
+	// The platform's own endpoints (Harbor, a spoke's /federate, the tracing hub):
+	// one HTTPS listener each, with the certificate in the endpoint's namespace.
 	var listeners []gateway.Listener
-	if a.RunsHarbor {
+	for _, h := range s.Hostnames(cluster.Spec{Name: a.Cluster, Cloud: a.Cloud, Region: a.Region, Federation: a.Federation}) {
 		listeners = append(listeners, gateway.Listener{
-			Name: HarborListener, Host: s.Harbor.Host,
-			TLSSecretName: s.Harbor.TLSSecretName, TLSSecretNamespace: NamespaceHarbor,
+			Name: gateway.ListenerName(h.Host), Host: h.Host,
+			TLSSecretName: h.SecretName, TLSSecretNamespace: h.SecretNamespace,
 		})
 	}
 	if s.Edge == EdgeEnvoyGateway {
@@ -185,15 +186,22 @@ func (b *builder) harborRoute(ns pulumi.StringInput, harborReady pulumi.Resource
 		return fmt.Errorf("harbor needs the edge enabled")
 	}
 	deps := pulumi.DependsOn([]pulumi.Resource{b.gateway, harborReady})
-	if _, err := gateway.NewTLSGrant(b.ctx, b.name+"-harbor-tls-grant", gateway.TLSGrant{
-		Name: gateway.Name + "-" + HarborListener + "-tls", Namespace: ns,
-		SecretName: b.spec.Harbor.TLSSecretName, GatewayNamespace: EdgeNamespace(b.spec.Edge),
-	}, pulumi.Parent(b.c), deps); err != nil {
+	if err := b.endpointGrant("harbor", ns, b.spec.Harbor.TLSSecretName, deps); err != nil {
 		return err
 	}
 	_, err := gateway.NewRoute(b.ctx, b.name+"-harbor-route", gateway.Route{
-		Name: HarborServiceName, Namespace: ns, Host: b.spec.Harbor.Host, Listener: HarborListener,
+		Name: HarborServiceName, Namespace: ns, Host: b.spec.Harbor.Host, Listener: gateway.ListenerName(b.spec.Harbor.Host),
 		Service: HarborServiceName, Port: HarborServicePort, GatewayNamespace: EdgeNamespace(b.spec.Edge),
 	}, pulumi.Parent(b.c), deps)
+	return err
+}
+
+// endpointGrant lets the shared Gateway read a platform endpoint's TLS Secret in the
+// endpoint's namespace ns (a ReferenceGrant there, named for the endpoint).
+func (b *builder) endpointGrant(endpoint string, ns pulumi.StringInput, secretName string, opts ...pulumi.ResourceOption) error {
+	_, err := gateway.NewTLSGrant(b.ctx, b.name+"-"+endpoint+"-tls-grant", gateway.TLSGrant{
+		Name: gateway.Name + "-" + endpoint + "-tls", Namespace: ns,
+		SecretName: secretName, GatewayNamespace: EdgeNamespace(b.spec.Edge),
+	}, append([]pulumi.ResourceOption{pulumi.Parent(b.c)}, opts...)...)
 	return err
 }

@@ -117,12 +117,12 @@ func TestHarborOnTheGateway(t *testing.T) {
 	for _, l := range ls {
 		m := l.(map[string]any)
 		names = append(names, m["name"].(string))
-		if m["name"] == platform.HarborListener {
+		if m["name"] == gateway.ListenerName("harbor.example.com") {
 			harborL = m
 		}
 	}
 	if harborL == nil || harborL["hostname"] != "harbor.example.com" || harborL["protocol"] != "HTTPS" {
-		t.Fatalf("listeners %v: want an HTTPS listener %s for harbor.example.com", names, platform.HarborListener)
+		t.Fatalf("listeners %v: want an HTTPS listener %s for harbor.example.com", names, gateway.ListenerName("harbor.example.com"))
 	}
 	ref := dig(harborL, "tls", "certificateRefs").([]any)[0].(map[string]any)
 	if ref["name"] != "harbor-tls" || ref["namespace"] != platform.NamespaceHarbor {
@@ -136,7 +136,7 @@ func TestHarborOnTheGateway(t *testing.T) {
 	route := one(t, p, routeType)
 	parent := dig(route.Inputs, "spec", "parentRefs").([]any)[0].(map[string]any)
 	backend := dig(route.Inputs, "spec", "rules").([]any)[0].(map[string]any)["backendRefs"].([]any)[0].(map[string]any)
-	if parent["sectionName"] != platform.HarborListener || parent["namespace"] != platform.NamespaceEnvoyGateway ||
+	if parent["sectionName"] != gateway.ListenerName("harbor.example.com") || parent["namespace"] != platform.NamespaceEnvoyGateway ||
 		backend["name"] != platform.HarborServiceName || backend["port"] != float64(platform.HarborServicePort) {
 		t.Errorf("harbor route parent %v backend %v", parent, backend)
 	}
@@ -153,7 +153,7 @@ func TestEdgeValidation(t *testing.T) {
 	}{
 		{"default is envoy-gateway", "", nil, "", ""},
 		{"unknown edge", "traefik", nil, "platform.edge", "Unsupported value"},
-		{"spoke on envoy-gateway", platform.EdgeEnvoyGateway, spoke, "platform.edge", platform.MsgEdgeFederation},
+		{"spoke on envoy-gateway", platform.EdgeEnvoyGateway, spoke, "", ""},
 		{"spoke on istio", platform.EdgeIstio, spoke, "platform.edge", platform.MsgEdgeFederation},
 		{"spoke on ingress-nginx", platform.EdgeIngressNginx, spoke, "", ""},
 	} {

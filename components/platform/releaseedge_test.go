@@ -7,13 +7,19 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/addons/monitoring"
 	"github.com/fleetform/fleetform/components/addons/rollouts"
+	"github.com/fleetform/fleetform/components/addons/tracing"
+	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/internal/plan"
 )
 
 const (
-	istioGatewayType = "kubernetes:networking.istio.io/v1:Gateway"
-	podMonitorType   = "kubernetes:monitoring.coreos.com/v1:PodMonitor"
+	securityPolicyType = "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy"
+	ingressType        = "kubernetes:networking.k8s.io/v1:Ingress"
+	istioGatewayType   = "kubernetes:networking.istio.io/v1:Gateway"
+	podMonitorType     = "kubernetes:monitoring.coreos.com/v1:PodMonitor"
 )
 
 var releaseHosts = []platform.Hostname{
@@ -130,5 +136,54 @@ func TestGatewayPluginValidation(t *testing.T) {
 				t.Errorf("errors at %v, want %q", got, tc.field)
 			}
 		})
+	}
+}
+
+// TestEndpointsOnEnvoyGateway: a spoke's /federate and the tracing hub's receiver
+// move to the shared Gateway: a listener for each host with the certificate read
+// from the endpoint's namespace through a ReferenceGrant, an HTTPRoute for the exact
+// path, and on /federate a SecurityPolicy that asks for basic auth ({SHA} htpasswd,
+// the password never in plain text).
+func TestEndpointsOnEnvoyGateway(t *testing.T) {
+	for _, role := range []cluster.FederationRole{cluster.FederationSpoke, cluster.FederationHub} {
+		p, _ := build(t, func(a *platform.Args) {
+			a.Federation = role
+			a.Spec.Edge = platform.EdgeEnvoyGateway
+			a.Spec.ApplyDefaults()
+		})
+		var host, routeName string
+		switch role {
+		case cluster.FederationSpoke:
+			host, routeName = monitoring.SpokeHost("c1", "example.com"), monitoring.FederationIngress
+			sp := one(t, p, securityPolicyType)
+			if got := dig(sp.Inputs, "spec", "basicAuth", "users", "name"); got != monitoring.EnvoyHtpasswdSecret {
+				t.Errorf("basicAuth users = %v", got)
+			}
+		case cluster.FederationHub:
+			host, routeName = "otlp.hub.example.com", tracing.HubIngress
+		}
+		var route *plan.Resource
+		for _, r := range p.ByType(routeType) {
+			if dig(r.Inputs, "metadata", "name") == routeName {
+				route = r
+			}
+		}
+		if route == nil {
+			t.Fatalf("%s: no HTTPRoute %s", role, routeName)
+		}
+		parents, _ := dig(route.Inputs, "spec", "parentRefs").([]any)
+		if len(parents) != 1 || dig(parents[0], "sectionName") != gateway.ListenerName(host) {
+			t.Errorf("%s: parentRefs %v, want the %s listener", role, parents, host)
+		}
+		found := false
+		for _, l := range dig(one(t, p, gatewayType).Inputs, "spec", "listeners").([]any) {
+			found = found || dig(l, "name") == gateway.ListenerName(host)
+		}
+		if !found {
+			t.Errorf("%s: the Gateway has no listener for %s", role, host)
+		}
+		if n := len(p.ByType(ingressType)); n != 0 {
+			t.Errorf("%s: %d Ingresses on a Gateway edge", role, n)
+		}
 	}
 }

@@ -92,8 +92,11 @@ type SpokeArgs struct {
 	Host string
 	// TLSSecretName is the TLS Secret of the Ingress.
 	TLSSecretName string
-	// IngressClass is the class of the ingress controller that serves it.
+	// IngressClass is the class of the ingress controller that serves it (ingress-nginx).
 	IngressClass string
+	// Gateway is the shared Gateway of an Envoy Gateway edge that serves it instead of
+	// an Ingress; nil on ingress-nginx.
+	Gateway *SpokeGateway
 	// IngressReady is the ingress controller install; the Ingress waits for an address from it.
 	IngressReady pulumi.Resource
 	// Username and Password are the basic-auth credentials; Password is a secret.
@@ -204,7 +207,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	c.FederationEndpoint = pulumi.String("").ToStringOutput()
 	if s := args.Spoke; s != nil {
-		if err := c.spoke(ctx, name, args, meta); err != nil {
+		spoke := c.spoke
+		if s.Gateway != nil {
+			spoke = c.spokeOnGateway
+		}
+		if err := spoke(ctx, name, args, meta); err != nil {
 			return nil, err
 		}
 		c.FederationEndpoint = pulumi.String("https://" + s.Host + FederatePath).ToStringOutput()
@@ -277,8 +284,8 @@ func (a *Args) check() error {
 		return fmt.Errorf("storage class, storage size and retention are required")
 	case a.Spoke != nil && a.Hub != nil:
 		return fmt.Errorf("a cluster is either a federation hub or a spoke")
-	case a.Spoke != nil && (a.Spoke.Host == "" || a.Spoke.TLSSecretName == "" || a.Spoke.Password == nil || a.Spoke.Username == "" || a.Spoke.IngressClass == ""):
-		return fmt.Errorf("a spoke needs a host, a TLS Secret, an ingress class and credentials")
+	case a.Spoke != nil && (a.Spoke.Host == "" || a.Spoke.TLSSecretName == "" || a.Spoke.Password == nil || a.Spoke.Username == "" || (a.Spoke.IngressClass == "") == (a.Spoke.Gateway == nil)):
+		return fmt.Errorf("a spoke needs a host, a TLS Secret, credentials, and an ingress class or a gateway")
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package tracing
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
@@ -51,9 +53,35 @@ const (
 type HubArgs struct {
 	// Host is the endpoint's host name; TLSSecretName its certificate in the namespace.
 	Host, TLSSecretName string
-	// IngressClass is the edge's class; IngressReady the edge install.
+	// IngressClass is the edge's class (ingress-nginx); IngressReady the edge install.
 	IngressClass string
 	IngressReady pulumi.Resource
+	// Gateway is the shared Gateway of a Gateway API edge that routes the endpoint
+	// instead of an Ingress (the collector checks the bearer token itself); nil on
+	// ingress-nginx.
+	Gateway *HubGateway
+}
+
+// HubGateway is the Gateway listener the hub's endpoint attaches to.
+type HubGateway struct {
+	// Name and Namespace are the Gateway's; Listener its HTTPS listener for the host.
+	Name, Namespace, Listener string
+}
+
+// HubRouteSpec sends exactly /v1/traces on the hub's host to the collector's
+// authenticated fleet receiver.
+func HubRouteSpec(host string, gw HubGateway) map[string]any {
+	return map[string]any{
+		"parentRefs": []any{map[string]any{
+			"group": "gateway.networking.k8s.io", "kind": "Gateway",
+			"name": gw.Name, "namespace": gw.Namespace, "sectionName": gw.Listener,
+		}},
+		"hostnames": []any{host},
+		"rules": []any{map[string]any{
+			"matches":     []any{map[string]any{"path": map[string]any{"type": "Exact", "value": "/v1/traces"}}},
+			"backendRefs": []any{map[string]any{"kind": "Service", "name": CollectorName, "port": FleetPort}},
+		}},
+	}
 }
 
 // Args configure tracing on one cluster.
@@ -127,7 +155,20 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
-	if h := args.Hub; h != nil {
+	if h := args.Hub; h != nil && h.Gateway != nil {
+		ideps := []pulumi.Resource{coll}
+		if h.IngressReady != nil {
+			ideps = append(ideps, h.IngressReady)
+		}
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-fleet", &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String("gateway.networking.k8s.io/v1"),
+			Kind:        pulumi.String("HTTPRoute"),
+			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(HubIngress), Namespace: args.Namespace},
+			OtherFields: kubernetes.UntypedArgs{"spec": HubRouteSpec(h.Host, *h.Gateway)},
+		}, pulumi.Parent(c), pulumi.DependsOn(ideps)); err != nil {
+			return nil, err
+		}
+	} else if h != nil {
 		ideps := []pulumi.Resource{coll}
 		if h.IngressReady != nil {
 			ideps = append(ideps, h.IngressReady)
@@ -180,7 +221,7 @@ func (a *Args) check() error {
 		return fmt.Errorf("a forwarding cluster needs the hub's endpoint")
 	case a.Role == RoleForward && a.Hub != nil:
 		return fmt.Errorf("a forwarding cluster is not the hub")
-	case a.Hub != nil && (a.Hub.Host == "" || a.Hub.TLSSecretName == "" || a.Hub.IngressClass == ""):
+	case a.Hub != nil && (a.Hub.Host == "" || a.Hub.TLSSecretName == "" || (a.Hub.IngressClass == "") == (a.Hub.Gateway == nil)):
 		return fmt.Errorf("the hub's endpoint needs a host, a TLS Secret and an ingress class")
 	case a.fanIn() && a.Token == nil:
 		return fmt.Errorf("fan-in needs the fleet token")
