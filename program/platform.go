@@ -58,7 +58,7 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 		args := &platform.Args{
 			Cluster: name, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
 			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
-			Workloads: conn.Workloads, Backups: conn.Backups,
+			Workloads: conn.Workloads, Backups: conn.Backups, Karpenter: conn.Karpenter,
 		}
 		for _, e := range f.Config.Environments {
 			if e.Cluster == name {

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
+	"github.com/fleetform/fleetform/components/addons/karpenter"
 	"github.com/fleetform/fleetform/components/addons/velero"
 )
 
@@ -57,6 +58,9 @@ var addonNamespaces = map[string]addonNamespace{
 	AddonTracing:         {AddonTracing, NamespaceTracing, PodSecurityBaseline},
 	// Velero's server only reads the API and its bucket (no node agent, CSI snapshots).
 	AddonBackups: {AddonBackups, velero.Namespace, PodSecurityBaseline},
+	// Karpenter's controller runs as non-root with no capabilities, no privilege
+	// escalation and the RuntimeDefault seccomp profile: restricted holds.
+	AddonKarpenter: {AddonKarpenter, karpenter.Namespace, PodSecurityRestricted},
 }
 
 // NamespaceLabels are the labels of an addon's namespace on a cluster.

@@ -49,6 +49,9 @@ type Args struct {
 	Backups *cluster.BackupLocation
 	// BackupNamespaces are the environment namespaces on the cluster, one schedule each.
 	BackupNamespaces []string
+	// Karpenter is what the EKS component made for Karpenter (Connection.Karpenter); nil:
+	// no Karpenter on this cluster.
+	Karpenter *cluster.Karpenter
 	// RunsHarbor installs Harbor on this cluster.
 	RunsHarbor bool
 	// Registry is a Harbor that runs elsewhere (another cluster, another stack); ignored with RunsHarbor.
@@ -182,6 +185,9 @@ func (b *builder) build() error {
 		return err
 	}
 	if err := b.backups(); err != nil {
+		return err
+	}
+	if err := b.karpenter(); err != nil {
 		return err
 	}
 	if a.RunsHarbor {

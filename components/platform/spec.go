@@ -26,6 +26,8 @@ type Spec struct {
 	Tracing TracingSpec `yaml:"tracing"`
 	// Backups configures Velero and each cluster's backup storage.
 	Backups BackupsSpec `yaml:"backups"`
+	// Karpenter configures the Karpenter controller on EKS clusters with Karpenter pools.
+	Karpenter KarpenterSpec `yaml:"karpenter"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a

@@ -133,6 +133,7 @@ func (s *Spec) ApplyDefaults() {
 	s.ExternalSecrets.applyDefaults()
 	s.Tracing.applyDefaults()
 	s.Backups.applyDefaults()
+	s.Karpenter.applyDefaults()
 	if s.Edge == "" {
 		s.Edge = DefaultEdge
 	}
@@ -213,6 +214,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, s.ExternalSecrets.validate(p.Child("externalSecrets"))...)
 	errs = append(errs, s.Tracing.validate(p.Child("tracing"))...)
 	errs = append(errs, s.Backups.validate(p.Child("backups"))...)
+	errs = append(errs, s.Karpenter.validate(p.Child("karpenter"))...)
 	return errs
 }
 
