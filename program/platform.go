@@ -56,7 +56,7 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 			return fmt.Errorf("cluster %q was not built", name)
 		}
 		args := &platform.Args{
-			Cluster: name, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
+			Cluster: name, Stack: f.Config.Stack, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
 			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
 			Workloads: conn.Workloads, Backups: conn.Backups, Karpenter: conn.Karpenter,
 		}

@@ -191,7 +191,7 @@ func (s *Spec) Workloads(c cluster.Spec) []cluster.Workload {
 			out = append(out, *w)
 		}
 	}
-	return out
+	return append(out, s.dnsWorkloads(c)...)
 }
 
 // externalSecrets installs the operator and the cluster's store.

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"github.com/fleetform/fleetform/components/addons/certmanager"
+	"github.com/fleetform/fleetform/components/addons/externaldns"
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/addons/karpenter"
 	"github.com/fleetform/fleetform/components/addons/velero"
@@ -56,6 +58,10 @@ var addonNamespaces = map[string]addonNamespace{
 	AddonVPA:             {AddonVPA, NamespaceVPA, PodSecurityBaseline},
 	AddonExternalSecrets: {AddonExternalSecrets, externalsecrets.Namespace, PodSecurityBaseline},
 	AddonTracing:         {AddonTracing, NamespaceTracing, PodSecurityBaseline},
+	// cert-manager (controller, webhook, cainjector) and external-dns only call APIs
+	// (Kubernetes, ACME, the cloud's DNS), as their charts' restricted pods.
+	AddonCertManager: {AddonCertManager, certmanager.Namespace, PodSecurityBaseline},
+	AddonExternalDNS: {AddonExternalDNS, externaldns.Namespace, PodSecurityBaseline},
 	// Velero's server only reads the API and its bucket (no node agent, CSI snapshots).
 	AddonBackups: {AddonBackups, velero.Namespace, PodSecurityBaseline},
 	// Karpenter's controller runs as non-root with no capabilities, no privilege

@@ -27,6 +27,9 @@ type SecretSource interface {
 type Args struct {
 	// Cluster is the cluster's name in the stack.
 	Cluster string
+	// Stack is the stack's name: with Cluster, it tells this cluster's DNS records from
+	// those of every other cluster and stack writing the same zones.
+	Stack string
 	// Cloud decides load-balancer settings.
 	Cloud cluster.Cloud
 	// StorageClass is the cluster's default StorageClass; every addon volume uses it.
@@ -119,6 +122,9 @@ type builder struct {
 	gateway    pulumi.Resource
 	ingressNS  pulumi.StringInput
 	rolloutsNS pulumi.StringInput
+	// namespaceObjects are the addon namespaces made so far, by name: a Certificate
+	// for a Secret in one of them waits for it.
+	namespaceObjects map[string]pulumi.Resource
 }
 
 func (b *builder) build() error {
@@ -191,10 +197,15 @@ func (b *builder) build() error {
 		return err
 	}
 	if a.RunsHarbor {
-		return b.harbor()
+		if err := b.harbor(); err != nil {
+			return err
+		}
+	} else {
+		b.c.Outputs.Registry = a.Registry
 	}
-	b.c.Outputs.Registry = a.Registry
-	return nil
+	// Last: certificates go into the namespaces above, and the issuer may answer
+	// challenges on the edge.
+	return b.dns()
 }
 
 // namespace creates an addon's labelled namespace and returns its name as an input,
@@ -214,6 +225,10 @@ func (b *builder) namespaceAs(addon, name string) (pulumi.StringInput, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b.namespaceObjects == nil {
+		b.namespaceObjects = map[string]pulumi.Resource{}
+	}
+	b.namespaceObjects[name] = ns
 	return ns.Metadata.Name().Elem(), nil
 }
 

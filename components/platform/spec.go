@@ -28,6 +28,9 @@ type Spec struct {
 	Backups BackupsSpec `yaml:"backups"`
 	// Karpenter configures the Karpenter controller on EKS clusters with Karpenter pools.
 	Karpenter KarpenterSpec `yaml:"karpenter"`
+	// DNS configures certificates (cert-manager) and DNS records (external-dns) for
+	// the hostnames the stack serves.
+	DNS DNSSpec `yaml:"dns"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a
@@ -205,7 +208,8 @@ type FederationSpec struct {
 	// endpoints; required when a cluster is a hub or a spoke.
 	Password secret.Ref `yaml:"password"`
 	// TLSSecretName is the TLS Secret (in the monitoring namespace) of spoke federation
-	// Ingresses, e.g. issued by cert-manager; required when a cluster is a spoke.
+	// Ingresses. Defaults to DefaultFederationTLSSecret, which cert-manager issues; set,
+	// it is a Secret the stack brings (no Certificate is made).
 	TLSSecretName string `yaml:"tlsSecretName"`
 	// RemoteSpokes are stack references (by name in stackReferences) whose spokes the
 	// hub scrapes; each such stack exports platform.<cluster>.federation.{endpoint,username,password}.
@@ -248,7 +252,9 @@ type HarborSpec struct {
 	Cluster string `yaml:"cluster"`
 	// Host is Harbor's external host name; required with Cluster.
 	Host string `yaml:"host"`
-	// TLSSecretName is the TLS Secret (in the harbor namespace) of Harbor's Ingress; required with Cluster.
+	// TLSSecretName is the TLS Secret (in the harbor namespace) of Harbor's host.
+	// Defaults to DefaultHarborTLSSecret, which cert-manager issues; set, it is a
+	// Secret the stack brings (no Certificate is made).
 	TLSSecretName string `yaml:"tlsSecretName"`
 	// AdminPassword names the secret config key with Harbor's admin password; required with Cluster.
 	AdminPassword secret.Ref `yaml:"adminPassword"`

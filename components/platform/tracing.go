@@ -59,8 +59,9 @@ type TracingHubSpec struct {
 	// Host is the endpoint's host name. Defaults to otlp.<hub cluster>.<monitoring.federation.domain>
 	// when the hub is in this stack; a stack with spokes only sets it to its hub's.
 	Host string `yaml:"host"`
-	// TLSSecretName is the endpoint's certificate in the tracing namespace (cert-manager's,
-	// say); required on the hub.
+	// TLSSecretName is the endpoint's certificate in the tracing namespace. Defaults to
+	// DefaultTracingHubTLSSecret, which cert-manager issues; set, it is a Secret the
+	// stack brings (no Certificate is made).
 	TLSSecretName string `yaml:"tlsSecretName"`
 }
 
@@ -134,8 +135,8 @@ func (s *Spec) validateTracingClusters(p *field.Path, clusters []cluster.Spec) f
 		errs = append(errs, field.Required(tp.Child("hub", "host"), "the hub's OTLP endpoint (or monitoring.federation.domain, for otlp.<hub>.<domain>)"))
 	}
 	if hub != "" {
-		if t.Hub.TLSSecretName == "" {
-			errs = append(errs, field.Required(tp.Child("hub", "tlsSecretName"), "hub "+hub+" serves OTLP to spokes over TLS"))
+		if n := t.Hub.TLSSecretName; n != "" {
+			errs = append(errs, validateName(tp.Child("hub", "tlsSecretName"), n)...)
 		}
 		if !On(s.Ingress.Enabled) {
 			errs = append(errs, field.Invalid(p.Child("ingress", "enabled"), false, "tracing hub "+hub+" "+MsgNeedsIngress))

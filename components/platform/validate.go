@@ -134,6 +134,8 @@ func (s *Spec) ApplyDefaults() {
 	s.Tracing.applyDefaults()
 	s.Backups.applyDefaults()
 	s.Karpenter.applyDefaults()
+	s.DNS.applyDefaults()
+	s.applyTLSDefaults()
 	if s.Edge == "" {
 		s.Edge = DefaultEdge
 	}
@@ -215,6 +217,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, s.Tracing.validate(p.Child("tracing"))...)
 	errs = append(errs, s.Backups.validate(p.Child("backups"))...)
 	errs = append(errs, s.Karpenter.validate(p.Child("karpenter"))...)
+	errs = append(errs, s.DNS.validate(p.Child("dns"))...)
 	return errs
 }
 
@@ -372,9 +375,7 @@ func (h *HarborSpec) validate(p *field.Path, ingress bool) field.ErrorList {
 	} else {
 		errs = append(errs, validateHost(p.Child("host"), h.Host)...)
 	}
-	if h.TLSSecretName == "" {
-		errs = append(errs, field.Required(p.Child("tlsSecretName"), ""))
-	} else {
+	if h.TLSSecretName != "" {
 		errs = append(errs, validateName(p.Child("tlsSecretName"), h.TLSSecretName)...)
 	}
 	errs = append(errs, requireSecret(p.Child("adminPassword"), h.AdminPassword)...)
@@ -428,10 +429,11 @@ func (d *HarborDatabaseSpec) validate(p *field.Path) field.ErrorList {
 }
 
 // ValidateClusters checks what the platform needs from the clusters' federation
-// roles: monitoring on, the federation password, and for spokes the ingress, a
-// domain and a TLS Secret.
+// roles (monitoring on, the federation password, and for spokes the ingress and a
+// domain) and what their DNS and certificates need (platform.dns).
 func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.ErrorList {
 	errs := append(s.validateTracingClusters(p, clusters), s.validateBackupClusters(p, clusters)...)
+	errs = append(errs, s.validateDNSClusters(p, clusters)...)
 	fp := p.Child("monitoring", "federation")
 	federated, spoke := "", ""
 	for _, c := range clusters {
@@ -461,9 +463,6 @@ func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.Er
 		}
 		if s.Monitoring.Federation.Domain == "" {
 			errs = append(errs, field.Required(fp.Child("domain"), "spoke "+spoke+" exposes federate.<cluster>.<domain>"))
-		}
-		if s.Monitoring.Federation.TLSSecretName == "" {
-			errs = append(errs, field.Required(fp.Child("tlsSecretName"), "spoke "+spoke+" serves /federate over TLS"))
 		}
 	}
 	return errs

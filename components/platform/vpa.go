@@ -22,6 +22,7 @@ const DefaultVPAUpdates = true
 // own (and whose test clusters have no pods behind an admission webhook).
 func (s *Spec) ApplyClusterDefaults(clusters []cluster.Spec) {
 	s.applyTracingClusterDefaults(clusters)
+	s.applyDNSClusterDefaults(clusters)
 	if s.VPA.Enabled == nil {
 		on := false
 		for _, c := range clusters {
