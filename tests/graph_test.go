@@ -43,6 +43,14 @@ var addonObjects = map[string]string{
 	typeVPA: "-vpa-release",
 }
 
+// Karpenter's objects (prod-aws's apps pool) wait for the Karpenter install, which
+// registers their CRDs, and never for another addon.
+const (
+	typeNodePool     = "kubernetes:karpenter.sh/v1:NodePool"
+	typeNodeClass    = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"
+	karpenterInstall = "-karpenter-release"
+)
+
 // realNeed says whether a resource of layer `from` may wait for `to`, and why not.
 func realNeed(p *plan.Plan, from, to *plan.Resource) (bool, string) {
 	fromLayer, toLayer := layerOf(p, from), layerOf(p, to)
@@ -78,9 +86,24 @@ func realNeed(p *plan.Plan, from, to *plan.Resource) (bool, string) {
 		if toLayer == "environment" || toLayer == "release" {
 			return false, "an addon waits for an environment or a release"
 		}
+		if (from.Type == typeNodePool || from.Type == typeNodeClass) && to.Type == helmRelease && !strings.HasSuffix(to.Name, karpenterInstall) {
+			return false, from.Type + " waits for " + to.Name + " instead of the Karpenter install"
+		}
+		if from.Type == typeNodePool && to.Type == typeNodeClass {
+			return false, "a NodePool waits for its EC2NodeClass (Karpenter takes them in either order)"
+		}
 		// Addons wait for each other only where one needs the other.
 		if from.Type == helmRelease && to.Type == helmRelease {
-			ok := strings.Contains(from.Name, "eck-stack") && strings.Contains(to.Name, "eck-operator")
+			// ECK's stack needs the operator's CRDs; each edge chart needs the CRD
+			// chart it ships with (gateway-helm and istio base the Gateway API CRDs,
+			// istiod base's).
+			ok := strings.Contains(from.Name, "eck-stack") && strings.Contains(to.Name, "eck-operator") ||
+				strings.HasSuffix(from.Name, "-gateway-envoy-gateway") && strings.HasSuffix(to.Name, "-gateway-crds") ||
+				strings.HasSuffix(from.Name, "-gateway-istio-base") && strings.HasSuffix(to.Name, "-gateway-crds") ||
+				strings.HasSuffix(from.Name, "-gateway-istiod") && strings.HasSuffix(to.Name, "-gateway-istio-base") ||
+				// external-dns and cert-manager watch Gateway API objects, whose CRDs
+				// must exist when they start.
+				(strings.Contains(from.Name, "-external-dns-") || strings.Contains(from.Name, "-cert-manager-")) && strings.HasSuffix(to.Name, "-gateway-crds")
 			if !ok {
 				return false, "addon " + from.Name + " waits for addon " + to.Name
 			}
@@ -114,10 +137,12 @@ func TestProdDependenciesAreReal(t *testing.T) {
 			t.Errorf("critical path step %d: %s", i+1, why)
 		}
 	}
-	// Today: provider, resource group, VNet, AKS, the deployer's role assignment, the
-	// kubernetes provider, the Rollouts namespace and install, the AnalysisTemplate,
-	// the Rollout. More steps means a new wait crept in; review it.
-	if len(cp) > 11 {
+	// Today (12, on EKS): the provider, VPC, subnet, cluster, the deployer's access
+	// entry and policy, the kubernetes provider, then cert-manager's namespace, its
+	// service account (annotated for IRSA before the pods start), the install (its
+	// CRDs), the ClusterIssuer and a Certificate. Each step needs the one before; more
+	// steps means a new wait crept in: review it.
+	if len(cp) > 12 {
 		t.Errorf("critical path grew to %d steps", len(cp))
 	}
 	// The operations addons install beside the others, so none lies on the critical
@@ -127,6 +152,28 @@ func TestProdDependenciesAreReal(t *testing.T) {
 		for _, suffix := range addonObjects {
 			if strings.HasSuffix(n.Resource.Name, suffix) {
 				t.Errorf("critical path holds operations addon %s", n.Resource.Name)
+			}
+		}
+	}
+	// Karpenter installs beside the other addons: neither it nor its NodePools and
+	// EC2NodeClasses lie on the critical path, and each of those waits for the install.
+	for _, n := range cp {
+		if strings.Contains(n.Resource.Name, "-karpenter") {
+			t.Errorf("critical path holds Karpenter's %s %s", n.Resource.Type, n.Resource.Name)
+		}
+	}
+	for _, typ := range []string{typeNodePool, typeNodeClass} {
+		objs := p.ByType(typ)
+		if len(objs) == 0 {
+			t.Errorf("prod has no %s: prod-aws's apps pool is Karpenter's", typ)
+		}
+		for _, o := range objs {
+			install := false
+			for _, d := range g.Find(o.URN).Needs {
+				install = install || d.Resource.Type == helmRelease && strings.HasSuffix(d.Resource.Name, karpenterInstall)
+			}
+			if !install {
+				t.Errorf("%s %s does not wait for the Karpenter install (its CRD)", typ, o.Name)
 			}
 		}
 	}

@@ -513,7 +513,7 @@ func (b *builder) certManager(c cluster.Spec, issuer certmanager.Issuer) error {
 		id = &w
 	}
 	_, err = certmanager.New(b.ctx, b.name+"-cert-manager", &certmanager.Args{
-		Cluster: a.Cluster, Namespace: ns, Issuer: issuer, Identity: id, EdgeReady: b.gateway,
+		Cluster: a.Cluster, Namespace: ns, Issuer: issuer, Identity: id, EdgeReady: b.gatewayCRDs,
 		Certificates:    Certificates(append(b.spec.Hostnames(c), a.Hostnames...)),
 		NamespacesReady: b.namespaceObjects,
 		Monitoring:      On(b.spec.Monitoring.Enabled), MonitoringReady: b.c.Outputs.MonitoringReady,
@@ -537,8 +537,8 @@ func (b *builder) externalDNS(zones externaldns.Zones) error {
 	if w, found := a.Workloads[externaldns.WorkloadName]; found {
 		eargs.Identity = &w
 	}
-	if UsesGateway(s.Edge) && b.gateway != nil {
-		eargs.EdgeReady = b.gateway // the Gateway API (and Istio) CRDs its sources watch
+	if UsesGateway(s.Edge) && b.gatewayCRDs != nil {
+		eargs.EdgeReady = b.gatewayCRDs // the Gateway API (and Istio) CRDs its sources watch
 	}
 	if zones.Provider == externaldns.ProviderAlibaba {
 		id, err := b.secret(s.DNS.Alicloud.AccessKeyID)

@@ -126,7 +126,7 @@ func (b *builder) edge() error {
 	if err != nil {
 		return err
 	}
-	b.gateway = gw.Ready
+	b.gateway, b.gatewayCRDs = gw.Ready, gw.CRDs
 	b.c.Outputs.GatewayName = gateway.Name
 	b.c.Outputs.GatewayNamespace = EdgeNamespace(s.Edge)
 	b.c.Outputs.ReleaseGatewayName, b.c.Outputs.ReleaseGatewayNamespace = gateway.Name, EdgeNamespace(s.Edge)
@@ -185,7 +185,7 @@ func (b *builder) harborRoute(ns pulumi.StringInput, harborReady pulumi.Resource
 	if b.gateway == nil {
 		return fmt.Errorf("harbor needs the edge enabled")
 	}
-	deps := pulumi.DependsOn([]pulumi.Resource{b.gateway, harborReady})
+	deps := pulumi.DependsOn([]pulumi.Resource{b.gatewayCRDs, harborReady})
 	if err := b.endpointGrant("harbor", ns, b.spec.Harbor.TLSSecretName, deps); err != nil {
 		return err
 	}

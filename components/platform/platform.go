@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/harbor"
 	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/addons/logging"
@@ -118,10 +119,13 @@ type builder struct {
 	spec *Spec
 	c    *Platform
 
-	ingress    pulumi.Resource
-	gateway    pulumi.Resource
-	ingressNS  pulumi.StringInput
-	rolloutsNS pulumi.StringInput
+	ingress pulumi.Resource
+	gateway pulumi.Resource
+	// gatewayCRDs is the Gateway API CRDs' install: routes and policies wait for it,
+	// not for the Gateway (they attach whenever it comes).
+	gatewayCRDs pulumi.Resource
+	ingressNS   pulumi.StringInput
+	rolloutsNS  pulumi.StringInput
 	// namespaceObjects are the addon namespaces made so far, by name: a Certificate
 	// for a Secret in one of them waits for it.
 	namespaceObjects map[string]pulumi.Resource
@@ -139,13 +143,18 @@ func (b *builder) build() error {
 		if err != nil {
 			return err
 		}
+		var plugin *rollouts.Plugin
+		if gp := s.Rollouts.GatewayPlugin; On(gp.Enabled) {
+			plugin = &rollouts.Plugin{Location: gp.Location, SHA256: gp.SHA256}
+		}
 		ro, err := rollouts.New(b.ctx, b.name+"-rollouts", &rollouts.Args{
-			Namespace: ns, Dashboard: s.Rollouts.Dashboard, Chart: s.Rollouts.Chart.Override(),
+			Namespace: ns, Dashboard: s.Rollouts.Dashboard, Chart: s.Rollouts.Chart.Override(), GatewayPlugin: plugin,
 		}, pulumi.Parent(b.c))
 		if err != nil {
 			return err
 		}
 		b.c.Outputs.RolloutsReady = ro.Release
+		b.c.Outputs.GatewayPlugin = plugin != nil
 		b.rolloutsNS = ns
 	}
 	lokiURL := ""
@@ -171,6 +180,13 @@ func (b *builder) build() error {
 		if b.ingress != nil {
 			// Canary analysis reads the controller's request metrics.
 			if _, err := ingress.NewServiceMonitor(b.ctx, b.name+"-ingress-servicemonitor", b.ingressNS,
+				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
+				return err
+			}
+		}
+		if b.gateway != nil {
+			// Canary analysis reads the Gateway proxies' request metrics.
+			if _, err := gateway.NewPodMonitor(b.ctx, b.name+"-gateway-podmonitor", gateway.Implementation(s.Edge), b.ingressNS,
 				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
 				return err
 			}
@@ -261,9 +277,17 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 		if err != nil {
 			return err
 		}
+		host := monitoring.SpokeHost(a.Cluster, s.Federation.Domain)
 		margs.Spoke = &monitoring.SpokeArgs{
-			Host: monitoring.SpokeHost(a.Cluster, s.Federation.Domain), TLSSecretName: s.Federation.TLSSecretName,
+			Host: host, TLSSecretName: s.Federation.TLSSecretName,
 			IngressClass: IngressClassName, IngressReady: b.ingress, Username: s.Federation.Username, Password: pw,
+		}
+		if UsesGateway(b.spec.Edge) {
+			if err := b.endpointGrant("federation", ns, s.Federation.TLSSecretName); err != nil {
+				return err
+			}
+			margs.Spoke.IngressClass, margs.Spoke.IngressReady = "", b.gatewayCRDs
+			margs.Spoke.Gateway = &monitoring.SpokeGateway{Name: gateway.Name, Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
 		}
 	case cluster.FederationHub:
 		margs.Hub = &monitoring.HubArgs{Match: s.Federation.Match, Targets: a.FederationTargets, Sources: a.FederationSources}

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/tracing"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -140,8 +141,6 @@ func (s *Spec) validateTracingClusters(p *field.Path, clusters []cluster.Spec) f
 		}
 		if !On(s.Ingress.Enabled) {
 			errs = append(errs, field.Invalid(p.Child("ingress", "enabled"), false, "tracing hub "+hub+" "+MsgNeedsIngress))
-		} else if UsesGateway(s.Edge) {
-			errs = append(errs, field.Invalid(p.Child("edge"), s.Edge, "cluster "+hub+": "+MsgEdgeFederation))
 		}
 	}
 	return errs
@@ -171,6 +170,13 @@ func (b *builder) tracing() (tempoURL string, err error) {
 		targs.Role, targs.HubEndpoint = tracing.RoleForward, "https://"+t.Hub.Host
 	case cluster.FederationHub:
 		targs.Hub = &tracing.HubArgs{Host: t.Hub.Host, TLSSecretName: t.Hub.TLSSecretName, IngressClass: IngressClassName, IngressReady: b.ingress}
+		if UsesGateway(b.spec.Edge) {
+			if err := b.endpointGrant("tracing-hub", ns, t.Hub.TLSSecretName); err != nil {
+				return "", err
+			}
+			targs.Hub.IngressClass, targs.Hub.IngressReady = "", b.gatewayCRDs
+			targs.Hub.Gateway = &tracing.HubGateway{Name: gateway.Name, Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(t.Hub.Host)}
+		}
 	}
 	if _, err := tracing.New(b.ctx, b.name+"-tracing", targs, pulumi.Parent(b.c)); err != nil {
 		return "", err

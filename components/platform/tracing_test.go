@@ -109,7 +109,6 @@ func TestTracingFanInValidation(t *testing.T) {
 		{"hub without token", hub, func(s *platform.Spec) { s.Tracing.Token = "" }, "platform.tracing.token"},
 		{"hub with a bad TLS Secret name", hub, func(s *platform.Spec) { s.Tracing.Hub.TLSSecretName = "otlp_tls" }, "platform.tracing.hub.tlsSecretName"},
 		{"spoke without a hub host", spoke, func(s *platform.Spec) { s.Tracing.Hub.Host = "" }, "platform.tracing.hub.host"},
-		{"hub on a gateway edge", hub, func(s *platform.Spec) { s.Edge = platform.EdgeEnvoyGateway }, "platform.edge"},
 		{"bad retention", nil, func(s *platform.Spec) { s.Tracing.Retention = "a week" }, "platform.tracing.retention"},
 		{"bad host", nil, func(s *platform.Spec) { s.Tracing.Hub.Host = "otlp hub" }, "platform.tracing.hub.host"},
 	}

@@ -100,6 +100,9 @@ type Gateway struct {
 
 	// Ready is the Gateway object; HTTPRoutes that attach to it wait for it.
 	Ready pulumi.Resource
+	// CRDs is the install of the Gateway API CRDs (and Envoy Gateway's, with it):
+	// what an object of those kinds needs, without waiting for the Gateway itself.
+	CRDs pulumi.Resource
 	// Name is the shared Gateway's name.
 	Name pulumi.StringOutput `pulumi:"name"`
 	// Namespace is the shared Gateway's namespace.
@@ -164,7 +167,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err != nil {
 			return nil, err
 		}
-		proxy, err := apiextensions.NewCustomResource(ctx, name+"-envoyproxy", &apiextensions.CustomResourceArgs{
+		_, err = apiextensions.NewCustomResource(ctx, name+"-envoyproxy", &apiextensions.CustomResourceArgs{
 			ApiVersion:  pulumi.String(EnvoyProxyAPIVersion),
 			Kind:        pulumi.String(KindEnvoyProxy),
 			Metadata:    meta(Name, args.Namespace),
@@ -183,7 +186,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 					"group": EnvoyProxyGroup, "kind": KindEnvoyProxy, "name": Name, "namespace": args.Namespace,
 				},
 			}},
-		}, parent, after(crds, proxy))
+		}, parent, after(crds)) // the controller accepts the class once the EnvoyProxy exists
 		if err != nil {
 			return nil, err
 		}
@@ -230,7 +233,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
-	c.Ready = gw
+	c.Ready, c.CRDs = gw, crds
 	c.Name = pulumi.String(Name).ToStringOutput()
 	c.Namespace = args.Namespace.ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"name": c.Name, "namespace": c.Namespace}); err != nil {
