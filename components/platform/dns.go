@@ -360,7 +360,7 @@ func platformHost(host, owner, secretName, defaultSecret, namespace string, defa
 
 // Issuer is the ClusterIssuer cert-manager gets on cluster c, and false where
 // cert-manager does not run there (off, or a cloud cluster with neither zones of its
-// cloud nor an edge to answer HTTP-01).
+// cloud nor a public edge to answer HTTP-01).
 func (s *Spec) Issuer(c cluster.Spec) (certmanager.Issuer, bool) {
 	d := s.DNS
 	if !isOn(d.CertManager.Enabled) {
@@ -374,13 +374,14 @@ func (s *Spec) Issuer(c cluster.Spec) (certmanager.Issuer, bool) {
 		i.Solver, i.HostedZoneIDs = certmanager.SolverRoute53, d.AWS.HostedZoneIDs
 	case c.Cloud == cluster.Azure && len(d.Azure.Zones) > 0:
 		i.Solver, i.AzureZones = certmanager.SolverAzureDNS, azureZones(d.Azure.Zones)
-	case On(s.Ingress.Enabled) && UsesGateway(s.Edge):
+	case !On(s.Ingress.Enabled) || s.Ingress.Internal:
+		// HTTP-01 needs the ACME server to reach port 80 of a public edge.
+		return certmanager.Issuer{}, false
+	case UsesGateway(s.Edge):
 		i.Solver = certmanager.SolverHTTP01
 		i.HTTP01 = certmanager.HTTP01{GatewayName: gateway.Name, GatewayNamespace: EdgeNamespace(s.Edge), GatewayListener: gateway.HTTPListener}
-	case On(s.Ingress.Enabled):
-		i.Solver, i.HTTP01 = certmanager.SolverHTTP01, certmanager.HTTP01{IngressClass: IngressClassName}
 	default:
-		return certmanager.Issuer{}, false
+		i.Solver, i.HTTP01 = certmanager.SolverHTTP01, certmanager.HTTP01{IngressClass: IngressClassName}
 	}
 	return i, true
 }

@@ -61,6 +61,7 @@ func TestIssuerPerCloud(t *testing.T) {
 		{"ack: HTTP-01 through ingress-nginx", cluster.Spec{Name: "c", Cloud: cluster.Alicloud, Region: "cn-hangzhou"}, nil, certmanager.SolverHTTP01, nil, nil},
 		{"existing: a private CA", cluster.Spec{Name: "c", Cloud: cluster.Existing}, nil, certmanager.SolverCA, nil, nil},
 		{"ack without an edge: none", cluster.Spec{Name: "c", Cloud: cluster.Alicloud}, func(s *platform.Spec) { s.Ingress.Enabled = &off }, "", nil, nil},
+		{"ack behind an internal edge: none (ACME cannot reach it)", cluster.Spec{Name: "c", Cloud: cluster.Alicloud}, func(s *platform.Spec) { s.Ingress.Internal = true }, "", nil, nil},
 		{"off", aks, func(s *platform.Spec) { s.DNS.CertManager.Enabled = &off }, "", nil, nil},
 	}
 	for _, tc := range cases {

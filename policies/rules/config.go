@@ -32,7 +32,7 @@ var DefaultTierLabelKeys = []string{"fleetform.io/tier"}
 var DefaultExemptNamespaces = []string{
 	"default", "kube-system", "kube-public", "kube-node-lease",
 	"ingress-nginx", "envoy-gateway-system", "istio-system", "argo-rollouts", "monitoring", "logging", "harbor", "vpa",
-	"external-secrets", "tracing", "velero", "karpenter",
+	"external-secrets", "tracing", "velero", "karpenter", "cert-manager", "external-dns",
 }
 
 // DefaultEKSRequiredLogTypes are the control-plane logs an EKS cluster must send:

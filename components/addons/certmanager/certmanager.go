@@ -229,8 +229,9 @@ func AWSPolicy(region string, zoneIDs []string) string {
 }
 
 // IssuerSpec is the spec of the cluster's ClusterIssuer (IssuerName). clientID is the
-// workload identity's client ID, which the Azure DNS solver names.
-func IssuerSpec(i Issuer, clientID string) map[string]any {
+// workload identity's client ID, which the Azure DNS solver names: a string, or the
+// identity's output (so only that field waits for the cloud, and the plan shows the rest).
+func IssuerSpec(i Issuer, clientID any) map[string]any {
 	if i.Solver == SolverCA {
 		secret := i.CASecretName
 		if secret == "" {
@@ -249,7 +250,7 @@ func IssuerSpec(i Issuer, clientID string) map[string]any {
 	return map[string]any{"acme": acme}
 }
 
-func solvers(i Issuer, clientID string) []any {
+func solvers(i Issuer, clientID any) []any {
 	switch i.Solver {
 	case SolverRoute53:
 		r53 := map[string]any{"region": i.Region}
@@ -431,17 +432,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		issuerDeps = append(issuerDeps, root)
 	}
-	var spec any = IssuerSpec(args.Issuer, "")
+	var clientID any
 	if args.Issuer.Solver == SolverAzureDNS {
-		spec = args.Identity.Annotations.MapIndex(pulumi.String(cluster.AnnotationAzureClientID)).ApplyT(func(id string) map[string]any {
-			return IssuerSpec(args.Issuer, id)
-		}).(pulumi.MapOutput)
+		clientID = args.Identity.Annotations.MapIndex(pulumi.String(cluster.AnnotationAzureClientID))
 	}
 	issuer, err := apiextensions.NewCustomResource(ctx, name+"-issuer", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(APIVersion),
 		Kind:        pulumi.String(KindClusterIssuer),
 		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(IssuerName), Labels: managedBy()},
-		OtherFields: kubernetes.UntypedArgs{"spec": spec},
+		OtherFields: kubernetes.UntypedArgs{"spec": IssuerSpec(args.Issuer, clientID)},
 	}, parent, pulumi.DependsOn(issuerDeps))
 	if err != nil {
 		return nil, err
