@@ -496,6 +496,10 @@ func (b *builder) dns() error {
 		if err := b.certManager(c, issuer); err != nil {
 			return err
 		}
+		// Releases without a tlsSecretName get their certificates from it: on
+		// ingress-nginx through the Ingress annotation, on a Gateway edge as the
+		// Certificates above (program.releaseHostnames).
+		b.c.Outputs.Issuer = certmanager.IssuerName
 	}
 	if zones, ok := s.DNSZones(c); ok {
 		return b.externalDNS(zones)
