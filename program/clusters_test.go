@@ -81,8 +81,16 @@ func TestIdentitiesReachClustersAndEnvironments(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries := map[string]any{}
+	nodes := 0
 	for _, r := range p.ByType("aws:eks/accessEntry:AccessEntry") {
+		if r.Inputs["type"] == "EC2_LINUX" {
+			nodes++ // the Karpenter node role's (dev-aws's spot pool), not an identity's
+			continue
+		}
 		entries[r.Name] = r.Inputs["kubernetesGroups"]
+	}
+	if nodes != 1 {
+		t.Errorf("got %d node access entries, want 1 (Karpenter's node role)", nodes)
 	}
 	want := map[string]string{
 		"dev-aws-access-ci-deployer": "", "dev-aws-access-platform-admins": "",

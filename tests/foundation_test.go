@@ -28,6 +28,7 @@ var wantPaths = map[string]string{
 	"release-rollouts-off.yaml":            "releases[0]: Invalid value: \"hello\": releases run as Argo Rollouts",
 	"release-ingress-off.yaml":             "releases[0].environments[qa].ingress",
 	"release-analysis-monitoring-off.yaml": "releases[0].strategy",
+	"karpenter-pool-floor.yaml":            "clusters[0].nodePools[1].minSize: Invalid value: 2: must be 0 for a Karpenter pool",
 }
 
 func TestBadInputIsRejectedBeforeAnyResource(t *testing.T) {

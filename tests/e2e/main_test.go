@@ -367,8 +367,8 @@ func matches(selector, labels map[string]string) bool {
 // moduleCRDs are real CRDs from the modules that ship them, read from the module cache
 // like the engine tests' CRDs: the VerticalPodAutoscaler, and External Secrets'
 // ClusterSecretStore and ExternalSecret (v0.16.2 is the newest version served here
-// whole; its v1 API is the one the pinned 2.9 chart serves), and the CSI snapshot
-// controller's VolumeSnapshotClass.
+// whole; its v1 API is the one the pinned 2.9 chart serves), the CSI snapshot
+// controller's VolumeSnapshotClass, and Karpenter's NodePool and EC2NodeClass.
 var moduleCRDs = []struct {
 	module, dir string
 	files       []string
@@ -383,6 +383,10 @@ var moduleCRDs = []struct {
 	// The VolumeSnapshotClass Velero's CSI snapshots use (the CSI snapshot controller's CRDs).
 	{"github.com/kubernetes-csi/external-snapshotter/client/v8@v8.4.0", "config/crd", []string{
 		"snapshot.storage.k8s.io_volumesnapshotclasses.yaml"}},
+	// Karpenter's NodePool and EC2NodeClass, as the karpenter 1.14.1 chart installs them
+	// (its crds/ link to these files of the same tag).
+	{"github.com/aws/karpenter-provider-aws@v1.14.1", "pkg/apis/crds", []string{
+		"karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"}},
 }
 
 // registerTestCRDs applies the minimal CRDs in testdata/crds and the moduleCRDs,

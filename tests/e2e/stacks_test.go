@@ -51,6 +51,11 @@ func TestRenderedObjectsAccepted(t *testing.T) {
 			if kinds["VolumeSnapshotClass"] == 0 {
 				t.Errorf("%s applied no VolumeSnapshotClass: Velero's CSI snapshots have no class", stack)
 			}
+			// Both stacks have a Karpenter pool (dev-aws's spot, prod-aws's apps): its NodePool
+			// and EC2NodeClass are rendered in full and pass the real CRDs' schema and CEL rules.
+			if kinds["NodePool"] != 1 || kinds["EC2NodeClass"] != 1 {
+				t.Errorf("%s applied %d NodePools and %d EC2NodeClasses, want 1 each (its Karpenter pool)", stack, kinds["NodePool"], kinds["EC2NodeClass"])
+			}
 			if stack == "dev" && (kinds["ClusterSecretStore"] != 1 || kinds["ExternalSecret"] == 0) {
 				t.Errorf("dev applied %d ClusterSecretStores and %d ExternalSecrets, want 1 and some", kinds["ClusterSecretStore"], kinds["ExternalSecret"])
 			}
