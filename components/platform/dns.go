@@ -28,6 +28,8 @@ const (
 const (
 	DefaultHarborTLSSecret     = "harbor-tls"
 	DefaultFederationTLSSecret = "federate-tls"
+	// DefaultGrafanaTLSSecret is Grafana's, in the monitoring namespace.
+	DefaultGrafanaTLSSecret    = "grafana-tls"
 	DefaultTracingHubTLSSecret = "otlp-tls"
 )
 
@@ -46,6 +48,7 @@ const (
 	OwnerHarbor     = "platform.harbor.host"
 	OwnerFederation = "platform.monitoring.federation.domain"
 	OwnerTracingHub = "platform.tracing.hub.host"
+	OwnerGrafana    = "platform.monitoring.grafana.domain"
 )
 
 // DNSSpec configures certificates (cert-manager) and DNS records (external-dns) for
@@ -78,7 +81,7 @@ type DNSSpec struct {
 	defaulted tlsDefaults
 }
 
-type tlsDefaults struct{ harbor, federation, tracingHub bool }
+type tlsDefaults struct{ harbor, federation, tracingHub, grafana bool }
 
 // DNSAWS are Route 53 hosted zones; EKS clusters' cert-manager and external-dns may
 // write in these and no others.
@@ -189,6 +192,9 @@ func (s *Spec) applyTLSDefaults() {
 	}
 	if h := &s.Tracing.Hub; h.TLSSecretName == "" {
 		h.TLSSecretName, d.tracingHub = DefaultTracingHubTLSSecret, true
+	}
+	if g := &s.Monitoring.Grafana; g.TLSSecretName == "" {
+		g.TLSSecretName, d.grafana = DefaultGrafanaTLSSecret, true
 	}
 }
 
@@ -343,6 +349,9 @@ func (s *Spec) Hostnames(c cluster.Spec) []Hostname {
 	}
 	if f := s.Monitoring.Federation; c.Federation == cluster.FederationSpoke && On(s.Monitoring.Enabled) && f.Domain != "" {
 		out = append(out, platformHost(monitoring.SpokeHost(c.Name, f.Domain), OwnerFederation, f.TLSSecretName, DefaultFederationTLSSecret, NamespaceMonitoring, d.federation))
+	}
+	if g := s.Monitoring.Grafana; On(s.Monitoring.Enabled) && g.Domain != "" {
+		out = append(out, platformHost(monitoring.GrafanaHost(c.Name, g.Domain), OwnerGrafana, g.TLSSecretName, DefaultGrafanaTLSSecret, NamespaceMonitoring, d.grafana))
 	}
 	if t := s.Tracing; c.Federation == cluster.FederationHub && On(t.Enabled) && t.Hub.Host != "" {
 		out = append(out, platformHost(t.Hub.Host, OwnerTracingHub, t.Hub.TLSSecretName, DefaultTracingHubTLSSecret, NamespaceTracing, d.tracingHub))

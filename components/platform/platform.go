@@ -292,6 +292,17 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	case cluster.FederationHub:
 		margs.Hub = &monitoring.HubArgs{Match: s.Federation.Match, Targets: a.FederationTargets, Sources: a.FederationSources}
 	}
+	if g := s.Grafana; g.Domain != "" && On(b.spec.Ingress.Enabled) {
+		host := monitoring.GrafanaHost(a.Cluster, g.Domain)
+		margs.Grafana = &monitoring.GrafanaArgs{Host: host, TLSSecretName: g.TLSSecretName, IngressClass: IngressClassName}
+		if UsesGateway(b.spec.Edge) {
+			if err := b.endpointGrant("grafana", ns, g.TLSSecretName); err != nil {
+				return err
+			}
+			margs.Grafana.IngressClass, margs.Grafana.GatewayReady = "", b.gatewayCRDs
+			margs.Grafana.Gateway = &monitoring.SpokeGateway{Name: gateway.Name, Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
+		}
+	}
 	m, err := monitoring.New(b.ctx, b.name+"-monitoring", margs, pulumi.Parent(b.c))
 	if err != nil {
 		return err

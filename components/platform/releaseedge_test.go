@@ -187,3 +187,60 @@ func TestEndpointsOnEnvoyGateway(t *testing.T) {
 		}
 	}
 }
+
+// TestGrafanaOnTheEdge: with monitoring.grafana.domain each cluster's Grafana is
+// served at grafana.<cluster>.<domain> with its public root_url: on envoy-gateway
+// through a listener and an HTTPRoute to the Grafana Service, on ingress-nginx
+// through the chart's Ingress; either way with the grafana-tls certificate.
+func TestGrafanaOnTheEdge(t *testing.T) {
+	host := monitoring.GrafanaHost("c1", "example.com")
+	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIngressNginx} {
+		p, _ := build(t, func(a *platform.Args) {
+			a.Spec.Edge = edge
+			a.Spec.Monitoring.Grafana.Domain = "example.com"
+			a.Spec.Monitoring.Grafana.TLSSecretName = ""
+			a.Spec.ApplyDefaults()
+		})
+		g := dig(release(t, p, "kube-prometheus-stack").Inputs["values"], "grafana").(map[string]any)
+		if got := dig(g, "grafana.ini", "server", "root_url"); got != "https://"+host {
+			t.Errorf("%s: root_url = %v", edge, got)
+		}
+		var route *plan.Resource
+		for _, r := range p.ByType(routeType) {
+			if dig(r.Inputs, "metadata", "name") == monitoring.GrafanaRoute {
+				route = r
+			}
+		}
+		switch edge {
+		case platform.EdgeEnvoyGateway:
+			if route == nil {
+				t.Fatalf("no HTTPRoute %s", monitoring.GrafanaRoute)
+			}
+			refs, _ := dig(route.Inputs, "spec", "rules").([]any)
+			if len(refs) != 1 || dig(refs[0].(map[string]any)["backendRefs"].([]any)[0], "name") != monitoring.GrafanaService {
+				t.Errorf("route rules = %v", refs)
+			}
+			if g["ingress"] != nil {
+				t.Errorf("the chart's Ingress is on with a Gateway edge: %v", g["ingress"])
+			}
+		case platform.EdgeIngressNginx:
+			if route != nil {
+				t.Error("an HTTPRoute on ingress-nginx")
+			}
+			if got := dig(g, "ingress", "tls"); !reflect.DeepEqual(got, []any{map[string]any{"secretName": platform.DefaultGrafanaTLSSecret, "hosts": []any{host}}}) {
+				t.Errorf("ingress tls = %v", got)
+			}
+		}
+	}
+	s := platform.Spec{}
+	s.Ingress.Enabled = new(bool)
+	s.Monitoring.GrafanaAdminPassword, s.Monitoring.Grafana.Domain = "grafana", "example.com"
+	s.ApplyDefaults()
+	found := false
+	for _, e := range s.Validate(field.NewPath("platform")) {
+		found = found || e.Field == "platform.monitoring.grafana.domain"
+	}
+	if !found {
+		t.Error("grafana.domain with the edge off is not refused at platform.monitoring.grafana.domain")
+	}
+}

@@ -26,11 +26,11 @@ type Spec struct {
 	Tracing TracingSpec `yaml:"tracing"`
 	// Backups configures Velero and each cluster's backup storage.
 	Backups BackupsSpec `yaml:"backups"`
-	// Karpenter configures the Karpenter controller on EKS clusters with Karpenter pools.
-	Karpenter KarpenterSpec `yaml:"karpenter"`
 	// DNS configures certificates (cert-manager) and DNS records (external-dns) for
 	// the hostnames the stack serves.
 	DNS DNSSpec `yaml:"dns"`
+	// Karpenter configures the Karpenter controller on EKS clusters with Karpenter pools.
+	Karpenter KarpenterSpec `yaml:"karpenter"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a
@@ -80,8 +80,37 @@ type RolloutsSpec struct {
 	Enabled *bool `yaml:"enabled"`
 	// Dashboard installs the Rollouts dashboard (a ClusterIP Service; no Ingress). Defaults to false.
 	Dashboard bool `yaml:"dashboard"`
+	// GatewayPlugin is the Gateway API traffic-router plugin, which shifts canary
+	// traffic on an envoy-gateway edge.
+	GatewayPlugin GatewayPluginSpec `yaml:"gatewayPlugin"`
 	// Chart overrides the chart source.
 	Chart Chart `yaml:"chart"`
+}
+
+// GatewayPluginSpec configures the Rollouts Gateway API plugin, a binary the
+// controller downloads when it starts.
+type GatewayPluginSpec struct {
+	// Enabled loads the plugin. Defaults to true on edge envoy-gateway (its canaries
+	// need it) and false elsewhere.
+	Enabled *bool `yaml:"enabled"`
+	// Location is where the controller downloads the plugin from: an https:// URL (a
+	// mirror in a closed network) or file:// (a binary baked into a custom controller
+	// image). Defaults to the pinned GitHub release (rollouts.GatewayPluginLocation).
+	Location string `yaml:"location"`
+	// SHA256 is the binary's checksum, which the controller verifies; set it with a
+	// mirror. Empty: not verified.
+	SHA256 string `yaml:"sha256"`
+}
+
+// GrafanaSpec puts Grafana on the edge at grafana.<cluster>.<domain>, behind
+// Grafana's own login (the admin from grafanaAdminPassword).
+type GrafanaSpec struct {
+	// Domain is the DNS domain under which each cluster's Grafana is served; empty
+	// exposes none.
+	Domain string `yaml:"domain"`
+	// TLSSecretName is a certificate the stack brings (in the monitoring namespace).
+	// Unset: grafana-tls, which cert-manager issues.
+	TLSSecretName string `yaml:"tlsSecretName"`
 }
 
 // MonitoringSpec configures kube-prometheus-stack.
@@ -101,6 +130,9 @@ type MonitoringSpec struct {
 	Receivers []Receiver `yaml:"receivers"`
 	// Federation configures the hub/spoke wiring.
 	Federation FederationSpec `yaml:"federation"`
+	// Grafana exposes each cluster's Grafana on the edge; unset keeps it in-cluster
+	// (kubectl port-forward).
+	Grafana GrafanaSpec `yaml:"grafana"`
 	// DingTalkImage is the image of the DingTalk adapter (prometheus-webhook-dingtalk)
 	// that runs when a receiver is a DingTalk robot; override it for a mirror. Defaults
 	// to the pin in components/addons/monitoring.

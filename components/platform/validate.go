@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/harbor"
 	"github.com/fleetform/fleetform/components/addons/logging"
+	"github.com/fleetform/fleetform/components/addons/rollouts"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -94,7 +95,7 @@ const (
 	MsgHostname          = "must be a DNS subdomain (e.g. harbor.example.com)"
 	MsgHarborExclusive   = "harbor.cluster and harbor.stackReference cannot both be set"
 	MsgNeedsMonitoring   = "federation needs monitoring enabled"
-	MsgNeedsIngress      = "needs ingress enabled (it is exposed through ingress-nginx)"
+	MsgNeedsIngress      = "needs the edge enabled (platform.ingress.enabled), which exposes it"
 	MsgAtLeastOneReplica = "must be at least 1"
 )
 
@@ -133,14 +134,21 @@ func (s *Spec) ApplyDefaults() {
 	s.ExternalSecrets.applyDefaults()
 	s.Tracing.applyDefaults()
 	s.Backups.applyDefaults()
-	s.Karpenter.applyDefaults()
 	s.DNS.applyDefaults()
 	s.applyTLSDefaults()
+	s.Karpenter.applyDefaults()
 	if s.Edge == "" {
 		s.Edge = DefaultEdge
 	}
 	if s.Ingress.Replicas == 0 {
 		s.Ingress.Replicas = DefaultIngressReplicas
+	}
+	if gp := &s.Rollouts.GatewayPlugin; gp.Enabled == nil {
+		on := s.Edge == EdgeEnvoyGateway
+		gp.Enabled = &on
+	}
+	if gp := &s.Rollouts.GatewayPlugin; gp.Location == "" {
+		gp.Location = rollouts.GatewayPluginLocation
 	}
 	m := &s.Monitoring
 	if m.Retention == "" {
@@ -209,19 +217,20 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	}
 	errs = append(errs, validateChart(ip.Child("chart"), s.Ingress.Chart)...)
 	errs = append(errs, validateChart(p.Child("rollouts", "chart"), s.Rollouts.Chart)...)
-	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"))...)
+	errs = append(errs, s.Rollouts.GatewayPlugin.validate(p.Child("rollouts", "gatewayPlugin"))...)
+	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"), On(s.Ingress.Enabled))...)
 	errs = append(errs, s.Logging.validate(p.Child("logging"))...)
 	errs = append(errs, s.Harbor.validate(p.Child("harbor"), On(s.Ingress.Enabled))...)
 	errs = append(errs, validateChart(p.Child("vpa", "chart"), s.VPA.Chart)...)
 	errs = append(errs, s.ExternalSecrets.validate(p.Child("externalSecrets"))...)
 	errs = append(errs, s.Tracing.validate(p.Child("tracing"))...)
 	errs = append(errs, s.Backups.validate(p.Child("backups"))...)
-	errs = append(errs, s.Karpenter.validate(p.Child("karpenter"))...)
 	errs = append(errs, s.DNS.validate(p.Child("dns"))...)
+	errs = append(errs, s.Karpenter.validate(p.Child("karpenter"))...)
 	return errs
 }
 
-func (m *MonitoringSpec) validate(p *field.Path) field.ErrorList {
+func (m *MonitoringSpec) validate(p *field.Path, edgeOn bool) field.ErrorList {
 	var errs field.ErrorList
 	errs = append(errs, validateChart(p.Child("chart"), m.Chart)...)
 	if !On(m.Enabled) {
@@ -230,6 +239,13 @@ func (m *MonitoringSpec) validate(p *field.Path) field.ErrorList {
 	errs = append(errs, validateRetention(p.Child("retention"), m.Retention)...)
 	errs = append(errs, validateQuantity(p.Child("storageSize"), m.StorageSize)...)
 	errs = append(errs, requireSecret(p.Child("grafanaAdminPassword"), m.GrafanaAdminPassword)...)
+	if g := m.Grafana; g.Domain != "" {
+		errs = append(errs, validateHost(p.Child("grafana", "domain"), g.Domain)...)
+		if !edgeOn {
+			errs = append(errs, field.Invalid(p.Child("grafana", "domain"), g.Domain, "Grafana "+MsgNeedsIngress))
+		}
+		errs = append(errs, validateName(p.Child("grafana", "tlsSecretName"), g.TLSSecretName)...)
+	}
 	seen := map[string]bool{}
 	for i, r := range m.Receivers {
 		rp := p.Child("receivers").Index(i)
@@ -458,7 +474,7 @@ func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.Er
 	if spoke != "" {
 		if !On(s.Ingress.Enabled) {
 			errs = append(errs, field.Invalid(p.Child("ingress", "enabled"), false, "federation spoke "+spoke+" "+MsgNeedsIngress))
-		} else if UsesGateway(s.Edge) {
+		} else if s.Edge == EdgeIstio {
 			errs = append(errs, field.Invalid(p.Child("edge"), s.Edge, "cluster "+spoke+": "+MsgEdgeFederation))
 		}
 		if s.Monitoring.Federation.Domain == "" {
@@ -538,6 +554,25 @@ func validateChart(p *field.Path, c Chart) field.ErrorList {
 	}
 	if c.Version != "" && !versionRE.MatchString(c.Version) {
 		errs = append(errs, field.Invalid(p.Child("version"), c.Version, MsgVersion))
+	}
+	return errs
+}
+
+// Messages about the Gateway API plugin, exported so tests can assert on them.
+const (
+	MsgPluginLocation = "must be an https:// or file:// URL"
+	MsgPluginSHA256   = "must be 64 lowercase hex digits (sha256sum of the binary)"
+)
+
+var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+func (g *GatewayPluginSpec) validate(p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if u, err := url.Parse(g.Location); err != nil || !(u.Scheme == "https" && u.Host != "" || u.Scheme == "file" && u.Path != "") {
+		errs = append(errs, field.Invalid(p.Child("location"), g.Location, MsgPluginLocation))
+	}
+	if g.SHA256 != "" && !sha256RE.MatchString(g.SHA256) {
+		errs = append(errs, field.Invalid(p.Child("sha256"), g.SHA256, MsgPluginSHA256))
 	}
 	return errs
 }

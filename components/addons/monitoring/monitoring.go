@@ -75,6 +75,8 @@ type Args struct {
 	DingTalkImage string
 	// Spoke exposes /federate; nil unless the cluster is a spoke.
 	Spoke *SpokeArgs
+	// Grafana puts Grafana on the edge; nil keeps it in-cluster.
+	Grafana *GrafanaArgs
 	// Hub scrapes the spokes; nil unless the cluster is the hub.
 	Hub *HubArgs
 	// LokiURL adds Loki as a Grafana data source; empty for none.
@@ -204,6 +206,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c.Release = rel
 	c.PrometheusURL = pulumi.String(PrometheusURL(args.NamespaceName)).ToStringOutput()
+
+	if g := args.Grafana; g != nil && g.Gateway != nil {
+		if err := c.grafanaRoute(ctx, name, g, rel, meta); err != nil {
+			return nil, err
+		}
+	}
 
 	c.FederationEndpoint = pulumi.String("").ToStringOutput()
 	if s := args.Spoke; s != nil {
@@ -351,6 +359,11 @@ func Values(args *Args) map[string]any {
 	}
 	if len(sources) > 0 {
 		grafana["additionalDataSources"] = sources
+	}
+	if args.Grafana != nil {
+		for k, v := range grafanaValues(args.Grafana) {
+			grafana[k] = v
+		}
 	}
 	am := map[string]any{
 		"alertmanagerSpec": map[string]any{

@@ -99,3 +99,71 @@ func (c *Monitoring) spokeOnGateway(ctx *pulumi.Context, name string, args *Args
 	}, pulumi.Parent(c), pulumi.DependsOn(append(deps, policy)))
 	return err
 }
+
+// Grafana on the edge.
+const (
+	// GrafanaService and GrafanaPort are the chart's Grafana Service (fullnameOverride
+	// <ReleaseName>, the grafana subchart's service.port).
+	GrafanaService = ReleaseName + "-grafana"
+	GrafanaPort    = 80
+	// GrafanaRoute names the HTTPRoute (or the chart's Ingress) that serves it.
+	GrafanaRoute = "grafana"
+)
+
+// GrafanaHost is the host name of a cluster's Grafana under domain.
+func GrafanaHost(cluster, domain string) string { return "grafana." + cluster + "." + domain }
+
+// GrafanaArgs put Grafana on the edge.
+type GrafanaArgs struct {
+	// Host is its host name; TLSSecretName its certificate in the monitoring namespace.
+	Host, TLSSecretName string
+	// IngressClass is ingress-nginx's class; with it the chart makes Grafana's Ingress.
+	IngressClass string
+	// Gateway is the shared Gateway of a Gateway API edge; with it an HTTPRoute is made.
+	Gateway *SpokeGateway
+	// GatewayReady is what the HTTPRoute waits for (the Gateway API CRDs).
+	GatewayReady pulumi.Resource
+}
+
+// grafanaValues make Grafana know its public URL (links, redirects after login), and
+// on ingress-nginx have the chart make its Ingress.
+func grafanaValues(g *GrafanaArgs) map[string]any {
+	out := map[string]any{"grafana.ini": map[string]any{"server": map[string]any{"root_url": "https://" + g.Host}}}
+	if g.IngressClass != "" {
+		out["ingress"] = map[string]any{
+			"enabled": true, "ingressClassName": g.IngressClass, "hosts": []any{g.Host},
+			"tls": []any{map[string]any{"secretName": g.TLSSecretName, "hosts": []any{g.Host}}},
+		}
+	}
+	return out
+}
+
+// GrafanaRouteSpec sends the Grafana host to its Service.
+func GrafanaRouteSpec(host string, gw SpokeGateway) map[string]any {
+	return map[string]any{
+		"parentRefs": []any{map[string]any{
+			"group": "gateway.networking.k8s.io", "kind": "Gateway",
+			"name": gw.Name, "namespace": gw.Namespace, "sectionName": gw.Listener,
+		}},
+		"hostnames": []any{host},
+		"rules": []any{map[string]any{
+			"matches":     []any{map[string]any{"path": map[string]any{"type": "PathPrefix", "value": "/"}}},
+			"backendRefs": []any{map[string]any{"kind": "Service", "name": GrafanaService, "port": GrafanaPort}},
+		}},
+	}
+}
+
+// grafanaRoute makes the HTTPRoute of Grafana on a Gateway edge.
+func (c *Monitoring) grafanaRoute(ctx *pulumi.Context, name string, g *GrafanaArgs, release pulumi.Resource, meta func(string, map[string]string) metav1.ObjectMetaArgs) error {
+	deps := []pulumi.Resource{release}
+	if g.GatewayReady != nil {
+		deps = append(deps, g.GatewayReady)
+	}
+	_, err := apiextensions.NewCustomResource(ctx, name+"-grafana-route", &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String("gateway.networking.k8s.io/v1"),
+		Kind:        pulumi.String("HTTPRoute"),
+		Metadata:    meta(GrafanaRoute, nil),
+		OtherFields: kubernetes.UntypedArgs{"spec": GrafanaRouteSpec(g.Host, *g.Gateway)},
+	}, pulumi.Parent(c), pulumi.DependsOn(deps))
+	return err
+}
