@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/platform"
@@ -67,6 +68,7 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 		}
 		if c := f.Config.Cluster(name); c != nil {
 			args.Region = c.Region
+			args.Hostnames = f.releaseHostnames(*c)
 		}
 		if conn.Federation == cluster.FederationHub {
 			args.FederationTargets, args.FederationSources = targets, sources
@@ -133,4 +135,59 @@ func (f *Fleet) federationTargets(spec platform.Spec, reference func(string) (*p
 		sources = append(sources, "stack:"+name)
 	}
 	return targets, sources, nil
+}
+
+// releaseHostnames are the hosts of the releases in the environments on cluster c,
+// which a Gateway edge serves itself (a listener or an Istio server per host, with
+// the certificate in the edge's namespace). ingress-nginx reads hosts and
+// certificates from each release's Ingress instead, so it gets none.
+func (f *Fleet) releaseHostnames(c cluster.Spec) []platform.Hostname {
+	spec := f.Config.Platform
+	if !platform.UsesGateway(spec.Edge) || !platform.On(spec.Ingress.Enabled) {
+		return nil
+	}
+	_, issues := spec.Issuer(c)
+	ns := platform.EdgeNamespace(spec.Edge)
+	seen := map[string]bool{}
+	var out []platform.Hostname
+	add := func(host, secretName, owner string) {
+		if seen[host] {
+			return
+		}
+		seen[host] = true
+		h := platform.Hostname{Host: host, Owner: owner, SecretName: secretName, SecretNamespace: ns, BringYourOwn: secretName != ""}
+		if secretName == "" {
+			h.SecretName, h.Plain = gateway.EdgeSecretName(host), !issues
+		}
+		out = append(out, h)
+	}
+	for i := range f.Config.Releases {
+		base := &f.Config.Releases[i]
+		for _, env := range base.EnvironmentNames() {
+			if !f.environmentOn(env, c.Name) {
+				continue
+			}
+			r := base.For(env)
+			owner := fmt.Sprintf("releases[%s].environments[%s]", r.Name, env)
+			tls := ""
+			if r.Ingress != nil {
+				tls = r.Ingress.TLSSecretName
+				add(r.Ingress.Host, tls, owner+".ingress.host")
+			}
+			if bg := r.Strategy.BlueGreen; bg != nil && bg.PreviewHost != "" {
+				add(bg.PreviewHost, tls, owner+".strategy.blueGreen.previewHost")
+			}
+		}
+	}
+	return out
+}
+
+// environmentOn says whether the environment named env has a namespace on the cluster.
+func (f *Fleet) environmentOn(env, clusterName string) bool {
+	for _, e := range f.Config.Environments {
+		if e.Name == env && e.Cluster == clusterName {
+			return true
+		}
+	}
+	return false
 }
