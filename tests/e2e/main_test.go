@@ -383,6 +383,10 @@ var moduleCRDs = []struct {
 	// The VolumeSnapshotClass Velero's CSI snapshots use (the CSI snapshot controller's CRDs).
 	{"github.com/kubernetes-csi/external-snapshotter/client/v8@v8.4.0", "config/crd", []string{
 		"snapshot.storage.k8s.io_volumesnapshotclasses.yaml"}},
+	// cert-manager's ClusterIssuer and Certificate, as the pinned v1.21.1 chart installs
+	// them (deploy/crds holds the chart's CRDs untemplated).
+	{"github.com/cert-manager/cert-manager@v1.21.1", "deploy/crds", []string{
+		"cert-manager.io_clusterissuers.yaml", "cert-manager.io_certificates.yaml"}},
 	// Karpenter's NodePool and EC2NodeClass, as the karpenter 1.14.1 chart installs them
 	// (its crds/ link to these files of the same tag).
 	{"github.com/aws/karpenter-provider-aws@v1.14.1", "pkg/apis/crds", []string{

@@ -51,6 +51,11 @@ func TestRenderedObjectsAccepted(t *testing.T) {
 			if kinds["VolumeSnapshotClass"] == 0 {
 				t.Errorf("%s applied no VolumeSnapshotClass: Velero's CSI snapshots have no class", stack)
 			}
+			// One ClusterIssuer per cluster (dev-aws; prod-aws, prod-azure, prod-ali) and the
+			// platform endpoints' Certificates, through cert-manager's real CRDs.
+			if want := map[string]int{"dev": 1, "prod": 3}[stack]; kinds["ClusterIssuer"] != want || kinds["Certificate"] < want {
+				t.Errorf("%s applied %d ClusterIssuers and %d Certificates, want %d and at least as many certificates", stack, kinds["ClusterIssuer"], kinds["Certificate"], want)
+			}
 			// Both stacks have a Karpenter pool (dev-aws's spot, prod-aws's apps): its NodePool
 			// and EC2NodeClass are rendered in full and pass the real CRDs' schema and CEL rules.
 			if kinds["NodePool"] != 1 || kinds["EC2NodeClass"] != 1 {

@@ -228,10 +228,11 @@ func AWSPolicy(region string, zoneIDs []string) string {
 	return string(out)
 }
 
-// IssuerSpec is the spec of the cluster's ClusterIssuer (IssuerName). clientID is the
-// workload identity's client ID, which the Azure DNS solver names: a string, or the
-// identity's output (so only that field waits for the cloud, and the plan shows the rest).
-func IssuerSpec(i Issuer, clientID any) map[string]any {
+// IssuerSpec is the spec of the cluster's ClusterIssuer (IssuerName). It names no
+// credential: Route 53 and Azure DNS are reached as cert-manager's own workload
+// identity (ambient credentials, on for ClusterIssuers by default), so the spec is
+// known before the cloud makes the identity, and plans and renders show it whole.
+func IssuerSpec(i Issuer) map[string]any {
 	if i.Solver == SolverCA {
 		secret := i.CASecretName
 		if secret == "" {
@@ -242,7 +243,7 @@ func IssuerSpec(i Issuer, clientID any) map[string]any {
 	acme := map[string]any{
 		"server":              i.Server,
 		"privateKeySecretRef": map[string]any{"name": AccountKeySecret},
-		"solvers":             solvers(i, clientID),
+		"solvers":             solvers(i),
 	}
 	if i.Email != "" {
 		acme["email"] = i.Email
@@ -250,7 +251,7 @@ func IssuerSpec(i Issuer, clientID any) map[string]any {
 	return map[string]any{"acme": acme}
 }
 
-func solvers(i Issuer, clientID any) []any {
+func solvers(i Issuer) []any {
 	switch i.Solver {
 	case SolverRoute53:
 		r53 := map[string]any{"region": i.Region}
@@ -262,6 +263,9 @@ func solvers(i Issuer, clientID any) []any {
 		}
 		return []any{map[string]any{"dns01": map[string]any{"route53": r53}}}
 	case SolverAzureDNS:
+		// No managedIdentity.clientID: with the workload identity webhook's token in the
+		// pod, cert-manager takes the client ID from AZURE_CLIENT_ID, which the webhook
+		// sets from the service account's annotation (the identity made for Workload).
 		var out []any
 		for _, z := range i.AzureZones {
 			out = append(out, map[string]any{
@@ -271,7 +275,6 @@ func solvers(i Issuer, clientID any) []any {
 					"resourceGroupName": z.ResourceGroup,
 					"hostedZoneName":    z.Name,
 					"environment":       cluster.AzureCloudName(i.Region),
-					"managedIdentity":   map[string]any{"clientID": clientID},
 				}},
 			})
 		}
@@ -432,15 +435,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		issuerDeps = append(issuerDeps, root)
 	}
-	var clientID any
-	if args.Issuer.Solver == SolverAzureDNS {
-		clientID = args.Identity.Annotations.MapIndex(pulumi.String(cluster.AnnotationAzureClientID))
-	}
 	issuer, err := apiextensions.NewCustomResource(ctx, name+"-issuer", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(APIVersion),
 		Kind:        pulumi.String(KindClusterIssuer),
 		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(IssuerName), Labels: managedBy()},
-		OtherFields: kubernetes.UntypedArgs{"spec": IssuerSpec(args.Issuer, clientID)},
+		OtherFields: kubernetes.UntypedArgs{"spec": IssuerSpec(args.Issuer)},
 	}, parent, pulumi.DependsOn(issuerDeps))
 	if err != nil {
 		return nil, err

@@ -150,7 +150,7 @@ func TestIssuerSpecPerSolver(t *testing.T) {
 				t.Fatalf("solvers %v, want one per zone", ss)
 			}
 			want := map[string]any{"subscriptionID": "0000", "resourceGroupName": "dns", "hostedZoneName": "shop.example.net",
-				"environment": "AzureChinaCloud", "managedIdentity": map[string]any{"clientID": "client-1"}}
+				"environment": "AzureChinaCloud"}
 			if got := dig(ss[1], "dns01", "azureDNS"); !reflect.DeepEqual(got, want) {
 				t.Errorf("azureDNS = %v, want %v", got, want)
 			}
@@ -191,7 +191,7 @@ func TestIssuerSpecPerSolver(t *testing.T) {
 			if err := ValidateIssuer(tc.issuer); err != nil {
 				t.Fatal(err)
 			}
-			tc.check(t, IssuerSpec(tc.issuer, "client-1"))
+			tc.check(t, IssuerSpec(tc.issuer))
 		})
 	}
 }
@@ -313,7 +313,10 @@ func TestExistingClusterSelfSignedRoot(t *testing.T) {
 	}
 }
 
-func TestAzureIssuerNamesTheIdentity(t *testing.T) {
+// TestAzureIssuerUsesTheWorkloadIdentity: the solver names no client ID (the webhook's
+// AZURE_CLIENT_ID is the identity's), so the issuer is whole before the identity exists;
+// the controller's pods opt into workload identity.
+func TestAzureIssuerUsesTheWorkloadIdentity(t *testing.T) {
 	id := &cluster.WorkloadIdentity{
 		Annotations: pulumi.StringMap{cluster.AnnotationAzureClientID: pulumi.String("11111111-2222-3333-4444-555555555555")}.ToStringMapOutput(),
 		PodLabels:   map[string]string{cluster.LabelAzureUse: "true"},
@@ -324,8 +327,12 @@ func TestAzureIssuerNamesTheIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := dig(p.ByType(issuerType)[0].Inputs, "spec", "acme", "solvers").([]any)[0]
-	if got := dig(s, "dns01", "azureDNS", "managedIdentity", "clientID"); got != "11111111-2222-3333-4444-555555555555" {
-		t.Errorf("clientID = %v, want the workload identity's", got)
+	if got := dig(s, "dns01", "azureDNS"); dig(got, "managedIdentity") != nil || dig(got, "hostedZoneName") != "example.com" {
+		t.Errorf("azureDNS = %v, want the zone and no credential", got)
+	}
+	sa := p.ByType("kubernetes:core/v1:ServiceAccount")[0]
+	if got := dig(sa.Inputs, "metadata", "annotations", cluster.AnnotationAzureClientID); got != "11111111-2222-3333-4444-555555555555" {
+		t.Errorf("service account client ID = %v, want the identity's (the webhook's AZURE_CLIENT_ID)", got)
 	}
 	if got := dig(p.ByType(relType)[0].Inputs["values"], "podLabels", cluster.LabelAzureUse); got != "true" {
 		t.Errorf("pod label %v: the controller must opt into workload identity", got)

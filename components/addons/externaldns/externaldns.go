@@ -348,18 +348,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		deps = append(deps, sec)
 	}
-	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
+	if _, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.ExternalDNS, Override: args.Chart, ReleaseName: ReleaseName, Namespace: args.Namespace,
 		Values: Values(args.Zones, args.TXTOwnerID, args.Policy, args.Sources, podLabels, checksum),
-	}, parent, pulumi.DependsOn(deps))
-	if err != nil {
+	}, parent, pulumi.DependsOn(deps)); err != nil {
 		return nil, err
 	}
 	if args.Monitoring {
 		if _, err := helmrelease.NewServiceMonitor(ctx, name+"-servicemonitor", helmrelease.ServiceMonitor{
 			Name: ReleaseName, Namespace: args.Namespace, MonitoringReady: args.MonitoringReady, Port: MetricsPort,
 			Selector: map[string]any{"app.kubernetes.io/name": ReleaseName, "app.kubernetes.io/instance": ReleaseName},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{rel})); err != nil {
+		}, parent); err != nil {
 			return nil, err
 		}
 	}

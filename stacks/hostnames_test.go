@@ -1,0 +1,40 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fleetform/fleetform/components/platform"
+)
+
+// TestReleaseHostsInsideTheDomains: with platform.dns.domains set, every release host
+// outside them is refused at the path that declares it, with the rest of the config's
+// problems; the DNS block decodes strictly.
+func TestReleaseHostsInsideTheDomains(t *testing.T) {
+	type problem struct{ path, detail string }
+	cases := []struct {
+		name string
+		dns  string
+		want []problem
+	}{
+		{"no domains: no check", "", nil},
+		{"inside", "    dns: {domains: [example.com]}\n", nil},
+		{"outside", "    dns: {domains: [example.org]}\n", []problem{{"releases[0].environments[prod].ingress.host", platform.MsgHostOutsideDomains}}},
+		{"bad zone ID", "    dns: {domains: [example.com], aws: {hostedZoneIds: [zone-1]}}\n", []problem{{"platform.dns.aws.hostedZoneIds[0]", platform.MsgHostedZoneID}}},
+		{"unknown key", "    dns: {zones: [example.com]}\n", []problem{{"fleetform:platform.dns.zones", "unknown field"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body := crossBase + "  fleetform:platform:\n    logging: {enabled: false}\n    monitoring: {grafanaAdminPassword: grafana}\n" + tc.dns
+			got := problems(t, body, Offline)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %d problems", got, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if !strings.HasSuffix(got[i].Field, strings.TrimPrefix(w.path, "fleetform:")) || !strings.Contains(got[i].Detail, w.detail) {
+					t.Errorf("problem %d = %s: %s, want %q at %s", i, got[i].Field, got[i].Detail, w.detail, w.path)
+				}
+			}
+		})
+	}
+}
