@@ -372,25 +372,37 @@ func matches(selector, labels map[string]string) bool {
 var moduleCRDs = []struct {
 	module, dir string
 	files       []string
+	env         []string // added to `go mod download`'s environment
 }{
-	{"k8s.io/autoscaler/vertical-pod-autoscaler@v1.4.0", "deploy", []string{"vpa-v1-crd-gen.yaml"}},
+	{"k8s.io/autoscaler/vertical-pod-autoscaler@v1.4.0", "deploy", []string{"vpa-v1-crd-gen.yaml"}, nil},
 	{"github.com/external-secrets/external-secrets@v0.16.2", "config/crds/bases", []string{
-		"external-secrets.io_clustersecretstores.yaml", "external-secrets.io_externalsecrets.yaml"}},
+		"external-secrets.io_clustersecretstores.yaml", "external-secrets.io_externalsecrets.yaml"}, nil},
 	// The PrometheusRule of Velero's backup alerts, as kube-prometheus-stack 77 (operator
 	// v0.85) installs it.
 	{"github.com/prometheus-operator/prometheus-operator@v0.85.0", "example/prometheus-operator-crd", []string{
-		"monitoring.coreos.com_prometheusrules.yaml"}},
+		"monitoring.coreos.com_prometheusrules.yaml", "monitoring.coreos.com_podmonitors.yaml"}, nil},
+	// The edges: the Gateway API's standard channel (its go.mod asks for Go 1.27, so it is
+	// downloaded with that toolchain, which the module proxy serves), Envoy Gateway's
+	// EnvoyProxy and SecurityPolicy as its pinned v1.8.2 charts install them, and
+	// Istio's CRDs (VirtualService, Gateway) as its base chart installs them.
+	{"sigs.k8s.io/gateway-api@v1.7.0", "config/crd/standard", []string{
+		"gateway.networking.k8s.io_gatewayclasses.yaml", "gateway.networking.k8s.io_gateways.yaml",
+		"gateway.networking.k8s.io_httproutes.yaml", "gateway.networking.k8s.io_referencegrants.yaml"},
+		[]string{"GOTOOLCHAIN=go1.27.0", "GOFLAGS="}},
+	{"github.com/envoyproxy/gateway@v1.8.2", "charts/gateway-helm/charts/crds/crds/generated", []string{
+		"gateway.envoyproxy.io_envoyproxies.yaml", "gateway.envoyproxy.io_securitypolicies.yaml"}, nil},
+	{"istio.io/api@v1.32.0", "kubernetes", []string{"customresourcedefinitions.gen.yaml"}, nil},
 	// The VolumeSnapshotClass Velero's CSI snapshots use (the CSI snapshot controller's CRDs).
 	{"github.com/kubernetes-csi/external-snapshotter/client/v8@v8.4.0", "config/crd", []string{
-		"snapshot.storage.k8s.io_volumesnapshotclasses.yaml"}},
+		"snapshot.storage.k8s.io_volumesnapshotclasses.yaml"}, nil},
 	// cert-manager's ClusterIssuer and Certificate, as the pinned v1.21.1 chart installs
 	// them (deploy/crds holds the chart's CRDs untemplated).
 	{"github.com/cert-manager/cert-manager@v1.21.1", "deploy/crds", []string{
-		"cert-manager.io_clusterissuers.yaml", "cert-manager.io_certificates.yaml"}},
+		"cert-manager.io_clusterissuers.yaml", "cert-manager.io_certificates.yaml"}, nil},
 	// Karpenter's NodePool and EC2NodeClass, as the karpenter 1.14.1 chart installs them
 	// (its crds/ link to these files of the same tag).
 	{"github.com/aws/karpenter-provider-aws@v1.14.1", "pkg/apis/crds", []string{
-		"karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"}},
+		"karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"}, nil},
 }
 
 // registerTestCRDs applies the minimal CRDs in testdata/crds and the moduleCRDs,
@@ -401,7 +413,10 @@ func registerTestCRDs() error {
 		return err
 	}
 	for _, m := range moduleCRDs {
-		out, err := exec.Command("go", "mod", "download", "-json", m.module).Output()
+		cmd := exec.Command("go", "mod", "download", "-json", m.module)
+		cmd.Dir = os.TempDir() // outside the main module: nothing to add to go.mod
+		cmd.Env = append(os.Environ(), m.env...)
+		out, err := cmd.Output()
 		if err != nil {
 			return fmt.Errorf("go mod download %s: %w", m.module, err)
 		}

@@ -64,6 +64,14 @@ func TestRenderedObjectsAccepted(t *testing.T) {
 			if stack == "dev" && (kinds["ClusterSecretStore"] != 1 || kinds["ExternalSecret"] == 0) {
 				t.Errorf("dev applied %d ClusterSecretStores and %d ExternalSecrets, want 1 and some", kinds["ClusterSecretStore"], kinds["ExternalSecret"])
 			}
+			// Both stacks are on Envoy Gateway: the Gateway, its EnvoyProxy, the releases'
+			// and endpoints' HTTPRoutes, the spokes' basic-auth SecurityPolicy and the proxies'
+			// PodMonitor went through the real Gateway API and Envoy Gateway CRDs.
+			for _, k := range []string{"Gateway", "EnvoyProxy", "HTTPRoute", "SecurityPolicy", "PodMonitor"} {
+				if kinds[k] == 0 {
+					t.Errorf("%s applied no %s", stack, k)
+				}
+			}
 			t.Logf("applied %d objects: %v", n, kinds)
 		})
 	}
