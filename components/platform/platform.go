@@ -427,7 +427,7 @@ func (b *builder) harbor() error {
 	if err != nil {
 		return err
 	}
-	if err := b.harborRoute(ns, h); err != nil {
+	if err := b.harborRoute(ns, h.Release); err != nil {
 		return err
 	}
 	b.c.Outputs.Registry = &Registry{Host: h.Host, Username: h.PullUsername, Password: h.PullPassword}
