@@ -178,7 +178,7 @@ func (r *renderer) resource(res *plan.Resource) error {
 	}
 
 	if kind == "Secret" && apiVersion == "v1" {
-		ref.Reason, ref.Detail = ReasonSecret, "Secret objects are never written; create it from your secret store (e.g. SOPS, External Secrets, Sealed Secrets)"
+		ref.Reason, ref.Detail = ReasonSecret, secretAdvice(name, body)
 		r.note(ref)
 		return nil
 	}
@@ -443,4 +443,18 @@ func fileSafe(s string) string {
 		return "_"
 	}
 	return b.String()
+}
+
+// secretAdvice says where a Secret the render leaves out should come from instead of
+// a hand-made one: a release's secret env from the cluster's external store, a TLS
+// certificate from cert-manager, anything else from the stack's secret store.
+func secretAdvice(name string, body map[string]any) string {
+	const never = "Secret objects are never written; "
+	switch {
+	case strings.HasSuffix(name, "-secret-env"):
+		return never + "name each value in the release's secretEnv as {external: {key: ...}} and the cluster's External Secrets Operator writes it from ClusterSecretStore fleetform (docs/releases.md), or create it from your secret store"
+	case body["type"] == "kubernetes.io/tls":
+		return never + "leave tlsSecretName unset and cert-manager issues the certificate (platform.dns, docs/platform.md \"TLS and DNS\"), or create it from your secret store"
+	}
+	return never + "create it from your secret store (an ExternalSecret reading the cluster's ClusterSecretStore fleetform, SOPS or Sealed Secrets)"
 }

@@ -463,3 +463,23 @@ func TestDeterministicAndWriteDir(t *testing.T) {
 		t.Errorf("writing into a foreign folder: got %v, want ErrNotRenderFolder", err)
 	}
 }
+
+// TestSecretAdvice: NOTES.md sends each left-out Secret where the platform can make
+// it rather than asking for a hand-made one: a release's secret env to External
+// Secrets, a TLS certificate to cert-manager.
+func TestSecretAdvice(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+		want string
+	}{
+		{"storefront-secret-env", map[string]any{"type": "Opaque"}, "{external: {key: ...}}"},
+		{"shop-tls", map[string]any{"type": "kubernetes.io/tls"}, "cert-manager issues the certificate"},
+		{"regcred", map[string]any{"type": "kubernetes.io/dockerconfigjson"}, "ClusterSecretStore fleetform"},
+	} {
+		got := secretAdvice(tc.name, tc.body)
+		if !strings.HasPrefix(got, "Secret objects are never written; ") || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want it to mention %q", tc.name, got, tc.want)
+		}
+	}
+}
