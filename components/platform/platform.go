@@ -14,6 +14,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/logging"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
 	"github.com/fleetform/fleetform/components/addons/rollouts"
+	"github.com/fleetform/fleetform/components/addons/tracing"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
 )
@@ -125,6 +126,7 @@ type builder struct {
 	// not for the Gateway (they attach whenever it comes).
 	gatewayCRDs pulumi.Resource
 	ingressNS   pulumi.StringInput
+	tracingNS   pulumi.StringInput
 	rolloutsNS  pulumi.StringInput
 	// namespaceObjects are the addon namespaces made so far, by name: a Certificate
 	// for a Secret in one of them waits for it.
@@ -187,6 +189,12 @@ func (b *builder) build() error {
 		if b.gateway != nil {
 			// Canary analysis reads the Gateway proxies' request metrics.
 			if _, err := gateway.NewPodMonitor(b.ctx, b.name+"-gateway-podmonitor", gateway.Implementation(s.Edge), b.ingressNS,
+				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
+				return err
+			}
+		}
+		if b.tracingNS != nil {
+			if _, err := tracing.NewServiceMonitor(b.ctx, b.name+"-tracing-servicemonitor", b.tracingNS,
 				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
 				return err
 			}

@@ -153,6 +153,7 @@ func (b *builder) tracing() (tempoURL string, err error) {
 	if err != nil {
 		return "", err
 	}
+	b.tracingNS = ns
 	targs := &tracing.Args{
 		Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceTracing, Role: tracing.RoleStore,
 		Retention: hours(t.Retention), StorageClass: a.StorageClass, StorageSize: t.StorageSize,

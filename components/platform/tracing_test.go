@@ -135,3 +135,37 @@ func TestTracingFanInValidation(t *testing.T) {
 		t.Errorf("default hub host = %q, want otlp.hub.example.com", s.Tracing.Hub.Host)
 	}
 }
+
+// TestCollectorSelfMetrics: the collector serves its own metrics on the pod address
+// (not the default localhost) through the chart's metrics port, and a ServiceMonitor
+// of its own, waiting for the monitoring install alone, scrapes them.
+func TestCollectorSelfMetrics(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {})
+	v := release(t, p, "opentelemetry-collector").Inputs["values"]
+	if got := dig(v, "ports", "metrics", "enabled"); got != true {
+		t.Errorf("ports.metrics.enabled = %v", got)
+	}
+	readers, _ := dig(v, "alternateConfig", "service", "telemetry", "metrics", "readers").([]any)
+	if len(readers) != 1 || dig(readers[0], "pull", "exporter", "prometheus", "host") != "${env:MY_POD_IP}" ||
+		dig(readers[0], "pull", "exporter", "prometheus", "port") != float64(tracing.MetricsPort) {
+		t.Errorf("telemetry readers = %v", readers)
+	}
+	var sm map[string]any
+	var deps []string
+	for _, r := range p.ByType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor") {
+		if dig(r.Inputs, "metadata", "name") == tracing.ServiceMonitorName {
+			sm, deps = r.Inputs, r.Dependencies
+		}
+	}
+	if sm == nil {
+		t.Fatal("no ServiceMonitor for the collector")
+	}
+	if got := dig(sm, "spec", "selector", "matchLabels", "app.kubernetes.io/instance"); got != tracing.CollectorName {
+		t.Errorf("selector = %v", dig(sm, "spec", "selector"))
+	}
+	for _, d := range deps {
+		if strings.Contains(d, "opentelemetry") || strings.Contains(d, "-collector") {
+			t.Errorf("the ServiceMonitor waits for the collector install: %v", deps)
+		}
+	}
+}

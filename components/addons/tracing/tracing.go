@@ -17,6 +17,10 @@ import (
 const (
 	// CollectorName is the collector's release and Service name (the chart's fullnameOverride).
 	CollectorName = "otel-collector"
+	// MetricsPort is the collector's own metrics port (the chart's ports.metrics).
+	MetricsPort = 8888
+	// ServiceMonitorName names the ServiceMonitor of the collector's own metrics.
+	ServiceMonitorName = "otel-collector"
 	// TempoName is Tempo's release and Service name.
 	TempoName = "tempo"
 	// OTLPGRPCPort and OTLPHTTPPort are the in-cluster OTLP receivers (no auth).
@@ -317,6 +321,14 @@ func CollectorValues(a *Args) map[string]any {
 			},
 			"exporters": exporters,
 			"service": map[string]any{
+				// The collector's own metrics (accepted, refused and exported spans, queue
+				// sizes) on the pod's address, where the ServiceMonitor scrapes them; the
+				// collector's default listens on localhost only.
+				"telemetry": map[string]any{"metrics": map[string]any{"readers": []any{map[string]any{
+					"pull": map[string]any{"exporter": map[string]any{"prometheus": map[string]any{
+						"host": "${env:MY_POD_IP}", "port": MetricsPort,
+					}}},
+				}}}},
 				"extensions": enabled,
 				"pipelines": map[string]any{"traces": map[string]any{
 					"receivers":  inputs,
@@ -331,6 +343,7 @@ func CollectorValues(a *Args) map[string]any {
 			"jaeger-thrift":  map[string]any{"enabled": false},
 			"jaeger-grpc":    map[string]any{"enabled": false},
 			"zipkin":         map[string]any{"enabled": false},
+			"metrics":        map[string]any{"enabled": true},
 		},
 	}
 	if a.Hub != nil {
@@ -345,4 +358,20 @@ func CollectorValues(a *Args) map[string]any {
 		}}
 	}
 	return v
+}
+
+// NewServiceMonitor has Prometheus scrape the collector's own metrics, made here for
+// the reason rollouts.NewServiceMonitor gives: only this object waits for the
+// Prometheus operator's CRD, not the collector.
+func NewServiceMonitor(ctx *pulumi.Context, name string, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	return helmrelease.NewServiceMonitor(ctx, name, helmrelease.ServiceMonitor{
+		Name: ServiceMonitorName, Namespace: namespace, MonitoringReady: monitoringReady, Port: "metrics",
+		// The chart's selector labels (opentelemetry-collector.selectorLabels) and its
+		// deployment-mode component label.
+		Selector: map[string]any{
+			"app.kubernetes.io/name":     "opentelemetry-collector",
+			"app.kubernetes.io/instance": CollectorName,
+			"component":                  "standalone-collector",
+		},
+	}, opts...)
 }
