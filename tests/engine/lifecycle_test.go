@@ -282,8 +282,9 @@ func TestLifecycle(t *testing.T) {
 				t.Errorf("the VirtualService never routed stable/canary %s; it routed %v", want, weights)
 			}
 		}
-		if last := vs.last(); last != "100/0" {
-			t.Errorf("the VirtualService routes stable/canary %s after the promotion, want 100/0", last)
+		// The controller writes the last split just after it reports Healthy.
+		if got := waitVirtualService(t, "qa", "storefront", "100/0"); got != "100/0" {
+			t.Errorf("the VirtualService routes stable/canary %s after the promotion (last seen while watching: %s), want 100/0", got, vs.last())
 		}
 		// setWeight 25, pause 5s, analysis, setWeight 50, pause 5s.
 		for _, want := range []string{"step 1 weight 25", "paused", "analysis Running", "analysis Successful", "step 4 weight 50", "Healthy"} {
@@ -325,7 +326,7 @@ func TestLifecycle(t *testing.T) {
 		waitRollout(t, "storefront", "canary weight back to 0", func(s rolloutStatus) bool {
 			return s.Canary.Weights == nil || s.Canary.Weights.Canary.Weight == 0
 		})
-		if w := virtualServiceWeights(t, "qa", "storefront"); w != "100/0" {
+		if w := waitVirtualService(t, "qa", "storefront", "100/0"); w != "100/0" {
 			t.Errorf("the VirtualService routes stable/canary %s after the abort, want 100/0", w)
 		}
 		// The fix is a revert in the stack file: the Rollout returns to Healthy on
@@ -853,6 +854,20 @@ func routeWeights(vs virtualService) string {
 		}
 	}
 	return fmt.Sprintf("%d/%d", stable, canary)
+}
+
+// waitVirtualService polls a release's VirtualService for up to 30 s until it routes
+// want ("stable/canary"), and returns the last split it read.
+func waitVirtualService(t *testing.T, namespace, name, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := virtualServiceWeights(t, namespace, name)
+		if got == want || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // vsWatch polls a VirtualService's weights until stopped.
