@@ -350,6 +350,9 @@ func (s *Spec) Hostnames(c cluster.Spec) []Hostname {
 	if f := s.Monitoring.Federation; c.Federation == cluster.FederationSpoke && On(s.Monitoring.Enabled) && f.Domain != "" {
 		out = append(out, platformHost(monitoring.SpokeHost(c.Name, f.Domain), OwnerFederation, f.TLSSecretName, DefaultFederationTLSSecret, NamespaceMonitoring, d.federation))
 	}
+	if h, ok := s.dashboardHostname(c.Name); ok {
+		out = append(out, h)
+	}
 	if g := s.Monitoring.Grafana; On(s.Monitoring.Enabled) && g.Domain != "" {
 		out = append(out, platformHost(monitoring.GrafanaHost(c.Name, g.Domain), OwnerGrafana, g.TLSSecretName, DefaultGrafanaTLSSecret, NamespaceMonitoring, d.grafana))
 	}

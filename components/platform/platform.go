@@ -158,6 +158,9 @@ func (b *builder) build() error {
 		b.c.Outputs.RolloutsReady = ro.Release
 		b.c.Outputs.GatewayPlugin = plugin != nil
 		b.rolloutsNS = ns
+		if err := b.dashboard(ns, ro.Release); err != nil {
+			return err
+		}
 	}
 	lokiURL := ""
 	if On(s.Logging.Enabled) {

@@ -1,7 +1,9 @@
 package platform_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -242,5 +244,86 @@ func TestGrafanaOnTheEdge(t *testing.T) {
 	}
 	if !found {
 		t.Error("grafana.domain with the edge off is not refused at platform.monitoring.grafana.domain")
+	}
+}
+
+// TestDashboardOnTheEdge: rollouts.dashboardAccess serves the dashboard at
+// rollouts.<cluster>.<domain> behind basic auth: a SecurityPolicy made before the
+// HTTPRoute on envoy-gateway, nginx's auth annotations on ingress-nginx; the password
+// never appears in plain text; istio and a dashboard that is off are refused.
+func TestDashboardOnTheEdge(t *testing.T) {
+	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIngressNginx} {
+		p, _ := build(t, func(a *platform.Args) {
+			a.Spec.Edge = edge
+			a.Spec.Rollouts.Dashboard = true
+			a.Spec.Rollouts.DashboardAccess = platform.DashboardAccessSpec{Domain: "example.com", Password: "grafanaAdminPassword"}
+			a.Spec.ApplyDefaults()
+		})
+		host := platform.DashboardHost("c1", "example.com")
+		switch edge {
+		case platform.EdgeEnvoyGateway:
+			var route, policy *plan.Resource
+			for _, r := range p.ByType(routeType) {
+				if dig(r.Inputs, "metadata", "name") == platform.DashboardRoute {
+					route = r
+				}
+			}
+			for _, r := range p.ByType(securityPolicyType) {
+				if dig(r.Inputs, "metadata", "name") == platform.DashboardRoute {
+					policy = r
+				}
+			}
+			if route == nil || policy == nil {
+				t.Fatalf("route %v, policy %v", route != nil, policy != nil)
+			}
+			waits := false
+			for _, d := range route.Dependencies {
+				waits = waits || d == policy.URN
+			}
+			if !waits {
+				t.Error("the dashboard's HTTPRoute does not wait for its SecurityPolicy")
+			}
+			if got := dig(route.Inputs, "spec", "hostnames"); !reflect.DeepEqual(got, []any{host}) {
+				t.Errorf("hostnames = %v", got)
+			}
+		case platform.EdgeIngressNginx:
+			var ing *plan.Resource
+			for _, r := range p.ByType(ingressType) {
+				if dig(r.Inputs, "metadata", "name") == platform.DashboardRoute {
+					ing = r
+				}
+			}
+			if ing == nil || dig(ing.Inputs, "metadata", "annotations", "nginx.ingress.kubernetes.io/auth-type") != "basic" {
+				t.Fatalf("no basic-auth Ingress for the dashboard: %v", ing)
+			}
+		}
+		for _, r := range p.Resources {
+			if strings.Contains(fmt.Sprint(r.Inputs), secretValues["grafanaAdminPassword"]) {
+				t.Errorf("%s shows the dashboard password", r.URN)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(*platform.Spec)
+	}{
+		{"istio", func(s *platform.Spec) { s.Edge = platform.EdgeIstio }},
+		{"dashboard off", func(s *platform.Spec) { s.Rollouts.Dashboard = false }},
+		{"no password", func(s *platform.Spec) { s.Rollouts.DashboardAccess.Password = "" }},
+	} {
+		s := fullSpec(platform.LoggingLoki)
+		s.Rollouts.Dashboard = true
+		s.Rollouts.DashboardAccess = platform.DashboardAccessSpec{Domain: "example.com", Password: "grafanaAdminPassword"}
+		tc.mutate(&s)
+		s.ApplyDefaults()
+		n := 0
+		for _, e := range s.Validate(field.NewPath("platform")) {
+			if strings.HasPrefix(e.Field, "platform.rollouts.dashboardAccess") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d errors at platform.rollouts.dashboardAccess, want 1", tc.name, n)
+		}
 	}
 }

@@ -80,6 +80,9 @@ type RolloutsSpec struct {
 	Enabled *bool `yaml:"enabled"`
 	// Dashboard installs the Rollouts dashboard (a ClusterIP Service; no Ingress). Defaults to false.
 	Dashboard bool `yaml:"dashboard"`
+	// DashboardAccess puts the dashboard on the edge, behind basic auth; unset keeps it
+	// in-cluster.
+	DashboardAccess DashboardAccessSpec `yaml:"dashboardAccess"`
 	// GatewayPlugin is the Gateway API traffic-router plugin, which shifts canary
 	// traffic on an envoy-gateway edge.
 	GatewayPlugin GatewayPluginSpec `yaml:"gatewayPlugin"`

@@ -143,6 +143,7 @@ func (s *Spec) ApplyDefaults() {
 	if s.Ingress.Replicas == 0 {
 		s.Ingress.Replicas = DefaultIngressReplicas
 	}
+	s.Rollouts.DashboardAccess.applyDefaults()
 	if gp := &s.Rollouts.GatewayPlugin; gp.Enabled == nil {
 		on := s.Edge == EdgeEnvoyGateway
 		gp.Enabled = &on
@@ -218,6 +219,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, validateChart(ip.Child("chart"), s.Ingress.Chart)...)
 	errs = append(errs, validateChart(p.Child("rollouts", "chart"), s.Rollouts.Chart)...)
 	errs = append(errs, s.Rollouts.GatewayPlugin.validate(p.Child("rollouts", "gatewayPlugin"))...)
+	errs = append(errs, s.validateDashboard(p.Child("rollouts", "dashboardAccess"))...)
 	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"), On(s.Ingress.Enabled))...)
 	errs = append(errs, s.Logging.validate(p.Child("logging"))...)
 	errs = append(errs, s.Harbor.validate(p.Child("harbor"), On(s.Ingress.Enabled))...)
