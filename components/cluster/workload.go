@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -113,4 +115,20 @@ func CloneWorkloads(ws []Workload) []Workload {
 		out[i].AzureRoles = slices.Clone(out[i].AzureRoles)
 	}
 	return out
+}
+
+// NewServiceAccount makes an addon's service account, annotated for its workload
+// identity (not at all without one), and returns the labels the identity needs on
+// the addon's pods. Every addon with a cloud identity makes its account this way, so
+// the chart only names it.
+func NewServiceAccount(ctx *pulumi.Context, name, account string, namespace pulumi.StringInput, id *WorkloadIdentity, opts ...pulumi.ResourceOption) (*corev1.ServiceAccount, map[string]string, error) {
+	annotations := pulumi.StringMap{}.ToStringMapOutput()
+	var podLabels map[string]string
+	if id != nil {
+		annotations, podLabels = id.Annotations, id.PodLabels
+	}
+	sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
+		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(account), Namespace: namespace, Annotations: annotations},
+	}, opts...)
+	return sa, podLabels, err
 }

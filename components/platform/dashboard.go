@@ -1,8 +1,6 @@
 package platform
 
 import (
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
@@ -114,7 +112,7 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 	key := monitoring.HtpasswdKey
 	line := pw.ApplyT(func(p string) string { return monitoring.HtpasswdLine(user, p, cluster+"/rollouts-dashboard") + "\n" }).(pulumi.StringOutput)
 	if envoy {
-		key = monitoring.EnvoyHtpasswdKey
+		key = gateway.HtpasswdKey
 		line = pw.ApplyT(func(p string) string { return monitoring.EnvoyHtpasswdLine(user, p) + "\n" }).(pulumi.StringOutput)
 	}
 	meta := func(name string) *metav1.ObjectMetaArgs {
@@ -153,14 +151,8 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 	}
 	deps = withEdge(deps, b.gatewayCRDs)
 	// The policy before the route: the dashboard is never reachable without auth.
-	policy, err := apiextensions.NewCustomResource(b.ctx, b.name+"-rollouts-dashboard-auth", &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String(monitoring.SecurityPolicyAPIVersion), Kind: pulumi.String(monitoring.KindSecurityPolicy),
-		Metadata: meta(DashboardRoute),
-		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
-			"targetRefs": []any{map[string]any{"group": gateway.GatewayAPIGroup, "kind": gateway.KindHTTPRoute, "name": DashboardRoute}},
-			"basicAuth":  map[string]any{"users": map[string]any{"name": DashboardHtpasswd}},
-		}},
-	}, pulumi.Parent(b.c), pulumi.DependsOn(deps))
+	policy, err := gateway.NewBasicAuth(b.ctx, b.name+"-rollouts-dashboard-auth", DashboardRoute, DashboardHtpasswd, ns,
+		pulumi.Parent(b.c), pulumi.DependsOn(deps))
 	if err != nil {
 		return err
 	}

@@ -298,7 +298,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 				return err
 			}
 			margs.Spoke.IngressClass, margs.Spoke.IngressReady = "", b.gatewayCRDs
-			margs.Spoke.Gateway = &monitoring.SpokeGateway{Name: gateway.Name, Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
+			margs.Spoke.Gateway = &gateway.Attachment{Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
 		}
 	case cluster.FederationHub:
 		margs.Hub = &monitoring.HubArgs{Match: s.Federation.Match, Targets: a.FederationTargets, Sources: a.FederationSources}
@@ -311,7 +311,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 				return err
 			}
 			margs.Grafana.IngressClass, margs.Grafana.GatewayReady = "", b.gatewayCRDs
-			margs.Grafana.Gateway = &monitoring.SpokeGateway{Name: gateway.Name, Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
+			margs.Grafana.Gateway = &gateway.Attachment{Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
 		}
 	}
 	m, err := monitoring.New(b.ctx, b.name+"-monitoring", margs, pulumi.Parent(b.c))

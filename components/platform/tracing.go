@@ -176,7 +176,7 @@ func (b *builder) tracing() (tempoURL string, err error) {
 				return "", err
 			}
 			targs.Hub.IngressClass, targs.Hub.IngressReady = "", b.gatewayCRDs
-			targs.Hub.Gateway = &tracing.HubGateway{Name: gateway.Name, Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(t.Hub.Host)}
+			targs.Hub.Gateway = &gateway.Attachment{Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(t.Hub.Host)}
 		}
 	}
 	if _, err := tracing.New(b.ctx, b.name+"-tracing", targs, pulumi.Parent(b.c)); err != nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -396,15 +395,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
-	annotations := pulumi.StringMap{}.ToStringMapOutput()
-	var podLabels map[string]string
-	if args.Identity != nil {
-		annotations = args.Identity.Annotations
-		podLabels = args.Identity.PodLabels
-	}
-	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
-		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(ServiceAccount), Namespace: args.Namespace, Annotations: annotations},
-	}, parent)
+	sa, podLabels, err := cluster.NewServiceAccount(ctx, name+"-sa", ServiceAccount, args.Namespace, args.Identity, parent)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	apiextensions "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -194,19 +193,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource("platform:addons:ExternalSecrets", name, c, opts...); err != nil {
 		return nil, err
 	}
-	annotations := pulumi.StringMap{}.ToStringMapOutput()
-	var podLabels map[string]string
-	if args.Identity != nil {
-		annotations = args.Identity.Annotations
-		podLabels = args.Identity.PodLabels
-	}
-	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
-		Metadata: metav1.ObjectMetaArgs{
-			Name:        pulumi.String(ServiceAccount),
-			Namespace:   args.Namespace,
-			Annotations: annotations,
-		},
-	}, pulumi.Parent(c))
+	sa, podLabels, err := cluster.NewServiceAccount(ctx, name+"-sa", ServiceAccount, args.Namespace, args.Identity, pulumi.Parent(c))
 	if err != nil {
 		return nil, err
 	}

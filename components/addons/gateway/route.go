@@ -8,6 +8,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// Attachment is where an endpoint's HTTPRoute attaches: the shared Gateway in
+// Namespace, on its Listener for the endpoint's host.
+type Attachment struct {
+	Namespace, Listener string
+}
+
 // Route is one HTTPRoute on the shared Gateway that sends a host to one Service port.
 type Route struct {
 	// Name and Namespace are the HTTPRoute's; the Service is in the same namespace.
@@ -21,22 +27,32 @@ type Route struct {
 	// Service and Port are the backend.
 	Service string
 	Port    int
+	// Path is the one path routed: a prefix, or with Exact that path alone. Empty: "/".
+	Path  string
+	Exact bool
 	// GatewayNamespace is where the shared Gateway runs.
 	GatewayNamespace string
 }
 
 // RouteSpec attaches to the shared Gateway (every listener that serves Host, or
-// Listener only) and sends all paths to the Service.
+// Listener only) and sends Path (all paths by default) to the Service.
 func RouteSpec(r Route) map[string]any {
 	parent := map[string]any{"group": GatewayAPIGroup, "kind": KindGateway, "name": Name, "namespace": r.GatewayNamespace}
 	if r.Listener != "" {
 		parent["sectionName"] = r.Listener
 	}
+	match := map[string]any{"type": "PathPrefix", "value": "/"}
+	if r.Path != "" {
+		match["value"] = r.Path
+	}
+	if r.Exact {
+		match["type"] = "Exact"
+	}
 	return map[string]any{
 		"parentRefs": []any{parent},
 		"hostnames":  []any{r.Host},
 		"rules": []any{map[string]any{
-			"matches":     []any{map[string]any{"path": map[string]any{"type": "PathPrefix", "value": "/"}}},
+			"matches":     []any{map[string]any{"path": match}},
 			"backendRefs": []any{map[string]any{"name": r.Service, "port": r.Port}},
 		}},
 	}
@@ -198,5 +214,33 @@ func NewPodMonitor(ctx *pulumi.Context, name string, impl Implementation, namesp
 		Kind:        pulumi.String(KindPodMonitor),
 		Metadata:    meta(Name+"-proxies", namespace),
 		OtherFields: kubernetes.UntypedArgs{"spec": PodMonitorSpec(impl)},
+	}, opts...)
+}
+
+// Envoy Gateway's basic auth, which the platform puts before endpoints with no login
+// of their own (a spoke's /federate, the Rollouts dashboard).
+const (
+	SecurityPolicyAPIVersion = "gateway.envoyproxy.io/v1alpha1"
+	KindSecurityPolicy       = "SecurityPolicy"
+	// HtpasswdKey is the key of the users Secret that Envoy Gateway's basicAuth reads.
+	HtpasswdKey = ".htpasswd"
+)
+
+// BasicAuthSpec asks for basic auth, with the users in Secret users, on HTTPRoute route.
+func BasicAuthSpec(route, users string) map[string]any {
+	return map[string]any{
+		"targetRefs": []any{map[string]any{"group": GatewayAPIGroup, "kind": KindHTTPRoute, "name": route}},
+		"basicAuth":  map[string]any{"users": map[string]any{"name": users}},
+	}
+}
+
+// NewBasicAuth creates the SecurityPolicy (named after the route) of BasicAuthSpec.
+// Make the route after it, so the route never serves without auth.
+func NewBasicAuth(ctx *pulumi.Context, name string, route, users string, namespace pulumi.StringInput, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String(SecurityPolicyAPIVersion),
+		Kind:        pulumi.String(KindSecurityPolicy),
+		Metadata:    meta(route, namespace),
+		OtherFields: kubernetes.UntypedArgs{"spec": BasicAuthSpec(route, users)},
 	}, opts...)
 }

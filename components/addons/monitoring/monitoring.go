@@ -10,6 +10,7 @@ import (
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/secret"
 )
@@ -98,7 +99,7 @@ type SpokeArgs struct {
 	IngressClass string
 	// Gateway is the shared Gateway of an Envoy Gateway edge that serves it instead of
 	// an Ingress; nil on ingress-nginx.
-	Gateway *SpokeGateway
+	Gateway *gateway.Attachment
 	// IngressReady is the ingress controller install; the Ingress waits for an address from it.
 	IngressReady pulumi.Resource
 	// Username and Password are the basic-auth credentials; Password is a secret.
@@ -208,7 +209,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	c.PrometheusURL = pulumi.String(PrometheusURL(args.NamespaceName)).ToStringOutput()
 
 	if g := args.Grafana; g != nil && g.Gateway != nil {
-		if err := c.grafanaRoute(ctx, name, g, rel, meta); err != nil {
+		if err := c.grafanaRoute(ctx, name, args, rel); err != nil {
 			return nil, err
 		}
 	}

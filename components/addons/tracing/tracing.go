@@ -3,13 +3,13 @@ package tracing
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
 
@@ -63,29 +63,7 @@ type HubArgs struct {
 	// Gateway is the shared Gateway of a Gateway API edge that routes the endpoint
 	// instead of an Ingress (the collector checks the bearer token itself); nil on
 	// ingress-nginx.
-	Gateway *HubGateway
-}
-
-// HubGateway is the Gateway listener the hub's endpoint attaches to.
-type HubGateway struct {
-	// Name and Namespace are the Gateway's; Listener its HTTPS listener for the host.
-	Name, Namespace, Listener string
-}
-
-// HubRouteSpec sends exactly /v1/traces on the hub's host to the collector's
-// authenticated fleet receiver.
-func HubRouteSpec(host string, gw HubGateway) map[string]any {
-	return map[string]any{
-		"parentRefs": []any{map[string]any{
-			"group": "gateway.networking.k8s.io", "kind": "Gateway",
-			"name": gw.Name, "namespace": gw.Namespace, "sectionName": gw.Listener,
-		}},
-		"hostnames": []any{host},
-		"rules": []any{map[string]any{
-			"matches":     []any{map[string]any{"path": map[string]any{"type": "Exact", "value": "/v1/traces"}}},
-			"backendRefs": []any{map[string]any{"kind": "Service", "name": CollectorName, "port": FleetPort}},
-		}},
-	}
+	Gateway *gateway.Attachment
 }
 
 // Args configure tracing on one cluster.
@@ -164,11 +142,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if h.IngressReady != nil {
 			ideps = append(ideps, h.IngressReady)
 		}
-		if _, err := apiextensions.NewCustomResource(ctx, name+"-fleet", &apiextensions.CustomResourceArgs{
-			ApiVersion:  pulumi.String("gateway.networking.k8s.io/v1"),
-			Kind:        pulumi.String("HTTPRoute"),
-			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(HubIngress), Namespace: args.Namespace},
-			OtherFields: kubernetes.UntypedArgs{"spec": HubRouteSpec(h.Host, *h.Gateway)},
+		// Exactly /v1/traces, to the collector's authenticated fleet receiver.
+		if _, err := gateway.NewRoute(ctx, name+"-fleet", gateway.Route{
+			Name: HubIngress, Namespace: args.Namespace, Host: h.Host, Listener: h.Gateway.Listener,
+			Service: CollectorName, Port: FleetPort, Path: "/v1/traces", Exact: true, GatewayNamespace: h.Gateway.Namespace,
 		}, pulumi.Parent(c), pulumi.DependsOn(ideps)); err != nil {
 			return nil, err
 		}
