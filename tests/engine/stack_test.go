@@ -148,8 +148,10 @@ const providerCrash = "exited prematurely"
 // delete awaiter for custom resources (condition.(*Deleted).Satisfied on an object it
 // never observed, seen once in five runs here while two Rollouts and three
 // ServiceMonitors were deleted at once); the objects are deleted, the run fails. A
-// user re-runs `pulumi destroy`, and so does this, once, saying so: the step still
-// fails on any other error, and on a second crash.
+// user refreshes and re-runs `pulumi destroy`, and so does this, up to twice, saying
+// so: the crashed run may have uninstalled a Helm release without recording it, and a
+// plain retry then fails on "release: not found" (seen once here, edge istio). The
+// step still fails on any other error, and on a third crash.
 func (r *engineRun) destroy(ctx context.Context, t *testing.T) map[string]int {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
@@ -158,8 +160,15 @@ func (r *engineRun) destroy(ctx context.Context, t *testing.T) map[string]int {
 		if err == nil {
 			return changes(res.Summary.ResourceChanges)
 		}
-		if attempt == 1 && strings.Contains(out.String()+errs.String(), providerCrash) {
-			t.Logf("pulumi destroy: the kubernetes provider crashed (upstream await bug); destroying again:\n%s", tail(out.String(), 3000))
+		if attempt <= 2 && strings.Contains(out.String()+errs.String(), providerCrash) {
+			// As a user would after a crash: refresh first, so what the crashed run
+			// deleted without recording it (a Helm release already uninstalled) leaves
+			// the state, then destroy again.
+			t.Logf("pulumi destroy: the kubernetes provider crashed (upstream await bug); refreshing and destroying again:\n%s", tail(out.String(), 3000))
+			rout, rerrs := r.streams(t)
+			if _, err := r.stack.Refresh(ctx, optrefresh.ProgressStreams(rout), optrefresh.ErrorProgressStreams(rerrs), optrefresh.Color("never")); err != nil {
+				t.Logf("pulumi refresh after the crash: %v", err)
+			}
 			continue
 		}
 		t.Fatalf("pulumi destroy: %v", err)
