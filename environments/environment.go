@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -71,6 +72,15 @@ type Args struct {
 	// the RAM ID as a user on ACK. Nil binds every group as a Group of its own name
 	// (existing clusters); otherwise every access group must have one.
 	Subjects map[string]cluster.Subject
+	// Mesh joins the namespace to the cluster's sidecar mesh (Spec.InMesh of the
+	// platform's mesh): sidecar injection, the PeerAuthentication of Spec.Mesh.MTLS and
+	// egress to istiod in MeshNamespace.
+	Mesh bool
+	// MeshNamespace is istiod's namespace; required with Mesh.
+	MeshNamespace string
+	// MeshReady is what a meshed pod waits for (platform.Outputs.MeshReady): a pod made
+	// before istiod's webhook runs gets no sidecar and, under strict mTLS, no traffic.
+	MeshReady []pulumi.Resource
 }
 
 // MsgNoSubject says an access group has no subject on the environment's cluster: the
@@ -125,7 +135,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			}
 		}
 	}
-	for _, ns := range []struct{ path, value string }{{"ingressNamespace", args.IngressNamespace}, {"monitoringNamespace", args.MonitoringNamespace}} {
+	if args.Mesh && args.MeshNamespace == "" {
+		errs = append(errs, field.Required(field.NewPath("meshNamespace"), "a meshed environment lets its sidecars reach istiod there"))
+	}
+	for _, ns := range []struct{ path, value string }{{"ingressNamespace", args.IngressNamespace}, {"monitoringNamespace", args.MonitoringNamespace}, {"meshNamespace", args.MeshNamespace}} {
 		if ns.value != "" && len(validation.IsDNS1123Label(ns.value)) > 0 {
 			errs = append(errs, field.Invalid(field.NewPath(ns.path), ns.value, MsgNotDNSLabel))
 		}
@@ -191,6 +204,12 @@ func (b *builder) build(env *Environment) error {
 	if err := b.networkPolicies(); err != nil {
 		return fmt.Errorf("network policies: %w", err)
 	}
+	if b.args.Mesh {
+		if err := b.mesh(); err != nil {
+			return fmt.Errorf("mesh: %w", err)
+		}
+		env.PodsReady = append(env.PodsReady, b.args.MeshReady...)
+	}
 
 	// ServiceAccounts name the pull secret by its fixed name, so they need not wait
 	// for it: Kubernetes resolves the reference when a pod pulls, and pods wait for
@@ -251,10 +270,14 @@ func NamespaceLabels(spec *Spec, stack string) map[string]string {
 }
 
 func (b *builder) namespace() (*corev1.Namespace, error) {
+	labels := NamespaceLabels(b.spec, b.args.Stack)
+	if b.args.Mesh {
+		labels[gateway.LabelInjection] = gateway.InjectionEnabled
+	}
 	return corev1.NewNamespace(b.ctx, b.name+"-namespace", &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:   pulumi.String(b.spec.Name),
-			Labels: pulumi.ToStringMap(NamespaceLabels(b.spec, b.args.Stack)),
+			Labels: pulumi.ToStringMap(labels),
 		},
 	}, b.opts...)
 }

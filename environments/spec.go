@@ -29,6 +29,9 @@ type Spec struct {
 	// AllowFrom lists other environments (namespaces on the same cluster) whose pods
 	// may open connections into this one. Defaults to none: environments are isolated.
 	AllowFrom []string `yaml:"allowFrom"`
+	// Mesh joins the namespace to the cluster's sidecar mesh, with strict mTLS by
+	// default. Only where platform.mesh is on, which it then joins unless told not to.
+	Mesh Mesh `yaml:"mesh"`
 }
 
 // PodSecurity sets the Pod Security Admission levels: privileged, baseline or restricted.

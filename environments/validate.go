@@ -67,6 +67,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, level(ps.Child("warn"), s.PodSecurity.Warn)...)
 
 	errs = append(errs, s.validateResources(p)...)
+	errs = append(errs, s.Mesh.validate(p.Child("mesh"))...)
 
 	seen := map[Access]int{}
 	for i, a := range s.Access {

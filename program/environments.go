@@ -21,8 +21,16 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 			return fmt.Errorf("environment %q: cluster %q has no kubernetes provider", spec.Name, spec.Cluster)
 		}
 		var registry *platform.Registry
+		var meshReady []pulumi.Resource
 		if p := f.Platforms[spec.Cluster]; p != nil {
-			registry = p.Registry
+			registry, meshReady = p.Registry, p.MeshReady
+		}
+		// Validation refused a mesh the platform cannot run; here a cluster without a
+		// platform (or with the edge off) has none to join.
+		meshed := spec.InMesh(meshReady != nil)
+		meshNS := ""
+		if meshed {
+			meshNS = platform.NamespaceIstio
 		}
 		env, err := environments.New(ctx, spec.Cluster+"-"+spec.Name, &environments.Args{
 			Spec:                spec,
@@ -32,6 +40,9 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 			IngressNamespace:    ingressNS,
 			MonitoringNamespace: monitoringNS,
 			Subjects:            conn.Subjects,
+			Mesh:                meshed,
+			MeshNamespace:       meshNS,
+			MeshReady:           meshReady,
 		})
 		if err != nil {
 			return err
@@ -47,6 +58,7 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 			Tier:      tier(spec),
 			Resource:  env.NamespaceObject,
 			PodsReady: env.PodsReady,
+			Mesh:      meshed,
 		}
 	}
 	return nil

@@ -86,8 +86,10 @@ type Namespace struct {
 	// Resource is what objects in the namespace depend on: the Namespace object.
 	Resource pulumi.Resource
 	// PodsReady is what workloads also wait for: the quota, LimitRange and pull
-	// secret that a pod needs at admission and at pull time.
+	// secret that a pod needs at admission and at pull time (and istiod, when meshed).
 	PodsReady []pulumi.Resource
+	// Mesh says the namespace is in its cluster's sidecar mesh.
+	Mesh bool
 }
 
 // NamespaceKey is the key of Fleet.Namespaces.

@@ -68,6 +68,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		SecretEnv:      secretEnv,
 		NamespaceReady: ns.Resource,
 		PodsReady:      ns.PodsReady,
+		Mesh:           ns.Mesh,
 	}
 	if pl := f.Platforms[ns.Cluster]; pl != nil {
 		if pl.RolloutsReady == nil {

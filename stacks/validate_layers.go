@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
@@ -64,6 +65,7 @@ func (c *StackConfig) validateEnvironments() field.ErrorList {
 		}
 		seen[key] = i
 	}
+	errs = append(errs, c.validateMesh()...)
 	for i := range c.Environments {
 		for j, from := range c.Environments[i].AllowFrom {
 			if c.environment(c.Environments[i].Cluster, from) < 0 {
@@ -173,4 +175,40 @@ func (c *StackConfig) strictestTier(idx []int) string {
 		}
 	}
 	return c.Environments[idx[0]].Tier
+}
+
+// MsgNoMesh: an environment asks to join a mesh its platform does not run.
+const MsgNoMesh = "the platform runs no mesh to join (platform.mesh.enabled, with platform.edge istio)"
+
+// MsgSidecarAboveMax: the LimitRange would refuse every meshed pod, whose sidecar has
+// this limit.
+const MsgSidecarAboveMax = "is below the mesh sidecar's limit (platform.mesh.proxy), so every pod of the namespace would be refused"
+
+// validateMesh checks environments against the platform's mesh: none to join, or a
+// LimitRange that refuses the sidecar istiod injects into each pod.
+func (c *StackConfig) validateMesh() field.ErrorList {
+	var errs field.ErrorList
+	m := c.Platform.Mesh
+	on := m.Enabled && c.Platform.Edge == platform.EdgeIstio && platform.On(c.Platform.Ingress.Enabled)
+	for i := range c.Environments {
+		e := &c.Environments[i]
+		ep := field.NewPath(KeyEnvironments).Index(i)
+		if e.Mesh.Enabled != nil && *e.Mesh.Enabled && !on {
+			errs = append(errs, field.Invalid(ep.Child("mesh", "enabled"), true, MsgNoMesh))
+		}
+		if !on || !e.InMesh(true) {
+			continue
+		}
+		for _, l := range []struct{ path, max, sidecar string }{
+			{"maxCpu", e.Limits.MaxCPU, m.Proxy.LimitsCPU},
+			{"maxMemory", e.Limits.MaxMemory, m.Proxy.LimitsMemory},
+		} {
+			lim, err1 := resource.ParseQuantity(l.max)
+			side, err2 := resource.ParseQuantity(l.sidecar)
+			if err1 == nil && err2 == nil && lim.Cmp(side) < 0 {
+				errs = append(errs, field.Invalid(ep.Child("limits", l.path), l.max, MsgSidecarAboveMax+" ("+l.sidecar+")"))
+			}
+		}
+	}
+	return errs
 }

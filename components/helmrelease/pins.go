@@ -27,8 +27,9 @@ const (
 	// EnvoyGatewayVersion is Envoy Gateway's gateway-helm chart and its gateway-crds-helm
 	// chart, which also carries the Gateway API CRDs every Gateway implementation here uses.
 	EnvoyGatewayVersion = "v1.8.2"
-	// IstioVersion is Istio's base (CRDs) and istiod charts; istiod serves Gateway API
-	// Gateways of class istio.
+	// IstioVersion is Istio's base (CRDs), istiod and cni charts; istiod serves Gateway
+	// API Gateways of class istio, and with platform.mesh the cni node agent sets up
+	// sidecar redirection without privileged init containers.
 	IstioVersion = "1.32.0"
 	// ExternalSecretsVersion is the external-secrets chart (External Secrets Operator
 	// v2.9, API external-secrets.io/v1; 2.x has no Alibaba Cloud provider).
@@ -96,6 +97,7 @@ var (
 	EnvoyGateway           = Pin{Chart: "gateway-helm", Repository: RepoEnvoyProxy, Version: EnvoyGatewayVersion}
 	IstioBase              = Pin{Chart: "base", Repository: RepoIstio, Version: IstioVersion}
 	Istiod                 = Pin{Chart: "istiod", Repository: RepoIstio, Version: IstioVersion}
+	IstioCNI               = Pin{Chart: "cni", Repository: RepoIstio, Version: IstioVersion}
 	ExternalSecrets        = Pin{Chart: "external-secrets", Repository: RepoESO, Version: ExternalSecretsVersion}
 	OpenTelemetryCollector = Pin{Chart: "opentelemetry-collector", Repository: RepoOTel, Version: OpenTelemetryCollectorVersion}
 	Tempo                  = Pin{Chart: "tempo", Repository: RepoGrafanaCommunity, Version: TempoVersion}
@@ -106,4 +108,4 @@ var (
 )
 
 // Pins lists every pinned chart, in documentation order.
-var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS, Karpenter}
+var Pins = []Pin{IngressNginx, ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA, GatewayCRDs, EnvoyGateway, IstioBase, Istiod, IstioCNI, ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS, Karpenter}

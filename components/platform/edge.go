@@ -121,12 +121,13 @@ func (b *builder) edge() error {
 		Implementation: gateway.Implementation(s.Edge), Cloud: a.Cloud,
 		Namespace: ns, NamespaceName: EdgeNamespace(s.Edge),
 		Internal: s.Ingress.Internal, Replicas: s.Ingress.Replicas, Chart: s.Ingress.Chart.Override(),
-		Listeners: listeners,
+		Listeners: listeners, Mesh: s.gatewayMesh(),
 	}, pulumi.Parent(b.c))
 	if err != nil {
 		return err
 	}
 	b.gateway, b.gatewayCRDs = gw.Ready, gw.CRDs
+	b.c.Outputs.MeshReady = gw.MeshReady
 	b.c.Outputs.GatewayName = gateway.Name
 	b.c.Outputs.GatewayNamespace = EdgeNamespace(s.Edge)
 	b.c.Outputs.ReleaseGatewayName, b.c.Outputs.ReleaseGatewayNamespace = gateway.Name, EdgeNamespace(s.Edge)

@@ -46,6 +46,10 @@ type Outputs struct {
 	// MonitoringReady is what ServiceMonitor objects must depend on (the install that
 	// registers the CRD); nil when monitoring is disabled.
 	MonitoringReady pulumi.Resource
+	// MeshReady is what a meshed environment waits for (istiod, whose webhook injects
+	// sidecars and whose base install registers PeerAuthentication, and the CNI agent);
+	// nil without platform.mesh.
+	MeshReady []pulumi.Resource
 	// Registry is the Harbor registry environments pull from; nil when there is none.
 	Registry *Registry
 	// VPAReady is what VerticalPodAutoscaler objects must depend on (the install that

@@ -31,6 +31,9 @@ type Spec struct {
 	DNS DNSSpec `yaml:"dns"`
 	// Karpenter configures the Karpenter controller on EKS clusters with Karpenter pools.
 	Karpenter KarpenterSpec `yaml:"karpenter"`
+	// Mesh makes the Istio edge a sidecar mesh that environments join, with mTLS
+	// between their pods (docs/platform.md, "Mesh").
+	Mesh MeshSpec `yaml:"mesh"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a

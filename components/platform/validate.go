@@ -137,6 +137,7 @@ func (s *Spec) ApplyDefaults() {
 	s.DNS.applyDefaults()
 	s.applyTLSDefaults()
 	s.Karpenter.applyDefaults()
+	s.Mesh.applyDefaults()
 	if s.Edge == "" {
 		s.Edge = DefaultEdge
 	}
@@ -229,6 +230,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, s.Backups.validate(p.Child("backups"))...)
 	errs = append(errs, s.DNS.validate(p.Child("dns"))...)
 	errs = append(errs, s.Karpenter.validate(p.Child("karpenter"))...)
+	errs = append(errs, s.validateMesh(p.Child("mesh"))...)
 	return errs
 }
 

@@ -222,13 +222,44 @@ func (b *builder) strategy() map[string]any {
 	return map[string]any{"canary": out}
 }
 
+// MeshScrapeAnnotations tell a meshed pod's sidecar agent where the app serves
+// metrics (Istio's metrics merging reads the prometheus.io annotations).
+func MeshScrapeAnnotations(port int, path string) map[string]string {
+	return map[string]string{
+		"prometheus.io/scrape": "true",
+		"prometheus.io/port":   fmt.Sprint(port),
+		"prometheus.io/path":   path,
+	}
+}
+
+// metricsContainerPort is the container port Spec.Metrics.Port names (validated).
+func (b *builder) metricsContainerPort() int {
+	for _, p := range b.s.Ports {
+		if p.Name == b.s.Metrics.Port {
+			return p.ContainerPort
+		}
+	}
+	return 0
+}
+
 // podTemplate is the Rollout's pod template: one hardened container.
 func (b *builder) podTemplate() map[string]any {
 	s := b.s
 	labels := map[string]any{LabelName: b.n.app, LabelManagedBy: ManagedBy}
 	meta := map[string]any{"labels": labels}
+	annotations := map[string]any{}
 	if sum := envChecksum(s); sum != "" {
-		meta["annotations"] = map[string]any{AnnotationEnvChecksum: sum}
+		annotations[AnnotationEnvChecksum] = sum
+	}
+	if b.a.Mesh && b.monitored() {
+		// Where the app serves its metrics: istiod's injector moves these annotations
+		// into the sidecar agent, which merges them into gateway.MergedMetricsPort.
+		for k, v := range MeshScrapeAnnotations(b.metricsContainerPort(), s.Metrics.Path) {
+			annotations[k] = v
+		}
+	}
+	if len(annotations) > 0 {
+		meta["annotations"] = annotations
 	}
 
 	ports := []any{}

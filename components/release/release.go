@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
+	"github.com/fleetform/fleetform/components/addons/gateway"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -111,6 +112,10 @@ type Args struct {
 	// ServiceMonitor says the cluster runs the Prometheus operator; with Spec.Monitoring it
 	// adds a metrics Service and a ServiceMonitor.
 	ServiceMonitor bool
+	// Mesh says the namespace is in the cluster's sidecar mesh: under strict mTLS
+	// Prometheus (outside the mesh) cannot reach the app's port, so the ServiceMonitor
+	// scrapes the sidecar agent's merged endpoint, which serves the app's metrics too.
+	Mesh bool
 	// NamespaceReady is what every object waits for: the Namespace. Optional.
 	NamespaceReady pulumi.Resource
 	// PodsReady is what the Rollout, which creates pods, also waits for: the
@@ -420,6 +425,14 @@ func (b *builder) buildServices() error {
 				Protocol:   pulumi.String("TCP"),
 			})
 		}
+		if role == RoleMetrics && b.a.Mesh {
+			ports = corev1.ServicePortArray{corev1.ServicePortArgs{
+				Name:       pulumi.String(MeshMetricsPortName),
+				Port:       pulumi.Int(gateway.MergedMetricsPort),
+				TargetPort: pulumi.Int(gateway.MergedMetricsPort),
+				Protocol:   pulumi.String("TCP"),
+			}}
+		}
 		spec := &corev1.ServiceSpecArgs{
 			Type:     pulumi.String("ClusterIP"),
 			Selector: pulumi.ToStringMap(b.selector()),
@@ -607,6 +620,10 @@ func (b *builder) buildServiceMonitor() error {
 		return nil
 	}
 	metrics := b.services[RoleMetrics]
+	port, path := b.s.Metrics.Port, b.s.Metrics.Path
+	if b.a.Mesh {
+		port, path = MeshMetricsPortName, gateway.MergedMetricsPath
+	}
 	_, err := apiextensions.NewCustomResource(b.ctx, b.name+"-servicemonitor", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String(MonitoringAPIVersion),
 		Kind:       pulumi.String(KindServiceMonitor),
@@ -617,8 +634,8 @@ func (b *builder) buildServiceMonitor() error {
 				LabelRole: metrics.Metadata.Labels().MapIndex(pulumi.String(LabelRole)),
 			}},
 			"endpoints": []any{map[string]any{
-				"port":     b.s.Metrics.Port,
-				"path":     b.s.Metrics.Path,
+				"port":     port,
+				"path":     path,
 				"interval": ScrapeInterval,
 			}},
 		}},
@@ -637,4 +654,7 @@ const (
 	ScrapeInterval = "30s"
 	// TmpVolume is the writable emptyDir mounted at /tmp, because the root filesystem is read-only.
 	TmpVolume = "tmp"
+	// MeshMetricsPortName is the metrics Service's port in a meshed namespace: the
+	// sidecar agent's merged endpoint (gateway.MergedMetricsPort).
+	MeshMetricsPortName = "mesh-metrics"
 )

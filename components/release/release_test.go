@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -582,5 +583,45 @@ func TestRolloutForcesItsFields(t *testing.T) {
 		if got := get(t, ro.Inputs, "metadata", "annotations", AnnotationPatchForce); got != "true" {
 			t.Errorf("%s: %s = %v, want \"true\"", s.Name, AnnotationPatchForce, got)
 		}
+	}
+}
+
+// TestMeshedMetrics: in a meshed namespace Prometheus (outside the mesh) scrapes the
+// sidecar agent's merged endpoint, told where the app's own metrics are by the pod's
+// prometheus.io annotations; outside the mesh, the app's port directly.
+func TestMeshedMetrics(t *testing.T) {
+	for _, mesh := range []bool{false, true} {
+		t.Run(fmt.Sprint("mesh=", mesh), func(t *testing.T) {
+			args := testArgs(canarySpec("storefront"), "prod")
+			args.Mesh = mesh
+			p := runRelease(t, args)
+			sm := get(t, one(t, p, typeMonitor).Inputs, "spec", "endpoints", 0).(map[string]any)
+			annotations, _ := get(t, one(t, p, typeRollout).Inputs, "spec", "template", "metadata", "annotations").(map[string]any)
+			var metricsSvc *plan.Resource
+			for _, r := range p.ByType(typeService) {
+				if get(t, r.Inputs, "metadata", "labels", LabelRole) == RoleMetrics {
+					metricsSvc = r
+				}
+			}
+			ports := get(t, metricsSvc.Inputs, "spec", "ports").([]any)
+			if !mesh {
+				if sm["port"] != "metrics" || sm["path"] != DefaultMetricsPath || annotations["prometheus.io/port"] != nil || len(ports) != 2 {
+					t.Errorf("outside the mesh: endpoint %v, annotations %v, %d metrics ports", sm, annotations, len(ports))
+				}
+				return
+			}
+			if sm["port"] != MeshMetricsPortName || sm["path"] != "/stats/prometheus" {
+				t.Errorf("endpoint %v, want port %s path /stats/prometheus", sm, MeshMetricsPortName)
+			}
+			want := map[string]any{"prometheus.io/scrape": "true", "prometheus.io/port": "9090", "prometheus.io/path": DefaultMetricsPath}
+			for k, v := range want {
+				if annotations[k] != v {
+					t.Errorf("pod annotation %s = %v, want %v", k, annotations[k], v)
+				}
+			}
+			if len(ports) != 1 || get(t, ports[0], "name") != MeshMetricsPortName || get(t, ports[0], "port") != float64(15020) || get(t, ports[0], "targetPort") != float64(15020) {
+				t.Errorf("metrics Service ports %v, want only %s 15020", ports, MeshMetricsPortName)
+			}
+		})
 	}
 }

@@ -18,3 +18,18 @@ var edgeCases = record([]ruleCase{
 })
 
 func TestEdgeRules(t *testing.T) { runCases(t, edgeCases) }
+
+var meshCases = record([]ruleCase{
+	{name: "strict in prod", rule: IDMeshStrictMTLS, resources: []Resource{
+		res(TypePeerAuthentication, "pa", `{"metadata": {"name": "default"}, "spec": {"mtls": {"mode": "STRICT"}}}`)}},
+	{name: "permissive in prod", rule: IDMeshStrictMTLS, resources: []Resource{
+		res(TypePeerAuthentication, "pa", `{"metadata": {"name": "default"}, "spec": {"mtls": {"mode": "PERMISSIVE"}}}`)},
+		want: []string{at(res(TypePeerAuthentication, "pa", ""), "spec.mtls.mode")}},
+	{name: "a plain-text port in prod", rule: IDMeshStrictMTLS, resources: []Resource{
+		res(TypePeerAuthentication, "pa", `{"spec": {"mtls": {"mode": "STRICT"}, "portLevelMtls": {"9090": {"mode": "DISABLE"}}}}`)},
+		want: []string{at(res(TypePeerAuthentication, "pa", ""), "spec.portLevelMtls.9090.mode")}},
+	{name: "permissive in dev", rule: IDMeshStrictMTLS, stack: "dev", resources: []Resource{
+		res(TypePeerAuthentication, "pa", `{"spec": {"mtls": {"mode": "PERMISSIVE"}}}`)}},
+})
+
+func TestMeshRules(t *testing.T) { runCases(t, meshCases) }

@@ -20,6 +20,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
+	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/environments"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/stacks"
 	"github.com/fleetform/fleetform/tests/controlplane"
@@ -165,6 +167,56 @@ func TestLifecycle(t *testing.T) {
 		}
 		for _, name := range []string{"storefront", "billing"} {
 			waitRollout(t, name, "Healthy", func(s rolloutStatus) bool { return s.Phase == "Healthy" })
+		}
+	})
+
+	step("MeshObjectsOnIstiosCRDs", func(t *testing.T) {
+		// platform.mesh: each environment's PeerAuthentication went through the real
+		// engine to Istio's real CRD (istio.io/api), qa relaxed to permissive, stage strict.
+		for ns, want := range map[string]string{"qa": "PERMISSIVE", "stage": "STRICT"} {
+			var pa object
+			found, err := getObject("security.istio.io/v1", "PeerAuthentication", ns, environments.PeerAuthenticationName, &pa)
+			if err != nil || !found {
+				t.Fatalf("PeerAuthentication %s/%s: found=%v %v", ns, environments.PeerAuthenticationName, found, err)
+			}
+			if mtls, _ := pa.Spec["mtls"].(map[string]any); mtls["mode"] != want {
+				t.Errorf("%s: mTLS mode %v, want %s", ns, mtls["mode"], want)
+			}
+			var nsObj, np object
+			if _, err := getObject("v1", "Namespace", "", ns, &nsObj); err != nil || nsObj.Metadata.Labels[gateway.LabelInjection] != gateway.InjectionEnabled {
+				t.Errorf("namespace %s labels %v (%v), want %s=%s", ns, nsObj.Metadata.Labels, err, gateway.LabelInjection, gateway.InjectionEnabled)
+			}
+			if found, err := getObject("networking.k8s.io/v1", "NetworkPolicy", ns, environments.PolicyIstiod, &np); err != nil || !found {
+				t.Errorf("NetworkPolicy %s/%s: found=%v %v", ns, environments.PolicyIstiod, found, err)
+			}
+		}
+		// Prometheus scrapes the sidecar agent's merged endpoint, and the pods say where
+		// the app's own metrics are.
+		var svc struct {
+			Spec struct {
+				Ports []struct {
+					Name string `json:"name"`
+					Port int    `json:"port"`
+				} `json:"ports"`
+			} `json:"spec"`
+		}
+		if found, err := getObject("v1", "Service", appNamespace, "storefront-metrics", &svc); err != nil || !found {
+			t.Fatalf("Service %s/storefront-metrics: found=%v %v", appNamespace, found, err)
+		}
+		if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Port != gateway.MergedMetricsPort {
+			t.Errorf("storefront-metrics ports %+v, want only %d", svc.Spec.Ports, gateway.MergedMetricsPort)
+		}
+		var ro struct {
+			Spec struct {
+				Template struct {
+					Metadata struct {
+						Annotations map[string]string `json:"annotations"`
+					} `json:"metadata"`
+				} `json:"template"`
+			} `json:"spec"`
+		}
+		if _, err := getObject("argoproj.io/v1alpha1", "Rollout", appNamespace, "storefront", &ro); err != nil || ro.Spec.Template.Metadata.Annotations["prometheus.io/port"] != "8080" {
+			t.Errorf("storefront's pod annotations %v (%v), want prometheus.io/port 8080", ro.Spec.Template.Metadata.Annotations, err)
 		}
 	})
 

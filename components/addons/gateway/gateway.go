@@ -92,6 +92,9 @@ type Args struct {
 	Chart helmrelease.Override
 	// Listeners are the HTTPS hosts of the platform's own endpoints.
 	Listeners []Listener
+	// Mesh makes the Istio edge a sidecar mesh as well; nil: the gateway alone. Only
+	// with Implementation Istio.
+	Mesh *Mesh
 }
 
 // Gateway is a Gateway API implementation and the cluster's shared Gateway.
@@ -107,6 +110,10 @@ type Gateway struct {
 	Name pulumi.StringOutput `pulumi:"name"`
 	// Namespace is the shared Gateway's namespace.
 	Namespace pulumi.StringOutput `pulumi:"namespace"`
+	// MeshReady is what a meshed pod needs first, with Args.Mesh: istiod (whose webhook
+	// injects the sidecar; a pod created before it runs without one) and the CNI agent.
+	// It also carries Istio's CRDs (PeerAuthentication). Nil without a mesh.
+	MeshReady []pulumi.Resource
 }
 
 var sectionNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
@@ -120,6 +127,8 @@ func (a *Args) validate() error {
 		return fmt.Errorf("at least one replica is required")
 	case a.Namespace == nil || a.NamespaceName == "":
 		return fmt.Errorf("a namespace is required")
+	case a.Mesh != nil && a.Implementation != Istio:
+		return fmt.Errorf("a mesh needs implementation %s, not %s", Istio, a.Implementation)
 	}
 	seen := map[string]bool{HTTPListener: true}
 	for i, l := range a.Listeners {
@@ -200,12 +209,23 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err != nil {
 			return nil, err
 		}
+		values := IstiodValues()
+		if args.Mesh != nil {
+			values = helmrelease.Merge(values, MeshIstiodValues(*args.Mesh))
+		}
 		rel, err := helmrelease.New(ctx, name+"-istiod", &helmrelease.Args{
 			Pin: helmrelease.Istiod, Override: args.Chart, ReleaseName: IstiodReleaseName,
-			Namespace: args.Namespace, Values: IstiodValues(),
+			Namespace: args.Namespace, Values: values,
 		}, parent, after(base))
 		if err != nil {
 			return nil, err
+		}
+		if args.Mesh != nil {
+			cni, err := installMesh(ctx, name, args.Chart, after(base), parent)
+			if err != nil {
+				return nil, err
+			}
+			c.MeshReady = []pulumi.Resource{rel, cni}
 		}
 		svcPatch, err := IstioGatewayOptions(args.Cloud, args.Internal, args.Replicas)
 		if err != nil {
@@ -279,8 +299,10 @@ func EnvoyGatewayValues() map[string]any {
 
 // IstiodValues turn on istiod's Gateway API controller explicitly (it is the
 // chart's default; a values override that dropped it would leave the Gateway unserved).
+// istio-discovery's values are flat (env, cni, global): the pilot.env of older docs
+// is read by no template.
 func IstiodValues() map[string]any {
-	return map[string]any{"pilot": map[string]any{"env": map[string]any{"PILOT_ENABLE_GATEWAY_API": true}}}
+	return map[string]any{"env": map[string]any{"PILOT_ENABLE_GATEWAY_API": "true"}}
 }
 
 // serviceShape is the load-balancer Service's type and traffic policy on a cloud,
