@@ -3,6 +3,7 @@ package stacks
 import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/certmanager"
 	"github.com/fleetform/fleetform/components/platform"
 )
 
@@ -44,4 +45,66 @@ func (c *StackConfig) releaseHostnames() []platform.Hostname {
 		}
 	}
 	return out
+}
+
+// MsgIstioHTTP01 says why a release host cannot be certified on an Istio edge whose
+// cluster answers ACME over HTTP-01: the releases Gateway redirects the host's port
+// 80 to HTTPS (istiod then requires TLS for every path of the host, the ACME
+// challenge's included), and HTTPS has no certificate until the challenge passes.
+const MsgIstioHTTP01 = "on edge istio the releases Gateway redirects this host to HTTPS, so cert-manager's HTTP-01 challenge can never pass; bring the certificate (ingress.tlsSecretName, in istio-system) or give the cluster DNS-01 (platform.dns zones of its cloud)"
+
+// validateIstioHTTP01 refuses release hosts on an Istio edge that cert-manager would
+// try to certify over HTTP-01, at the path that declares each, naming the cluster.
+func (c *StackConfig) validateIstioHTTP01() field.ErrorList {
+	p := &c.Platform
+	if p.Edge != platform.EdgeIstio || !platform.On(p.Ingress.Enabled) {
+		return nil
+	}
+	var errs field.ErrorList
+	seen := map[string]bool{}
+	rp := field.NewPath(KeyReleases)
+	for i := range c.Releases {
+		base := &c.Releases[i]
+		for _, env := range base.EnvironmentNames() {
+			r := base.For(env)
+			if r.Ingress == nil || r.Ingress.TLSSecretName != "" {
+				continue
+			}
+			at := rp.Index(i)
+			if o := base.Environments[env]; o.Ingress != nil {
+				at = at.Child("environments").Key(env)
+			}
+			for _, e := range c.Environments {
+				cl := c.Cluster(e.Cluster)
+				if e.Name != env || cl == nil {
+					continue
+				}
+				if iss, ok := p.Issuer(*cl); !ok || iss.Solver != certmanager.SolverHTTP01 {
+					continue
+				}
+				hosts := []struct {
+					path *field.Path
+					host string
+				}{{at.Child("ingress", "host"), r.Ingress.Host}}
+				if bg := r.Strategy.BlueGreen; bg != nil && bg.PreviewHost != "" {
+					sp := rp.Index(i)
+					if base.Environments[env].Strategy != nil {
+						sp = sp.Child("environments").Key(env)
+					}
+					hosts = append(hosts, struct {
+						path *field.Path
+						host string
+					}{sp.Child("strategy", "blueGreen", "previewHost"), bg.PreviewHost})
+				}
+				for _, h := range hosts {
+					if h.host == "" || seen[h.path.String()] {
+						continue
+					}
+					seen[h.path.String()] = true
+					errs = append(errs, field.Invalid(h.path, h.host, MsgIstioHTTP01+" (cluster "+cl.Name+")"))
+				}
+			}
+		}
+	}
+	return errs
 }

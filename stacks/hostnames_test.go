@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,5 +38,33 @@ func TestReleaseHostsInsideTheDomains(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIstioRefusesHTTP01ReleaseHosts: on edge istio, a release host whose certificate
+// cert-manager would get over HTTP-01 (prod-ali answers ACME that way; prod-aws and
+// prod-azure use DNS-01) is refused at the path that declares it, naming the cluster.
+func TestIstioRefusesHTTP01ReleaseHosts(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "Pulumi.prod.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	istio := strings.Replace(string(data), "edge: envoy-gateway", "edge: istio", 1)
+	http01 := func(body string) []string {
+		var out []string
+		for _, p := range problems(t, body, Offline) {
+			if strings.Contains(p.Detail, MsgIstioHTTP01) {
+				out = append(out, p.Field+p.Detail[len(MsgIstioHTTP01):])
+			}
+		}
+		return out
+	}
+	if got := http01(istio); len(got) != 0 {
+		t.Errorf("prod brings shop's certificate, yet: %v", got)
+	}
+	managed := strings.Replace(istio, "        tlsSecretName: shop-tls\n", "", 1)
+	got := http01(managed)
+	if len(got) != 1 || !strings.HasSuffix(got[0], ".ingress.host (cluster prod-ali)") {
+		t.Errorf("got %v, want one refusal of shop.example.com's host on prod-ali", got)
 	}
 }
