@@ -1,9 +1,12 @@
 package stacks
 
 import (
+	"strings"
+
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/addons/certmanager"
+	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/platform"
 )
 
@@ -53,14 +56,18 @@ func (c *StackConfig) releaseHostnames() []platform.Hostname {
 // challenge's included), and HTTPS has no certificate until the challenge passes.
 const MsgIstioHTTP01 = "on edge istio the releases Gateway redirects this host to HTTPS, so cert-manager's HTTP-01 challenge can never pass; bring the certificate (ingress.tlsSecretName, in istio-system) or give the cluster DNS-01 (platform.dns zones of its cloud)"
 
-// validateIstioHTTP01 refuses release hosts on an Istio edge that cert-manager would
-// try to certify over HTTP-01, at the path that declares each, naming the cluster.
-func (c *StackConfig) validateIstioHTTP01() field.ErrorList {
-	p := &c.Platform
-	if p.Edge != platform.EdgeIstio || !platform.On(p.Ingress.Enabled) {
-		return nil
-	}
-	var errs field.ErrorList
+// managedReleaseHost is a release host that cert-manager certifies on one cluster
+// (no tlsSecretName), at the field path that declares it.
+type managedReleaseHost struct {
+	path    *field.Path
+	host    string
+	cluster *cluster.Spec
+}
+
+// managedReleaseHosts lists each release host without a certificate of the stack's
+// own once per cluster that serves it (an environment of that name on the cluster).
+func (c *StackConfig) managedReleaseHosts() []managedReleaseHost {
+	var out []managedReleaseHost
 	seen := map[string]bool{}
 	rp := field.NewPath(KeyReleases)
 	for i := range c.Releases {
@@ -71,40 +78,64 @@ func (c *StackConfig) validateIstioHTTP01() field.ErrorList {
 				continue
 			}
 			at := rp.Index(i)
-			if o := base.Environments[env]; o.Ingress != nil {
+			if base.Environments[env].Ingress != nil {
 				at = at.Child("environments").Key(env)
+			}
+			hosts := []managedReleaseHost{{path: at.Child("ingress", "host"), host: r.Ingress.Host}}
+			if bg := r.Strategy.BlueGreen; bg != nil && bg.PreviewHost != "" {
+				sp := rp.Index(i)
+				if base.Environments[env].Strategy != nil {
+					sp = sp.Child("environments").Key(env)
+				}
+				hosts = append(hosts, managedReleaseHost{path: sp.Child("strategy", "blueGreen", "previewHost"), host: bg.PreviewHost})
 			}
 			for _, e := range c.Environments {
 				cl := c.Cluster(e.Cluster)
 				if e.Name != env || cl == nil {
 					continue
 				}
-				if iss, ok := p.Issuer(*cl); !ok || iss.Solver != certmanager.SolverHTTP01 {
-					continue
-				}
-				hosts := []struct {
-					path *field.Path
-					host string
-				}{{at.Child("ingress", "host"), r.Ingress.Host}}
-				if bg := r.Strategy.BlueGreen; bg != nil && bg.PreviewHost != "" {
-					sp := rp.Index(i)
-					if base.Environments[env].Strategy != nil {
-						sp = sp.Child("environments").Key(env)
-					}
-					hosts = append(hosts, struct {
-						path *field.Path
-						host string
-					}{sp.Child("strategy", "blueGreen", "previewHost"), bg.PreviewHost})
-				}
 				for _, h := range hosts {
-					if h.host == "" || seen[h.path.String()] {
+					key := h.path.String() + " " + cl.Name
+					if h.host == "" || seen[key] {
 						continue
 					}
-					seen[h.path.String()] = true
-					errs = append(errs, field.Invalid(h.path, h.host, MsgIstioHTTP01+" (cluster "+cl.Name+")"))
+					seen[key] = true
+					h.cluster = cl
+					out = append(out, h)
 				}
 			}
 		}
+	}
+	return out
+}
+
+// validateIssuerZones refuses release hosts outside the DNS-01 zones of a cluster
+// that would certify them (the platform's own hosts are checked by the platform).
+func (c *StackConfig) validateIssuerZones() field.ErrorList {
+	var errs field.ErrorList
+	for _, h := range c.managedReleaseHosts() {
+		if zones, miss := c.Platform.IssuerZonesMiss(*h.cluster, h.host); miss {
+			errs = append(errs, field.Invalid(h.path, h.host, platform.MsgOutsideIssuerZones+" (cluster "+h.cluster.Name+": "+strings.Join(zones, ", ")+")"))
+		}
+	}
+	return errs
+}
+
+// validateIstioHTTP01 refuses release hosts on an Istio edge that cert-manager would
+// try to certify over HTTP-01, at the path that declares each, naming the cluster.
+func (c *StackConfig) validateIstioHTTP01() field.ErrorList {
+	p := &c.Platform
+	if p.Edge != platform.EdgeIstio || !platform.On(p.Ingress.Enabled) {
+		return nil
+	}
+	var errs field.ErrorList
+	seen := map[string]bool{}
+	for _, h := range c.managedReleaseHosts() {
+		if iss, ok := p.Issuer(*h.cluster); !ok || iss.Solver != certmanager.SolverHTTP01 || seen[h.path.String()] {
+			continue
+		}
+		seen[h.path.String()] = true
+		errs = append(errs, field.Invalid(h.path, h.host, MsgIstioHTTP01+" (cluster "+h.cluster.Name+")"))
 	}
 	return errs
 }

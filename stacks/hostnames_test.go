@@ -68,3 +68,23 @@ func TestIstioRefusesHTTP01ReleaseHosts(t *testing.T) {
 		t.Errorf("got %v, want one refusal of shop.example.com's host on prod-ali", got)
 	}
 }
+
+// TestReleaseHostsOutsideTheIssuersZones: prod-azure certifies over DNS-01 in
+// prod-azure.prod.example.com only, so a release host it would certify outside that
+// zone is refused at its path, naming the cluster and its zones; prod-aws (Route 53
+// zones by ID) and prod-ali (HTTP-01) are not checked.
+func TestReleaseHostsOutsideTheIssuersZones(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "Pulumi.prod.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	managed := strings.Replace(string(data), "        tlsSecretName: shop-tls\n", "", 1)
+	var got []string
+	for _, p := range problems(t, managed, Offline) {
+		got = append(got, p.Field+": "+p.Detail)
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "releases[0].ingress.host: "+platform.MsgOutsideIssuerZones) ||
+		!strings.HasSuffix(got[0], "(cluster prod-azure: prod-azure.prod.example.com)") {
+		t.Errorf("got %v, want shop.example.com refused for prod-azure alone", got)
+	}
+}

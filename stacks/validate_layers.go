@@ -19,6 +19,7 @@ func (c *StackConfig) validatePlatform() field.ErrorList {
 	errs = append(errs, c.Platform.ValidateClusters(p, c.Clusters)...)
 	errs = append(errs, c.Platform.ValidateHostnames(c.releaseHostnames())...)
 	errs = append(errs, c.validateIstioHTTP01()...)
+	errs = append(errs, c.validateIssuerZones()...)
 	h := c.Platform.Harbor
 	if h.Cluster != "" && c.Cluster(h.Cluster) == nil {
 		errs = append(errs, field.Invalid(p.Child("harbor", "cluster"), h.Cluster, MsgNoSuchCluster))

@@ -302,9 +302,35 @@ func (s *Spec) validateDNSClusters(p *field.Path, clusters []cluster.Spec) field
 	}
 	var hosts []Hostname
 	for _, c := range clusters {
-		hosts = append(hosts, s.Hostnames(c)...)
+		for _, h := range s.Hostnames(c) {
+			hosts = append(hosts, h)
+			if h.BringYourOwn || h.Plain {
+				continue
+			}
+			if zones, miss := s.IssuerZonesMiss(c, h.Host); miss {
+				errs = append(errs, field.Invalid(field.NewPath(h.Owner), h.Host, MsgOutsideIssuerZones+" (cluster "+c.Name+": "+strings.Join(zones, ", ")+")"))
+			}
+		}
 	}
 	return append(errs, s.ValidateHostnames(hosts)...)
+}
+
+// MsgOutsideIssuerZones: cert-manager's DNS-01 solvers are each scoped to one zone, so
+// a host in none of them has no solver and its Certificate never becomes ready.
+const MsgOutsideIssuerZones = "is in none of the DNS-01 zones of the cluster that certifies it, so cert-manager has no solver for it and the certificate would never be issued; add its zone (platform.dns.azure.zones) or bring the certificate (tlsSecretName)"
+
+// IssuerZonesMiss says whether cluster c certifies over DNS-01 in zones known by name
+// (Azure DNS) and none of them holds host; zones are their names, for the message.
+// Route 53's zones are configured by ID, whose names are not known offline: no check.
+func (s *Spec) IssuerZonesMiss(c cluster.Spec, host string) (zones []string, miss bool) {
+	i, ok := s.Issuer(c)
+	if !ok || i.Solver != certmanager.SolverAzureDNS {
+		return nil, false
+	}
+	for _, z := range i.AzureZones {
+		zones = append(zones, z.Name)
+	}
+	return zones, !InDomains(host, zones)
 }
 
 // ValidateHostnames reports every hostname outside platform.dns.domains, at its

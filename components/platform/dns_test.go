@@ -421,3 +421,32 @@ func TestCertManagerNeedsItsIdentity(t *testing.T) {
 		t.Errorf("err = %v, want the missing identity named", err)
 	}
 }
+
+// TestHostsOutsideTheIssuersZones: an AKS cluster's DNS-01 solvers are one per Azure
+// zone, so a platform host it certifies outside every zone is refused at its owner;
+// one whose certificate the stack brings, or on a cluster that solves otherwise, is not.
+func TestHostsOutsideTheIssuersZones(t *testing.T) {
+	aks := cluster.Spec{Name: "aks", Cloud: cluster.Azure, Region: "westeurope"}
+	s := dnsSpec(aks)
+	s.DNS.Azure.Zones = []string{"/subscriptions/0000/resourceGroups/dns/providers/Microsoft.Network/dnszones/aks.example.com"}
+	s.Monitoring.Grafana.Domain = "example.com"                   // grafana.aks.example.com: in the zone
+	s.Harbor.Cluster, s.Harbor.Host = "aks", "harbor.example.com" // outside it
+	p := field.NewPath("platform")
+	errs := s.ValidateClusters(p, []cluster.Spec{aks})
+	assertFields(t, errs, []string{platform.OwnerHarbor})
+	if len(errs) == 1 && (!strings.Contains(errs[0].Detail, platform.MsgOutsideIssuerZones) || !strings.HasSuffix(errs[0].Detail, "(cluster aks: aks.example.com)")) {
+		t.Errorf("detail %q", errs[0].Detail)
+	}
+	// The stack brings Harbor's certificate (fullSpec names harbor-tls): no check.
+	byo := fullSpec(platform.LoggingLoki)
+	byo.Monitoring.Federation.TLSSecretName, byo.Tracing.Hub.TLSSecretName = "", ""
+	byo.DNS.Domains, byo.DNS.Azure, byo.DNS.ACME = s.DNS.Domains, s.DNS.Azure, s.DNS.ACME
+	byo.Monitoring.Grafana.Domain = "example.com"
+	byo.Harbor.Cluster, byo.Harbor.Host = "aks", "harbor.example.com"
+	byo.ApplyDefaults()
+	byo.ApplyClusterDefaults([]cluster.Spec{aks})
+	assertFields(t, byo.ValidateClusters(p, []cluster.Spec{aks}), nil)
+	if zones, miss := s.IssuerZonesMiss(cluster.Spec{Name: "eks", Cloud: cluster.AWS}, "anything.example.org"); miss || zones != nil {
+		t.Errorf("Route 53 zones are IDs, yet IssuerZonesMiss = %v, %v", zones, miss)
+	}
+}
