@@ -156,7 +156,6 @@ func DefaultLimits(tier string) Limits {
 // ApplyDefaults fills unset fields with the documented defaults of the environment's
 // tier. It is idempotent.
 func (s *Spec) ApplyDefaults() {
-	s.Mesh.applyDefaults()
 	if s.Tier == "" {
 		s.Tier = s.Name
 	}

@@ -56,21 +56,20 @@ func (s *Spec) InMesh(platformMesh bool) bool {
 	return platformMesh
 }
 
-func (m *Mesh) applyDefaults() {
-	if m.MTLS == "" {
-		m.MTLS = DefaultMTLS
-	}
-}
-
+// validate checks mtls; unset stays unset (DefaultMTLS applies where the environment
+// is meshed), so the stack can refuse an mtls given to an environment outside a mesh.
 func (m *Mesh) validate(p *field.Path) field.ErrorList {
-	if !slices.Contains(MTLSModes, m.MTLS) {
+	if m.MTLS != "" && !slices.Contains(MTLSModes, m.MTLS) {
 		return field.ErrorList{field.NotSupported(p.Child("mtls"), m.MTLS, MTLSModes)}
 	}
 	return nil
 }
 
-// peerAuthenticationMode is the Istio mode of a defaulted Mesh.MTLS.
+// peerAuthenticationMode is the Istio mode of Mesh.MTLS (unset: DefaultMTLS).
 func peerAuthenticationMode(mtls string) string {
+	if mtls == "" {
+		mtls = DefaultMTLS
+	}
 	if mtls == MTLSPermissive {
 		return "PERMISSIVE"
 	}

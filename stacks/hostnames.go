@@ -10,27 +10,35 @@ import (
 	"github.com/fleetform/fleetform/components/platform"
 )
 
-// releaseHostnames are the hosts the releases serve in their environments, each at
-// the field path that declares it (an environment's override, or the release's own
-// block when the environment keeps it), for the check that platform.dns.domains
-// cover every hostname.
-func (c *StackConfig) releaseHostnames() []platform.Hostname {
-	var out []platform.Hostname
-	seen := map[string]bool{}
-	add := func(host string, p *field.Path) {
-		if host == "" || seen[p.String()] {
-			return
-		}
-		seen[p.String()] = true
-		out = append(out, platform.Hostname{Host: host, Owner: p.String()})
-	}
+// releaseHost is one host a release serves in one environment, at the field path that
+// declares it (an environment's override, or the release's own block when the
+// environment keeps it), with the certificate Secret the release brings ("": none).
+type releaseHost struct {
+	path          *field.Path
+	host, env     string
+	tlsSecretName string
+}
+
+// releaseHosts walks every release host of every environment, once per declaring path
+// and environment: the one walk the hostname checks below share.
+func (c *StackConfig) releaseHosts() []releaseHost {
+	var out []releaseHost
 	rp := field.NewPath(KeyReleases)
 	for i := range c.Releases {
 		r := &c.Releases[i]
 		base := rp.Index(i)
 		for _, env := range r.EnvironmentNames() {
-			o := r.Environments[env]
+			o, merged := r.Environments[env], r.For(env)
 			ep := base.Child("environments").Key(env)
+			tls := ""
+			if merged.Ingress != nil {
+				tls = merged.Ingress.TLSSecretName
+			}
+			add := func(host string, p *field.Path) {
+				if host != "" {
+					out = append(out, releaseHost{path: p, host: host, env: env, tlsSecretName: tls})
+				}
+			}
 			switch {
 			case o.Ingress != nil:
 				add(o.Ingress.Host, ep.Child("ingress", "host"))
@@ -50,6 +58,20 @@ func (c *StackConfig) releaseHostnames() []platform.Hostname {
 	return out
 }
 
+// releaseHostnames are the release hosts once per declaring path, for the check that
+// platform.dns.domains cover every hostname.
+func (c *StackConfig) releaseHostnames() []platform.Hostname {
+	var out []platform.Hostname
+	seen := map[string]bool{}
+	for _, h := range c.releaseHosts() {
+		if !seen[h.path.String()] {
+			seen[h.path.String()] = true
+			out = append(out, platform.Hostname{Host: h.host, Owner: h.path.String()})
+		}
+	}
+	return out
+}
+
 // MsgIstioHTTP01 says why a release host cannot be certified on an Istio edge whose
 // cluster answers ACME over HTTP-01: the releases Gateway redirects the host's port
 // 80 to HTTPS (istiod then requires TLS for every path of the host, the ACME
@@ -59,8 +81,7 @@ const MsgIstioHTTP01 = "on edge istio the releases Gateway redirects this host t
 // managedReleaseHost is a release host that cert-manager certifies on one cluster
 // (no tlsSecretName), at the field path that declares it.
 type managedReleaseHost struct {
-	path    *field.Path
-	host    string
+	releaseHost
 	cluster *cluster.Spec
 }
 
@@ -69,41 +90,18 @@ type managedReleaseHost struct {
 func (c *StackConfig) managedReleaseHosts() []managedReleaseHost {
 	var out []managedReleaseHost
 	seen := map[string]bool{}
-	rp := field.NewPath(KeyReleases)
-	for i := range c.Releases {
-		base := &c.Releases[i]
-		for _, env := range base.EnvironmentNames() {
-			r := base.For(env)
-			if r.Ingress == nil || r.Ingress.TLSSecretName != "" {
+	for _, h := range c.releaseHosts() {
+		if h.tlsSecretName != "" {
+			continue
+		}
+		for _, e := range c.Environments {
+			cl := c.Cluster(e.Cluster)
+			key := h.path.String() + " " + e.Cluster
+			if e.Name != h.env || cl == nil || seen[key] {
 				continue
 			}
-			at := rp.Index(i)
-			if base.Environments[env].Ingress != nil {
-				at = at.Child("environments").Key(env)
-			}
-			hosts := []managedReleaseHost{{path: at.Child("ingress", "host"), host: r.Ingress.Host}}
-			if bg := r.Strategy.BlueGreen; bg != nil && bg.PreviewHost != "" {
-				sp := rp.Index(i)
-				if base.Environments[env].Strategy != nil {
-					sp = sp.Child("environments").Key(env)
-				}
-				hosts = append(hosts, managedReleaseHost{path: sp.Child("strategy", "blueGreen", "previewHost"), host: bg.PreviewHost})
-			}
-			for _, e := range c.Environments {
-				cl := c.Cluster(e.Cluster)
-				if e.Name != env || cl == nil {
-					continue
-				}
-				for _, h := range hosts {
-					key := h.path.String() + " " + cl.Name
-					if h.host == "" || seen[key] {
-						continue
-					}
-					seen[key] = true
-					h.cluster = cl
-					out = append(out, h)
-				}
-			}
+			seen[key] = true
+			out = append(out, managedReleaseHost{releaseHost: h, cluster: cl})
 		}
 	}
 	return out
@@ -129,12 +127,10 @@ func (c *StackConfig) validateIstioHTTP01() field.ErrorList {
 		return nil
 	}
 	var errs field.ErrorList
-	seen := map[string]bool{}
 	for _, h := range c.managedReleaseHosts() {
-		if iss, ok := p.Issuer(*h.cluster); !ok || iss.Solver != certmanager.SolverHTTP01 || seen[h.path.String()] {
+		if iss, ok := p.Issuer(*h.cluster); !ok || iss.Solver != certmanager.SolverHTTP01 {
 			continue
 		}
-		seen[h.path.String()] = true
 		errs = append(errs, field.Invalid(h.path, h.host, MsgIstioHTTP01+" (cluster "+h.cluster.Name+")"))
 	}
 	return errs

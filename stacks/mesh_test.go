@@ -54,3 +54,17 @@ func TestEnvironmentsAgainstTheMesh(t *testing.T) {
 		})
 	}
 }
+
+// TestMTLSOutsideAMesh: mesh.mtls on an environment that is in no mesh would be
+// ignored, so it is refused at its path, as well as the mesh it asks for.
+func TestMTLSOutsideAMesh(t *testing.T) {
+	body := strings.Replace(minimal, "      cluster: one\n", "      cluster: one\n      mesh: {mtls: permissive}\n", 1) +
+		"  fleetform:platform:\n    monitoring: {enabled: false}\n    edge: istio\n"
+	got := problems(t, body, Offline)
+	if len(got) != 1 || got[0].Field != "environments[0].mesh.mtls" || !strings.Contains(got[0].Detail, MsgMTLSOutsideMesh) {
+		t.Fatalf("got %v, want one problem at environments[0].mesh.mtls", got)
+	}
+	if p := problems(t, body+"    mesh: {enabled: true}\n", Offline); p != nil {
+		t.Errorf("with the mesh on: %v, want none", p)
+	}
+}

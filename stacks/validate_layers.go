@@ -182,6 +182,9 @@ func (c *StackConfig) strictestTier(idx []int) string {
 // MsgNoMesh: an environment asks to join a mesh its platform does not run.
 const MsgNoMesh = "the platform runs no mesh to join (platform.mesh.enabled, with platform.edge istio)"
 
+// MsgMTLSOutsideMesh: mesh.mtls would be ignored, since the environment is in no mesh.
+const MsgMTLSOutsideMesh = "has no effect: the environment is not in a mesh (platform.mesh.enabled, or its own mesh.enabled: false)"
+
 // MsgSidecarAboveMax: the LimitRange would refuse every meshed pod, whose sidecar has
 // this limit.
 const MsgSidecarAboveMax = "is below the mesh sidecar's limit (platform.mesh.proxy), so every pod of the namespace would be refused"
@@ -190,15 +193,17 @@ const MsgSidecarAboveMax = "is below the mesh sidecar's limit (platform.mesh.pro
 // LimitRange that refuses the sidecar istiod injects into each pod.
 func (c *StackConfig) validateMesh() field.ErrorList {
 	var errs field.ErrorList
-	m := c.Platform.Mesh
-	on := m.Enabled && c.Platform.Edge == platform.EdgeIstio && platform.On(c.Platform.Ingress.Enabled)
+	m, on := c.Platform.Mesh, c.Platform.MeshOn()
 	for i := range c.Environments {
 		e := &c.Environments[i]
 		ep := field.NewPath(KeyEnvironments).Index(i)
 		if e.Mesh.Enabled != nil && *e.Mesh.Enabled && !on {
 			errs = append(errs, field.Invalid(ep.Child("mesh", "enabled"), true, MsgNoMesh))
 		}
-		if !on || !e.InMesh(true) {
+		if !e.InMesh(on) {
+			if e.Mesh.MTLS != "" {
+				errs = append(errs, field.Invalid(ep.Child("mesh", "mtls"), e.Mesh.MTLS, MsgMTLSOutsideMesh))
+			}
 			continue
 		}
 		for _, l := range []struct{ path, max, sidecar string }{

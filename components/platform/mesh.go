@@ -54,13 +54,18 @@ func (m *MeshSpec) applyDefaults() {
 	}
 }
 
+// MeshOn says the stack's clusters run the mesh: asked for, on an Istio edge that is on.
+func (s *Spec) MeshOn() bool {
+	return s.Mesh.Enabled && s.Edge == EdgeIstio && On(s.Ingress.Enabled)
+}
+
 func (s *Spec) validateMesh(p *field.Path) field.ErrorList {
 	m := s.Mesh
 	if !m.Enabled {
 		return nil
 	}
 	var errs field.ErrorList
-	if s.Edge != EdgeIstio || !On(s.Ingress.Enabled) {
+	if !s.MeshOn() {
 		errs = append(errs, field.Invalid(p.Child("enabled"), true, MsgMeshNeedsIstio))
 	}
 	pp := p.Child("proxy")
@@ -77,7 +82,7 @@ func (s *Spec) validateMesh(p *field.Path) field.ErrorList {
 
 // gatewayMesh is the gateway addon's mesh for the spec; nil without one.
 func (s *Spec) gatewayMesh() *gateway.Mesh {
-	if !s.Mesh.Enabled || s.Edge != EdgeIstio {
+	if !s.MeshOn() {
 		return nil
 	}
 	p := s.Mesh.Proxy

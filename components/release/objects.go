@@ -222,24 +222,14 @@ func (b *builder) strategy() map[string]any {
 	return map[string]any{"canary": out}
 }
 
-// MeshScrapeAnnotations tell a meshed pod's sidecar agent where the app serves
+// meshScrapeAnnotations tell a meshed pod's sidecar agent where the app serves
 // metrics (Istio's metrics merging reads the prometheus.io annotations).
-func MeshScrapeAnnotations(port int, path string) map[string]string {
+func meshScrapeAnnotations(port int, path string) map[string]string {
 	return map[string]string{
 		"prometheus.io/scrape": "true",
 		"prometheus.io/port":   fmt.Sprint(port),
 		"prometheus.io/path":   path,
 	}
-}
-
-// metricsContainerPort is the container port Spec.Metrics.Port names (validated).
-func (b *builder) metricsContainerPort() int {
-	for _, p := range b.s.Ports {
-		if p.Name == b.s.Metrics.Port {
-			return p.ContainerPort
-		}
-	}
-	return 0
 }
 
 // podTemplate is the Rollout's pod template: one hardened container.
@@ -254,7 +244,7 @@ func (b *builder) podTemplate() map[string]any {
 	if b.a.Mesh && b.monitored() {
 		// Where the app serves its metrics: istiod's injector moves these annotations
 		// into the sidecar agent, which merges them into gateway.MergedMetricsPort.
-		for k, v := range MeshScrapeAnnotations(b.metricsContainerPort(), s.Metrics.Path) {
+		for k, v := range meshScrapeAnnotations(s.portNumber(s.Metrics.Port), s.Metrics.Path) {
 			annotations[k] = v
 		}
 	}
