@@ -73,10 +73,8 @@ func (s *Spec) validateMesh(p *field.Path) field.ErrorList {
 	errs = append(errs, validateQuantity(pp.Child("requestsMemory"), m.Proxy.RequestsMemory)...)
 	errs = append(errs, validateQuantity(pp.Child("limitsCpu"), m.Proxy.LimitsCPU)...)
 	errs = append(errs, validateQuantity(pp.Child("limitsMemory"), m.Proxy.LimitsMemory)...)
-	if len(errs) == 0 {
-		errs = append(errs, notAbove(pp.Child("requestsCpu"), m.Proxy.RequestsCPU, m.Proxy.LimitsCPU)...)
-		errs = append(errs, notAbove(pp.Child("requestsMemory"), m.Proxy.RequestsMemory, m.Proxy.LimitsMemory)...)
-	}
+	errs = append(errs, notAbove(pp.Child("requestsCpu"), m.Proxy.RequestsCPU, m.Proxy.LimitsCPU)...)
+	errs = append(errs, notAbove(pp.Child("requestsMemory"), m.Proxy.RequestsMemory, m.Proxy.LimitsMemory)...)
 	return errs
 }
 
@@ -95,10 +93,12 @@ func (s *Spec) gatewayMesh() *gateway.Mesh {
 // MsgRequestAboveLimit: a sidecar request above its limit is refused by the API server.
 const MsgRequestAboveLimit = "must not exceed the matching limit"
 
-// notAbove checks that the quantity request is at most limit (both already valid).
+// notAbove checks that the quantity request is at most limit; a value that does not
+// parse is validateQuantity's to report.
 func notAbove(p *field.Path, request, limit string) field.ErrorList {
-	r, l := resource.MustParse(request), resource.MustParse(limit)
-	if r.Cmp(l) > 0 {
+	r, err1 := resource.ParseQuantity(request)
+	l, err2 := resource.ParseQuantity(limit)
+	if err1 == nil && err2 == nil && r.Cmp(l) > 0 {
 		return field.ErrorList{field.Invalid(p, request, MsgRequestAboveLimit+" ("+limit+")")}
 	}
 	return nil

@@ -75,11 +75,11 @@ func TestMeshValidation(t *testing.T) {
 		{"istio", func(s *platform.Spec) { s.Edge = platform.EdgeIstio }, nil},
 		{"envoy-gateway", func(s *platform.Spec) { s.Edge = platform.EdgeEnvoyGateway }, []string{"platform.mesh.enabled"}},
 		{"edge off", func(s *platform.Spec) { s.Edge = platform.EdgeIstio; off := false; s.Ingress.Enabled = &off }, []string{"platform.mesh.enabled"}},
-		{"bad quantity and a request above its limit", func(s *platform.Spec) {
-			s.Edge = platform.EdgeIstio
+		{"bad quantity and a request above its limit, both at once", func(s *platform.Spec) {
+			s.Edge = platform.EdgeEnvoyGateway
 			s.Mesh.Proxy.LimitsCPU = "lots"
 			s.Mesh.Proxy.RequestsMemory = "1Gi"
-		}, []string{"platform.mesh.proxy.limitsCpu"}},
+		}, []string{"platform.mesh.enabled", "platform.mesh.proxy.limitsCpu", "platform.mesh.proxy.requestsMemory"}},
 		{"a request above its limit", func(s *platform.Spec) {
 			s.Edge = platform.EdgeIstio
 			s.Mesh.Proxy.RequestsMemory = "1Gi"
