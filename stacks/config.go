@@ -21,6 +21,7 @@ const (
 	KeyEnvironments    = configkeys.Environments
 	KeyReleases        = configkeys.Releases
 	KeyStackReferences = configkeys.StackReferences
+	KeyStack           = configkeys.Stack
 )
 
 // Sections lists the config sections, in file order.
@@ -29,6 +30,9 @@ var Sections = configkeys.Sections
 // StackConfig is the typed form of one Pulumi.<stack>.yaml. It is decoded strictly,
 // defaulted on a copy, and validated once before any resource is registered.
 type StackConfig struct {
+	// Settings are the stack's own settings (`fleetform:stack`): the layers it builds and
+	// the runner its deploys need.
+	Settings Settings `yaml:"stack"`
 	// Clusters are the Kubernetes clusters of the stack.
 	Clusters []cluster.Spec `yaml:"clusters"`
 	// Identities map the groups environments bind, and the admins, to their principal on

@@ -44,6 +44,7 @@ func (c *StackConfig) Prepare(mode Mode) (warnings []string, err error) {
 
 // ApplyDefaults fills every unset field with its documented default.
 func (c *StackConfig) ApplyDefaults() {
+	c.Settings.ApplyDefaults()
 	for i := range c.Clusters {
 		c.Clusters[i].ApplyDefaults(c.Stack)
 	}
@@ -60,7 +61,7 @@ func (c *StackConfig) ApplyDefaults() {
 
 // Validate checks the defaulted config and returns every problem at once.
 func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
-	var errs field.ErrorList
+	errs := c.Settings.Validate(field.NewPath(KeyStack))
 
 	clusters := field.NewPath(KeyClusters)
 	seen := map[string]int{}

@@ -14,8 +14,10 @@ const (
 	Environments    = "environments"
 	Releases        = "releases"
 	StackReferences = "stackReferences"
+	// Stack is the stack's own settings: the layers it builds, where it deploys from.
+	Stack = "stack"
 )
 
 // Sections lists the config sections, in file order. Every other key of the project
 // namespace is a secret (or a plain value a secret reference names).
-var Sections = []string{Clusters, Identities, Platform, Environments, Releases, StackReferences}
+var Sections = []string{Stack, Clusters, Identities, Platform, Environments, Releases, StackReferences}
