@@ -9,13 +9,22 @@ import (
 	"github.com/fleetform/fleetform/components/cluster"
 )
 
-// init registers the ACK builder, keeping the Alibaba Cloud SDK in this file's imports only.
+// init registers the ACK builders; the Alibaba Cloud SDK is linked only through this file.
 func init() {
-	clusterBuilders[cluster.Alicloud] = func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds) (*cluster.Connection, error) {
-		c, err := ack.New(ctx, spec.Name, &ack.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, Backups: needs.Backups})
-		if err != nil {
-			return nil, err
-		}
-		return c.Connection(), nil
+	clusterBuilders[cluster.Alicloud] = cloudBuilder{
+		build: func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error) {
+			c, err := ack.New(ctx, spec.Name, &ack.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, Backups: needs.Backups, ClusterOnly: clusterOnly})
+			if err != nil {
+				return nil, err
+			}
+			return c.Connection(), nil
+		},
+		attach: func(ctx *pulumi.Context, r cluster.Remote, needs platformNeeds) (*cluster.Connection, error) {
+			c, err := ack.Attach(ctx, r.Contract.Name, &ack.AttachArgs{Remote: r, Backups: needs.Backups})
+			if err != nil {
+				return nil, err
+			}
+			return c.Connection(), nil
+		},
 	}
 }

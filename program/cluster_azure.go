@@ -9,15 +9,22 @@ import (
 	"github.com/fleetform/fleetform/components/cluster"
 )
 
+// init registers the AKS builders; the Azure SDK is linked only through this file.
 func init() {
-	clusterBuilders[cluster.Azure] = buildAKS
-}
-
-// buildAKS creates an AKS cluster with Azure CNI for a stack file entry.
-func buildAKS(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds) (*cluster.Connection, error) {
-	c, err := aks.New(ctx, spec.Name, &aks.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, Backups: needs.Backups})
-	if err != nil {
-		return nil, err
+	clusterBuilders[cluster.Azure] = cloudBuilder{
+		build: func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error) {
+			c, err := aks.New(ctx, spec.Name, &aks.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, Backups: needs.Backups, ClusterOnly: clusterOnly})
+			if err != nil {
+				return nil, err
+			}
+			return c.Connection(), nil
+		},
+		attach: func(ctx *pulumi.Context, r cluster.Remote, needs platformNeeds) (*cluster.Connection, error) {
+			c, err := aks.Attach(ctx, r.Contract.Name, &aks.AttachArgs{Remote: r, Workloads: needs.Workloads, Backups: needs.Backups})
+			if err != nil {
+				return nil, err
+			}
+			return c.Connection(), nil
+		},
 	}
-	return c.Connection(), nil
 }

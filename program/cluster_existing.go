@@ -7,15 +7,22 @@ import (
 	"github.com/fleetform/fleetform/components/existing"
 )
 
+// init registers the builders of existing clusters, reached through a kubeconfig.
 func init() {
-	clusterBuilders[cluster.Existing] = buildExisting
-}
-
-// buildExisting reaches a cluster through the kubeconfig of its stack file entry.
-func buildExisting(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds) (*cluster.Connection, error) {
-	c, err := existing.New(ctx, spec.Name, &existing.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads})
-	if err != nil {
-		return nil, err
+	clusterBuilders[cluster.Existing] = cloudBuilder{
+		build: func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error) {
+			c, err := existing.New(ctx, spec.Name, &existing.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, ClusterOnly: clusterOnly})
+			if err != nil {
+				return nil, err
+			}
+			return c.Connection(), nil
+		},
+		attach: func(ctx *pulumi.Context, r cluster.Remote, _ platformNeeds) (*cluster.Connection, error) {
+			c, err := existing.Attach(ctx, r.Contract.Name, &existing.AttachArgs{Remote: r})
+			if err != nil {
+				return nil, err
+			}
+			return c.Connection(), nil
+		},
 	}
-	return c.Connection(), nil
 }

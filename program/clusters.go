@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -10,8 +11,14 @@ import (
 	"github.com/fleetform/fleetform/stacks"
 )
 
-// clusterBuilder creates one cluster of a cloud and returns how to reach it.
-type clusterBuilder func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds) (*cluster.Connection, error)
+// cloudBuilder is how the program builds a cluster of one cloud: build creates it (with
+// clusterOnly, only its cloud side, for a cluster stack), attach registers in an
+// in-cluster stack the side of a cluster another stack built that the layers above
+// need (their cloud identities, backup storage, the kubernetes provider).
+type cloudBuilder struct {
+	build  func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error)
+	attach func(ctx *pulumi.Context, r cluster.Remote, needs platformNeeds) (*cluster.Connection, error)
+}
 
 // platformNeeds is what the platform's addons ask of a cluster component: cloud
 // identities for their service accounts, and Velero's backup storage.
@@ -22,7 +29,7 @@ type platformNeeds struct {
 
 // clusterBuilders holds one builder per cloud; each cloud's file registers its own,
 // so the cloud SDKs stay in their own files and packages.
-var clusterBuilders = map[cluster.Cloud]clusterBuilder{}
+var clusterBuilders = map[cluster.Cloud]cloudBuilder{}
 
 // DeployedReferenceName is the name of the stack reference through which a deploy reads
 // its own stack's last outputs: the Kubernetes version each cluster runs.
@@ -33,10 +40,11 @@ func VersionExport(clusterName string) string {
 	return "clusters." + clusterName + ".kubernetesVersion"
 }
 
-// buildClusters creates each cluster of the config and records its Connection.
-// Clusters do not depend on each other, so the engine creates them in parallel. A
-// version change that skips a minor is refused for every cluster at once, before any
-// cluster is registered.
+// buildClusters creates each cluster of the config (or, for a cluster another stack
+// builds, attaches to it) and records its Connection. Clusters do not depend on each
+// other, so the engine creates them in parallel. A version change that skips a minor
+// is refused for every cluster at once, before any cluster is registered. A cluster
+// stack exports each cluster's contract (connection, outputs, kubeconfig).
 func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 	// Offline plans run under mocks and have no deployed stack to compare with.
 	if !ctx.RunningWithMocks() {
@@ -50,19 +58,41 @@ func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 	}
 	for i := range f.Config.Clusters {
 		spec := &f.Config.Clusters[i]
-		build, ok := clusterBuilders[spec.Cloud]
+		cb, ok := clusterBuilders[spec.Cloud]
 		if !ok {
 			return fmt.Errorf("cluster %q: cloud %q is not built into this program", spec.Name, spec.Cloud)
 		}
-		access := f.Config.Identities.AccessFor(spec.Cloud, f.Config.GroupsOn(spec.Name))
-		conn, err := build(ctx, spec, f.Config.Stack, access, platformNeeds{
-			Workloads: f.Config.Platform.Workloads(*spec), Backups: f.Config.Platform.BackupsFor(*spec),
-		})
+		settings := f.Config.Settings
+		var needs platformNeeds
+		if settings.BuildsInCluster() {
+			needs = platformNeeds{Workloads: f.Config.Platform.Workloads(*spec), Backups: f.Config.Platform.BackupsFor(*spec)}
+		}
+		if spec.Remote() {
+			r, ok := f.Remotes[spec.Name]
+			if !ok {
+				return fmt.Errorf("cluster %q: its stack reference %q was not read", spec.Name, spec.StackReference)
+			}
+			conn, err := cb.attach(ctx, r, needs)
+			if err != nil {
+				return fmt.Errorf("cluster %q: %w", spec.Name, err)
+			}
+			f.Clusters[spec.Name] = conn
+			continue
+		}
+		access := f.Config.Identities.AccessFor(spec.Cloud, f.Config.AccessGroups(spec.Name))
+		conn, err := cb.build(ctx, spec, f.Config.Stack, access, needs, !settings.BuildsInCluster())
 		if err != nil {
 			return fmt.Errorf("cluster %q: %w", spec.Name, err)
 		}
 		f.Clusters[spec.Name] = conn
-		prefix := "clusters." + spec.Name + "."
+		if !settings.BuildsInCluster() {
+			exports, err := contractExports(*spec, f.Config.Stack, conn)
+			if err != nil {
+				return fmt.Errorf("cluster %q: %w", spec.Name, err)
+			}
+			maps.Copy(f.Exports, exports)
+		}
+		prefix := cluster.ExportPrefix(spec.Name)
 		f.Exports[prefix+"cloud"] = pulumi.String(string(conn.Cloud)).ToStringOutput()
 		f.Exports[prefix+"name"] = conn.ClusterName
 		f.Exports[prefix+"kubeconfig"] = pulumi.ToSecret(conn.Kubeconfig)
@@ -85,7 +115,7 @@ func DeployedVersions(ctx *pulumi.Context, cfg *stacks.StackConfig) (map[string]
 	out := map[string]string{}
 	managed := false
 	for _, c := range cfg.Clusters {
-		managed = managed || c.Cloud != cluster.Existing
+		managed = managed || (c.Cloud != cluster.Existing && !c.Remote())
 	}
 	if !managed {
 		return out, nil // no version to keep track of: read nothing
@@ -96,7 +126,7 @@ func DeployedVersions(ctx *pulumi.Context, cfg *stacks.StackConfig) (map[string]
 		return nil, fmt.Errorf("reading the deployed stack %s: %w", self, err)
 	}
 	for _, c := range cfg.Clusters {
-		if c.Cloud == cluster.Existing {
+		if c.Cloud == cluster.Existing || c.Remote() {
 			continue
 		}
 		d, err := ref.GetOutputDetails(VersionExport(c.Name))

@@ -14,16 +14,38 @@ import (
 // offline mode (missing secrets become redacted placeholders, with warnings) and runs
 // Build under the mock monitor. refs answer stack references by qualified stack name.
 // Nothing is registered when the config is invalid.
+//
+// A stack whose clusters are built elsewhere (clusters[i].stackReference) is validated
+// inside the run, once their connections are read from refs (Stack); any other is
+// validated before the run starts, so an invalid one registers nothing at all.
 func Offline(cfg *stacks.StackConfig, refs map[string]*plan.Plan) (*plan.Plan, error) {
-	warnings, err := cfg.Prepare(stacks.Offline)
+	var warnings []string
+	if !cfg.AttachesClusters() {
+		errs := cfg.ValidateLayout()
+		if len(errs) > 0 {
+			return nil, &stacks.Error{Source: cfg.Source, Problems: errs}
+		}
+		w, err := cfg.Prepare(stacks.Offline)
+		if err != nil {
+			return nil, err
+		}
+		warnings = w
+	}
+	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		if !cfg.AttachesClusters() {
+			return build(ctx, cfg, cfg.SecretStore(stacks.Offline), newReferences(ctx, cfg), nil)
+		}
+		exports, w, err := Stack(ctx, cfg, stacks.Offline)
+		warnings = append(warnings, w...)
+		return exports, err
+	}, plan.Options{Project: stacks.Project, Stack: cfg.Stack, References: refs, Warnings: warnings})
 	if err != nil {
 		return nil, err
 	}
-	store := cfg.SecretStore(stacks.Offline)
-	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		return Build(ctx, cfg, store)
-	}, plan.Options{Project: stacks.Project, Stack: cfg.Stack, References: refs, Warnings: warnings})
-	return p, err
+	if cfg.AttachesClusters() {
+		p.AddWarnings(warnings...)
+	}
+	return p, nil
 }
 
 // Loader reads another stack of this project by name (its Pulumi.<stack>.yaml).

@@ -18,22 +18,7 @@ import (
 // stack directly and those of other stacks through stack references.
 func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 	spec := f.Config.Platform
-	refs := map[string]*pulumi.StackReference{}
-	reference := func(name string) (*pulumi.StackReference, error) {
-		if r, ok := refs[name]; ok {
-			return r, nil
-		}
-		sr := f.Config.Reference(name)
-		if sr == nil {
-			return nil, fmt.Errorf("stack reference %q is not in stackReferences", name)
-		}
-		r, err := pulumi.NewStackReference(ctx, "stackref-"+name, &pulumi.StackReferenceArgs{Name: pulumi.String(sr.Stack)})
-		if err != nil {
-			return nil, fmt.Errorf("stack reference %q: %w", name, err)
-		}
-		refs[name] = r
-		return r, nil
-	}
+	reference := f.refs.get
 
 	var registry *platform.Registry
 	if spec.Harbor.StackReference != "" {
@@ -42,6 +27,15 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 			return err
 		}
 		registry = platform.RegistryFromReference(r)
+	} else if h := spec.Harbor; h.Cluster == "" && h.Host != "" {
+		pw, err := f.Secrets.Output(h.PullPassword)
+		if err != nil {
+			return err
+		}
+		registry = &platform.Registry{
+			Host: pulumi.String(h.Host).ToStringOutput(), Username: pulumi.String(h.PullUsername).ToStringOutput(),
+			Password: pulumi.ToSecret(pw).(pulumi.StringOutput),
+		}
 	}
 
 	targets, sources, err := f.federationTargets(spec, reference)

@@ -19,14 +19,10 @@ func Run(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	warnings, err := cfg.Prepare(stacks.Deploy)
+	exports, warnings, err := Stack(ctx, cfg, stacks.Deploy)
 	for _, w := range warnings {
 		_ = ctx.Log.Warn(w, nil)
 	}
-	if err != nil {
-		return err
-	}
-	exports, err := Build(ctx, cfg, cfg.SecretStore(stacks.Deploy))
 	if err != nil {
 		return err
 	}
@@ -36,10 +32,36 @@ func Run(ctx *pulumi.Context) error {
 	return nil
 }
 
+// Stack prepares a decoded config and builds the layers it names. The layout
+// (fleetform:stack.layers against the clusters' stackReference) is checked before
+// anything is registered; then the connections of the clusters other stacks build are
+// read (reads only), the config is defaulted and validated whole, and only then is
+// anything created. It returns the stack outputs and the validation warnings.
+func Stack(ctx *pulumi.Context, cfg *stacks.StackConfig, mode stacks.Mode) (map[string]pulumi.Output, []string, error) {
+	if errs := cfg.ValidateLayout(); len(errs) > 0 {
+		return nil, nil, &stacks.Error{Source: cfg.Source, Problems: errs}
+	}
+	refs := newReferences(ctx, cfg)
+	remotes, err := refs.attach()
+	if err != nil {
+		return nil, nil, err
+	}
+	warnings, err := cfg.Prepare(mode)
+	if err != nil {
+		return nil, warnings, err
+	}
+	exports, err := build(ctx, cfg, cfg.SecretStore(mode), refs, remotes)
+	return exports, warnings, err
+}
+
 // Fleet carries what each layer hands the next while a stack is built.
 type Fleet struct {
 	Config  *stacks.StackConfig
 	Secrets *secret.Store
+	// Remotes are the clusters other stacks build, as read through their references.
+	Remotes map[string]cluster.Remote
+	// refs are the run's stack references.
+	refs *references
 	// Clusters are the built clusters by name.
 	Clusters map[string]*cluster.Connection
 	// Platforms are each cluster's addon outputs, by cluster name.
@@ -50,18 +72,20 @@ type Fleet struct {
 	Exports map[string]pulumi.Output
 }
 
-// Build creates every layer of a prepared (defaulted and validated) config and
-// returns the stack outputs.
-func Build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store) (map[string]pulumi.Output, error) {
+// build creates the layers of a prepared (defaulted and validated) config that its
+// settings name and returns the stack outputs.
+func build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store, refs *references, remotes map[string]cluster.Remote) (map[string]pulumi.Output, error) {
 	f := &Fleet{
 		Config:     cfg,
 		Secrets:    secrets,
+		Remotes:    remotes,
+		refs:       refs,
 		Clusters:   map[string]*cluster.Connection{},
 		Platforms:  map[string]*platform.Outputs{},
 		Namespaces: map[string]*Namespace{},
 		Exports:    map[string]pulumi.Output{},
 	}
-	for _, layer := range []struct {
+	layers := []struct {
 		name  string
 		build func(*pulumi.Context) error
 	}{
@@ -69,7 +93,11 @@ func Build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store) 
 		{"platform", f.buildPlatform},
 		{"environments", f.buildEnvironments},
 		{"releases", f.buildReleases},
-	} {
+	}
+	if !cfg.Settings.BuildsInCluster() {
+		layers = layers[:1]
+	}
+	for _, layer := range layers {
 		if err := layer.build(ctx); err != nil {
 			return nil, fmt.Errorf("%s: %w", layer.name, err)
 		}

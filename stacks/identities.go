@@ -11,7 +11,21 @@ import (
 func (c *StackConfig) validateIdentities() field.ErrorList {
 	p := field.NewPath(KeyIdentities)
 	errs := c.Identities.Validate(p)
-	return append(errs, c.Identities.ValidateUse(p, c.Clusters, c.GroupUses())...)
+	// Groups bound on a cluster another stack builds are checked against the subjects
+	// its connection carries (validateRemoteSubjects); that stack maps them.
+	var uses []cluster.GroupUse
+	for _, u := range c.GroupUses() {
+		if s := c.Cluster(u.Cluster); s == nil || !s.Remote() {
+			uses = append(uses, u)
+		}
+	}
+	var built []cluster.Spec
+	for _, s := range c.Clusters {
+		if !s.Remote() {
+			built = append(built, s)
+		}
+	}
+	return append(errs, c.Identities.ValidateUse(p, built, uses)...)
 }
 
 // GroupUses lists every access group of every environment with its cluster's cloud, in

@@ -11,6 +11,7 @@ import (
 // the identity map.
 const identityStack = `
 config:
+  fleetform:stack: {runnerNetwork: management}
   fleetform:clusters:
     - name: aks
       cloud: azure

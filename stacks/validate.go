@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -37,16 +38,29 @@ const (
 
 // Prepare applies defaults to c and validates it. It returns warnings (for example a
 // placeholder secret in an offline plan) and an *Error listing every problem.
+// The layout (ValidateLayout) is checked first, on the config as written.
 func (c *StackConfig) Prepare(mode Mode) (warnings []string, err error) {
+	layout := c.ValidateLayout()
 	c.ApplyDefaults()
-	return c.Validate(mode)
+	warnings, err = c.Validate(mode)
+	if len(layout) == 0 {
+		return warnings, err
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		e.Problems = append(layout, e.Problems...)
+		return warnings, e
+	}
+	return warnings, &Error{Source: c.Source, Problems: layout}
 }
 
 // ApplyDefaults fills every unset field with its documented default.
 func (c *StackConfig) ApplyDefaults() {
 	c.Settings.ApplyDefaults()
 	for i := range c.Clusters {
-		c.Clusters[i].ApplyDefaults(c.Stack)
+		if !c.Clusters[i].Remote() { // an attached cluster's come from its stack
+			c.Clusters[i].ApplyDefaults(c.Stack)
+		}
 	}
 	c.Platform.ApplyDefaults()
 	c.Platform.ApplyStackDefaults(c.Stack)
@@ -61,7 +75,7 @@ func (c *StackConfig) ApplyDefaults() {
 
 // Validate checks the defaulted config and returns every problem at once.
 func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
-	errs := c.Settings.Validate(field.NewPath(KeyStack))
+	var errs field.ErrorList
 
 	clusters := field.NewPath(KeyClusters)
 	seen := map[string]int{}
@@ -72,8 +86,12 @@ func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
 			errs = append(errs, field.Duplicate(p.Child("name"), fmt.Sprintf("%s (also clusters[%d])", name, j)))
 		}
 		seen[name] = i
-		errs = append(errs, c.Clusters[i].Validate(p)...)
+		if !c.Clusters[i].Remote() { // validated by the stack that builds it
+			errs = append(errs, c.Clusters[i].Validate(p)...)
+		}
 	}
+	errs = append(errs, c.validateReachable()...)
+	errs = append(errs, c.validateRemoteSubjects()...)
 
 	refs := field.NewPath(KeyStackReferences)
 	seenRef := map[string]bool{}
@@ -89,9 +107,11 @@ func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
 		}
 	}
 
-	errs = append(errs, c.validatePlatform()...)
-	errs = append(errs, c.validateEnvironments()...)
-	errs = append(errs, c.validateReleases()...)
+	if c.Settings.BuildsInCluster() { // a cluster stack has none of these sections (ValidateLayout)
+		errs = append(errs, c.validatePlatform()...)
+		errs = append(errs, c.validateEnvironments()...)
+		errs = append(errs, c.validateReleases()...)
+	}
 	errs = append(errs, c.validateIdentities()...)
 	warnings = append(warnings, c.clusterWarnings()...)
 

@@ -2,6 +2,7 @@ package ack
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -78,6 +79,10 @@ type Args struct {
 	Workloads []cluster.Workload
 	// Backups asks for a backup bucket and Velero's credentials (Connection.Backups); nil for none.
 	Backups *cluster.Backups
+	// ClusterOnly builds the cloud side alone, for a cluster stack: no kubernetes
+	// provider, StorageClass or admin binding, and no Backups (the in-cluster stack
+	// makes those through Attach). Defaults to false: every layer in one stack.
+	ClusterOnly bool
 }
 
 // Cluster is an ACK managed cluster with Terway networking and its node pools.
@@ -109,8 +114,11 @@ type Cluster struct {
 	Provider *kubernetes.Provider
 
 	spec     cluster.Spec
+	stack    string
 	subjects map[string]cluster.Subject
-	backups  *cluster.BackupLocation
+	// admins are the subjects bound to cluster-admin in the cluster.
+	admins  []cluster.Subject
+	backups *cluster.BackupLocation
 }
 
 // New validates the spec and creates the network, the cluster and its node pools.
@@ -131,12 +139,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
 	}
-	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Alicloud)}
+	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.Alicloud), admins: adminSubjects(args.Access)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: registering component: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, grants: args.Access, tags: tagMap(spec.ResourceTags(args.Stack)), backupsReq: args.Backups}
-	if err := b.build(); err != nil {
+	if err := b.build(args.ClusterOnly); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -172,6 +180,10 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Subjects:          c.subjects,
 		Workloads:         map[string]cluster.WorkloadIdentity{},
 		Backups:           c.backups,
+		ClusterIdentifier: c.ClusterID,
+		Outputs:           map[string]pulumi.StringOutput{},
+		Facts:             map[string]string{cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack))},
+		Admins:            c.admins,
 		Component:         c,
 	}
 }
@@ -199,22 +211,35 @@ type builder struct {
 	kubeconfig pulumi.StringOutput
 }
 
-func (b *builder) build() error {
+// With clusterOnly, the steps that serve the layers above (backup storage, the
+// kubernetes provider, the default StorageClass and the admins' binding) are left to
+// Attach.
+func (b *builder) build(clusterOnly bool) error {
+	steps := []cluster.Step{
+		{Name: "alicloud provider", Run: b.provider},
+		{Name: "network", Run: b.network},
+		{Name: "egress", Run: b.egress},
+		{Name: "cluster", Run: b.managedKubernetes},
+		{Name: "node pools", Run: b.nodePools},
+		{Name: "backup storage", Run: b.backups},
+		{Name: "kubernetes", Run: b.kubernetes},
+	}
+	if clusterOnly {
+		steps = slices.DeleteFunc(steps, func(s cluster.Step) bool { return s.Name == "backup storage" || s.Name == "kubernetes" })
+	}
+	return cluster.RunSteps(steps...)
+}
+
+// provider is the cluster's own Alibaba Cloud provider for its region.
+func (b *builder) provider() error {
 	prov, err := alicloud.NewProvider(b.ctx, b.name+"-alicloud", &alicloud.ProviderArgs{
 		Region: pulumi.String(b.spec.Region),
 	}, pulumi.Parent(b.c))
 	if err != nil {
-		return fmt.Errorf("provider: %w", err)
+		return err
 	}
 	b.cloud = pulumi.Provider(prov)
-	return cluster.RunSteps(
-		cluster.Step{Name: "network", Run: b.network},
-		cluster.Step{Name: "egress", Run: b.egress},
-		cluster.Step{Name: "cluster", Run: b.managedKubernetes},
-		cluster.Step{Name: "node pools", Run: b.nodePools},
-		cluster.Step{Name: "backup storage", Run: b.backups},
-		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
-	)
+	return nil
 }
 
 func (b *builder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
@@ -461,12 +486,11 @@ func (b *builder) kubernetes() error {
 // admins binds the identity map's admins to cluster-admin as RBAC users of their RAM ID,
 // the user name ACK gives the kubeconfig of a RAM user or role.
 func (b *builder) admins() error {
-	if len(b.grants.Admins) == 0 {
+	if len(b.c.admins) == 0 {
 		return nil
 	}
 	var subjects rbacv1.SubjectArray
-	for _, m := range b.grants.Admins {
-		s := cluster.SubjectOf(cluster.Alicloud, m)
+	for _, s := range b.c.admins {
 		subjects = append(subjects, rbacv1.SubjectArgs{
 			Kind: pulumi.String(s.Kind), ApiGroup: pulumi.String(rbacv1Group), Name: pulumi.String(s.Name),
 		})
@@ -483,6 +507,15 @@ func (b *builder) admins() error {
 		return fmt.Errorf("admin binding: %w", err)
 	}
 	return nil
+}
+
+// adminSubjects are the identity map's admins as ACK's RBAC subjects.
+func adminSubjects(a cluster.Access) []cluster.Subject {
+	var out []cluster.Subject
+	for _, m := range a.Admins {
+		out = append(out, cluster.SubjectOf(cluster.Alicloud, m))
+	}
+	return out
 }
 
 // rbacv1Group is the API group of RBAC roles and subjects.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,6 +62,10 @@ type Args struct {
 	// Workloads are addon service accounts that get an Entra workload identity each
 	// (those with AzureRoles): a user-assigned identity federated with the account.
 	Workloads []cluster.Workload
+	// ClusterOnly builds the cloud side alone, for a cluster stack: no kubernetes
+	// provider, and no Workloads or Backups (the in-cluster stack makes those through
+	// Attach). Defaults to false: every layer in one stack.
+	ClusterOnly bool
 	// Backups asks for backup storage and Velero's identity (Connection.Backups); nil for none.
 	Backups *cluster.Backups
 }
@@ -90,7 +95,13 @@ type Cluster struct {
 	// Provider deploys into the cluster.
 	Provider *kubernetes.Provider
 
+	// clusterIdentifier is the provider's clusterIdentifier (the ARM resource ID).
+	clusterIdentifier pulumi.StringOutput
+	// resourceGroupID is the cluster's resource group, for the contract.
+	resourceGroupID pulumi.StringOutput
+
 	spec      cluster.Spec
+	stack     string
 	subjects  map[string]cluster.Subject
 	workloads map[string]cluster.WorkloadIdentity
 	backups   *cluster.BackupLocation
@@ -118,7 +129,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, errs.ToAggregate())
 	}
-	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Azure), workloads: map[string]cluster.WorkloadIdentity{}}
+	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.Azure), workloads: map[string]cluster.WorkloadIdentity{}}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("aks cluster %q: registering component: %w", name, err)
 	}
@@ -127,7 +138,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		workloads: cluster.CloneWorkloads(args.Workloads), backupsReq: args.Backups,
 		tags: pulumi.ToStringMap(spec.ResourceTags(args.Stack)), location: pulumi.String(spec.Region),
 	}
-	if err := b.build(); err != nil {
+	if err := b.build(args.ClusterOnly); err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -160,27 +171,41 @@ type builder struct {
 	tags       pulumi.StringMap
 	location   pulumi.StringInput
 
-	child    []pulumi.ResourceOption
-	invoke   []pulumi.InvokeOption
-	rg       *resources.ResourceGroup
-	vnet     *network.VirtualNetwork
-	mc       *containerservice.ManagedCluster
-	deployer *authorization.RoleAssignment
+	child  []pulumi.ResourceOption
+	invoke []pulumi.InvokeOption
+	rg     *resources.ResourceGroup
+	// rgName and rgID are the resource group's (an attached cluster's, from its outputs).
+	rgName, rgID pulumi.StringOutput
+	vnet         *network.VirtualNetwork
+	mc           *containerservice.ManagedCluster
+	deployer     *authorization.RoleAssignment
+	// kubeconfig is the user kubeconfig, not yet a secret (secret.Mark makes the
+	// provider's copy one): an attached cluster's is the cluster stack's secret output.
+	kubeconfig pulumi.StringOutput
 }
 
 // build runs the steps in the order their children need each other.
-func (b *builder) build() error {
-	return cluster.RunSteps(
-		cluster.Step{Name: "azure provider", Run: b.provider},
-		cluster.Step{Name: "resource group", Run: b.resourceGroup},
-		cluster.Step{Name: "network", Run: b.network},
-		cluster.Step{Name: "managed cluster", Run: b.managedCluster},
-		cluster.Step{Name: "node pools", Run: b.nodePools},
-		cluster.Step{Name: "roles", Run: b.roles},
-		cluster.Step{Name: "workload identities", Run: b.workloadIdentities},
-		cluster.Step{Name: "backup storage", Run: b.backups},
-		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
-	)
+// With clusterOnly, the steps that serve the layers above (their identities, backup
+// storage, the kubernetes provider) are left to Attach.
+func (b *builder) build(clusterOnly bool) error {
+	steps := []cluster.Step{
+		{Name: "azure provider", Run: b.provider},
+		{Name: "resource group", Run: b.resourceGroup},
+		{Name: "network", Run: b.network},
+		{Name: "managed cluster", Run: b.managedCluster},
+		{Name: "node pools", Run: b.nodePools},
+		{Name: "roles", Run: b.roles},
+		{Name: "workload identities", Run: b.workloadIdentities},
+		{Name: "backup storage", Run: b.backups},
+		{Name: "kubeconfig", Run: b.kubeconfigStep},
+		{Name: "kubernetes", Run: b.kubernetes},
+	}
+	if clusterOnly {
+		steps = slices.DeleteFunc(steps, func(s cluster.Step) bool {
+			return s.Name == "workload identities" || s.Name == "backup storage" || s.Name == "kubernetes"
+		})
+	}
+	return cluster.RunSteps(steps...)
 }
 
 // provider is one azure-native provider per cluster, so clusters in different regions
@@ -204,6 +229,8 @@ func (b *builder) resourceGroup() (err error) {
 	}, b.child...)
 	if err == nil {
 		b.c.ResourceGroupName = b.rg.Name
+		b.rgName, b.rgID = b.rg.Name, b.rg.ID().ToStringOutput()
+		b.c.resourceGroupID = b.rgID
 	}
 	return err
 }
@@ -373,7 +400,7 @@ func (b *builder) nodePools() error {
 // roleID is a built-in role's definition ID in the cluster's subscription, which comes
 // from the resource group's ID, so no extra call is needed for it.
 func (b *builder) roleID(role string) pulumi.StringOutput {
-	return b.rg.ID().ToStringOutput().ApplyT(func(id string) (string, error) {
+	return b.rgID.ApplyT(func(id string) (string, error) {
 		sub, err := subscriptionOf(id)
 		if err != nil {
 			return "", err
@@ -411,9 +438,9 @@ func (b *builder) roles() error {
 	return nil
 }
 
-// kubernetes fetches the user credentials, converts them for kubelogin without a prompt,
-// and creates the provider for the layers above once the deployer may deploy.
-func (b *builder) kubernetes() error {
+// kubeconfigStep fetches the user credentials and converts them for kubelogin without
+// a prompt.
+func (b *builder) kubeconfigStep() error {
 	aad := *b.spec.Azure.AADRBAC
 	credArgs := containerservice.ListManagedClusterUserCredentialsOutputArgs{
 		ResourceGroupName: b.rg.Name,
@@ -434,6 +461,18 @@ func (b *builder) kubernetes() error {
 		}
 		return ConvertKubeconfig(string(raw), mode)
 	}).(pulumi.StringOutput)
+	b.kubeconfig = plain
+	b.c.Kubeconfig = pulumi.ToSecret(plain).(pulumi.StringOutput)
+	// The ARM resource ID names this cluster for good, so rotated credentials update
+	// the provider instead of replacing it and every object deployed through it.
+	b.c.clusterIdentifier = b.mc.ID().ToStringOutput()
+	b.c.StorageClass = pulumi.String(StorageClass).ToStringOutput()
+	return nil
+}
+
+// kubernetes creates the provider for the layers above once the deployer may deploy.
+func (b *builder) kubernetes() error {
+	plain := b.kubeconfig
 
 	// The provider's kubeconfig resolves only once the deployer can create namespaces:
 	// its new role assignment takes minutes to reach the cluster, and until then every
@@ -454,16 +493,12 @@ func (b *builder) kubernetes() error {
 			}).(pulumi.StringOutput)
 	}
 	provider, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
-		Kubeconfig: secret.Mark(providerKubeconfig),
-		// The ARM resource ID names this cluster for good, so rotated credentials update
-		// the provider instead of replacing it and every object deployed through it.
-		ClusterIdentifier: b.mc.ID().ToStringOutput(),
+		Kubeconfig:        secret.Mark(providerKubeconfig),
+		ClusterIdentifier: b.c.clusterIdentifier,
 	}, pulumi.Parent(b.c), pulumi.DependsOn(deps))
 	if err != nil {
 		return err
 	}
-	b.c.Kubeconfig = pulumi.ToSecret(plain).(pulumi.StringOutput)
-	b.c.StorageClass = pulumi.String(StorageClass).ToStringOutput()
 	b.c.Provider = provider
 	return nil
 }
@@ -484,9 +519,19 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Subjects:          c.subjects,
 		Workloads:         c.workloads,
 		Backups:           c.backups,
+		ClusterIdentifier: c.clusterIdentifier,
+		Outputs:           map[string]pulumi.StringOutput{OutputResourceGroupID: c.resourceGroupID},
+		Facts:             map[string]string{cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack)), FactResourceGroup: c.spec.Azure.ResourceGroup},
 		Component:         c,
 	}
 }
+
+// OutputResourceGroupID is the Contract outputs key of the cluster's resource group ID,
+// where an attached cluster makes its addons' identities and backup storage.
+const OutputResourceGroupID = "resourceGroupId"
+
+// FactResourceGroup is the Contract.Facts key of the resource group's name.
+const FactResourceGroup = "resourceGroup"
 
 // adminGroups are the Entra ID groups that get cluster admin: the spec's and the
 // identity admins', sorted and once each.

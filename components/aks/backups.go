@@ -43,7 +43,7 @@ func (b *builder) backups() error {
 	}
 	name := BackupAccountName(b.name, b.stack)
 	acct, err := storage.NewStorageAccount(b.ctx, b.name+"-backups", &storage.StorageAccountArgs{
-		ResourceGroupName:      b.rg.Name,
+		ResourceGroupName:      b.rgName,
 		AccountName:            pulumi.String(name),
 		Location:               b.location,
 		Kind:                   pulumi.String("StorageV2"),
@@ -58,13 +58,13 @@ func (b *builder) backups() error {
 		return fmt.Errorf("backup account: %w", err)
 	}
 	if _, err := storage.NewBlobContainer(b.ctx, b.name+"-backups", &storage.BlobContainerArgs{
-		ResourceGroupName: b.rg.Name, AccountName: acct.Name, ContainerName: pulumi.String(BackupContainer),
+		ResourceGroupName: b.rgName, AccountName: acct.Name, ContainerName: pulumi.String(BackupContainer),
 		PublicAccess: storage.PublicAccessNone,
 	}, b.child...); err != nil {
 		return fmt.Errorf("backup container: %w", err)
 	}
 	if _, err := storage.NewManagementPolicy(b.ctx, b.name+"-backups", &storage.ManagementPolicyArgs{
-		ResourceGroupName: b.rg.Name, AccountName: acct.Name, ManagementPolicyName: pulumi.String("default"),
+		ResourceGroupName: b.rgName, AccountName: acct.Name, ManagementPolicyName: pulumi.String("default"),
 		Policy: &storage.ManagementPolicySchemaArgs{Rules: storage.ManagementPolicyRuleArray{&storage.ManagementPolicyRuleArgs{
 			Name: pulumi.String("expire-backups"), Enabled: pulumi.Bool(true), Type: pulumi.String("Lifecycle"),
 			Definition: &storage.ManagementPolicyDefinitionArgs{
@@ -89,12 +89,12 @@ func (b *builder) backups() error {
 	}, b.child...); err != nil {
 		return fmt.Errorf("velero role: %w", err)
 	}
-	sub := b.rg.ID().ToStringOutput().ApplyT(subscriptionOf).(pulumi.StringOutput)
+	sub := b.rgID.ApplyT(subscriptionOf).(pulumi.StringOutput)
 	b.c.backups = &cluster.BackupLocation{
 		Provider: "azure",
 		Bucket:   pulumi.String(BackupContainer).ToStringOutput(),
 		Config: pulumi.StringMap{
-			"resourceGroup": b.rg.Name, "storageAccount": acct.Name, "subscriptionId": sub, "useAAD": pulumi.String("true"),
+			"resourceGroup": b.rgName, "storageAccount": acct.Name, "subscriptionId": sub, "useAAD": pulumi.String("true"),
 		}.ToStringMapOutput(),
 		Identity:       workloadIdentityOf(id, fic),
 		SnapshotDriver: AzureDiskCSIDriver,

@@ -76,7 +76,7 @@ func (b *builder) federatedIdentity(part, namespace, serviceAccount string) (*us
 	short := strings.TrimPrefix(part, "wl-")
 	id := &userAssignedIdentity{}
 	if err := b.ctx.RegisterResource(TypeUserAssignedIdentity, b.name+"-"+part, pulumi.Map{
-		"resourceGroupName": b.rg.Name,
+		"resourceGroupName": b.rgName,
 		"resourceName":      pulumi.String(b.name + "-" + short),
 		"location":          b.location,
 		"tags":              b.tags,
@@ -85,7 +85,7 @@ func (b *builder) federatedIdentity(part, namespace, serviceAccount string) (*us
 	}
 	fic := &federatedIdentityCredential{}
 	if err := b.ctx.RegisterResource(TypeFederatedIdentityCredential, b.name+"-"+part, pulumi.Map{
-		"resourceGroupName": b.rg.Name,
+		"resourceGroupName": b.rgName,
 		"resourceName":      id.Name,
 		"federatedIdentityCredentialResourceName": pulumi.String(short),
 		"issuer":    b.c.OIDCIssuer,

@@ -41,6 +41,16 @@ type Connection struct {
 	// Karpenter is what the EKS component made for Karpenter when a node pool is
 	// Karpenter's; nil elsewhere.
 	Karpenter *Karpenter
+	// ClusterIdentifier is the kubernetes provider's clusterIdentifier: stable for the
+	// cluster's life, so a new kubeconfig updates the provider instead of replacing it.
+	ClusterIdentifier pulumi.StringOutput
+	// Outputs are cloud-assigned values the cloud's attach path needs in an in-cluster
+	// stack (Contract, Output* keys beyond the common ones); exported with the contract.
+	Outputs map[string]pulumi.StringOutput
+	// Facts are plain cloud facts the attach path needs (Contract.Facts).
+	Facts map[string]string
+	// Admins are the subjects the in-cluster side binds to cluster-admin (Contract.Admins).
+	Admins []Subject
 	// Component is the cluster's component resource, for parenting and dependencies.
 	Component pulumi.Resource
 }

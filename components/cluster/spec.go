@@ -59,6 +59,15 @@ type Spec struct {
 	Alicloud *AlicloudSpec `yaml:"alicloud"`
 	// Kubeconfig points at an existing cluster; only with cloud: existing.
 	Kubeconfig *KubeconfigSpec `yaml:"kubeconfig"`
+
+	// StackReference names the entry of stackReferences whose stack builds this cluster
+	// (a cluster stack, `fleetform:stack.layers: cluster`). Only in an in-cluster stack,
+	// and then with no other field but name: the cloud, region, tier, node pools and
+	// subjects come from that stack's connection output.
+	StackReference string `yaml:"stackReference"`
+
+	// contract is the connection read for a StackReference cluster (Attached).
+	contract *Contract
 }
 
 // Network is a cluster's address plan. Ranges must not overlap within a cluster.

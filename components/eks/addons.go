@@ -88,9 +88,9 @@ func AMIType(instanceTypes []string) string {
 }
 
 // addon creates one EKS add-on.
-func (b *builder) addon(name string, cl *eks.Cluster, config, roleARN pulumi.StringPtrInput, deps []pulumi.Resource) (*eks.Addon, error) {
+func (b *builder) addon(name string, clusterName pulumi.StringInput, config, roleARN pulumi.StringPtrInput, deps []pulumi.Resource) (*eks.Addon, error) {
 	a, err := eks.NewAddon(b.ctx, b.name+"-"+name, &eks.AddonArgs{
-		ClusterName:              cl.Name,
+		ClusterName:              clusterName,
 		AddonName:                pulumi.String(name),
 		ConfigurationValues:      config,
 		ServiceAccountRoleArn:    roleARN,
@@ -113,11 +113,11 @@ func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) 
 	if err != nil {
 		return err
 	}
-	cni, err := b.addon(AddonVPCCNI, cl, pulumi.String(VPCCNIConfiguration(b.spec.AWS.VPCCNI)), cniRole.Arn, cniPolicies)
+	cni, err := b.addon(AddonVPCCNI, cl.Name, pulumi.String(VPCCNIConfiguration(b.spec.AWS.VPCCNI)), cniRole.Arn, cniPolicies)
 	if err != nil {
 		return err
 	}
-	if _, err := b.addon(AddonKubeProxy, cl, nil, nil, nil); err != nil {
+	if _, err := b.addon(AddonKubeProxy, cl.Name, nil, nil, nil); err != nil {
 		return err
 	}
 	var groups []pulumi.Resource
@@ -132,14 +132,14 @@ func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) 
 		groups = append(groups, ng)
 	}
 	b.groups = groups
-	if _, err := b.addon(AddonCoreDNS, cl, nil, nil, groups); err != nil {
+	if _, err := b.addon(AddonCoreDNS, cl.Name, nil, nil, groups); err != nil {
 		return err
 	}
 	ebsRole, ebsPolicies, err := b.irsaRole("ebs-csi", EBSCSIServiceAccount, id, PolicyEBSCSIDriver)
 	if err != nil {
 		return err
 	}
-	_, err = b.addon(AddonEBSCSI, cl, nil, ebsRole.Arn, append(ebsPolicies, groups...))
+	_, err = b.addon(AddonEBSCSI, cl.Name, nil, ebsRole.Arn, append(ebsPolicies, groups...))
 	return err
 }
 

@@ -95,7 +95,7 @@ func (b *builder) backups() error {
 	if _, err := iam.NewRolePolicy(b.ctx, b.name+"-velero", &iam.RolePolicyArgs{Role: role.Name, Policy: policy}, b.opts()...); err != nil {
 		return fmt.Errorf("velero policy: %w", err)
 	}
-	if _, err := b.addon(AddonSnapshotController, b.cl, nil, nil, b.groups); err != nil {
+	if _, err := b.addon(AddonSnapshotController, b.c.ClusterName, nil, nil, b.groups); err != nil {
 		return err
 	}
 	b.c.backups = &cluster.BackupLocation{

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -46,6 +47,10 @@ type Args struct {
 	Workloads []cluster.Workload
 	// Backups asks for a backup bucket and Velero's identity (Connection.Backups); nil for none.
 	Backups *cluster.Backups
+	// ClusterOnly builds the cloud side alone, for a cluster stack: no kubernetes
+	// provider, no StorageClass, and no Workloads or Backups (the in-cluster stack makes
+	// those through Attach). Defaults to false: every layer in one stack.
+	ClusterOnly bool
 }
 
 // Cluster is an EKS cluster with its network, identity, nodes and add-ons.
@@ -77,7 +82,13 @@ type Cluster struct {
 	// KubernetesVersion is the version the control plane runs.
 	KubernetesVersion pulumi.StringOutput `pulumi:"kubernetesVersion"`
 
+	// clusterIdentifier is the provider's clusterIdentifier (the cluster's ARN).
+	clusterIdentifier pulumi.StringOutput
+	// karpenterRole is the Karpenter controller's role ARN, for the contract.
+	karpenterRole pulumi.StringOutput
+
 	spec      cluster.Spec
+	stack     string
 	subjects  map[string]cluster.Subject
 	workloads map[string]cluster.WorkloadIdentity
 	backups   *cluster.BackupLocation
@@ -101,9 +112,23 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Workloads:         c.workloads,
 		Backups:           c.backups,
 		Karpenter:         c.karpenter,
-		Component:         c,
+		ClusterIdentifier: c.clusterIdentifier,
+		Outputs: map[string]pulumi.StringOutput{
+			OutputOIDCProviderArn:       c.OIDCProviderArn,
+			cluster.OutputKarpenterRole: c.karpenterRole,
+		},
+		Facts:     map[string]string{FactClusterName: PhysicalName(c.spec.Name, c.stack), cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack))},
+		Component: c,
 	}
 }
+
+// Contract keys of what the EKS attach path reads.
+const (
+	// OutputOIDCProviderArn is the IAM OIDC provider IRSA roles trust.
+	OutputOIDCProviderArn = "oidcProviderArn"
+	// FactClusterName is the EKS cluster's name (PhysicalName in the cluster stack).
+	FactClusterName = "clusterName"
+)
 
 var notClusterNameChar = regexp.MustCompile(`[^A-Za-z0-9_-]`)
 
@@ -141,6 +166,12 @@ type builder struct {
 	id         *identity
 	groups     []pulumi.Resource
 	adminReady []pulumi.Resource
+	// kubeconfig is the rendered kubeconfig, not yet a secret (secret.Mark makes the
+	// provider's copy one): an in-cluster stack's is the cluster stack's secret output.
+	kubeconfig pulumi.StringOutput
+	// resourceTags, when set, replace the spec's: an attached cluster tags what it makes
+	// as its cluster stack does.
+	resourceTags map[string]string
 }
 
 // New creates an EKS cluster named after name; children are named "<name>-<part>", so two
@@ -160,7 +191,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, errs.ToAggregate())
 	}
-	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.AWS), workloads: map[string]cluster.WorkloadIdentity{}}
+	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.AWS), workloads: map[string]cluster.WorkloadIdentity{},
+		karpenterRole: pulumi.String("").ToStringOutput()}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
 	}
@@ -177,7 +209,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		c:           c,
 		parent:      pulumi.Parent(c),
 	}
-	if err := b.build(); err != nil {
+	if err := b.build(args.ClusterOnly); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -198,19 +230,28 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // build runs the steps in the order their children need each other.
-func (b *builder) build() error {
-	return cluster.RunSteps(
-		cluster.Step{Name: "aws provider", Run: b.provider},
-		cluster.Step{Name: "network", Run: b.networkStep},
-		cluster.Step{Name: "cluster", Run: b.clusterStep},
-		cluster.Step{Name: "identity", Run: b.identityStep},
-		cluster.Step{Name: "workload identities", Run: b.workloadRoles},
-		cluster.Step{Name: "node groups and add-ons", Run: func() error { return b.computeAndAddons(b.cl, b.net, b.id) }},
-		cluster.Step{Name: "backup storage", Run: b.backups},
-		cluster.Step{Name: "karpenter", Run: b.karpenter},
-		cluster.Step{Name: "access", Run: b.accessStep},
-		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
-	)
+// With clusterOnly, the steps that serve the layers above (their identities, backup
+// storage, the kubernetes provider and StorageClass) are left to Attach.
+func (b *builder) build(clusterOnly bool) error {
+	steps := []cluster.Step{
+		{Name: "aws provider", Run: b.provider},
+		{Name: "network", Run: b.networkStep},
+		{Name: "cluster", Run: b.clusterStep},
+		{Name: "identity", Run: b.identityStep},
+		{Name: "workload identities", Run: b.workloadRoles},
+		{Name: "node groups and add-ons", Run: func() error { return b.computeAndAddons(b.cl, b.net, b.id) }},
+		{Name: "backup storage", Run: b.backups},
+		{Name: "karpenter", Run: b.karpenter},
+		{Name: "access", Run: b.accessStep},
+		{Name: "kubeconfig", Run: b.kubeconfigStep},
+		{Name: "kubernetes", Run: b.kubernetes},
+	}
+	if clusterOnly {
+		steps = slices.DeleteFunc(steps, func(s cluster.Step) bool {
+			return s.Name == "workload identities" || s.Name == "backup storage" || s.Name == "kubernetes"
+		})
+	}
+	return cluster.RunSteps(steps...)
 }
 
 // provider creates the cluster's own AWS provider for its region.
@@ -247,7 +288,7 @@ func (b *builder) identityStep() (err error) {
 	b.id, err = b.identity(b.cl)
 	if err == nil {
 		b.c.OIDCIssuer = b.id.issuer
-		b.c.OIDCProviderArn = b.id.provider.Arn
+		b.c.OIDCProviderArn = b.id.providerArn
 		b.c.NodeRoleArn = b.id.nodeRole.Arn
 	}
 	return err
@@ -258,11 +299,10 @@ func (b *builder) accessStep() (err error) {
 	return err
 }
 
-// kubernetes renders the kubeconfig, creates the provider for the layers above (once the
-// admins' access policies exist) and the default StorageClass.
-func (b *builder) kubernetes() error {
+// kubeconfigStep renders the kubeconfig (exec auth through `aws eks get-token`).
+func (b *builder) kubeconfigStep() error {
 	cl := b.cl
-	plain := pulumi.All(cl.Endpoint, cl.CertificateAuthority.Data(), cl.Name).ApplyT(
+	b.kubeconfig = pulumi.All(cl.Endpoint, cl.CertificateAuthority.Data(), cl.Name).ApplyT(
 		func(v []any) (string, error) {
 			ca := ""
 			if p, ok := v[1].(*string); ok && p != nil {
@@ -270,14 +310,23 @@ func (b *builder) kubernetes() error {
 			}
 			return Kubeconfig(v[0].(string), ca, v[2].(string), b.spec.Region)
 		}).(pulumi.StringOutput)
+	b.c.Kubeconfig = pulumi.ToSecret(b.kubeconfig).(pulumi.StringOutput)
+	// The ARN names this cluster for good, so a kubeconfig change updates the provider
+	// instead of replacing it and every object deployed through it.
+	b.c.clusterIdentifier = cl.Arn
+	b.c.StorageClass = pulumi.String(StorageClassName).ToStringOutput()
+	return nil
+}
+
+// kubernetes creates the provider for the layers above (once the admins' access
+// policies exist) and the default StorageClass.
+func (b *builder) kubernetes() error {
 	// The kubeconfig handed out is a secret. The provider's copy is a secret once known
 	// (secret.Mark): Pulumi's mock monitor, which offline plans run under, cannot carry a
 	// secret that is still unknown. With exec auth it holds no credential anyway.
 	k8s, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
-		Kubeconfig: secret.Mark(plain),
-		// The ARN names this cluster for good, so a kubeconfig change updates the provider
-		// instead of replacing it and every object deployed through it.
-		ClusterIdentifier: cl.Arn,
+		Kubeconfig:        secret.Mark(b.kubeconfig),
+		ClusterIdentifier: b.c.clusterIdentifier,
 	}, b.parent,
 		// The deploying role reaches the API server only once its admin policy exists.
 		pulumi.DependsOn(b.adminReady))
@@ -287,8 +336,6 @@ func (b *builder) kubernetes() error {
 	if err := b.storageClass(k8s); err != nil {
 		return err
 	}
-	b.c.Kubeconfig = pulumi.ToSecret(plain).(pulumi.StringOutput)
-	b.c.StorageClass = pulumi.String(StorageClassName).ToStringOutput()
 	b.c.Provider = k8s
 	return nil
 }
@@ -296,7 +343,11 @@ func (b *builder) kubernetes() error {
 // tags are the spec's resource tags plus a Name for the AWS console and any extras.
 func (b *builder) tags(part string, extra map[string]string) pulumi.StringMap {
 	out := pulumi.StringMap{"Name": pulumi.String(b.name + "-" + part)}
-	for k, v := range b.spec.ResourceTags(b.stack) {
+	tags := b.resourceTags
+	if tags == nil {
+		tags = b.spec.ResourceTags(b.stack)
+	}
+	for k, v := range tags {
 		out[k] = pulumi.String(v)
 	}
 	for k, v := range extra {

@@ -111,8 +111,9 @@ func (b *builder) role(part string, trust pulumi.StringInput, policies ...string
 
 // identity is the cluster's OIDC provider and the node role.
 type identity struct {
-	issuer       pulumi.StringOutput
-	provider     *iam.OpenIdConnectProvider
+	issuer pulumi.StringOutput
+	// providerArn is the OIDC provider's ARN, which IRSA trust policies name.
+	providerArn  pulumi.StringOutput
 	nodeRole     *iam.Role
 	nodePolicies []pulumi.Resource
 }
@@ -133,7 +134,7 @@ func (b *builder) identity(cl *eks.Cluster) (*identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &identity{issuer: issuer, provider: oidc, nodeRole: node, nodePolicies: policies}, nil
+	return &identity{issuer: issuer, providerArn: oidc.Arn, nodeRole: node, nodePolicies: policies}, nil
 }
 
 // irsaRole is a role for one service account of kube-system, trusted through the OIDC provider.
@@ -143,7 +144,7 @@ func (b *builder) irsaRole(part, serviceAccount string, id *identity, policies .
 
 // irsaTrust is the trust policy of a role for one service account.
 func (b *builder) irsaTrust(id *identity, namespace, serviceAccount string) pulumi.StringOutput {
-	return pulumi.All(id.provider.Arn, id.issuer).ApplyT(func(v []any) string {
+	return pulumi.All(id.providerArn, id.issuer).ApplyT(func(v []any) string {
 		return IRSATrustPolicy(v[0].(string), v[1].(string), namespace, serviceAccount)
 	}).(pulumi.StringOutput)
 }

@@ -321,6 +321,7 @@ func (b *builder) karpenter() error {
 	if err != nil {
 		return fmt.Errorf("karpenter security group tag: %w", err)
 	}
+	b.c.karpenterRole = ctrlRole.Arn
 	b.c.karpenter = &cluster.Karpenter{
 		ClusterName:       b.clusterName,
 		InterruptionQueue: queueName,

@@ -43,6 +43,9 @@ type Args struct {
 	// Workloads are addon service accounts that want a cloud identity. An existing
 	// cluster gets none from this program: its operators bind identities their own way.
 	Workloads []cluster.Workload
+	// ClusterOnly registers no kubernetes provider, for a cluster stack: it exports
+	// the kubeconfig for the in-cluster stack, which attaches (Attach). Defaults to false.
+	ClusterOnly bool
 }
 
 // Cluster is an existing cluster reached through a kubeconfig.
@@ -68,6 +71,9 @@ type Cluster struct {
 
 	spec     cluster.Spec
 	subjects map[string]cluster.Subject
+	// clusterIdentifier is the provider's clusterIdentifier; context its context.
+	clusterIdentifier pulumi.StringOutput
+	context           string
 }
 
 // New registers the component and its kubernetes Provider. The kubeconfig file, when
@@ -94,7 +100,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("existing cluster %q: registering component: %w", name, err)
 	}
 	b := &builder{ctx: ctx, name: name, c: c, kc: kc}
-	if err := cluster.RunSteps(cluster.Step{Name: "kubernetes", Run: b.kubernetes}); err != nil {
+	steps := []cluster.Step{{Name: "connection", Run: b.connection}}
+	if !args.ClusterOnly {
+		steps = append(steps, cluster.Step{Name: "kubernetes", Run: b.kubernetes})
+	}
+	if err := cluster.RunSteps(steps...); err != nil {
 		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -124,9 +134,16 @@ func (c *Cluster) Connection() *cluster.Connection {
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
 		Workloads:         map[string]cluster.WorkloadIdentity{},
+		ClusterIdentifier: c.clusterIdentifier,
+		Outputs:           map[string]pulumi.StringOutput{},
+		Facts:             map[string]string{FactContext: c.context},
 		Component:         c,
 	}
 }
+
+// FactContext is the Contract.Facts key of the kubeconfig context an attached
+// provider uses ("" for the file's current context).
+const FactContext = "context"
 
 // kubeconfig is what New learned from the spec and the file.
 type kubeconfig struct {
@@ -165,15 +182,27 @@ type builder struct {
 	kc   kubeconfig
 }
 
-// kubernetes creates the provider and fills the outputs.
+// connection fills the outputs from the kubeconfig.
+func (b *builder) connection() error {
+	kc := b.kc
+	c := b.c
+	c.ClusterName = pulumi.String(kc.clusterName).ToStringOutput()
+	c.Kubeconfig = pulumi.ToSecret(pulumi.String(kc.content)).(pulumi.StringOutput)
+	c.Context = pulumi.String(kc.spec.Context).ToStringOutput()
+	c.StorageClass = pulumi.String(kc.spec.StorageClass).ToStringOutput()
+	c.KubernetesVersion = pulumi.String("").ToStringOutput()
+	// The cluster the context points at names it for good, so a rotated kubeconfig
+	// (new token or certificate, moved file) updates the provider instead of replacing
+	// it and every object deployed through it; pointing at another cluster replaces.
+	c.clusterIdentifier = pulumi.String(ClusterIdentifier(c.spec.Name, kc.clusterName)).ToStringOutput()
+	c.context = kc.spec.Context
+	return nil
+}
+
+// kubernetes creates the provider.
 func (b *builder) kubernetes() error {
 	kc := b.kc
-	pargs := &kubernetes.ProviderArgs{
-		// The cluster the context points at names it for good, so a rotated kubeconfig
-		// (new token or certificate, moved file) updates the provider instead of replacing
-		// it and every object deployed through it; pointing at another cluster replaces.
-		ClusterIdentifier: pulumi.String(ClusterIdentifier(b.c.spec.Name, kc.clusterName)),
-	}
+	pargs := &kubernetes.ProviderArgs{ClusterIdentifier: b.c.clusterIdentifier}
 	switch {
 	case kc.content != "":
 		pargs.Kubeconfig = pulumi.ToSecret(pulumi.String(kc.content)).(pulumi.StringOutput)
@@ -188,13 +217,7 @@ func (b *builder) kubernetes() error {
 	if err != nil {
 		return err
 	}
-	c := b.c
-	c.Provider = provider
-	c.ClusterName = pulumi.String(kc.clusterName).ToStringOutput()
-	c.Kubeconfig = pulumi.ToSecret(pulumi.String(kc.content)).(pulumi.StringOutput)
-	c.Context = pulumi.String(kc.spec.Context).ToStringOutput()
-	c.StorageClass = pulumi.String(kc.spec.StorageClass).ToStringOutput()
-	c.KubernetesVersion = pulumi.String("").ToStringOutput()
+	b.c.Provider = provider
 	return nil
 }
 

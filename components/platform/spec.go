@@ -288,7 +288,11 @@ type HarborSpec struct {
 	// Cluster names the cluster that runs Harbor; empty means none in this stack. Every
 	// cluster of the stack gets this Harbor as its registry.
 	Cluster string `yaml:"cluster"`
-	// Host is Harbor's external host name; required with Cluster.
+	// Host is Harbor's external host name; required with Cluster. Without Cluster and
+	// StackReference, it names a Harbor another stack runs, which environments pull
+	// from with PullUsername and PullPassword (both required then): what a stack uses
+	// when a stack reference would close a cycle (the hub's in-cluster stack runs
+	// Harbor and reads its spokes).
 	Host string `yaml:"host"`
 	// TLSSecretName is the TLS Secret (in the harbor namespace) of Harbor's host.
 	// Defaults to DefaultHarborTLSSecret, which cert-manager issues; set, it is a

@@ -379,12 +379,26 @@ func (l *LoggingSpec) validate(p *field.Path) field.ErrorList {
 	return errs
 }
 
+// MsgExternalHarborPull is the message for a Harbor named by host alone without the
+// robot account environments pull with.
+const MsgExternalHarborPull = "a Harbor this stack does not run (host without cluster or stackReference) needs the robot account environments pull with"
+
 func (h *HarborSpec) validate(p *field.Path, ingress bool) field.ErrorList {
 	errs := validateChart(p.Child("chart"), h.Chart)
 	if h.Cluster != "" && h.StackReference != "" {
 		errs = append(errs, field.Invalid(p.Child("stackReference"), h.StackReference, MsgHarborExclusive))
 	}
 	if h.Cluster == "" {
+		if h.StackReference == "" && h.Host != "" {
+			// A Harbor another stack runs, named by host: pull with the robot account.
+			errs = append(errs, validateHost(p.Child("host"), h.Host)...)
+			if h.PullUsername == "" {
+				errs = append(errs, field.Required(p.Child("pullUsername"), MsgExternalHarborPull))
+			}
+			if h.PullPassword == "" {
+				errs = append(errs, field.Required(p.Child("pullPassword"), MsgExternalHarborPull))
+			}
+		}
 		return errs
 	}
 	if !ingress {

@@ -118,3 +118,6 @@ func ReadFile(path string) (*Plan, error) {
 	p.Sort()
 	return &p, nil
 }
+
+// AddWarnings adds warnings to the plan, keeping them sorted and once each.
+func (p *Plan) AddWarnings(w ...string) { p.Warnings = uniqueSorted(append(p.Warnings, w...)) }

@@ -1,0 +1,65 @@
+package ack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/cluster"
+)
+
+// AttachArgs configure the in-cluster side of an ACK cluster that a cluster stack built.
+type AttachArgs struct {
+	// Remote is what the in-cluster stack read of the cluster stack (cloud alicloud).
+	Remote cluster.Remote
+	// Backups asks for a backup bucket and Velero's RAM user; nil for none.
+	Backups *cluster.Backups
+}
+
+// Attach registers, in an in-cluster stack, the ACK component of a cluster that a
+// cluster stack built (New with ClusterOnly): the same type and name, so the children
+// made here (the backup bucket and its RAM user, the kubernetes provider, the default
+// StorageClass and the admins' binding) have the URNs they have when one stack builds
+// everything.
+func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, cluster.ErrNoArgs)
+	}
+	r := args.Remote
+	if r.Contract.Cloud != cluster.Alicloud {
+		return nil, fmt.Errorf("ack cluster %q: %w: %q", name, cluster.ErrWrongCloud, r.Contract.Cloud)
+	}
+	if errs := cluster.ValidateBackups(field.NewPath("backups"), args.Backups); len(errs) > 0 {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
+	}
+	c := &Cluster{spec: r.Spec(), stack: r.Contract.Stack, subjects: r.Contract.Subjects, admins: r.Contract.Admins}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("ack cluster %q: registering component: %w", name, err)
+	}
+	c.ClusterName = r.Output(cluster.OutputClusterName)
+	c.ClusterID = r.Output(cluster.OutputClusterIdentifier)
+	c.KubernetesVersion = r.Output(cluster.OutputKubernetesVersion)
+	c.Kubeconfig = r.Kubeconfig
+	b := &builder{
+		ctx: ctx, name: name, stack: r.Contract.Stack, c: c, spec: &c.spec,
+		tags: tagMap(cluster.DecodeTags(r.Contract.Facts[cluster.FactTags])), backupsReq: args.Backups, kubeconfig: r.Kubeconfig,
+	}
+	if err := cluster.RunSteps(
+		cluster.Step{Name: "alicloud provider", Run: b.provider},
+		cluster.Step{Name: "backup storage", Run: b.backups},
+		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
+	); err != nil {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":       c.ClusterName,
+		"clusterId":         c.ClusterID,
+		"kubeconfig":        c.Kubeconfig,
+		"storageClass":      c.StorageClassName,
+		"kubernetesVersion": c.KubernetesVersion,
+	}); err != nil {
+		return nil, fmt.Errorf("ack cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}

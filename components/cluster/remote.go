@@ -1,0 +1,29 @@
+package cluster
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Remote is what an in-cluster stack read of a cluster that a cluster stack built:
+// the Contract (plain, read before anything is validated), the cloud-assigned outputs
+// and the kubeconfig (a secret), both as outputs of the stack reference.
+type Remote struct {
+	// Contract is the cluster stack's ExportConnection.
+	Contract Contract
+	// Outputs are its ExportOutputs, keyed by the Output* constants.
+	Outputs pulumi.StringMapOutput
+	// Kubeconfig is its ExportKubeconfig, a secret.
+	Kubeconfig pulumi.StringOutput
+}
+
+// Output is one of the cloud-assigned outputs ("" when the cluster stack has none).
+func (r Remote) Output(key string) pulumi.StringOutput {
+	return r.Outputs.MapIndex(pulumi.String(key))
+}
+
+// Spec is the cluster as the attach paths need it: name, cloud, region, tier and
+// federation role from the contract.
+func (r Remote) Spec() Spec {
+	c := r.Contract
+	return Spec{Name: c.Name, Cloud: c.Cloud, Region: c.Region, Environment: c.Environment, Federation: c.Federation, KubernetesVersion: c.KubernetesVersion}
+}

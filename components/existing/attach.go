@@ -1,0 +1,62 @@
+package existing
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/cluster"
+)
+
+// AttachArgs configure the in-cluster side of an existing cluster that a cluster stack
+// registered (New with ClusterOnly).
+type AttachArgs struct {
+	// Remote is what the in-cluster stack read of the cluster stack (cloud existing).
+	Remote cluster.Remote
+}
+
+// Attach registers, in an in-cluster stack, the component of an existing cluster that
+// a cluster stack registered, with the same type and name, and its kubernetes provider
+// built from the cluster stack's kubeconfig output with the same clusterIdentifier: a
+// kubeconfig rotated in the cluster stack updates the provider and replaces nothing.
+func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil {
+		return nil, fmt.Errorf("existing cluster %q: %w", name, cluster.ErrNoArgs)
+	}
+	r := args.Remote
+	if r.Contract.Cloud != cluster.Existing {
+		return nil, fmt.Errorf("existing cluster %q: %w: %q", name, cluster.ErrWrongCloud, r.Contract.Cloud)
+	}
+	spec := r.Spec()
+	spec.Kubeconfig = &cluster.KubeconfigSpec{Context: r.Contract.Facts[FactContext], StorageClass: r.Contract.StorageClass}
+	c := &Cluster{spec: spec, subjects: r.Contract.Subjects, context: spec.Kubeconfig.Context}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("existing cluster %q: registering component: %w", name, err)
+	}
+	c.ClusterName = r.Output(cluster.OutputClusterName)
+	c.Kubeconfig = r.Kubeconfig
+	c.Context = pulumi.String(c.context).ToStringOutput()
+	c.StorageClass = pulumi.String(r.Contract.StorageClass).ToStringOutput()
+	c.KubernetesVersion = pulumi.String("").ToStringOutput()
+	c.clusterIdentifier = r.Output(cluster.OutputClusterIdentifier)
+	pargs := &kubernetes.ProviderArgs{Kubeconfig: r.Kubeconfig, ClusterIdentifier: c.clusterIdentifier}
+	if c.context != "" {
+		pargs.Context = pulumi.String(c.context)
+	}
+	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", pargs, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("existing cluster %q: kubernetes: %w", name, err)
+	}
+	c.Provider = provider
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName":       c.ClusterName,
+		"kubeconfig":        c.Kubeconfig,
+		"context":           c.Context,
+		"storageClass":      c.StorageClass,
+		"kubernetesVersion": c.KubernetesVersion,
+	}); err != nil {
+		return nil, fmt.Errorf("existing cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}
