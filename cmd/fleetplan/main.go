@@ -54,7 +54,10 @@ type app struct {
 	color          colorFlag
 }
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	tuneGC()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
 
 // run runs the command line and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
