@@ -25,7 +25,7 @@ echo "gitlab-ci-local $(node "$gcl" --version) on node $(node --version)"
 # checkout, is LINT_STATE_DIR: one per parallel scenario). Scenarios set predefined variables on
 # purpose, so its warning about that is silenced; its notes about the git remote
 # (a CI clone has none worth reading) are dropped.
-predefined=CI_PIPELINE_SOURCE,CI_PROJECT_ID,CI_MERGE_REQUEST_SOURCE_PROJECT_ID,CI_MERGE_REQUEST_IID,CI_COMMIT_BRANCH,CI_DEFAULT_BRANCH,CI_COMMIT_REF_PROTECTED,CI_OPEN_MERGE_REQUESTS
+predefined=CI_PIPELINE_SOURCE,CI_PROJECT_ID,CI_MERGE_REQUEST_SOURCE_PROJECT_ID,CI_MERGE_REQUEST_IID,CI_COMMIT_BRANCH,CI_DEFAULT_BRANCH,CI_COMMIT_REF_PROTECTED,CI_OPEN_MERGE_REQUESTS,CI_COMMIT_TAG
 gcl() {
   local out rc=0
   out=$(node "$gcl" --state-dir "${LINT_STATE_DIR:-.cache/gitlab-lint/state}" --ignore-predefined-vars "$predefined" "$@" 2>&1) || rc=$?
@@ -95,6 +95,12 @@ run "push to another protected branch" \
 run "push to an unprotected branch" \
   "" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=topic CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=false
+run "push of a protected version tag" \
+  "preview: [dev];preview: [prod];release" \
+  CI_PIPELINE_SOURCE=push CI_COMMIT_TAG=v1.2.3 CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
+run "push of an unprotected version tag" \
+  "" \
+  CI_PIPELINE_SOURCE=push CI_COMMIT_TAG=v1.2.3 CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=false
 run "schedule" \
   "drift: [dev,dev];drift: [prod,production]" \
   CI_PIPELINE_SOURCE=schedule CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true

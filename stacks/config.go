@@ -55,6 +55,10 @@ type StackConfig struct {
 	Secrets map[secret.Ref]secret.Value `yaml:"-"`
 	// ProviderConfig holds config keys of other namespaces (aws:region, ...), passed through unvalidated.
 	ProviderConfig map[string]string `yaml:"-"`
+	// ESCEnvironments are the Pulumi ESC environments the file imports (`environment:`),
+	// whose pulumiConfig the engine merges into the config; an offline plan cannot
+	// open them and warns about each value it expects from them.
+	ESCEnvironments []string `yaml:"-"`
 }
 
 // StackReference names another stack of the fleet (`stackReferences[i]`).

@@ -2,8 +2,10 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -75,8 +77,13 @@ func Parse(data []byte, source, stack string) (*StackConfig, error) {
 			errs = append(errs, field.Invalid(field.NewPath(k.Value), k.Value, "unknown top-level key"+at(k)))
 			continue
 		}
-		if k.Value == "config" {
+		switch k.Value {
+		case "config":
 			configNode = root.Content[i+1]
+		case "environment":
+			env, err := escEnvironments(root.Content[i+1])
+			errs = append(errs, err...)
+			cfg.ESCEnvironments = env
 		}
 	}
 	sections := &yaml.Node{Kind: yaml.MappingNode}
@@ -130,6 +137,83 @@ func (c *StackConfig) addKey(k, v *yaml.Node, sections *yaml.Node) field.ErrorLi
 	return field.ErrorList{field.Invalid(field.NewPath(key), key,
 		"unknown config key"+at(k)+"; known sections: "+strings.Join(Sections, ", "))}
 }
+
+// escEnvironments reads a stack file's `environment:`, the Pulumi ESC environments
+// the engine opens and merges into the stack's config (values under each
+// environment's pulumiConfig). Either a list of names, or an inline definition
+// whose `imports:` names them (an inline definition's own values are listed as
+// "the inline environment").
+func escEnvironments(n *yaml.Node) ([]string, field.ErrorList) {
+	p := field.NewPath("environment")
+	names := func(seq *yaml.Node, p *field.Path) ([]string, field.ErrorList) {
+		var out []string
+		var errs field.ErrorList
+		for i, e := range seq.Content {
+			if e.Kind != yaml.ScalarNode || e.Value == "" {
+				errs = append(errs, field.TypeInvalid(p.Index(i), describe(e), "must be an environment name"+at(e)))
+				continue
+			}
+			out = append(out, e.Value)
+		}
+		return out, errs
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return names(n, p)
+	case yaml.MappingNode:
+		var out []string
+		var errs field.ErrorList
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			switch {
+			case k.Value == "imports" && v.Kind == yaml.SequenceNode:
+				got, e := names(v, p.Child("imports"))
+				out, errs = append(out, got...), append(errs, e...)
+			case k.Value == "imports":
+				errs = append(errs, field.TypeInvalid(p.Child("imports"), describe(v), "must be a list of environment names"+at(v)))
+			case k.Value == "values":
+				out = append(out, InlineEnvironment)
+			}
+		}
+		return out, errs
+	}
+	return nil, field.ErrorList{field.TypeInvalid(p, describe(n), "must be a list of ESC environment names"+at(n))}
+}
+
+// InlineEnvironment names an environment defined in the stack file itself.
+const InlineEnvironment = "the inline environment"
+
+// escNote says where a value missing from the file may come from, for the
+// offline plan's warnings; "" when the file imports no ESC environment.
+func (c *StackConfig) escNote() string {
+	if len(c.ESCEnvironments) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s (%s), which an offline plan cannot open", MsgFromESC, strings.Join(c.ESCEnvironments, ", "))
+}
+
+// escWarnings are the offline plan's warnings about values the stack file leaves
+// to its ESC environments: the clusters (the plan has none without them), and each
+// secret a field refers to that the file does not set.
+func (c *StackConfig) escWarnings(refs map[string]secret.Ref) []string {
+	note := c.escNote()
+	if note == "" {
+		return nil
+	}
+	var out []string
+	if len(c.Clusters) == 0 {
+		out = append(out, fmt.Sprintf("%s:%s is not in %s and is %s: planned with no clusters", Project, KeyClusters, c.Source, note))
+	}
+	for _, p := range slices.Sorted(maps.Keys(refs)) {
+		if r := refs[p]; !c.Secrets[r].Set {
+			out = append(out, fmt.Sprintf("%s: secret %s:%s is not in %s and is %s: the plan uses a redacted placeholder", p, Project, r, c.Source, note))
+		}
+	}
+	return out
+}
+
+// MsgFromESC says a value is expected from the stack's ESC environments.
+const MsgFromESC = "expected from the ESC environments the stack imports"
 
 func isSecure(v *yaml.Node) bool {
 	return v.Kind == yaml.MappingNode && len(v.Content) == 2 && v.Content[0].Value == "secure"

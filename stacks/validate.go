@@ -117,6 +117,9 @@ func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
 
 	w, serrs := c.validateSecrets(mode)
 	warnings = append(warnings, w...)
+	if mode == Offline {
+		warnings = append(warnings, c.escWarnings(c.SecretRefs())...)
+	}
 	errs = append(errs, serrs...)
 
 	if len(errs) > 0 {
@@ -180,6 +183,8 @@ func (c *StackConfig) validateSecrets(mode Mode) (warnings []string, errs field.
 		switch {
 		case !v.Set && mode == Deploy:
 			errs = append(errs, field.Required(fp, fmt.Sprintf("%s: run `pulumi config set --secret %s <value>`", MsgSecretNotSet, r)))
+		case !v.Set && c.escNote() != "":
+			// escWarnings names the environments instead
 		case !v.Set:
 			warnings = append(warnings, fmt.Sprintf("%s: secret %q is not set; the plan uses a redacted placeholder (set it with `pulumi config set --secret %s <value>`)", p, r, r))
 		case !v.Secure:

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fleetform/fleetform/policies/report"
 	"github.com/fleetform/fleetform/policies/rules"
 )
@@ -13,67 +15,70 @@ import (
 // PolicyConfigFile is the policy configuration's path in the project directory.
 const PolicyConfigFile = "policies/config.yaml"
 
-func init() {
-	register(command{name: "check", summary: "run the policy rules on a stack's offline plan; exit 1 on mandatory violations", run: runCheck})
-}
-
-func runCheck(args []string, stdout, stderr io.Writer) int {
-	f := newFlagSet("check", "", stdout, stderr)
-	sf := stackFlags{usesDir: true}
-	sf.bind(f)
-	sf.bindPlanFile(f, "check")
-	sarifOut := f.String("sarif", "", "also write the findings as SARIF 2.1.0 to `FILE`")
-	codeQualityOut := f.String("codequality", "", "also write the findings as a GitLab Code Quality report (JSON) to `FILE`")
-	configFile := f.String("config", "", "policy configuration `FILE` (default: "+PolicyConfigFile+" in the project directory, else the rule defaults)")
-	if ok, code := f.parse(args); !ok {
-		return code
+// newCheckCmd builds `fleetplan check`.
+func newCheckCmd(a *app) *cobra.Command {
+	var (
+		sf                                   = stackFlags{usesDir: true}
+		sarifOut, codeQualityOut, configFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "run the policy rules on a stack's offline plan; exit 1 on mandatory violations",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := sf.checkPlanFile(cmd); err != nil {
+				return err
+			}
+			dir := sf.projectDir()
+			p, err := sf.planOrRead(a.stderr)
+			if err != nil {
+				return err
+			}
+			a.warnings(p)
+			cfg, err := loadPolicyConfig(configFile, dir, a.warn)
+			if err != nil {
+				return err
+			}
+			stackFile := "Pulumi." + p.Stack + ".yaml"
+			stackData, _, err := sf.readStack(p.Stack)
+			if err != nil {
+				a.warn(fmt.Sprintf("%s not found (%v); stack configuration rules skipped", stackFile, err))
+			}
+			rep, err := report.Check(p, cfg.Env(p.Stack), stackFile, stackData)
+			if err != nil {
+				return err
+			}
+			cw := newColorWriter(a.stdout, a.color.on(a.stdout), reportColors...)
+			rep.WriteText(cw)
+			if err := cw.Flush(); err != nil {
+				return err
+			}
+			for _, out := range []struct {
+				path  string
+				write func(io.Writer) error
+			}{{sarifOut, rep.WriteSARIF}, {codeQualityOut, rep.WriteCodeQuality}} {
+				if out.path == "" {
+					continue
+				}
+				if err := writeFile(out.path, out.write); err != nil {
+					return err
+				}
+				a.wrote(out.path)
+			}
+			if rep.Mandatory() > 0 {
+				return exitCode(exitChanges)
+			}
+			return nil
+		},
 	}
-	if err := f.noArgs(); err != nil {
-		return f.fail(err)
-	}
-	if err := sf.checkPlanFile(f); err != nil {
-		return f.fail(err)
-	}
-	dir := sf.projectDir()
-	p, err := sf.planOrRead(stderr)
-	if err != nil {
-		return f.fail(err)
-	}
-	f.warnings(p)
-	cfg, err := loadPolicyConfig(*configFile, dir, f.warn)
-	if err != nil {
-		return f.fail(err)
-	}
-	stackFile := "Pulumi." + p.Stack + ".yaml"
-	stackData, _, err := sf.readStack(p.Stack)
-	if err != nil {
-		f.warn(fmt.Sprintf("%s not found (%v); stack configuration rules skipped", stackFile, err))
-	}
-	rep, err := report.Check(p, cfg.Env(p.Stack), stackFile, stackData)
-	if err != nil {
-		return f.fail(err)
-	}
-	cw := newColorWriter(stdout, f.color.on(stdout), reportColors...)
-	rep.WriteText(cw)
-	if err := cw.Flush(); err != nil {
-		return f.fail(err)
-	}
-	for _, out := range []struct {
-		path  string
-		write func(io.Writer) error
-	}{{*sarifOut, rep.WriteSARIF}, {*codeQualityOut, rep.WriteCodeQuality}} {
-		if out.path == "" {
-			continue
-		}
-		if err := writeFile(out.path, out.write); err != nil {
-			return f.fail(err)
-		}
-		f.wrote(out.path)
-	}
-	if rep.Mandatory() > 0 {
-		return exitChanges
-	}
-	return exitOK
+	sf.bind(cmd)
+	sf.bindPlanFile(cmd, "check")
+	f := cmd.Flags()
+	f.StringVar(&sarifOut, "sarif", "", "also write the findings as SARIF 2.1.0 to `FILE`")
+	f.StringVar(&codeQualityOut, "codequality", "", "also write the findings as a GitLab Code Quality report (JSON) to `FILE`")
+	f.StringVar(&configFile, "config", "", "policy configuration `FILE` (default: "+PolicyConfigFile+" in the project directory, else the rule defaults)")
+	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
+	return cmd
 }
 
 // writeFile creates path and writes it through fn.

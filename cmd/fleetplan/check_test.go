@@ -72,7 +72,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{name: "Docker Hub image blocks prod", args: []string{"--plan", writeWorkloadPlan(t, "prod", "nginx:1.27", false)}, code: exitChanges,
 			stdout: []string{"MANDATORY K8S008"}},
 		{name: "plan and stack together", args: []string{"--plan", "x.json", "--stack", "prod"}, code: exitFailure, stderr: "drop --stack"},
-		{name: "unknown flag", args: []string{"--stacks", "dev"}, code: exitFailure, stderr: "flag provided but not defined"},
+		{name: "unknown flag", args: []string{"--stacks", "dev"}, code: exitFailure, stderr: "unknown flag: --stacks"},
 		{name: "missing plan file", args: []string{"--plan", filepath.Join(dir, "none.json")}, code: exitFailure, stderr: "none.json"},
 		{name: "bad policy config", args: []string{"--plan", writeWorkloadPlan(t, "prod", good, false), "--config", filepath.Join(dir, "Pulumi.dev.yaml")},
 			code: exitFailure, stderr: "field config not found"},

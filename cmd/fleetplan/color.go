@@ -28,6 +28,9 @@ type colorFlag string
 
 func (c *colorFlag) String() string { return string(*c) }
 
+// Type names the value in help and completion.
+func (c *colorFlag) Type() string { return "mode" }
+
 func (c *colorFlag) Set(v string) error {
 	switch v {
 	case colorAuto, colorAlways, colorNever:

@@ -2,39 +2,53 @@ package main
 
 import (
 	"fmt"
-	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/fleetform/fleetform/internal/plan"
 )
 
-func init() {
-	register(command{name: "diff", summary: "compare two plans as Markdown; exit 1 when they differ", run: runDiff})
+// newDiffCmd builds `fleetplan diff`.
+func newDiffCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "diff OLD.json NEW.json",
+		Short: "compare two plans as Markdown; exit 1 when they differ",
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return fmt.Errorf("diff takes two plan files, OLD.json and NEW.json, got %d argument(s)", len(args))
+			}
+			return nil
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) >= 2 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			return runDiff(a, args[0], args[1])
+		},
+	}
 }
 
-func runDiff(args []string, stdout, stderr io.Writer) int {
-	f := newFlagSet("diff", " OLD.json NEW.json", stdout, stderr)
-	if ok, code := f.parse(args); !ok {
-		return code
-	}
-	if f.NArg() != 2 {
-		return f.fail(fmt.Errorf("diff takes two plan files, OLD.json and NEW.json, got %d argument(s)", f.NArg()))
-	}
-	oldPlan, err := plan.ReadFile(f.Arg(0))
+// runDiff writes the Markdown diff of two plan files; exitChanges when they differ.
+func runDiff(a *app, oldFile, newFile string) error {
+	oldPlan, err := plan.ReadFile(oldFile)
 	if err != nil {
-		return f.fail(err)
+		return err
 	}
-	newPlan, err := plan.ReadFile(f.Arg(1))
+	newPlan, err := plan.ReadFile(newFile)
 	if err != nil {
-		return f.fail(err)
+		return err
 	}
 	d := plan.Compare(oldPlan, newPlan)
-	cw := newColorWriter(stdout, f.color.on(stdout), diffColors...)
+	cw := newColorWriter(a.stdout, a.color.on(a.stdout), diffColors...)
 	d.WriteMarkdown(cw)
 	if err := cw.Flush(); err != nil {
-		return f.fail(err)
+		return err
 	}
 	if d.Empty() {
-		return exitOK
+		return nil
 	}
-	return exitChanges
+	return exitCode(exitChanges)
 }

@@ -6,57 +6,62 @@ import (
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fleetform/fleetform/internal/graph"
 )
 
-func init() {
-	register(command{name: "graph", summary: "write the dependency graph as DOT and Mermaid; --stats prints the critical path", run: runGraph})
-}
-
-func runGraph(args []string, stdout, stderr io.Writer) int {
-	f := newFlagSet("graph", "", stdout, stderr)
-	var sf stackFlags
-	sf.bind(f)
-	sf.bindPlanFile(f, "draw")
-	dotOut := f.String("dot", "", "write Graphviz DOT to `FILE` (- for stdout; the default when no other output is asked for)")
-	mermaidOut := f.String("mermaid", "", "write a Mermaid flowchart to `FILE` (- for stdout)")
-	stats := f.Bool("stats", false, "print node and edge counts and the critical path")
-	if ok, code := f.parse(args); !ok {
-		return code
+// newGraphCmd builds `fleetplan graph`.
+func newGraphCmd(a *app) *cobra.Command {
+	var (
+		sf                 stackFlags
+		dotOut, mermaidOut string
+		stats              bool
+	)
+	cmd := &cobra.Command{
+		Use:   "graph",
+		Short: "write the dependency graph as DOT and Mermaid; --stats prints the critical path",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := sf.checkPlanFile(cmd); err != nil {
+				return err
+			}
+			p, err := sf.planOrRead(a.stderr)
+			if err != nil {
+				return err
+			}
+			g := graph.New(p)
+			if dotOut == "" && mermaidOut == "" && !stats {
+				dotOut = "-"
+			}
+			for _, out := range []struct {
+				path  string
+				write func(io.Writer)
+			}{{dotOut, g.WriteDOT}, {mermaidOut, g.WriteMermaid}} {
+				if out.path == "" {
+					continue
+				}
+				if err := writeTo(out.path, a.stdout, out.write); err != nil {
+					return err
+				}
+			}
+			if stats {
+				s, err := g.Stats()
+				if err != nil {
+					return err
+				}
+				s.WriteStats(a.stdout)
+			}
+			return nil
+		},
 	}
-	if err := f.noArgs(); err != nil {
-		return f.fail(err)
-	}
-	if err := sf.checkPlanFile(f); err != nil {
-		return f.fail(err)
-	}
-	p, err := sf.planOrRead(stderr)
-	if err != nil {
-		return f.fail(err)
-	}
-	g := graph.New(p)
-	if *dotOut == "" && *mermaidOut == "" && !*stats {
-		*dotOut = "-"
-	}
-	for _, out := range []struct {
-		path  string
-		write func(io.Writer)
-	}{{*dotOut, g.WriteDOT}, {*mermaidOut, g.WriteMermaid}} {
-		if out.path == "" {
-			continue
-		}
-		if err := writeTo(out.path, stdout, out.write); err != nil {
-			return f.fail(err)
-		}
-	}
-	if *stats {
-		s, err := g.Stats()
-		if err != nil {
-			return f.fail(err)
-		}
-		s.WriteStats(stdout)
-	}
-	return exitOK
+	sf.bind(cmd)
+	sf.bindPlanFile(cmd, "draw")
+	f := cmd.Flags()
+	f.StringVar(&dotOut, "dot", "", "write Graphviz DOT to `FILE` (- for stdout; the default when no other output is asked for)")
+	f.StringVar(&mermaidOut, "mermaid", "", "write a Mermaid flowchart to `FILE` (- for stdout)")
+	f.BoolVar(&stats, "stats", false, "print node and edge counts and the critical path")
+	return cmd
 }
 
 // writeTo writes through fn to a file, or to stdout for "-".

@@ -6,10 +6,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/fleetform/fleetform/internal/buildinfo"
 	"github.com/fleetform/fleetform/internal/plan"
 )
 
@@ -248,5 +252,105 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	p.stop()
 	if b.Len() != 0 {
 		t.Errorf("progress wrote %q to a non-terminal", b.String())
+	}
+}
+
+// TestCommandHelp: every command's help names its own flags, short beside long,
+// and the flags every command takes; `help CMD` prints the same as `CMD -h`.
+func TestCommandHelp(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  string
+		want []string
+	}{
+		{"plan", []string{"usage: fleetplan plan [flags]", "-s, --stack STACK", `(default "dev")`, "-o, --out FILE", "--json", "--quiet", "--ref ORG/PROJECT/STACK=FILE", "global flags:", "--color MODE"}},
+		{"diff", []string{"usage: fleetplan diff OLD.json NEW.json [flags]", "--color MODE"}},
+		{"check", []string{"--plan FILE", "--sarif FILE", "--codequality FILE", "--config FILE", "-s, --stack STACK"}},
+		{"render", []string{"-o, --out DIR", "--plan FILE"}},
+		{"graph", []string{"--dot FILE", "--mermaid FILE", "--stats"}},
+		{"version", []string{"usage: fleetplan version [flags]"}},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tc.cmd, "--help")
+			if code != exitOK || stderr != "" {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("help lacks %q:\n%s", w, stdout)
+				}
+			}
+			if _, viaHelp, _ := runCLI(t, "help", tc.cmd); viaHelp != stdout {
+				t.Errorf("help %s differs from %s --help:\n%s\n---\n%s", tc.cmd, tc.cmd, viaHelp, stdout)
+			}
+		})
+	}
+	_, stdout, _ := runCLI(t, "--help")
+	for _, c := range []string{"plan", "diff", "check", "render", "graph", "version", "completion"} {
+		if !strings.Contains(stdout, "\n  "+c+" ") {
+			t.Errorf("top-level help does not list %s:\n%s", c, stdout)
+		}
+	}
+}
+
+// TestCompletion: `completion SHELL` prints a script for each shell, and the
+// completions it asks for name the project's stacks, the colour modes and no files
+// where none fit.
+func TestCompletion(t *testing.T) {
+	for shell, marker := range map[string]string{"bash": "__start_fleetplan", "zsh": "#compdef fleetplan", "fish": "complete -c fleetplan", "powershell": "Register-ArgumentCompleter"} {
+		code, stdout, stderr := runCLI(t, "completion", shell)
+		if code != exitOK || !strings.Contains(stdout, marker) {
+			t.Errorf("completion %s: exit %d, stderr %q, script lacks %q", shell, code, stderr, marker)
+		}
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.blue.yaml", "Pulumi.green.yaml"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("config: {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"stacks of --dir", []string{"plan", "--dir", dir, "-s", ""}, []string{"blue", "green", ":4"}},
+		{"stacks of the repository", []string{"check", "--stack", ""}, []string{"dev", "prod", ":4"}},
+		{"colour modes", []string{"render", "--color", ""}, []string{"never", "always", "auto", ":4"}},
+		{"commands", []string{"gr"}, []string{"graph"}},
+		{"plan files for diff", []string{"diff", ""}, []string{"json", ":8"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, append([]string{cobra.ShellCompRequestCmd}, tc.args...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stdout), "\n")
+			for _, w := range tc.want {
+				if !slices.ContainsFunc(lines, func(l string) bool { return l == w || strings.HasPrefix(l, w+"\t") }) {
+					t.Errorf("completions %q lack %q", lines, w)
+				}
+			}
+		})
+	}
+}
+
+// TestVersion: `fleetplan version` prints the stamped version, commit and date.
+func TestVersion(t *testing.T) {
+	defer func(v, c, d string) { buildinfo.Version, buildinfo.Commit, buildinfo.Date = v, c, d }(buildinfo.Version, buildinfo.Commit, buildinfo.Date)
+	buildinfo.Version, buildinfo.Commit, buildinfo.Date = "1.2.3", "0123abc", "2026-12-07T12:00:00Z"
+	code, stdout, _ := runCLI(t, "version")
+	if want := "fleetplan 1.2.3 (commit 0123abc, built 2026-12-07T12:00:00Z, go"; code != exitOK || !strings.HasPrefix(stdout, want) {
+		t.Fatalf("exit %d, stdout %q; want %q...", code, stdout, want)
+	}
+	if code, _, stderr := runCLI(t, "version", "x"); code != exitFailure || !strings.Contains(stderr, "version takes no arguments") {
+		t.Errorf("version x: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestFlagErrorsExitTwo: a bad flag exits 2 and names how to see the flags.
+func TestFlagErrorsExitTwo(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "render", "--nope")
+	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "unknown flag: --nope") || !strings.Contains(stderr, "Run 'fleetplan render -h' for its flags.") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

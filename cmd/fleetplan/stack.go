@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fleetform/fleetform"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/program"
@@ -27,21 +29,28 @@ type stackFlags struct {
 	usesDir bool
 }
 
-func (s *stackFlags) bind(f *flagSet) {
-	f.StringVar(&s.stack, "stack", DefaultStack, "the `STACK` to plan, from Pulumi.<stack>.yaml")
-	f.alias("s", "stack")
+// bind adds -s/--stack, --dir and --ref to cmd, with stack names completed.
+func (s *stackFlags) bind(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&s.stack, "stack", "s", DefaultStack, "the `STACK` to plan, from Pulumi.<stack>.yaml")
 	f.StringVar(&s.dir, "dir", "", "the project `DIR` (default: the nearest directory above . with a Pulumi.yaml, else the stack files built into this binary)")
 	f.Var(&s.refs, "ref", "answer a stack reference from another stack's plan, `ORG/PROJECT/STACK=FILE` (repeatable; references to other stacks of this project are planned from their own files when not given)")
+	f.SetInterspersed(false) // a stray argument stops flag parsing; noArgs says so
+	_ = cmd.MarkFlagDirname("dir")
+	_ = cmd.RegisterFlagCompletionFunc("stack", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return s.stackNames(), cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
 // bindPlanFile adds --plan, for commands that can work on a saved plan instead.
-func (s *stackFlags) bindPlanFile(f *flagSet, verb string) {
-	f.StringVar(&s.planFile, "plan", "", verb+" this plan JSON `FILE` (from `fleetplan plan -o FILE`) instead of planning a stack")
+func (s *stackFlags) bindPlanFile(cmd *cobra.Command, verb string) {
+	cmd.Flags().StringVar(&s.planFile, "plan", "", verb+" this plan JSON `FILE` (from `fleetplan plan -o FILE`) instead of planning a stack")
+	_ = cmd.MarkFlagFilename("plan", "json")
 }
 
 // checkPlanFile refuses the flags that only planning reads when --plan names a
 // finished plan: they would be ignored without a word.
-func (s *stackFlags) checkPlanFile(f *flagSet) error {
+func (s *stackFlags) checkPlanFile(cmd *cobra.Command) error {
 	if s.planFile == "" {
 		return nil
 	}
@@ -51,7 +60,7 @@ func (s *stackFlags) checkPlanFile(f *flagSet) error {
 	}
 	var given []string
 	for _, n := range names {
-		if f.set(n) {
+		if cmd.Flags().Changed(n) {
 			given = append(given, "--"+n)
 		}
 	}
@@ -59,6 +68,15 @@ func (s *stackFlags) checkPlanFile(f *flagSet) error {
 		return fmt.Errorf("--plan reads a finished plan: drop %s", strings.Join(given, ", "))
 	}
 	return nil
+}
+
+// stackNames lists the stacks of the project directory, else those built in:
+// what -s completes to.
+func (s *stackFlags) stackNames() []string {
+	if dir := s.projectDir(); dir != "" {
+		return stacks.BuiltInStacks(os.DirFS(dir))
+	}
+	return stacks.BuiltInStacks(fleetform.StackFiles)
 }
 
 // planOrRead reads --plan when given, and plans --stack otherwise, with a progress
@@ -76,6 +94,9 @@ func (s *stackFlags) planOrRead(stderr io.Writer) (*plan.Plan, error) {
 type refFlags map[string]string
 
 func (r *refFlags) String() string { return "" }
+
+// Type names the value in help and completion.
+func (r *refFlags) Type() string { return "ref" }
 
 func (r *refFlags) Set(v string) error {
 	name, file, ok := strings.Cut(v, "=")

@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"gopkg.in/yaml.v3"
+
+	"github.com/fleetform/fleetform/components/platform"
 )
 
 // BenchmarkPlanVsPreview measures `fleetplan plan` against the real engine's
@@ -37,6 +41,19 @@ func BenchmarkPlanVsPreview(b *testing.B) {
 			dir := b.TempDir()
 			if err := bc.write(dir); err != nil {
 				b.Fatal(err)
+			}
+			if bc.stack != "benchengine" {
+				data, err := os.ReadFile(filepath.Join(dir, "Pulumi."+bc.stack+".yaml"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				missing, err := unnamedAddons(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(missing) > 0 {
+					b.Fatalf("the generated stack leaves %s to their defaults: name each (enabled: false, or on with a loopback chart)", strings.Join(missing, ", "))
+				}
 			}
 			run, err := env.openStack(ctx, dir, bc.stack)
 			if err != nil {
@@ -91,7 +108,10 @@ func setBenchSecrets(ctx context.Context, run *engineRun) error {
 
 // writeGeneratedStack writes Pulumi.yaml and a stack of envs environments on the
 // test cluster with two releases each (a canary and a blue-green), and every
-// addon off but Argo Rollouts: about 28 Kubernetes resources per environment.
+// addon off but Argo Rollouts, whose chart comes from the loopback repository.
+// Every addon is named, on or off, so none falls back to a default that reaches
+// for a public chart repository; unnamedAddons fails the benchmark when a new
+// addon joins unnamed.
 func writeGeneratedStack(dir, stack string, envs int) error {
 	project, err := os.ReadFile(filepath.Join(env.root, "Pulumi.yaml"))
 	if err != nil {
@@ -112,9 +132,20 @@ func writeGeneratedStack(dir, stack string, envs int) error {
       kubeconfig: {context: fleetform-test, storageClass: standard}
   fleetform:platform:
     ingress: {enabled: false}
-    rollouts: {chart: {repository: ` + env.charts.URL() + `}}
+    rollouts:
+      enabled: true
+      chart: {repository: ` + env.charts.URL() + `}
+      gatewayPlugin: {enabled: false}
     monitoring: {enabled: false}
     logging: {enabled: false}
+    harbor: {trivy: {enabled: false}}
+    vpa: {enabled: false}
+    externalSecrets: {enabled: false}
+    tracing: {enabled: false}
+    backups: {enabled: false}
+    dns:
+      certManager: {enabled: false}
+      externalDNS: {enabled: false}
   fleetform:environments:
 `)
 	for i := 0; i < envs; i++ {
@@ -149,4 +180,41 @@ func writeGeneratedStack(dir, stack string, envs int) error {
 		}
 	}
 	return os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(b.String()), 0o644)
+}
+
+// unnamedAddons lists the addons (every section of fleetform:platform with an
+// `enabled` switch, at any depth) that a stack file leaves to their defaults, by
+// their path ("dns.certManager"). A section switched off is not looked into.
+func unnamedAddons(stackFile []byte) ([]string, error) {
+	var doc struct {
+		Config map[string]any `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(stackFile, &doc); err != nil {
+		return nil, err
+	}
+	given, _ := doc.Config["fleetform:platform"].(map[string]any)
+	var missing []string
+	var walk func(t reflect.Type, given map[string]any, path string)
+	walk = func(t reflect.Type, given map[string]any, path string) {
+		if f, ok := t.FieldByName("Enabled"); ok && f.Type.Kind() == reflect.Pointer && path != "" {
+			on, named := given["enabled"]
+			if !named {
+				missing = append(missing, path)
+			}
+			if on == false {
+				return
+			}
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if f.Type.Kind() != reflect.Struct || name == "" || name == "-" {
+				continue
+			}
+			sub, _ := given[name].(map[string]any)
+			walk(f.Type, sub, strings.TrimPrefix(path+"."+name, "."))
+		}
+	}
+	walk(reflect.TypeOf(platform.Spec{}), given, "")
+	return missing, nil
 }
