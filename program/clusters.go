@@ -55,7 +55,7 @@ func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 			return fmt.Errorf("cluster %q: cloud %q is not built into this program", spec.Name, spec.Cloud)
 		}
 		access := f.Config.Identities.AccessFor(spec.Cloud, f.Config.GroupsOn(spec.Name))
-		conn, err := build(ctx, spec, f.Config.Stack, access, platformNeeds{
+		conn, err := build(ctx, clusterIdentity(spec), f.Config.Stack, access, platformNeeds{
 			Workloads: f.Config.Platform.Workloads(*spec), Backups: f.Config.Platform.BackupsFor(*spec),
 		})
 		if err != nil {

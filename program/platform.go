@@ -77,6 +77,7 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 		if conn.Component != nil {
 			opts = append(opts, pulumi.Parent(conn.Component))
 		}
+		opts = append(opts, f.platformAliases(name)...)
 		p, err := platform.New(ctx, name+"-platform", args, opts...)
 		if err != nil {
 			return err
