@@ -111,3 +111,12 @@ func (n *Namespace) kubeName() string {
 	}
 	return n.Name
 }
+
+// physicalName is the name the cloud and the cluster's platform know a cluster by (its
+// hostnames, external-dns ownership, metric labels): its first name.
+func (f *Fleet) physicalName(cluster string) string {
+	if c := f.Config.Cluster(cluster); c != nil {
+		return c.Identity()
+	}
+	return cluster
+}

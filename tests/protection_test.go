@@ -97,7 +97,7 @@ func TestProdProtectsStatefulResourcesOnEveryCloud(t *testing.T) {
 	}
 }
 
-// TestProtectionPolicy: STATE001 finds every stateful prod resource that is not
+// TestProtectionPolicy: STA001 finds every stateful prod resource that is not
 // protected, and none once the stack lifts protection explicitly or when it is on.
 func TestProtectionPolicy(t *testing.T) {
 	data, err := os.ReadFile(stacks.StackFile(repoRoot, "prod"))

@@ -5,7 +5,7 @@ import (
 )
 
 // IDProtected is the rule that prod's stateful resources are protected.
-const IDProtected = "STATE001"
+const IDProtected = "STA001"
 
 // StackSettingsKey is the stack file's own section (stacks.KeyStack), where
 // `protect: false` lifts protection deliberately.
