@@ -61,6 +61,8 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
 			Workloads: conn.Workloads, Backups: conn.Backups, Karpenter: conn.Karpenter,
 		}
+		// The platform knows clusters by their first name (physicalName), Harbor's too.
+		args.Spec.Harbor.Cluster = f.physicalName(spec.Harbor.Cluster)
 		for _, e := range f.Config.Environments {
 			if e.Cluster == name {
 				args.BackupNamespaces = append(args.BackupNamespaces, e.Name)
