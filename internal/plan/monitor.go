@@ -191,12 +191,16 @@ func (m *Monitor) urn(parent, typ, name string) string {
 }
 
 // aliases collapses a registration's alias specs into URNs, as the engine does: an
-// unset name, type or parent is the resource's own.
+// unset name, type or parent is the resource's own. Only aliases under another name
+// are kept (renames): the type aliases the kubernetes SDK puts on every Ingress and
+// the like never match within one SDK version, and would only fill the plan.
 func (m *Monitor) aliases(specs []*pulumirpc.Alias, parent, typ, name string) []string {
 	var out []string
 	for _, a := range specs {
 		if u := a.GetUrn(); u != "" {
-			out = append(out, u)
+			if resource.URN(u).Name() != name {
+				out = append(out, u)
+			}
 			continue
 		}
 		sp := a.GetSpec()
@@ -204,9 +208,10 @@ func (m *Monitor) aliases(specs []*pulumirpc.Alias, parent, typ, name string) []
 			continue
 		}
 		n, t, p := name, typ, parent
-		if sp.GetName() != "" {
-			n = sp.GetName()
+		if sp.GetName() == "" || sp.GetName() == name {
+			continue
 		}
+		n = sp.GetName()
 		if sp.GetType() != "" {
 			t = sp.GetType()
 		}
