@@ -4,9 +4,12 @@
 # GitHub pull-request workflow and the GitLab merge-request pipeline alike.
 #   .ci/plan-comment.sh FLEETPLAN BASE_DIR HEAD_DIR    (stacks: $STACKS, default "dev prod local")
 # A stack with no base plan is reported as new. `fleetplan diff` exits 1 when
-# something changed, which is the point; any other failure stops the script.
+# something changed, which is the point; any other failure stops the script. A
+# stack whose diff destroys protected state gets the review gate's note under it.
 set -euo pipefail
 bin=$1; base=$2; head=$3
+# internal/plan.MarkerDestroysProtected: the diff deletes or replaces a protected resource.
+destroy_marker='<!-- fleetplan: destroys protected state -->'
 echo "<!-- fleetplan-diff -->"
 echo "## Offline plan diff"
 echo
@@ -15,9 +18,14 @@ for s in ${STACKS:-dev prod local}; do
     echo "### Stack \`$s\` is new"; echo; continue
   fi
   rc=0
-  "$bin" diff "$base/$s.json" "$head/$s.json" || rc=$?
+  section=$("$bin" diff "$base/$s.json" "$head/$s.json") || rc=$?
   if [ "$rc" -gt 1 ]; then
     echo "plan-comment: fleetplan diff failed for stack $s (exit $rc)" >&2; exit "$rc"
+  fi
+  printf '%s\n' "$section"
+  if grep -qF "$destroy_marker" <<<"$section"; then
+    echo
+    echo "> **Review gate:** this change deletes or replaces protected state in stack \`$s\`. The review fails until a reviewer allows it deliberately: the \`allow-destroy\` label on GitHub, the \`FLEETFORM_ALLOW_DESTROY=true\` variable (or the \`allow-destroy\` label) on GitLab. See docs/protection.md."
   fi
   echo
 done

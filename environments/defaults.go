@@ -157,7 +157,7 @@ func DefaultLimits(tier string) Limits {
 // tier. It is idempotent.
 func (s *Spec) ApplyDefaults() {
 	if s.Tier == "" {
-		s.Tier = s.Name
+		s.Tier = s.Identity() // a renamed environment keeps its tier
 	}
 	hardened := Hardened(s.Tier)
 	if s.PodSecurity.Enforce == "" {

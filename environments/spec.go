@@ -6,10 +6,16 @@ package environments
 type Spec struct {
 	// Name is the namespace name; a DNS-1123 label, unique per cluster.
 	Name string `yaml:"name"`
+	// Formerly lists the names the environment had before, oldest first. Its resources
+	// keep their identity through Pulumi aliases, and the first name stays the namespace
+	// (and the default tier): Kubernetes cannot rename a namespace. Keep the list as long
+	// as the environment lives.
+	Formerly []string `yaml:"formerly"`
 	// Cluster names the cluster (in clusters) the namespace lives on.
 	Cluster string `yaml:"cluster"`
 	// Tier is qa, e2e, stage, prod or another label value; prod and stage are
-	// hardened (restricted Pod Security, larger quota). Defaults to Name.
+	// hardened (restricted Pod Security, larger quota). Defaults to Name (the first
+	// name, Identity, once renamed).
 	Tier string `yaml:"tier"`
 	// Team owns the namespace; it becomes the LabelTeam label. Optional.
 	Team string `yaml:"team"`
@@ -113,3 +119,15 @@ type Egress struct {
 	// CIDRs pods may reach, in canonical form (e.g. 10.0.8.0/24 for a managed database).
 	CIDRs []string `yaml:"cidrs"`
 }
+
+// Identity is the name the entry's resources were first created under: the first of
+// Formerly, else Name.
+func (s *Spec) Identity() string {
+	if len(s.Formerly) > 0 {
+		return s.Formerly[0]
+	}
+	return s.Name
+}
+
+// Names are every name the entry has had, Formerly then Name.
+func (s *Spec) Names() []string { return append(append([]string(nil), s.Formerly...), s.Name) }

@@ -71,6 +71,9 @@ func buildPack(env *rules.Env, stackCfg *rules.Resource) (policyx.PolicyPack, er
 					for _, a := range args.Resources {
 						rs = append(rs, toResource(a))
 					}
+					if stackCfg != nil {
+						rs = append(rs, *stackCfg) // the configuration, as `fleetplan check` gives it
+					}
 					report(args.Manager, rule, rule.Stack(env, rs))
 				}
 				if stackCfg != nil && rule.Applies(rules.TypeStackConfig) {
@@ -113,7 +116,7 @@ func toResource(a policyx.AnalyzerResource) rules.Resource {
 	return rules.Resource{
 		URN: a.URN, Type: a.Type, Name: a.Name, Parent: a.Parent, Provider: provider,
 		Dependencies: a.Dependencies, PropertyDependencies: a.PropertyDependencies,
-		Inputs: plainMap(a.Properties),
+		Inputs: plainMap(a.Properties), Protect: a.Options.Protect,
 	}
 }
 

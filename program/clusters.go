@@ -80,7 +80,7 @@ func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 			continue
 		}
 		access := f.Config.Identities.AccessFor(spec.Cloud, f.Config.AccessGroups(spec.Name))
-		conn, err := cb.build(ctx, spec, f.Config.Stack, access, needs, !settings.BuildsInCluster())
+		conn, err := cb.build(ctx, clusterIdentity(spec), f.Config.Stack, access, needs, !settings.BuildsInCluster())
 		if err != nil {
 			return fmt.Errorf("cluster %q: %w", spec.Name, err)
 		}

@@ -33,7 +33,7 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 			meshNS = platform.NamespaceIstio
 		}
 		env, err := environments.New(ctx, spec.Cluster+"-"+spec.Name, &environments.Args{
-			Spec:                spec,
+			Spec:                environmentIdentity(spec),
 			Stack:               f.Config.Stack,
 			Provider:            conn.Provider,
 			Registry:            registry,
@@ -43,7 +43,7 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 			Mesh:                meshed,
 			MeshNamespace:       meshNS,
 			MeshReady:           meshReady,
-		})
+		}, f.environmentAliases(spec)...)
 		if err != nil {
 			return err
 		}
@@ -55,6 +55,7 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 		f.Namespaces[NamespaceKey(spec.Cluster, spec.Name)] = &Namespace{
 			Cluster:   spec.Cluster,
 			Name:      spec.Name,
+			KubeName:  spec.Identity(),
 			Tier:      tier(spec),
 			Resource:  env.NamespaceObject,
 			PodsReady: env.PodsReady,

@@ -51,10 +51,12 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 			return fmt.Errorf("cluster %q was not built", name)
 		}
 		args := &platform.Args{
-			Cluster: name, Stack: f.Config.Stack, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
+			Cluster: f.physicalName(name), Stack: f.Config.Stack, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
 			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
 			Workloads: conn.Workloads, Backups: conn.Backups, Karpenter: conn.Karpenter,
 		}
+		// The platform knows clusters by their first name (physicalName), Harbor's too.
+		args.Spec.Harbor.Cluster = f.physicalName(spec.Harbor.Cluster)
 		for _, e := range f.Config.Environments {
 			if e.Cluster == name {
 				args.BackupNamespaces = append(args.BackupNamespaces, e.Name)
@@ -71,6 +73,7 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 		if conn.Component != nil {
 			opts = append(opts, pulumi.Parent(conn.Component))
 		}
+		opts = append(opts, f.platformAliases(name)...)
 		p, err := platform.New(ctx, name+"-platform", args, opts...)
 		if err != nil {
 			return err
@@ -117,7 +120,7 @@ func (f *Fleet) federationTargets(spec platform.Spec, reference func(string) (*p
 		if err != nil {
 			return nil, nil, err
 		}
-		targets = append(targets, monitoring.InStackTarget(c.Name, monitoring.SpokeEndpoint(c.Name, fed.Domain), fed.Username, pw))
+		targets = append(targets, monitoring.InStackTarget(c.Identity(), monitoring.SpokeEndpoint(c.Identity(), fed.Domain), fed.Username, pw)) // a renamed spoke keeps its host
 		sources = append(sources, c.Name)
 	}
 	for _, name := range fed.RemoteSpokes {

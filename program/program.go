@@ -85,6 +85,9 @@ func build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store, 
 		Namespaces: map[string]*Namespace{},
 		Exports:    map[string]pulumi.Output{},
 	}
+	if err := protectStateful(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("protection: %w", err)
+	}
 	layers := []struct {
 		name  string
 		build func(*pulumi.Context) error
@@ -109,6 +112,8 @@ func build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store, 
 type Namespace struct {
 	// Cluster and Name locate the namespace.
 	Cluster, Name string
+	// KubeName is the Kubernetes namespace: the environment's first name (Identity).
+	KubeName string
 	// Tier is the environment's tier (qa, e2e, stage, prod, ...).
 	Tier string
 	// Resource is what objects in the namespace depend on: the Namespace object.

@@ -55,16 +55,16 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 	if conn == nil || conn.Provider == nil {
 		return fmt.Errorf("cluster %q has no kubernetes provider", ns.Cluster)
 	}
-	spec := base.For(env)
+	spec := releaseIdentity(base.For(env))
 	secretEnv, err := release.ResolveSecretEnv(&spec, f.Secrets)
 	if err != nil {
 		return err
 	}
 	args := &release.Args{
 		Spec:           spec,
-		Namespace:      ns.Name,
+		Namespace:      ns.kubeName(),
 		Tier:           ns.Tier,
-		Environment:    ns.Name,
+		Environment:    ns.kubeName(),
 		SecretEnv:      secretEnv,
 		NamespaceReady: ns.Resource,
 		PodsReady:      ns.PodsReady,
@@ -88,11 +88,12 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		args.OTLPEndpoint = pl.OTLPEndpoint
 		args.Routing = Routing(pl)
 	}
-	r, err := release.New(ctx, ns.Cluster+"-"+ns.Name+"-"+spec.Name, args, pulumi.Provider(conn.Provider))
+	r, err := release.New(ctx, ns.Cluster+"-"+ns.Name+"-"+base.Name, args,
+		append([]pulumi.ResourceOption{pulumi.Provider(conn.Provider)}, f.releaseAliases(base, ns)...)...)
 	if err != nil {
 		return err
 	}
-	prefix := "releases." + spec.Name + "." + ns.Cluster + "." + ns.Name + "."
+	prefix := "releases." + base.Name + "." + ns.Cluster + "." + ns.Name + "."
 	f.Exports[prefix+"image"] = r.Image
 	if spec.Ingress != nil {
 		f.Exports[prefix+"url"] = r.URL

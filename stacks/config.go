@@ -53,6 +53,9 @@ type StackConfig struct {
 	Source string `yaml:"-"`
 	// Secrets are the secret config keys the stack sets.
 	Secrets map[secret.Ref]secret.Value `yaml:"-"`
+	// Decrypted says the secret values came from the engine, decrypted (a deploy): an
+	// empty Plain is then an empty secret. A stack file read offline is not decrypted.
+	Decrypted bool `yaml:"-"`
 	// ProviderConfig holds config keys of other namespaces (aws:region, ...), passed through unvalidated.
 	ProviderConfig map[string]string `yaml:"-"`
 	// ESCEnvironments are the Pulumi ESC environments the file imports (`environment:`),

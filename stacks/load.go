@@ -232,7 +232,7 @@ func FromEngine(raw map[string]string, secretKeys []string, stack string) (*Stac
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	cfg := &StackConfig{Stack: stack, Source: source, Secrets: map[secret.Ref]secret.Value{}, ProviderConfig: map[string]string{}}
+	cfg := &StackConfig{Stack: stack, Source: source, Secrets: map[secret.Ref]secret.Value{}, ProviderConfig: map[string]string{}, Decrypted: true}
 	sections := &yaml.Node{Kind: yaml.MappingNode}
 	var errs field.ErrorList
 	for _, k := range keys {

@@ -59,6 +59,13 @@ type Settings struct {
 	// management or cluster. A stack that deploys into a private API server needs a
 	// runner in the management network or in the cluster's own.
 	RunnerNetwork RunnerNetwork `yaml:"runnerNetwork"`
+	// Protect makes the engine refuse to delete or replace the stack's stateful and
+	// foundational resources (the types of internal/stateful: clusters, networks, KMS
+	// keys, backup buckets, Helm releases whose charts own volumes). Defaults to on when
+	// one of the stack's clusters is prod (cluster.Spec.IsProd), off otherwise. To remove
+	// such a resource, set it to false in a pull request of its own first
+	// (docs/protection.md).
+	Protect *bool `yaml:"protect"`
 }
 
 // Defaults of Settings.
@@ -68,6 +75,17 @@ const (
 	// DefaultRunnerNetwork is what a hosted runner is.
 	DefaultRunnerNetwork = RunnerPublic
 )
+
+// ApplyProtectDefault turns protection on for a stack with a prod cluster, unless the
+// stack file sets it.
+func (s *Settings) ApplyProtectDefault(prod bool) {
+	if s.Protect == nil {
+		s.Protect = &prod
+	}
+}
+
+// Protects says whether the stack's stateful resources are protected.
+func (s Settings) Protects() bool { return s.Protect != nil && *s.Protect }
 
 // MsgRunnerLabel is the message for a runner that is not one label.
 const MsgRunnerLabel = "must be one runner label, without spaces"

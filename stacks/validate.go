@@ -33,6 +33,7 @@ const (
 	MsgStackRefFormat   = "must be organization/project/stack"
 	MsgSecretNotSet     = "secret is not set"
 	MsgSecretPlainText  = "secret is written in plain text; set it with `pulumi config set --secret`"
+	MsgSecretEmpty      = "secret is set to an empty string"
 	MsgUnknownConfigKey = "unknown config key"
 )
 
@@ -57,11 +58,14 @@ func (c *StackConfig) Prepare(mode Mode) (warnings []string, err error) {
 // ApplyDefaults fills every unset field with its documented default.
 func (c *StackConfig) ApplyDefaults() {
 	c.Settings.ApplyDefaults()
+	prod := false
 	for i := range c.Clusters {
 		if !c.Clusters[i].Remote() { // an attached cluster's come from its stack
 			c.Clusters[i].ApplyDefaults(c.Stack)
 		}
+		prod = prod || c.Clusters[i].IsProd()
 	}
+	c.Settings.ApplyProtectDefault(prod)
 	c.Platform.ApplyDefaults()
 	c.Platform.ApplyStackDefaults(c.Stack)
 	c.Platform.ApplyClusterDefaults(c.Clusters)
@@ -113,6 +117,9 @@ func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
 		errs = append(errs, c.validateReleases()...)
 	}
 	errs = append(errs, c.validateIdentities()...)
+	errs = append(errs, c.validateDerivedNames()...)
+	errs = append(errs, c.validateFormerly()...)
+	errs = append(errs, c.validateKubeconfigs(mode)...)
 	warnings = append(warnings, c.clusterWarnings()...)
 
 	w, serrs := c.validateSecrets(mode)
@@ -189,6 +196,9 @@ func (c *StackConfig) validateSecrets(mode Mode) (warnings []string, errs field.
 			warnings = append(warnings, fmt.Sprintf("%s: secret %q is not set; the plan uses a redacted placeholder (set it with `pulumi config set --secret %s <value>`)", p, r, r))
 		case !v.Secure:
 			errs = append(errs, field.Forbidden(field.NewPath(string(r)), MsgSecretPlainText))
+		case c.Decrypted && v.Plain == "":
+			// Known only where the value was decrypted (a deploy); never printed.
+			errs = append(errs, field.Invalid(fp, string(r), fmt.Sprintf("%s: run `pulumi config set --secret %s <value>`", MsgSecretEmpty, r)))
 		}
 	}
 	keys := make([]string, 0, len(c.Secrets))

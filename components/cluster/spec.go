@@ -29,6 +29,11 @@ const (
 type Spec struct {
 	// Name identifies the cluster in the stack; a DNS-1123 label. Cloud resource names derive from it.
 	Name string `yaml:"name"`
+	// Formerly lists the names the cluster had before, oldest first. Its resources keep
+	// their identity through Pulumi aliases, and the first name stays its identity: the
+	// cluster component and every cloud name derived from it keep that name, since no
+	// cloud renames a cluster in place. Keep the list as long as the cluster lives.
+	Formerly []string `yaml:"formerly"`
 	// Cloud selects the component: aws, azure, alicloud or existing.
 	Cloud Cloud `yaml:"cloud"`
 	// Region is the cloud region (e.g. us-east-1, westeurope, cn-hangzhou). Ignored for existing clusters.
@@ -129,3 +134,15 @@ type KubeconfigSpec struct {
 	// StorageClass is the cluster's default StorageClass (e.g. standard for kind). Defaults to DefaultExistingStorageClass.
 	StorageClass string `yaml:"storageClass"`
 }
+
+// Identity is the name the entry's resources were first created under: the first of
+// Formerly, else Name.
+func (s *Spec) Identity() string {
+	if len(s.Formerly) > 0 {
+		return s.Formerly[0]
+	}
+	return s.Name
+}
+
+// Names are every name the entry has had, Formerly then Name.
+func (s *Spec) Names() []string { return append(append([]string(nil), s.Formerly...), s.Name) }

@@ -1,19 +1,14 @@
 package existing
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	kubeconfigfile "github.com/fleetform/fleetform/components/existing/kubeconfig"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -25,9 +20,9 @@ var (
 	// ErrWrongCloud means the spec is not for an existing cluster.
 	ErrWrongCloud = cluster.ErrWrongCloud
 	// ErrNoContext means the kubeconfig file has no context of the configured name.
-	ErrNoContext = errors.New("kubeconfig has no such context")
+	ErrNoContext = kubeconfigfile.ErrNoContext
 	// ErrBadKubeconfig means the kubeconfig file is not a kubeconfig.
-	ErrBadKubeconfig = errors.New("kubeconfig cannot be parsed")
+	ErrBadKubeconfig = kubeconfigfile.ErrBadKubeconfig
 )
 
 // Args configure an existing cluster, as every cluster component's Args do.
@@ -162,12 +157,12 @@ func loadKubeconfig(specName string, kc *cluster.KubeconfigSpec) (kubeconfig, er
 		out.clusterName = kc.Context
 	}
 	var err error
-	out.content, out.path, err = readKubeconfig(kc.Path)
+	out.content, out.path, err = kubeconfigfile.Read(kc.Path)
 	if err != nil {
 		return kubeconfig{}, err
 	}
 	if out.content != "" {
-		if out.clusterName, err = contextCluster(out.content, kc.Context); err != nil {
+		if out.clusterName, err = kubeconfigfile.ContextCluster(out.content, kc.Context); err != nil {
 			return kubeconfig{}, fmt.Errorf("kubeconfig %s: %w", out.path, err)
 		}
 	}
@@ -225,49 +220,4 @@ func (b *builder) kubernetes() error {
 // cluster: the stack file's name and the kubeconfig's cluster name.
 func ClusterIdentifier(name, clusterName string) string {
 	return "existing/" + name + "/" + clusterName
-}
-
-// readKubeconfig returns the content of the file at p (with a leading ~/ expanded)
-// and the expanded path. A path that does not exist yields no content and no error:
-// the provider reads it at deploy time. No path yields nothing.
-func readKubeconfig(p string) (content, path string, err error) {
-	if p == "" {
-		return "", "", nil
-	}
-	path = p
-	if strings.HasPrefix(p, "~/") {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", "", fmt.Errorf("kubeconfig %s: %w", p, err)
-		}
-		path = filepath.Join(home, p[2:])
-	}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", path, nil
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("kubeconfig: %w", err)
-	}
-	return string(b), path, nil
-}
-
-// contextCluster returns the cluster of the named context, or of the current context
-// when name is empty.
-func contextCluster(content, name string) (string, error) {
-	cfg, err := clientcmd.Load([]byte(content))
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrBadKubeconfig, err)
-	}
-	if name == "" {
-		name = cfg.CurrentContext
-	}
-	if name == "" {
-		return "", fmt.Errorf("%w: the file has no current-context; set kubeconfig.context", ErrNoContext)
-	}
-	ctx, ok := cfg.Contexts[name]
-	if !ok {
-		return "", fmt.Errorf("%w: %q", ErrNoContext, name)
-	}
-	return ctx.Cluster, nil
 }

@@ -7,6 +7,11 @@ type Spec struct {
 	// Name is the app name: a DNS-1035 label of at most MaxNameLength characters, unique
 	// in the stack. Every Kubernetes object of the release is named after it.
 	Name string `yaml:"name"`
+	// Formerly lists the names the release had before, oldest first. Its resources keep
+	// their identity through Pulumi aliases, and the first name stays the name of its
+	// Kubernetes objects, which Kubernetes cannot rename. Keep the list as long as the
+	// release lives.
+	Formerly []string `yaml:"formerly"`
 	// Image is the container image with an explicit tag (`repo:1.2.3`) or digest
 	// (`repo@sha256:...`). `latest` is refused for the stage and prod tiers.
 	Image string `yaml:"image"`
@@ -245,3 +250,15 @@ func (s *Spec) ExternalSecretEnv() map[string]ExternalRef {
 	}
 	return out
 }
+
+// Identity is the name the entry's resources were first created under: the first of
+// Formerly, else Name.
+func (s *Spec) Identity() string {
+	if len(s.Formerly) > 0 {
+		return s.Formerly[0]
+	}
+	return s.Name
+}
+
+// Names are every name the entry has had, Formerly then Name.
+func (s *Spec) Names() []string { return append(append([]string(nil), s.Formerly...), s.Name) }

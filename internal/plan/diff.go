@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/fleetform/fleetform/internal/stateful"
 )
 
 // Diff is what changes between two plans of a stack.
@@ -14,8 +16,38 @@ type Diff struct {
 	Added   []*Resource
 	Removed []*Resource
 	Changed []Change
+	// Renamed are resources found under a new URN through an alias: the engine keeps
+	// them (with their changes, if any) rather than deleting and creating them.
+	Renamed []Change
+	// Destroys are the stateful or foundational resources the change removes, or whose
+	// change the cloud cannot apply in place, with what they hold.
+	Destroys []Destroy
 	// Outputs are changed stack outputs.
 	Outputs []PropertyChange
+}
+
+// Destroy is one stateful or foundational resource a change deletes or replaces.
+type Destroy struct {
+	// Resource is the resource as the old plan has it.
+	Resource *Resource
+	// Cluster is the cluster component it belongs to, if any.
+	Cluster string
+	// Holds says what is lost with it; empty for a resource that is not stateful.
+	Holds string
+	// Protected says the old plan protects it: the engine will refuse the deploy.
+	Protected bool
+	// Facts are the replace-forcing properties that changed; none for a removal.
+	Facts []ReplaceFact
+}
+
+// DestroysProtected reports whether the change deletes or replaces a protected resource.
+func (d *Diff) DestroysProtected() bool {
+	for _, x := range d.Destroys {
+		if x.Protected {
+			return true
+		}
+	}
+	return false
 }
 
 // Change is one resource whose properties differ.
@@ -34,29 +66,47 @@ type PropertyChange struct {
 
 // Empty reports whether nothing changed.
 func (d *Diff) Empty() bool {
-	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 && len(d.Outputs) == 0
+	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 && len(d.Renamed) == 0 && len(d.Outputs) == 0
 }
 
-// Compare diffs two plans by URN.
+// Compare diffs two plans by URN. A new resource whose URN the old plan lacks is
+// matched, as the engine matches it, through its aliases and then through its
+// parent's: a child of a renamed parent whose name starts with the parent's name is
+// looked up under the old parent with the old name prefix.
 func Compare(oldPlan, newPlan *Plan) *Diff {
 	d := &Diff{Stack: newPlan.Stack}
 	olds := map[string]*Resource{}
 	for i := range oldPlan.Resources {
 		olds[oldPlan.Resources[i].URN] = &oldPlan.Resources[i]
 	}
+	news := map[string]*Resource{}
+	for i := range newPlan.Resources {
+		news[newPlan.Resources[i].URN] = &newPlan.Resources[i]
+	}
+	m := &matcher{olds: olds, news: news, found: map[string]string{}}
+	renamed := map[string]string{} // old URN to new URN
+	for i := range newPlan.Resources {
+		if ou := m.old(newPlan.Resources[i].URN); ou != "" && ou != newPlan.Resources[i].URN {
+			renamed[ou] = newPlan.Resources[i].URN
+		}
+	}
 	seen := map[string]bool{}
 	for i := range newPlan.Resources {
 		n := &newPlan.Resources[i]
-		seen[n.URN] = true
-		o, ok := olds[n.URN]
-		if !ok {
+		ou := m.old(n.URN)
+		if ou == "" {
 			d.Added = append(d.Added, n)
 			continue
 		}
+		o := olds[ou]
+		seen[ou] = true
 		var props []PropertyChange
-		diffValue("", meta(o), meta(n), &props)
+		diffValue("", meta(o, renamed), meta(n, nil), &props)
 		diffValue("", toAny(o.Inputs), toAny(n.Inputs), &props)
-		if len(props) > 0 {
+		switch {
+		case ou != n.URN:
+			d.Renamed = append(d.Renamed, Change{Old: o, New: n, Properties: props})
+		case len(props) > 0:
 			d.Changed = append(d.Changed, Change{Old: o, New: n, Properties: props})
 		}
 	}
@@ -68,7 +118,111 @@ func Compare(oldPlan, newPlan *Plan) *Diff {
 	diffValue("", toAny(oldPlan.Outputs), toAny(newPlan.Outputs), &d.Outputs)
 	d.Added = dependencyOrder(d.Added, func(r *Resource) *Resource { return r })
 	d.Changed = dependencyOrder(d.Changed, func(c Change) *Resource { return c.New })
+	d.Destroys = destroys(oldPlan, d)
 	return d
+}
+
+// matcher finds the old URN of each new resource, memoised.
+type matcher struct {
+	olds, news map[string]*Resource
+	found      map[string]string // new URN to old URN, "" for none
+}
+
+func (m *matcher) old(urn string) string {
+	if ou, ok := m.found[urn]; ok {
+		return ou
+	}
+	m.found[urn] = "" // a parent cycle ends here
+	ou := m.lookup(urn)
+	m.found[urn] = ou
+	return ou
+}
+
+func (m *matcher) lookup(urn string) string {
+	if _, ok := m.olds[urn]; ok {
+		return urn
+	}
+	n := m.news[urn]
+	if n == nil {
+		return ""
+	}
+	for _, a := range n.Aliases {
+		if _, ok := m.olds[a]; ok {
+			return a
+		}
+	}
+	if n.Parent == "" {
+		return ""
+	}
+	po := m.old(n.Parent)
+	p := m.news[n.Parent]
+	if po == "" || po == n.Parent || p == nil {
+		return ""
+	}
+	name := n.Name
+	if oldParent := m.olds[po]; oldParent != nil && strings.HasPrefix(name, p.Name) {
+		name = oldParent.Name + strings.TrimPrefix(name, p.Name)
+	}
+	if u := childURN(po, n.Type, name); m.olds[u] != nil {
+		return u
+	}
+	return ""
+}
+
+// childURN is the URN of a child of type typ and name under the resource parent.
+func childURN(parent, typ, name string) string {
+	parts := strings.SplitN(parent, "::", 4)
+	if len(parts) != 4 {
+		return ""
+	}
+	return parts[0] + "::" + parts[1] + "::" + parts[2] + "$" + typ + "::" + name
+}
+
+// destroys lists the stateful or foundational resources a diff removes, and every
+// resource with a change the cloud cannot apply in place.
+func destroys(oldPlan *Plan, d *Diff) []Destroy {
+	var out []Destroy
+	for _, r := range d.Removed {
+		if holds, ok := stateful.Holds(r.Type, chart(r)); ok {
+			out = append(out, Destroy{Resource: r, Cluster: clusterOf(oldPlan, r), Holds: holds, Protected: r.Protect})
+		}
+	}
+	for _, c := range append(append([]Change(nil), d.Changed...), d.Renamed...) {
+		var facts []ReplaceFact
+		for _, p := range c.Properties {
+			facts = append(facts, replaceFacts(c.Old.Type, p.Path)...)
+		}
+		if len(facts) == 0 {
+			continue
+		}
+		holds, _ := stateful.Holds(c.Old.Type, chart(c.Old))
+		out = append(out, Destroy{Resource: c.Old, Cluster: clusterOf(oldPlan, c.Old), Holds: holds, Protected: c.Old.Protect, Facts: facts})
+	}
+	return out
+}
+
+// chart is a Helm release's chart input, if any.
+func chart(r *Resource) string {
+	s, _ := r.Inputs["chart"].(string)
+	return s
+}
+
+// ClusterComponentPrefix starts the type token of every cluster component
+// (platform:cluster:EKS, ...): the component a resource's cluster is named by.
+const ClusterComponentPrefix = "platform:cluster:"
+
+// clusterOf names the cluster component above r in p, or "".
+func clusterOf(p *Plan, r *Resource) string {
+	for cur, hops := r, 0; cur != nil && hops < 64; hops++ {
+		if strings.HasPrefix(cur.Type, ClusterComponentPrefix) {
+			return cur.Name
+		}
+		if cur.Parent == "" {
+			return ""
+		}
+		cur = p.Find(cur.Parent)
+	}
+	return ""
 }
 
 // dependencyOrder orders a diff's entries so that each comes after the entries it
@@ -102,13 +256,26 @@ func dependencyOrder[T any](items []T, res func(T) *Resource) []T {
 	return out
 }
 
-// meta holds what is not an input but still changes a deployment.
-func meta(r *Resource) any {
-	deps := make([]any, len(r.Dependencies))
-	for i, d := range r.Dependencies {
-		deps[i] = d
+// meta holds what is not an input but still changes a deployment. URNs of renamed
+// resources are written under their new URN (renamed maps old to new), so that a
+// rename alone shows no change.
+func meta(r *Resource, renamed map[string]string) any {
+	to := func(urn string) string {
+		if n, ok := renamed[urn]; ok {
+			return n
+		}
+		return urn
 	}
-	return map[string]any{"(provider)": r.Provider, "(dependencies)": deps, "(protect)": r.Protect}
+	deps := make([]string, len(r.Dependencies))
+	for i, d := range r.Dependencies {
+		deps[i] = to(d)
+	}
+	sort.Strings(deps)
+	list := make([]any, len(deps))
+	for i, d := range deps {
+		list[i] = d
+	}
+	return map[string]any{"(provider)": to(r.Provider), "(dependencies)": list, "(protect)": r.Protect}
 }
 
 func toAny(m map[string]any) any {
@@ -189,7 +356,12 @@ func (d *Diff) WriteMarkdown(w io.Writer) {
 		fmt.Fprintf(w, "No changes.\n")
 		return
 	}
-	fmt.Fprintf(w, "**%d to add, %d to change, %d to remove**\n\n", len(d.Added), len(d.Changed), len(d.Removed))
+	d.writeDestroys(w)
+	if len(d.Renamed) > 0 {
+		fmt.Fprintf(w, "**%d to add, %d to change, %d to rename, %d to remove**\n\n", len(d.Added), len(d.Changed), len(d.Renamed), len(d.Removed))
+	} else {
+		fmt.Fprintf(w, "**%d to add, %d to change, %d to remove**\n\n", len(d.Added), len(d.Changed), len(d.Removed))
+	}
 	if len(d.Added) > 0 {
 		fmt.Fprintf(w, "#### Added\n\n| type | name | parent |\n|---|---|---|\n")
 		for _, r := range d.Added {
@@ -201,6 +373,13 @@ func (d *Diff) WriteMarkdown(w io.Writer) {
 		fmt.Fprintf(w, "#### Removed\n\n| type | name | parent |\n|---|---|---|\n")
 		for _, r := range d.Removed {
 			fmt.Fprintf(w, "| `%s` | `%s` | %s |\n", r.Type, r.Name, shortParent(r.Parent))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(d.Renamed) > 0 {
+		fmt.Fprintf(w, "#### Renamed (kept through aliases: nothing is deleted or created)\n\n| type | old name | new name | changed properties |\n|---|---|---|---|\n")
+		for _, c := range d.Renamed {
+			fmt.Fprintf(w, "| `%s` | `%s` | `%s` | %d |\n", c.New.Type, c.Old.Name, c.New.Name, len(c.Properties))
 		}
 		fmt.Fprintln(w)
 	}
@@ -217,6 +396,53 @@ func (d *Diff) WriteMarkdown(w io.Writer) {
 		fmt.Fprintf(w, "#### Stack outputs\n\n")
 		writeProps(w, d.Outputs)
 	}
+}
+
+// MarkerDestroysProtected opens the Destroys section when a protected resource
+// would go: the pipelines' review step looks for it.
+const MarkerDestroysProtected = "<!-- fleetplan: destroys protected state -->"
+
+// writeDestroys writes the Destroys section, when the change deletes or replaces a
+// stateful or foundational resource, before every table.
+func (d *Diff) writeDestroys(w io.Writer) {
+	if len(d.Destroys) == 0 {
+		return
+	}
+	if d.DestroysProtected() {
+		fmt.Fprintln(w, MarkerDestroysProtected)
+	}
+	fmt.Fprintf(w, "#### Destroys\n\n")
+	if d.DestroysProtected() {
+		fmt.Fprintf(w, "**This change deletes or replaces protected resources.** The engine refuses it while they are protected; lift protection in a pull request of its own first (docs/protection.md).\n\n")
+	}
+	fmt.Fprintf(w, "| cluster | type | name | what is lost | why | protected |\n|---|---|---|---|---|---|\n")
+	for _, x := range d.Destroys {
+		why := "removed"
+		if len(x.Facts) > 0 {
+			var parts []string
+			for _, f := range x.Facts {
+				parts = append(parts, fmt.Sprintf("`%s` %s (source: %s)", f.Path, f.Effect, f.Source))
+			}
+			why = strings.Join(parts, "; ")
+		}
+		holds := x.Holds
+		if holds == "" {
+			holds = "_(not listed as stateful)_"
+		}
+		cluster := x.Cluster
+		if cluster == "" {
+			cluster = "_(stack)_"
+		}
+		fmt.Fprintf(w, "| %s | `%s` | `%s` | %s | %s | %s |\n", cluster, x.Resource.Type, x.Resource.Name, holds, strings.ReplaceAll(why, "|", `\|`), yesNo(x.Protected))
+	}
+	fmt.Fprintln(w)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func writeProps(w io.Writer, props []PropertyChange) {

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // StackReferenceType is the type token the SDK reads stack references with.
@@ -73,6 +74,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Protect = rpc.GetProtect()
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.Dependencies = uniqueSorted(rpc.GetDependencies())
+		r.Aliases = m.aliases(rpc.GetAliases(), r.Parent, args.TypeToken, args.Name)
 	case args.ReadRPC != nil:
 		rpc := args.ReadRPC
 		r.Parent = rpc.GetParent()
@@ -186,6 +188,41 @@ func (m *Monitor) urn(parent, typ, name string) string {
 		parentType = p.QualifiedType()
 	}
 	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
+}
+
+// aliases collapses a registration's alias specs into URNs, as the engine does: an
+// unset name, type or parent is the resource's own. Only aliases under another name
+// are kept (renames): the type aliases the kubernetes SDK puts on every Ingress and
+// the like never match within one SDK version, and would only fill the plan.
+func (m *Monitor) aliases(specs []*pulumirpc.Alias, parent, typ, name string) []string {
+	var out []string
+	for _, a := range specs {
+		if u := a.GetUrn(); u != "" {
+			if resource.URN(u).Name() != name {
+				out = append(out, u)
+			}
+			continue
+		}
+		sp := a.GetSpec()
+		if sp == nil {
+			continue
+		}
+		n, t, p := name, typ, parent
+		if sp.GetName() == "" || sp.GetName() == name {
+			continue
+		}
+		n = sp.GetName()
+		if sp.GetType() != "" {
+			t = sp.GetType()
+		}
+		if sp.GetNoParent() {
+			p = ""
+		} else if u := sp.GetParentUrn(); u != "" {
+			p = u
+		}
+		out = append(out, m.urn(p, t, n))
+	}
+	return uniqueSorted(out)
 }
 
 // providerURN strips the ID from a provider reference (`urn::id`).

@@ -48,6 +48,9 @@ type Resource struct {
 	// Read marks resources that are read, not created (stack references).
 	Read    bool `json:"read,omitempty"`
 	Protect bool `json:"protect,omitempty"`
+	// Aliases are the URNs the resource was known by (a renamed cluster, environment
+	// or release); the diff shows a resource found under one as a rename.
+	Aliases []string `json:"aliases,omitempty"`
 	// IgnoreChanges are the input paths a later apply leaves alone because another
 	// writer owns them (a controller's canary weights, an autoscaler's count).
 	IgnoreChanges []string       `json:"ignoreChanges,omitempty"`

@@ -33,7 +33,7 @@ func Resources(p *plan.Plan) []rules.Resource {
 	for _, r := range p.Resources {
 		out = append(out, rules.Resource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider,
-			Dependencies: r.Dependencies, Inputs: r.Inputs,
+			Dependencies: r.Dependencies, Inputs: r.Inputs, Protect: r.Protect,
 		})
 	}
 	return out

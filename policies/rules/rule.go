@@ -41,6 +41,8 @@ type Resource struct {
 	PropertyDependencies map[string][]string
 	// Inputs are the resource's properties.
 	Inputs map[string]any
+	// Protect says the engine refuses to delete the resource (the protect option).
+	Protect bool
 }
 
 // Markers for values a policy cannot see; they match internal/plan's markers.

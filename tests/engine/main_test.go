@@ -117,6 +117,9 @@ func setUp() (*testEnv, error) {
 		return e, fmt.Errorf("control plane: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "engine: control plane at %s ready in %s (folder %s)\n", e.cp.URL, time.Since(start).Round(time.Millisecond), e.cp.Dir)
+	// The inline program runs in this process and validates the stack's kubeconfig context
+	// (stacks.Validate, deploy mode) through the same lookup as the provider: KUBECONFIG.
+	os.Setenv("KUBECONFIG", e.cp.Kubeconfig)
 
 	if e.charts, err = startChartRepo(root, e.rolloutsCRDs, filepath.Join(e.cp.Dir, "charts")); err != nil {
 		return e, fmt.Errorf("chart repository: %w", err)
