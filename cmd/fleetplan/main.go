@@ -98,7 +98,7 @@ func newRootCmd(a *app) *cobra.Command {
 	})
 	root.PersistentFlags().Var(&a.color, "color", "colorize output: `MODE` never, always or auto (auto: on a terminal, unless NO_COLOR is set)")
 	_ = root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{colorNever, colorAlways, colorAuto}, cobra.ShellCompDirectiveNoFileComp))
-	root.AddCommand(newPlanCmd(a), newDiffCmd(a), newCheckCmd(a), newRenderCmd(a), newGraphCmd(a), newVersionCmd(a))
+	root.AddCommand(newPlanCmd(a), newDiffCmd(a), newCheckCmd(a), newRenderCmd(a), newGraphCmd(a), newStacksCmd(a), newVersionCmd(a))
 	return root
 }
 
