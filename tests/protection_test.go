@@ -138,9 +138,9 @@ func TestProtectionPolicy(t *testing.T) {
 	}
 
 	// The first pull request of a deliberate removal lifts protection in the stack file.
-	lifted := bytes.Replace(data, []byte("config:\n"), []byte("config:\n  fleetform:stack:\n    protect: false\n"), 1)
+	lifted := bytes.Replace(data, []byte("  fleetform:stack:\n"), []byte("  fleetform:stack:\n    protect: false\n"), 1)
 	if bytes.Equal(lifted, data) {
-		t.Fatal("Pulumi.prod.yaml has no config: line to seed from")
+		t.Fatal("Pulumi.prod.yaml has no fleetform:stack section to seed from")
 	}
 	cfg, err := stacks.Parse(lifted, "Pulumi.prod.yaml", "prod")
 	if err != nil {
