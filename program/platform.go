@@ -54,6 +54,7 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 			Cluster: name, Stack: f.Config.Stack, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
 			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
 			Workloads: conn.Workloads, Backups: conn.Backups, Karpenter: conn.Karpenter,
+			ManagedControlPlane: conn.Cloud.ManagedControlPlane(),
 		}
 		for _, e := range f.Config.Environments {
 			if e.Cluster == name {

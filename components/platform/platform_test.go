@@ -457,3 +457,34 @@ func TestDingTalkAdapterRunsWithDingTalkReceiver(t *testing.T) {
 		t.Errorf("got %d Deployments without a DingTalk receiver, want none", n)
 	}
 }
+
+// TestControlPlaneMonitors: a managed control plane gets no scheduler,
+// controller-manager or etcd monitors (their absent() alerts would page forever); a
+// visible one keeps them; monitoring.controlPlane overrides either way.
+func TestControlPlaneMonitors(t *testing.T) {
+	on, off := true, false
+	for _, tc := range []struct {
+		name    string
+		managed bool
+		set     *bool
+		want    bool
+	}{
+		{"managed, unset", true, nil, false},
+		{"visible, unset", false, nil, true},
+		{"managed, set on", true, &on, true},
+		{"visible, set off", false, &off, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := build(t, func(a *platform.Args) {
+				a.ManagedControlPlane = tc.managed
+				a.Spec.Monitoring.ControlPlane = tc.set
+			})
+			values := release(t, p, "kube-prometheus-stack").Inputs["values"]
+			for _, key := range []string{"kubeControllerManager", "kubeScheduler", "kubeEtcd"} {
+				if got := dig(values, key, "enabled"); got != tc.want {
+					t.Errorf("%s.enabled = %v, want %v", key, got, tc.want)
+				}
+			}
+		})
+	}
+}
