@@ -234,6 +234,9 @@ func (b *builder) build() error {
 	} else {
 		b.c.Outputs.Registry = a.Registry
 	}
+	if err := b.networkPolicies(); err != nil {
+		return err
+	}
 	// Last: certificates go into the namespaces above, and the issuer may answer
 	// challenges on the edge.
 	return b.dns()

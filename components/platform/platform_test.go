@@ -488,3 +488,44 @@ func TestControlPlaneMonitors(t *testing.T) {
 		})
 	}
 }
+
+// TestServingNamespacesAdmitOnlyTheirSources: each platform namespace that serves
+// something has one ingress NetworkPolicy admitting its own pods and its listed
+// sources; controller-only namespaces get none.
+func TestServingNamespacesAdmitOnlyTheirSources(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {})
+	got := map[string]any{}
+	for _, r := range p.ByType("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+		if dig(r.Inputs, "metadata", "name") == platform.PolicyPlatformIngress {
+			got[dig(r.Inputs, "metadata", "namespace").(string)] = r.Inputs["spec"]
+		}
+	}
+	edge := platform.EdgeNamespace(fullSpec(platform.LoggingLoki).Edge)
+	for ns, want := range map[string][]any{
+		platform.NamespaceHarbor:     {edge, platform.NamespaceMonitoring},
+		platform.NamespaceMonitoring: {edge, platform.NamespaceRollouts},
+		platform.NamespaceLogging:    {edge, platform.NamespaceMonitoring},
+	} {
+		spec := got[ns]
+		if spec == nil {
+			t.Errorf("namespace %s has no %s", ns, platform.PolicyPlatformIngress)
+			continue
+		}
+		if types := dig(spec, "policyTypes"); !reflect.DeepEqual(types, []any{"Ingress"}) {
+			t.Errorf("%s policyTypes = %v, want [Ingress]", ns, types)
+		}
+		from := dig(spec, "ingress").([]any)[0].(map[string]any)["from"].([]any)
+		if pods := dig(from[0], "podSelector"); !reflect.DeepEqual(pods, map[string]any{}) {
+			t.Errorf("%s: first peer = %v, want the namespace's own pods", ns, from[0])
+		}
+		values := dig(from[1], "namespaceSelector", "matchExpressions").([]any)[0].(map[string]any)["values"]
+		if !reflect.DeepEqual(values, want) {
+			t.Errorf("%s admits namespaces %v, want %v", ns, values, want)
+		}
+	}
+	for _, ns := range []string{"cert-manager", "external-secrets", platform.NamespaceVPA} {
+		if got[ns] != nil {
+			t.Errorf("controller-only namespace %s has a %s", ns, platform.PolicyPlatformIngress)
+		}
+	}
+}
