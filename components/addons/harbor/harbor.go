@@ -72,7 +72,7 @@ const (
 const RecreateStrategy = "Recreate"
 
 // DefaultTrivyDBRepositories and DefaultTrivyJavaDBRepositories are the chart's
-// (harbor 1.18.0 values.yaml trivy.dbRepository / trivy.javaDBRepository).
+// (harbor 1.18.4 values.yaml trivy.dbRepository / trivy.javaDBRepository).
 var (
 	DefaultTrivyDBRepositories     = []string{"mirror.gcr.io/aquasec/trivy-db", "ghcr.io/aquasecurity/trivy-db"}
 	DefaultTrivyJavaDBRepositories = []string{"mirror.gcr.io/aquasec/trivy-java-db", "ghcr.io/aquasecurity/trivy-java-db"}
@@ -305,7 +305,7 @@ func Values(args *Args) map[string]any {
 }
 
 // DatabaseValues point the chart at DatabaseSecret for the password, whichever
-// database runs. harbor 1.18.0 has no existingSecret for its bundled PostgreSQL, so:
+// database runs. harbor 1.18.4 has no existingSecret for its bundled PostgreSQL, so:
 //   - core, exporter and the migration job read database.external.existingSecret
 //     whatever database.type is (templates/core/core-dpl.yaml, exporter-dpl.yaml,
 //     core-pre-upgrade-job.yaml), and the chart then leaves the password out of its
