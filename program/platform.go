@@ -54,6 +54,7 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 			Cluster: f.physicalName(name), Stack: f.Config.Stack, Cloud: conn.Cloud, StorageClass: conn.StorageClass, Federation: conn.Federation,
 			Spec: spec, Secrets: f.Secrets, RunsHarbor: spec.Harbor.Cluster == name, Registry: registry,
 			Workloads: conn.Workloads, Backups: conn.Backups, Karpenter: conn.Karpenter,
+			ManagedControlPlane: conn.Cloud.ManagedControlPlane(),
 		}
 		// The platform knows clusters by their first name (physicalName), Harbor's too.
 		args.Spec.Harbor.Cluster = f.physicalName(spec.Harbor.Cluster)

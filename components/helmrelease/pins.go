@@ -2,51 +2,72 @@ package helmrelease
 
 // Chart pins: the one place chart versions and upstream repositories are set. Bump a
 // version here (and in docs/platform.md, which TestDocsListEveryPin checks against
-// Pins) after reading the chart's upgrade notes.
+// Pins) after reading the chart's upgrade notes. Each version carries a renovate
+// comment (chart and repository) that renovate.json's custom manager reads.
 const (
 	// IngressNginxVersion is the ingress-nginx chart (controller v1.13).
+	// renovate: datasource=helm depName=ingress-nginx registryUrl=https://kubernetes.github.io/ingress-nginx
 	IngressNginxVersion = "4.13.3"
 	// ArgoRolloutsVersion is the argo-rollouts chart (Argo Rollouts v1.8).
+	// renovate: datasource=helm depName=argo-rollouts registryUrl=https://argoproj.github.io/argo-helm
 	ArgoRolloutsVersion = "2.40.5"
 	// KubePrometheusStackVersion is the kube-prometheus-stack chart (Prometheus Operator v0.85).
+	// renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
 	KubePrometheusStackVersion = "77.14.0"
-	// LokiVersion is the grafana/loki chart (Loki 3.5), run as a single binary.
-	LokiVersion = "6.42.0"
+	// LokiVersion is the grafana/loki chart (Loki 3.5.7: 3.5.6 fixed GHSA-2464-8j7c-4cjm), run as a single binary.
+	// renovate: datasource=helm depName=loki registryUrl=https://grafana.github.io/helm-charts
+	LokiVersion = "6.46.0"
 	// AlloyVersion is the grafana/alloy chart, the node log collector for Loki.
+	// renovate: datasource=helm depName=alloy registryUrl=https://grafana.github.io/helm-charts
 	AlloyVersion = "1.3.0"
 	// ECKOperatorVersion is the eck-operator chart (ECK 3.1), which installs the Elastic CRDs.
+	// renovate: datasource=helm depName=eck-operator registryUrl=https://helm.elastic.co
 	ECKOperatorVersion = "3.1.0"
 	// ECKStackVersion is the eck-stack chart that declares Elasticsearch and Kibana for the operator.
+	// renovate: datasource=helm depName=eck-stack registryUrl=https://helm.elastic.co
 	ECKStackVersion = "0.16.0"
-	// FluentBitVersion is the fluent-bit chart, the node log collector for Elasticsearch.
-	FluentBitVersion = "0.53.0"
-	// HarborVersion is the goharbor/harbor chart (Harbor v2.14).
-	HarborVersion = "1.18.0"
+	// FluentBitVersion is the fluent-bit chart (Fluent Bit 4.1.1: 4.1 fixed CVE-2025-12969 and
+	// related), the node log collector for Elasticsearch.
+	// renovate: datasource=helm depName=fluent-bit registryUrl=https://fluent.github.io/helm-charts
+	FluentBitVersion = "0.54.1"
+	// HarborVersion is the goharbor/harbor chart (Harbor v2.14.4: 2.14.3 fixed CVE-2025-68121 and CVE-2025-15467).
+	// renovate: datasource=helm depName=harbor registryUrl=https://helm.goharbor.io
+	HarborVersion = "1.18.4"
 	// VPAVersion is the Fairwinds vpa chart (Vertical Pod Autoscaler 1.7, CRD autoscaling.k8s.io/v1).
+	// renovate: datasource=helm depName=vpa registryUrl=https://charts.fairwinds.com/stable
 	VPAVersion = "5.0.0"
 	// EnvoyGatewayVersion is Envoy Gateway's gateway-helm chart and its gateway-crds-helm
 	// chart, which also carries the Gateway API CRDs every Gateway implementation here uses.
-	EnvoyGatewayVersion = "v1.8.2"
+	// renovate: datasource=docker depName=gateway-helm packageName=docker.io/envoyproxy/gateway-helm
+	EnvoyGatewayVersion = "v1.8.3"
 	// IstioVersion is Istio's base (CRDs), istiod and cni charts; istiod serves Gateway
 	// API Gateways of class istio, and with platform.mesh the cni node agent sets up
 	// sidecar redirection without privileged init containers.
+	// renovate: datasource=helm depName=istiod registryUrl=https://istio-release.storage.googleapis.com/charts
 	IstioVersion = "1.32.0"
 	// ExternalSecretsVersion is the external-secrets chart (External Secrets Operator
 	// v2.9, API external-secrets.io/v1; 2.x has no Alibaba Cloud provider).
+	// renovate: datasource=helm depName=external-secrets registryUrl=https://charts.external-secrets.io
 	ExternalSecretsVersion = "2.9.0"
 	// OpenTelemetryCollectorVersion is the opentelemetry-collector chart (collector 0.158).
+	// renovate: datasource=helm depName=opentelemetry-collector registryUrl=https://open-telemetry.github.io/opentelemetry-helm-charts
 	OpenTelemetryCollectorVersion = "0.170.0"
 	// TempoVersion is the single-binary tempo chart (Tempo 2.10), which moved from
 	// grafana to grafana-community in 2026.
+	// renovate: datasource=helm depName=tempo registryUrl=https://grafana-community.github.io/helm-charts
 	TempoVersion = "2.2.4"
 	// VeleroVersion is the vmware-tanzu velero chart (Velero 1.18, CSI built in).
+	// renovate: datasource=helm depName=velero registryUrl=https://vmware-tanzu.github.io/helm-charts
 	VeleroVersion = "12.1.0"
 	// CertManagerVersion is the jetstack cert-manager chart (cert-manager v1.21, API cert-manager.io/v1).
+	// renovate: datasource=helm depName=cert-manager registryUrl=https://charts.jetstack.io
 	CertManagerVersion = "v1.21.1"
 	// ExternalDNSVersion is the kubernetes-sigs external-dns chart (external-dns v0.21).
+	// renovate: datasource=helm depName=external-dns registryUrl=https://kubernetes-sigs.github.io/external-dns
 	ExternalDNSVersion = "1.21.1"
 	// KarpenterVersion is the karpenter chart (Karpenter v1.14, APIs karpenter.sh/v1 and
 	// karpenter.k8s.aws/v1; the chart's crds/ install the NodePool and EC2NodeClass CRDs).
+	// renovate: datasource=docker depName=karpenter packageName=public.ecr.aws/karpenter/karpenter
 	KarpenterVersion = "1.14.1"
 )
 

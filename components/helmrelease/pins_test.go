@@ -1,8 +1,10 @@
 package helmrelease
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -30,5 +32,60 @@ func TestDocsListEveryPin(t *testing.T) {
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("docs/platform.md chart pins table:\n%s\nwant (from Pins):\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestRenovateFindsEveryPin runs renovate.json's custom-manager expressions over
+// pins.go and the docs table: every pin is found with its version, so Renovate
+// proposes each chart's updates (pins.go and the docs row in one branch).
+func TestRenovateFindsEveryPin(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "renovate.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		CustomManagers []struct {
+			ManagerFilePatterns []string `json:"managerFilePatterns"`
+			MatchStrings        []string `json:"matchStrings"`
+		} `json:"customManagers"`
+	}
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]map[string]string{} // file -> depName -> currentValue
+	for _, m := range cfg.CustomManagers {
+		for _, pattern := range m.ManagerFilePatterns {
+			file := strings.NewReplacer(`\.`, ".", "^", "", "$", "").Replace(strings.Trim(pattern, "/"))
+			src, err := os.ReadFile(filepath.Join("..", "..", file))
+			if err != nil {
+				t.Fatalf("manager file %s: %v", pattern, err)
+			}
+			for _, expr := range m.MatchStrings {
+				re, err := regexp.Compile(expr)
+				if err != nil {
+					t.Fatalf("matchString %q: %v", expr, err)
+				}
+				for _, sub := range re.FindAllStringSubmatch(string(src), -1) {
+					if found[file] == nil {
+						found[file] = map[string]string{}
+					}
+					found[file][sub[re.SubexpIndex("depName")]] = sub[re.SubexpIndex("currentValue")]
+				}
+			}
+		}
+	}
+	// One version constant serves a chart family; Renovate reads it under one name.
+	constantOf := map[string]string{GatewayCRDs.Chart: EnvoyGateway.Chart, IstioBase.Chart: Istiod.Chart, IstioCNI.Chart: Istiod.Chart}
+	for _, p := range Pins {
+		name := p.Chart
+		if c, ok := constantOf[name]; ok {
+			name = c
+		}
+		if got := found["components/helmrelease/pins.go"][name]; got != p.Version {
+			t.Errorf("pins.go: Renovate reads %s at %q, want %q", name, got, p.Version)
+		}
+		if got := found["docs/platform.md"][p.Chart]; got != p.Version {
+			t.Errorf("docs/platform.md: Renovate reads %s at %q, want %q", p.Chart, got, p.Version)
+		}
 	}
 }

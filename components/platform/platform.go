@@ -34,6 +34,10 @@ type Args struct {
 	Stack string
 	// Cloud decides load-balancer settings.
 	Cloud cluster.Cloud
+	// ManagedControlPlane says the cloud runs the control plane out of the cluster's
+	// sight (no kube-scheduler, kube-controller-manager or etcd pods to scrape); it
+	// sets the default of Spec.Monitoring.ControlPlane.
+	ManagedControlPlane bool
 	// StorageClass is the cluster's default StorageClass; every addon volume uses it.
 	StorageClass string
 	// Federation is the cluster's federation role.
@@ -230,6 +234,9 @@ func (b *builder) build() error {
 	} else {
 		b.c.Outputs.Registry = a.Registry
 	}
+	if err := b.networkPolicies(); err != nil {
+		return err
+	}
 	// Last: certificates go into the namespaces above, and the issuer may answer
 	// challenges on the edge.
 	return b.dns()
@@ -280,6 +287,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	margs := &monitoring.Args{
 		Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceMonitoring,
 		StorageClass: a.StorageClass, Retention: s.Retention, StorageSize: s.StorageSize,
+		ControlPlane:         ControlPlaneMonitored(s.ControlPlane, a.ManagedControlPlane),
 		GrafanaAdminPassword: admin, Receivers: receivers, DingTalkImage: s.DingTalkImage, LokiURL: lokiURL, TempoURL: tempoURL, Chart: s.Chart.Override(),
 	}
 	switch a.Federation {
@@ -322,6 +330,15 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	b.c.Outputs.MonitoringReady = m.Release
 	b.c.FederationEndpoint = m.FederationEndpoint
 	return nil
+}
+
+// ControlPlaneMonitored is monitoring.controlPlane on one cluster: as set, or unset,
+// true unless the cloud manages the control plane out of the cluster's sight.
+func ControlPlaneMonitored(set *bool, managed bool) bool {
+	if set != nil {
+		return *set
+	}
+	return !managed
 }
 
 func (b *builder) receivers() ([]monitoring.Receiver, error) {

@@ -457,3 +457,75 @@ func TestDingTalkAdapterRunsWithDingTalkReceiver(t *testing.T) {
 		t.Errorf("got %d Deployments without a DingTalk receiver, want none", n)
 	}
 }
+
+// TestControlPlaneMonitors: a managed control plane gets no scheduler,
+// controller-manager or etcd monitors (their absent() alerts would page forever); a
+// visible one keeps them; monitoring.controlPlane overrides either way.
+func TestControlPlaneMonitors(t *testing.T) {
+	on, off := true, false
+	for _, tc := range []struct {
+		name    string
+		managed bool
+		set     *bool
+		want    bool
+	}{
+		{"managed, unset", true, nil, false},
+		{"visible, unset", false, nil, true},
+		{"managed, set on", true, &on, true},
+		{"visible, set off", false, &off, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := build(t, func(a *platform.Args) {
+				a.ManagedControlPlane = tc.managed
+				a.Spec.Monitoring.ControlPlane = tc.set
+			})
+			values := release(t, p, "kube-prometheus-stack").Inputs["values"]
+			for _, key := range []string{"kubeControllerManager", "kubeScheduler", "kubeEtcd"} {
+				if got := dig(values, key, "enabled"); got != tc.want {
+					t.Errorf("%s.enabled = %v, want %v", key, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestServingNamespacesAdmitOnlyTheirSources: each platform namespace that serves
+// something has one ingress NetworkPolicy admitting its own pods and its listed
+// sources; controller-only namespaces get none.
+func TestServingNamespacesAdmitOnlyTheirSources(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {})
+	got := map[string]any{}
+	for _, r := range p.ByType("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+		if dig(r.Inputs, "metadata", "name") == platform.PolicyPlatformIngress {
+			got[dig(r.Inputs, "metadata", "namespace").(string)] = r.Inputs["spec"]
+		}
+	}
+	edge := platform.EdgeNamespace(fullSpec(platform.LoggingLoki).Edge)
+	for ns, want := range map[string][]any{
+		platform.NamespaceHarbor:     {edge, platform.NamespaceMonitoring},
+		platform.NamespaceMonitoring: {edge, platform.NamespaceRollouts},
+		platform.NamespaceLogging:    {edge, platform.NamespaceMonitoring},
+	} {
+		spec := got[ns]
+		if spec == nil {
+			t.Errorf("namespace %s has no %s", ns, platform.PolicyPlatformIngress)
+			continue
+		}
+		if types := dig(spec, "policyTypes"); !reflect.DeepEqual(types, []any{"Ingress"}) {
+			t.Errorf("%s policyTypes = %v, want [Ingress]", ns, types)
+		}
+		from := dig(spec, "ingress").([]any)[0].(map[string]any)["from"].([]any)
+		if pods := dig(from[0], "podSelector"); !reflect.DeepEqual(pods, map[string]any{}) {
+			t.Errorf("%s: first peer = %v, want the namespace's own pods", ns, from[0])
+		}
+		values := dig(from[1], "namespaceSelector", "matchExpressions").([]any)[0].(map[string]any)["values"]
+		if !reflect.DeepEqual(values, want) {
+			t.Errorf("%s admits namespaces %v, want %v", ns, values, want)
+		}
+	}
+	for _, ns := range []string{"cert-manager", "external-secrets", platform.NamespaceVPA} {
+		if got[ns] != nil {
+			t.Errorf("controller-only namespace %s has a %s", ns, platform.PolicyPlatformIngress)
+		}
+	}
+}

@@ -139,6 +139,13 @@ type MonitoringSpec struct {
 	// Grafana exposes each cluster's Grafana on the edge; unset keeps it in-cluster
 	// (kubectl port-forward).
 	Grafana GrafanaSpec `yaml:"grafana"`
+	// ControlPlane scrapes kube-controller-manager, kube-scheduler and etcd, with their
+	// dashboards and alerts (KubeSchedulerDown, KubeControllerManagerDown, etcd rules).
+	// Unset, each cluster decides: on where the control plane runs in the cluster's
+	// sight (cloud existing), off where the cloud runs it out of sight (EKS, AKS, ACK),
+	// whose absent targets would page from the first day. kube-proxy and the API server
+	// are scraped either way.
+	ControlPlane *bool `yaml:"controlPlane"`
 	// DingTalkImage is the image of the DingTalk adapter (prometheus-webhook-dingtalk)
 	// that runs when a receiver is a DingTalk robot; override it for a mirror. Defaults
 	// to the pin in components/addons/monitoring.

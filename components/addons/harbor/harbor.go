@@ -1,9 +1,13 @@
 package harbor
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 
+	"github.com/go-crypt/x/bcrypt"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -30,7 +34,21 @@ const (
 	DatabasePasswordKey = "password"
 	// PostgresPasswordEnv is the bundled PostgreSQL's superuser password variable.
 	PostgresPasswordEnv = "POSTGRES_PASSWORD"
+	// RegistrySecret holds the credential core and jobservice use with the internal
+	// registry, and the registry's htpasswd file (registry.credentials.existingSecret).
+	RegistrySecret = "harbor-registry-credentials"
+	// RegistryPasswordKey and RegistryHtpasswdKey are the keys the chart reads in
+	// RegistrySecret; the chart fixes them.
+	RegistryPasswordKey = "REGISTRY_PASSWD"
+	RegistryHtpasswdKey = "REGISTRY_HTPASSWD"
+	// RegistryUser is the internal registry's user, not the chart's published default
+	// (harbor_registry_user).
+	RegistryUser = "fleetform-registry"
 )
+
+// registryPasswordLabel separates the registry password derived from the secret key
+// from any other use of that key.
+const registryPasswordLabel = "fleetform/harbor/registry-password"
 
 // SecretKeyLength is the length Harbor requires of its secret key (the chart says
 // "Must be a string of 16 chars"; core fails to start otherwise).
@@ -54,7 +72,7 @@ const (
 const RecreateStrategy = "Recreate"
 
 // DefaultTrivyDBRepositories and DefaultTrivyJavaDBRepositories are the chart's
-// (harbor 1.18.0 values.yaml trivy.dbRepository / trivy.javaDBRepository).
+// (harbor 1.18.4 values.yaml trivy.dbRepository / trivy.javaDBRepository).
 var (
 	DefaultTrivyDBRepositories     = []string{"mirror.gcr.io/aquasec/trivy-db", "ghcr.io/aquasecurity/trivy-db"}
 	DefaultTrivyJavaDBRepositories = []string{"mirror.gcr.io/aquasec/trivy-java-db", "ghcr.io/aquasecurity/trivy-java-db"}
@@ -140,9 +158,9 @@ func (a *Args) check() error {
 	return nil
 }
 
-// New installs Harbor. Its admin password, secret key and database password go into
-// Secrets of their own that the chart reads by name, so no secret is in the values
-// and none is the chart's published default.
+// New installs Harbor. Its admin password, secret key, database password and
+// internal registry credential go into Secrets of their own that the chart reads by
+// name, so no secret is in the values and none is the chart's published default.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Harbor, error) {
 	if err := args.check(); err != nil {
 		return nil, fmt.Errorf("harbor %q: %w", name, err)
@@ -169,10 +187,23 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
+	registryPassword := RegistryPassword(args.SecretKey)
+	registry, err := corev1.NewSecret(ctx, name+"-registry", &corev1.SecretArgs{
+		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(RegistrySecret), Namespace: args.Namespace},
+		StringData: pulumi.StringMap{
+			RegistryPasswordKey: registryPassword,
+			RegistryHtpasswdKey: registryPassword.ApplyT(func(pw string) (string, error) {
+				return RegistryHtpasswd(RegistryUser, pw)
+			}).(pulumi.StringOutput),
+		},
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, err
+	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.Harbor, Override: args.Chart, ReleaseName: ReleaseName,
 		Namespace: args.Namespace, Values: Values(args),
-	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{admin, key, db}))
+	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{admin, key, db, registry}))
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +229,30 @@ func CheckSecretKey(key pulumi.StringInput) pulumi.StringOutput {
 		}
 		return s, nil
 	}).(pulumi.StringOutput)
+}
+
+// RegistryPassword is the internal registry's password, derived from Harbor's secret
+// key (HMAC-SHA256 under its own label, hex): no setting to manage, the same on every
+// run, a secret wherever the key is one, and never the chart's default.
+func RegistryPassword(secretKey pulumi.StringInput) pulumi.StringOutput {
+	return pulumi.ToSecret(secretKey.ToStringOutput().ApplyT(func(key string) string {
+		mac := hmac.New(sha256.New, []byte(key))
+		mac.Write([]byte(registryPasswordLabel))
+		return hex.EncodeToString(mac.Sum(nil))
+	})).(pulumi.StringOutput)
+}
+
+// RegistryHtpasswd is user's htpasswd line for the registry, which accepts bcrypt
+// only. The salt comes from the password and user (HMAC), so the line is the same on
+// every run (no perpetual diff) and changes when the password does.
+func RegistryHtpasswd(user, password string) (string, error) {
+	mac := hmac.New(sha256.New, []byte(password))
+	mac.Write([]byte("fleetform/harbor/registry-htpasswd/" + user))
+	hash, err := bcrypt.GenerateFromPasswordSalt([]byte(password), mac.Sum(nil)[:16], bcrypt.DefaultCost)
+	if err != nil {
+		return "", fmt.Errorf("registry htpasswd: %w", err)
+	}
+	return user + ":" + string(hash), nil
 }
 
 // Values are the typed chart values for args, before the stack's raw values.
@@ -234,9 +289,12 @@ func Values(args *Args) map[string]any {
 		"existingSecretAdminPassword":    AdminSecret,
 		"existingSecretAdminPasswordKey": AdminPasswordKey,
 		"existingSecretSecretKey":        SecretKeySecret,
-		"updateStrategy":                 map[string]any{"type": RecreateStrategy},
-		"database":                       DatabaseValues(args.ExternalDatabase),
-		"trivy":                          TrivyValues(args.Trivy),
+		"registry": map[string]any{"credentials": map[string]any{
+			"username": RegistryUser, "existingSecret": RegistrySecret,
+		}},
+		"updateStrategy": map[string]any{"type": RecreateStrategy},
+		"database":       DatabaseValues(args.ExternalDatabase),
+		"trivy":          TrivyValues(args.Trivy),
 		"persistence": map[string]any{
 			"enabled": true,
 			// Keep image data when the release is removed by mistake.
@@ -247,7 +305,7 @@ func Values(args *Args) map[string]any {
 }
 
 // DatabaseValues point the chart at DatabaseSecret for the password, whichever
-// database runs. harbor 1.18.0 has no existingSecret for its bundled PostgreSQL, so:
+// database runs. harbor 1.18.4 has no existingSecret for its bundled PostgreSQL, so:
 //   - core, exporter and the migration job read database.external.existingSecret
 //     whatever database.type is (templates/core/core-dpl.yaml, exporter-dpl.yaml,
 //     core-pre-upgrade-job.yaml), and the chart then leaves the password out of its

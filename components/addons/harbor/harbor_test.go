@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-crypt/x/bcrypt"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
@@ -71,7 +72,7 @@ func TestHarbor(t *testing.T) {
 			t.Errorf("Secret %s stringData = %v, want %s", s.Name, s.Inputs["stringData"], plan.Secret)
 		}
 	}
-	for _, name := range []string{AdminSecret, SecretKeySecret, DatabaseSecret} {
+	for _, name := range []string{AdminSecret, SecretKeySecret, DatabaseSecret, RegistrySecret} {
 		s := secrets[name]
 		if s == nil {
 			t.Errorf("no Secret %s among %v", name, secrets)
@@ -85,7 +86,10 @@ func TestHarbor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, plain := range []string{"admin-pw", "0123456789abcdef", "db-pw", "pull-token"} {
+	if got := dig(v, "registry", "credentials"); !reflect.DeepEqual(got, map[string]any{"username": RegistryUser, "existingSecret": RegistrySecret}) {
+		t.Errorf("registry.credentials = %v, want user %s and the password from %s", got, RegistryUser, RegistrySecret)
+	}
+	for _, plain := range []string{"admin-pw", "0123456789abcdef", "db-pw", "pull-token", registryPasswordOf(t, "0123456789abcdef")} {
 		if strings.Contains(string(b), plain) {
 			t.Errorf("plan holds the plain secret %q", plain)
 		}
@@ -202,4 +206,52 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func registryPasswordOf(t *testing.T, key string) string {
+	t.Helper()
+	var got internals.UnsafeAwaitOutputResult
+	_, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		var err error
+		got, err = internals.UnsafeAwaitOutput(ctx.Context(), RegistryPassword(secretString(key)))
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Secret {
+		t.Error("the registry password is not a secret")
+	}
+	return got.Value.(string)
+}
+
+// TestRegistryCredential: the registry password is derived from the secret key
+// (stable, never the chart's default) and its htpasswd line is a stable bcrypt hash
+// the registry verifies.
+func TestRegistryCredential(t *testing.T) {
+	a, b := registryPasswordOf(t, "0123456789abcdef"), registryPasswordOf(t, "0123456789abcdeX")
+	if a == b || len(a) != 64 || a == "harbor_registry_password" {
+		t.Errorf("registry passwords %q and %q: want 64 hex characters, different per secret key", a, b)
+	}
+	if again := registryPasswordOf(t, "0123456789abcdef"); again != a {
+		t.Errorf("registry password changed between runs: %q, then %q", a, again)
+	}
+	line, err := RegistryHtpasswd(RegistryUser, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := RegistryHtpasswd(RegistryUser, a)
+	if line != again {
+		t.Errorf("htpasswd line changed between runs: %q, then %q", line, again)
+	}
+	user, hash, _ := strings.Cut(line, ":")
+	if user != RegistryUser || !strings.HasPrefix(hash, "$2a$10$") {
+		t.Fatalf("htpasswd line %q: want %s and a bcrypt hash", line, RegistryUser)
+	}
+	if err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(a)); err != nil {
+		t.Errorf("the hash does not verify the password: %v", err)
+	}
+	if err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(b)); err == nil {
+		t.Error("the hash verifies another password")
+	}
 }

@@ -68,6 +68,9 @@ type Args struct {
 	Retention string
 	// StorageSize is the Prometheus volume size.
 	StorageSize string
+	// ControlPlane scrapes kube-controller-manager, kube-scheduler and etcd and keeps
+	// their rules; false turns off what a managed control plane hides.
+	ControlPlane bool
 	// GrafanaAdminPassword is Grafana's admin password; a secret.
 	GrafanaAdminPassword pulumi.StringInput
 	// Receivers are the Alertmanager receivers; none keeps the chart's default config.
@@ -385,6 +388,11 @@ func Values(args *Args) map[string]any {
 		"prometheus":       map[string]any{"prometheusSpec": promSpec},
 		"grafana":          grafana,
 		"alertmanager":     am,
+		// A managed control plane shows no scheduler, controller-manager or etcd pods:
+		// their Services, ServiceMonitors and absent() alerts would page forever.
+		"kubeControllerManager": map[string]any{"enabled": args.ControlPlane},
+		"kubeScheduler":         map[string]any{"enabled": args.ControlPlane},
+		"kubeEtcd":              map[string]any{"enabled": args.ControlPlane},
 		// A node agent: every node's metrics, whatever its taints (the subchart's
 		// default tolerates NoSchedule only, not NoExecute or PreferNoSchedule).
 		"prometheus-node-exporter": map[string]any{"tolerations": []any{map[string]any{"operator": "Exists"}}},

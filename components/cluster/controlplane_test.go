@@ -1,0 +1,12 @@
+package cluster
+
+import "testing"
+
+func TestManagedControlPlane(t *testing.T) {
+	want := map[Cloud]bool{AWS: true, Azure: true, Alicloud: true, Existing: false}
+	for _, c := range Clouds {
+		if got := c.ManagedControlPlane(); got != want[c] {
+			t.Errorf("%s: got %v, want %v", c, got, want[c])
+		}
+	}
+}
