@@ -82,6 +82,10 @@ type Network struct {
 	ServiceCIDR string `yaml:"serviceCidr"`
 	// Zones is how many availability zones to spread subnets over. Defaults to DefaultZones; at least MinZones.
 	Zones int `yaml:"zones"`
+	// Management attaches the cluster's network to the existing network the deploy runners
+	// live in and opens the API server to it (ManagementNetwork). Unset by default: then
+	// only a runner inside the cluster's own network reaches a private API server.
+	Management *ManagementNetwork `yaml:"management"`
 }
 
 // NodePool is a group of worker nodes.

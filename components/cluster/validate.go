@@ -131,6 +131,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 		errs = append(errs, field.Required(p.Child("region"), ""))
 	}
 	errs = append(errs, s.Network.validate(p.Child("network"))...)
+	errs = append(errs, s.validateManagement(p.Child("network", "management"))...)
 	if len(s.NodePools) == 0 {
 		errs = append(errs, field.Required(p.Child("nodePools"), "at least one node pool"))
 	}
