@@ -137,3 +137,18 @@ func TestPrivateDNSZoneOf(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanOSSKU: the system pool (inline in the cluster) and the user pools carry their
+// pinned OS family, so it shows in the plan.
+func TestPlanOSSKU(t *testing.T) {
+	s := prodSpec("prod-azure")
+	s.NodePools[1].OSSKU = cluster.AzureOSSKUAzureLinux
+	p, _ := planConnection(t, s)
+	mc := one(t, p, typeManagedCluster, "prod-azure-aks")
+	if got := at(mc.Inputs, "agentPoolProfiles", 0, "osSKU"); got != cluster.DefaultAzureOSSKU {
+		t.Errorf("system pool osSKU: got %v, want %s", got, cluster.DefaultAzureOSSKU)
+	}
+	if got := one(t, p, typeAgentPool, "prod-azure-apps").Inputs["osSKU"]; got != cluster.AzureOSSKUAzureLinux {
+		t.Errorf("apps pool osSKU: got %v, want %s", got, cluster.AzureOSSKUAzureLinux)
+	}
+}

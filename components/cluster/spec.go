@@ -110,6 +110,10 @@ type NodePool struct {
 	Taints []Taint `yaml:"taints"`
 	// System marks the pool that runs cluster-critical pods (AKS system pool).
 	System bool `yaml:"system"`
+	// OSSKU is the node OS of an AKS pool: Ubuntu or AzureLinux (AKS's osSKU). Pinned so
+	// the OS family shows in the plan and never changes with AKS's default. Defaults to
+	// DefaultAzureOSSKU. Only on azure.
+	OSSKU string `yaml:"osSku"`
 	// Karpenter makes the pool a Karpenter NodePool and EC2NodeClass instead of an EKS
 	// managed node group (EKS only): nodes are launched for pending pods up to maxSize
 	// and removed when empty or underused. Unset: a managed node group.

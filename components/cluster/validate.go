@@ -159,6 +159,9 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 		if np.Karpenter != nil && s.Cloud != AWS {
 			errs = append(errs, field.Forbidden(pp.Child("karpenter"), MsgKarpenterNotAWS))
 		}
+		if np.OSSKU != "" && s.Cloud != Azure {
+			errs = append(errs, field.Forbidden(pp.Child("osSku"), MsgCloudBlock+" azure"))
+		}
 		for j, t := range np.Taints {
 			switch t.Effect {
 			case "NoSchedule", "PreferNoSchedule", "NoExecute":
