@@ -184,6 +184,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Outputs:           map[string]pulumi.StringOutput{},
 		Facts:             map[string]string{cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack))},
 		Admins:            c.admins,
+		ManagementCIDRs:   c.spec.ManagementCIDRs(),
 		Component:         c,
 	}
 }
@@ -209,6 +210,9 @@ type builder struct {
 	cluster  *cs.ManagedKubernetes
 	// kubeconfig is secret whenever known; see managedKubernetes.
 	kubeconfig pulumi.StringOutput
+	// pathReady is the CEN attachment a runner in the management network reaches the
+	// API server through.
+	pathReady []pulumi.Resource
 }
 
 // With clusterOnly, the steps that serve the layers above (backup storage, the
@@ -218,6 +222,7 @@ func (b *builder) build(clusterOnly bool) error {
 	steps := []cluster.Step{
 		{Name: "alicloud provider", Run: b.provider},
 		{Name: "network", Run: b.network},
+		{Name: "management network", Run: b.attachManagement},
 		{Name: "egress", Run: b.egress},
 		{Name: "cluster", Run: b.managedKubernetes},
 		{Name: "node pools", Run: b.nodePools},
@@ -466,7 +471,9 @@ func (b *builder) kubernetes() error {
 		// ACK's cluster ID names this cluster for good, so a rotated admin certificate
 		// updates the provider instead of replacing it and every object deployed through it.
 		ClusterIdentifier: b.c.ClusterID,
-	}, pulumi.Parent(b.c))
+	}, pulumi.Parent(b.c),
+		// A runner in the management network reaches the API server once the VPC is in the CEN.
+		pulumi.DependsOn(b.pathReady))
 	if err != nil {
 		return err
 	}

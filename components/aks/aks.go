@@ -179,6 +179,9 @@ type builder struct {
 	vnet         *network.VirtualNetwork
 	mc           *containerservice.ManagedCluster
 	deployer     *authorization.RoleAssignment
+	// pathReady are the hub peering and the private DNS link a runner in the
+	// management network reaches the API server through.
+	pathReady []pulumi.Resource
 	// kubeconfig is the user kubeconfig, not yet a secret (secret.Mark makes the
 	// provider's copy one): an attached cluster's is the cluster stack's secret output.
 	kubeconfig pulumi.StringOutput
@@ -193,6 +196,7 @@ func (b *builder) build(clusterOnly bool) error {
 		{Name: "resource group", Run: b.resourceGroup},
 		{Name: "network", Run: b.network},
 		{Name: "managed cluster", Run: b.managedCluster},
+		{Name: "management network", Run: b.attachManagement},
 		{Name: "node pools", Run: b.nodePools},
 		{Name: "roles", Run: b.roles},
 		{Name: "workload identities", Run: b.workloadIdentities},
@@ -286,6 +290,7 @@ func (b *builder) managedCluster() error {
 			Mode:                pulumi.String(string(containerservice.AgentPoolModeSystem)),
 			Type:                pulumi.String("VirtualMachineScaleSets"),
 			OsType:              pulumi.String("Linux"),
+			OsSKU:               pulumi.String(np.OSSKU),
 			VmSize:              pulumi.String(np.InstanceTypes[0]),
 			OrchestratorVersion: pulumi.String(spec.KubernetesVersion),
 			EnableAutoScaling:   pulumi.Bool(true),
@@ -325,7 +330,7 @@ func (b *builder) managedCluster() error {
 		KubernetesVersion:      pulumi.String(spec.KubernetesVersion),
 		Identity:               &containerservice.ManagedClusterIdentityArgs{Type: containerservice.ResourceIdentityTypeSystemAssigned},
 		Sku:                    &containerservice.ManagedClusterSKUArgs{Name: pulumi.String("Base"), Tier: pulumi.String(a.Tier)},
-		ApiServerAccessProfile: apiServerAccess(a),
+		ApiServerAccessProfile: apiServerAccess(a, spec.Network.Management),
 		EnableRBAC:             pulumi.Bool(true),
 		DisableLocalAccounts:   pulumi.Bool(*a.DisableLocalAccounts),
 		AgentPoolProfiles:      systemPools,
@@ -375,6 +380,7 @@ func (b *builder) nodePools() error {
 			Mode:                pulumi.String(string(containerservice.AgentPoolModeUser)),
 			Type:                pulumi.String("VirtualMachineScaleSets"),
 			OsType:              pulumi.String("Linux"),
+			OsSKU:               pulumi.String(np.OSSKU),
 			VmSize:              pulumi.String(np.InstanceTypes[0]),
 			OrchestratorVersion: pulumi.String(spec.KubernetesVersion),
 			EnableAutoScaling:   pulumi.Bool(true),
@@ -479,11 +485,21 @@ func (b *builder) kubernetes() error {
 	// object would fail with 403. A preview of a new cluster has no assignment ID yet,
 	// so it does not wait.
 	providerKubeconfig := plain
-	var deps []pulumi.Resource
+	// A runner in the management network reaches the API server once the peering (and,
+	// for a private cluster, the DNS link) exists.
+	deps := append([]pulumi.Resource{}, b.pathReady...)
 	if b.deployer != nil {
 		deps = append(deps, b.deployer)
 		name := b.name
-		providerKubeconfig = pulumi.All(plain, b.deployer.ID()).ApplyTWithContext(b.ctx.Context(),
+		// The wait dials the API server, so it also starts only once the path from the
+		// management network exists.
+		waitOn := []any{plain, b.deployer.ID()}
+		for _, r := range b.pathReady {
+			if cr, ok := r.(pulumi.CustomResource); ok {
+				waitOn = append(waitOn, cr.ID())
+			}
+		}
+		providerKubeconfig = pulumi.All(waitOn...).ApplyTWithContext(b.ctx.Context(),
 			func(cctx context.Context, v []any) (string, error) {
 				kc := v[0].(string)
 				if err := waitForAccess(cctx, kc, DefaultAccessWait); err != nil {
@@ -522,6 +538,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		ClusterIdentifier: c.clusterIdentifier,
 		Outputs:           map[string]pulumi.StringOutput{OutputResourceGroupID: c.resourceGroupID},
 		Facts:             map[string]string{cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack)), FactResourceGroup: c.spec.Azure.ResourceGroup},
+		ManagementCIDRs:   c.spec.ManagementCIDRs(),
 		Component:         c,
 	}
 }
@@ -556,8 +573,9 @@ func adminGroups(spec []string, access cluster.Access) []string {
 
 // apiServerAccess is the API server's reach: a private cluster (a private endpoint in
 // the VNet and a system private DNS zone; no public FQDN), or a public endpoint limited
-// to the authorized IP ranges; nil for a public endpoint open to all.
-func apiServerAccess(a *cluster.AzureSpec) *containerservice.ManagedClusterAPIServerAccessProfileArgs {
+// to the authorized IP ranges (with the public management ranges, authorizedRanges);
+// nil for a public endpoint open to all.
+func apiServerAccess(a *cluster.AzureSpec, m *cluster.ManagementNetwork) *containerservice.ManagedClusterAPIServerAccessProfileArgs {
 	switch a.EndpointAccess {
 	case cluster.EndpointPrivate:
 		return &containerservice.ManagedClusterAPIServerAccessProfileArgs{
@@ -567,7 +585,7 @@ func apiServerAccess(a *cluster.AzureSpec) *containerservice.ManagedClusterAPISe
 		}
 	case cluster.EndpointPublicWithAllowList:
 		return &containerservice.ManagedClusterAPIServerAccessProfileArgs{
-			AuthorizedIPRanges: pulumi.ToStringArray(a.PublicAccessCIDRs),
+			AuthorizedIPRanges: pulumi.ToStringArray(authorizedRanges(a, m)),
 		}
 	}
 	return nil

@@ -485,6 +485,8 @@ func (m *deployMocks) NewResource(args pulumi.MockResourceArgs) (string, resourc
 		state["name"] = resource.NewProperty(str("resourceName"))
 		state["identity"] = resource.NewProperty(resource.PropertyMap{"principalId": resource.NewProperty("cluster-principal")})
 		state["oidcIssuerProfile"] = resource.NewProperty(resource.PropertyMap{"issuerURL": resource.NewProperty("https://oidc.example/" + str("resourceName"))})
+		state["privateFQDN"] = resource.NewProperty(str("resourceName") + "-1a2b3c4d." + testPrivateZone)
+		state["nodeResourceGroup"] = resource.NewProperty("MC_" + str("resourceGroupName") + "_" + str("resourceName"))
 	}
 	m.mu.Lock()
 	m.resources[args.TypeToken+"::"+args.Name] = args.Inputs

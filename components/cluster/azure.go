@@ -25,10 +25,26 @@ var (
 	AzureOutboundTypes   = []string{"loadBalancer", "managedNATGateway", "userDefinedRouting"}
 	AzureTiers           = []string{"Free", "Standard", AzureTierPremium}
 	AzurePrincipalTypes  = []string{"ServicePrincipal", "User"}
+	// AzureOSSKUs are the node OS families a pool may pin (nodePools[].osSku).
+	AzureOSSKUs = []string{AzureOSSKUUbuntu, AzureOSSKUAzureLinux}
 	// AzureEndpointAccess are the API server modes (azure.endpointAccess), named as on EKS.
 	AzureEndpointAccess = []string{EndpointPrivate, EndpointPublic, EndpointPublicWithAllowList}
 	// KubeloginModes are the non-interactive kubelogin logins (azure.kubeloginMode).
 	KubeloginModes = []string{KubeloginAzureCLI, KubeloginWorkloadIdentity, KubeloginMSI}
+)
+
+// AKS node OS families (nodePools[].osSku), as AKS's API 2023-04-01 names them.
+const (
+	// AzureOSSKUUbuntu is Ubuntu: 22.04 on Kubernetes 1.25 to 1.34, 24.04 from 1.35 (AKS
+	// moves the release with the Kubernetes version).
+	AzureOSSKUUbuntu = "Ubuntu"
+	// AzureOSSKUAzureLinux is Azure Linux, Microsoft's container-optimized distribution
+	// (Azure Linux 3 on the versions AKS supports today).
+	AzureOSSKUAzureLinux = "AzureLinux"
+	// DefaultAzureOSSKU is Ubuntu, the OS AKS gives a Linux pool that names none, so
+	// pinning it changes nothing on a running pool (moving a pool to AzureLinux
+	// reimages its nodes).
+	DefaultAzureOSSKU = AzureOSSKUUbuntu
 )
 
 // AzureTierPremium is the AKS tier that long-term support needs.
@@ -195,6 +211,9 @@ func defaultAzure(s *Spec) {
 		if s.NodePools[i].MaxPods == 0 {
 			s.NodePools[i].MaxPods = DefaultAzureMaxPods
 		}
+		if s.NodePools[i].OSSKU == "" {
+			s.NodePools[i].OSSKU = DefaultAzureOSSKU
+		}
 		system = system || s.NodePools[i].System
 	}
 	// AKS needs a system pool; without one marked, the first pool is it.
@@ -267,6 +286,9 @@ func validateAzure(s *Spec, p *field.Path) field.ErrorList {
 		}
 		if np.System && np.MinSize < 1 {
 			errs = append(errs, field.Invalid(pp.Child("minSize"), np.MinSize, MsgAKSSystemPoolMin))
+		}
+		if !azureOneOf(AzureOSSKUs, np.OSSKU) {
+			errs = append(errs, field.NotSupported(pp.Child("osSku"), np.OSSKU, AzureOSSKUs))
 		}
 	}
 	return append(errs, validateAzureNetwork(s, p)...)

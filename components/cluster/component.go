@@ -89,6 +89,11 @@ func (s Spec) Clone() Spec {
 		a.ControlPlaneLogs = slices.Clone(a.ControlPlaneLogs) // keeps an explicit empty list empty
 		out.Alicloud = &a
 	}
+	if s.Network.Management != nil {
+		m := *s.Network.Management
+		m.CIDRs = slices.Clone(m.CIDRs)
+		out.Network.Management = &m
+	}
 	if s.Kubeconfig != nil {
 		k := *s.Kubeconfig
 		out.Kubeconfig = &k

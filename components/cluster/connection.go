@@ -51,6 +51,9 @@ type Connection struct {
 	Facts map[string]string
 	// Admins are the subjects the in-cluster side binds to cluster-admin (Contract.Admins).
 	Admins []Subject
+	// ManagementCIDRs are the ranges of the management network the cluster's network is
+	// attached to (Spec.ManagementCIDRs), which reach its API server; nil when none is.
+	ManagementCIDRs []string
 	// Component is the cluster's component resource, for parenting and dependencies.
 	Component pulumi.Resource
 }

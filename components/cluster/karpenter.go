@@ -49,6 +49,50 @@ type KarpenterSpec struct {
 	// AWS publishes one) or a release such as v20250715 (pinned: a new AMI is a reviewed
 	// change). Defaults to DefaultKarpenterAMIVersion.
 	AMIVersion string `yaml:"amiVersion"`
+	// SpotServiceLinkedRole says how the account gets the EC2 Spot service-linked role
+	// (AWSServiceRoleForEC2Spot), without which no Spot instance launches in an account
+	// that never ran Spot: SpotRoleCreate makes it in this cluster's stack (one stack per
+	// account, since the role is the account's), SpotRoleExists says the account has it.
+	// Unset, a pool with spot capacity gets a warning naming the role. Only with a pool
+	// whose capacityTypes hold spot.
+	SpotServiceLinkedRole string `yaml:"spotServiceLinkedRole"`
+}
+
+// Values of KarpenterSpec.SpotServiceLinkedRole.
+const (
+	// SpotRoleCreate makes the EC2 Spot service-linked role in this stack.
+	SpotRoleCreate = "create"
+	// SpotRoleExists says the account already has the role.
+	SpotRoleExists = "exists"
+	// SpotServiceLinkedRoleName is the role AWS names for EC2 Spot.
+	SpotServiceLinkedRoleName = "AWSServiceRoleForEC2Spot"
+)
+
+// SpotRoleModes are the accepted KarpenterSpec.SpotServiceLinkedRole values.
+var SpotRoleModes = []string{SpotRoleCreate, SpotRoleExists}
+
+// Spot service-linked role messages, exported so tests can assert on them.
+const (
+	MsgSpotRoleUnused = "is only used when a Karpenter pool has spot in capacityTypes"
+	MsgSpotRoleUnset  = "a Karpenter pool asks for spot capacity, and an account that never ran Spot has no " +
+		SpotServiceLinkedRoleName + " role: no spot node launches. Set aws.karpenter.spotServiceLinkedRole: " +
+		SpotRoleCreate + " (in one stack per account) or " + SpotRoleExists
+)
+
+// UsesSpot reports whether a Karpenter pool of the spec takes spot capacity.
+func (s *Spec) UsesSpot() bool {
+	return slices.ContainsFunc(s.NodePools, func(np NodePool) bool {
+		return np.Karpenter != nil && slices.Contains(np.Karpenter.CapacityTypes, CapacitySpot)
+	})
+}
+
+// spotRoleWarning names the missing EC2 Spot role setting of a defaulted spec; "" when
+// none is missing.
+func (s *Spec) spotRoleWarning(p *field.Path) string {
+	if s.Cloud != AWS || s.AWS == nil || s.AWS.Karpenter == nil || !s.UsesSpot() || s.AWS.Karpenter.SpotServiceLinkedRole != "" {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s", p.Child("aws", "karpenter", "spotServiceLinkedRole"), MsgSpotRoleUnset)
 }
 
 // Karpenter defaults, each with why.
@@ -201,6 +245,15 @@ func validateKarpenter(s *Spec, p *field.Path) field.ErrorList {
 	}
 	if v := s.AWS.Karpenter.AMIVersion; !karpenterAMIRE.MatchString(v) {
 		errs = append(errs, field.Invalid(p.Child("aws", "karpenter", "amiVersion"), v, MsgKarpenterAMIVersion))
+	}
+	if r := s.AWS.Karpenter.SpotServiceLinkedRole; r != "" {
+		rp := p.Child("aws", "karpenter", "spotServiceLinkedRole")
+		switch {
+		case !slices.Contains(SpotRoleModes, r):
+			errs = append(errs, field.NotSupported(rp, r, SpotRoleModes))
+		case !s.UsesSpot():
+			errs = append(errs, field.Forbidden(rp, MsgSpotRoleUnused))
+		}
 	}
 	pd := s.AWS.VPCCNI.PrefixDelegation != nil && *s.AWS.VPCCNI.PrefixDelegation
 	floor := false

@@ -256,3 +256,45 @@ func TestPrepareCopiesKarpenterBlocks(t *testing.T) {
 		t.Errorf("the prepared copy shares Karpenter blocks with the caller's spec: %+v, aws.karpenter %+v", in.NodePools[1].Karpenter, in.AWS.Karpenter)
 	}
 }
+
+// TestSpotServiceLinkedRoleSetting: the setting's values, its refusal without a spot
+// pool, and the warning that names the role when a spot pool leaves it unset.
+func TestSpotServiceLinkedRoleSetting(t *testing.T) {
+	const rp = "clusters[0].aws.karpenter.spotServiceLinkedRole"
+	cases := []struct {
+		name        string
+		mode        string
+		spot        bool
+		wantErr     string
+		wantWarning bool
+	}{
+		{"create with spot", SpotRoleCreate, true, "", false},
+		{"exists with spot", SpotRoleExists, true, "", false},
+		{"unset with spot warns", "", true, "", true},
+		{"unset without spot", "", false, "", false},
+		{"set without spot", SpotRoleCreate, false, MsgSpotRoleUnused, false},
+		{"unknown value", "maybe", true, "Unsupported value", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := karpenterSpec()
+			if tc.spot {
+				s.NodePools[1].Karpenter.CapacityTypes = []string{CapacitySpot, CapacityOnDemand}
+			}
+			s.AWS.Karpenter = &KarpenterSpec{SpotServiceLinkedRole: tc.mode}
+			errs := validateAWSSpec(s, "dev")
+			switch {
+			case tc.wantErr == "" && len(errs) > 0:
+				t.Errorf("got %v, want no problems", errs)
+			case tc.wantErr != "" && (len(errs) != 1 || errs[0].Field != rp || !strings.Contains(errs[0].Error(), tc.wantErr)):
+				t.Errorf("got %v, want one error at %s containing %q", errs, rp, tc.wantErr)
+			}
+			warned := slices.ContainsFunc(s.Warnings(field.NewPath("clusters").Index(0)), func(w string) bool {
+				return strings.HasPrefix(w, rp) && strings.Contains(w, SpotServiceLinkedRoleName)
+			})
+			if warned != tc.wantWarning {
+				t.Errorf("warning naming %s: got %v, want %v", SpotServiceLinkedRoleName, warned, tc.wantWarning)
+			}
+		})
+	}
+}

@@ -87,6 +87,10 @@ type Network struct {
 	ServiceCIDR string `yaml:"serviceCidr"`
 	// Zones is how many availability zones to spread subnets over. Defaults to DefaultZones; at least MinZones.
 	Zones int `yaml:"zones"`
+	// Management attaches the cluster's network to the existing network the deploy runners
+	// live in and opens the API server to it (ManagementNetwork). Unset by default: then
+	// only a runner inside the cluster's own network reaches a private API server.
+	Management *ManagementNetwork `yaml:"management"`
 }
 
 // NodePool is a group of worker nodes.
@@ -111,6 +115,10 @@ type NodePool struct {
 	Taints []Taint `yaml:"taints"`
 	// System marks the pool that runs cluster-critical pods (AKS system pool).
 	System bool `yaml:"system"`
+	// OSSKU is the node OS of an AKS pool: Ubuntu or AzureLinux (AKS's osSKU). Pinned so
+	// the OS family shows in the plan and never changes with AKS's default. Defaults to
+	// DefaultAzureOSSKU. Only on azure.
+	OSSKU string `yaml:"osSku"`
 	// Karpenter makes the pool a Karpenter NodePool and EC2NodeClass instead of an EKS
 	// managed node group (EKS only): nodes are launched for pending pods up to maxSize
 	// and removed when empty or underused. Unset: a managed node group.

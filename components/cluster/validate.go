@@ -131,6 +131,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 		errs = append(errs, field.Required(p.Child("region"), ""))
 	}
 	errs = append(errs, s.Network.validate(p.Child("network"))...)
+	errs = append(errs, s.validateManagement(p.Child("network", "management"))...)
 	if len(s.NodePools) == 0 {
 		errs = append(errs, field.Required(p.Child("nodePools"), "at least one node pool"))
 	}
@@ -157,6 +158,9 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 		}
 		if np.Karpenter != nil && s.Cloud != AWS {
 			errs = append(errs, field.Forbidden(pp.Child("karpenter"), MsgKarpenterNotAWS))
+		}
+		if np.OSSKU != "" && s.Cloud != Azure {
+			errs = append(errs, field.Forbidden(pp.Child("osSku"), MsgCloudBlock+" azure"))
 		}
 		for j, t := range np.Taints {
 			switch t.Effect {

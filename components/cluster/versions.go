@@ -265,15 +265,19 @@ func extendedWarning(t *VersionTable, version string, at time.Time, p *field.Pat
 // now is the day versions are judged on; tests of fixed dates call the *At functions.
 var now = func() time.Time { return time.Now().UTC() }
 
-// Warnings returns what is allowed but costs or risks something: today, a version in
-// extended support. p is the spec's path (clusters[i]).
+// Warnings returns what is allowed but costs or risks something: a version in extended
+// support, and a spot pool in an account whose EC2 Spot role is not accounted for. p is the spec's path (clusters[i]).
 func (s *Spec) Warnings(p *field.Path) []string {
+	var out []string
+	if w := s.spotRoleWarning(p); w != "" {
+		out = append(out, w)
+	}
 	t := VersionTables[s.Cloud]
 	if t == nil || s.KubernetesVersion == "" {
-		return nil
+		return out
 	}
 	if w := extendedWarning(t, s.KubernetesVersion, now(), p.Child("kubernetesVersion")); w != "" {
-		return []string{w}
+		out = append(out, w)
 	}
-	return nil
+	return out
 }

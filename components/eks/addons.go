@@ -87,11 +87,18 @@ func AMIType(instanceTypes []string) string {
 	return AMIx86
 }
 
-// addon creates one EKS add-on.
+// addon creates one EKS add-on at its pinned version for the cluster's Kubernetes
+// version (AddonVersions); it takes the cluster's name from the cluster, so an upgrade
+// updates it after the control plane.
 func (b *builder) addon(name string, clusterName pulumi.StringInput, config, roleARN pulumi.StringPtrInput, deps []pulumi.Resource) (*eks.Addon, error) {
+	var version pulumi.StringPtrInput
+	if v := AddonVersion(name, b.spec.KubernetesVersion); v != "" {
+		version = pulumi.String(v)
+	}
 	a, err := eks.NewAddon(b.ctx, b.name+"-"+name, &eks.AddonArgs{
 		ClusterName:              clusterName,
 		AddonName:                pulumi.String(name),
+		AddonVersion:             version,
 		ConfigurationValues:      config,
 		ServiceAccountRoleArn:    roleARN,
 		ResolveConflictsOnCreate: pulumi.String(ResolveConflicts),

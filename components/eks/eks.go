@@ -117,8 +117,9 @@ func (c *Cluster) Connection() *cluster.Connection {
 			OutputOIDCProviderArn:       c.OIDCProviderArn,
 			cluster.OutputKarpenterRole: c.karpenterRole,
 		},
-		Facts:     map[string]string{FactClusterName: PhysicalName(c.spec.Name, c.stack), cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack))},
-		Component: c,
+		Facts:           map[string]string{FactClusterName: PhysicalName(c.spec.Name, c.stack), cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack))},
+		ManagementCIDRs: c.spec.ManagementCIDRs(),
+		Component:       c,
 	}
 }
 
@@ -172,6 +173,9 @@ type builder struct {
 	// resourceTags, when set, replace the spec's: an attached cluster tags what it makes
 	// as its cluster stack does.
 	resourceTags map[string]string
+	// pathReady are what a runner in the management network needs to reach the API
+	// server: the attachment, the routes and the security group rules.
+	pathReady []pulumi.Resource
 }
 
 // New creates an EKS cluster named after name; children are named "<name>-<part>", so two
@@ -237,6 +241,7 @@ func (b *builder) build(clusterOnly bool) error {
 		{Name: "aws provider", Run: b.provider},
 		{Name: "network", Run: b.networkStep},
 		{Name: "cluster", Run: b.clusterStep},
+		{Name: "management network", Run: b.openAPIServer},
 		{Name: "identity", Run: b.identityStep},
 		{Name: "workload identities", Run: b.workloadRoles},
 		{Name: "node groups and add-ons", Run: func() error { return b.computeAndAddons(b.cl, b.net, b.id) }},
@@ -271,6 +276,7 @@ func (b *builder) networkStep() (err error) {
 		b.c.VpcID = b.net.vpc.ID().ToStringOutput()
 		b.c.PrivateSubnetIDs = b.net.privateIDs().ToStringArrayOutput()
 		b.c.PublicSubnetIDs = b.net.publicIDs().ToStringArrayOutput()
+		b.pathReady = append(b.pathReady, b.net.managementPath...)
 	}
 	return err
 }
@@ -328,8 +334,9 @@ func (b *builder) kubernetes() error {
 		Kubeconfig:        secret.Mark(b.kubeconfig),
 		ClusterIdentifier: b.c.clusterIdentifier,
 	}, b.parent,
-		// The deploying role reaches the API server only once its admin policy exists.
-		pulumi.DependsOn(b.adminReady))
+		// The deploying role reaches the API server only once its admin policy exists,
+		// and a runner in the management network only once the path to it does.
+		pulumi.DependsOn(append(append([]pulumi.Resource{}, b.adminReady...), b.pathReady...)))
 	if err != nil {
 		return fmt.Errorf("kubernetes provider: %w", err)
 	}

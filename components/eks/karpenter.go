@@ -322,6 +322,12 @@ func (b *builder) karpenter() error {
 		return fmt.Errorf("karpenter security group tag: %w", err)
 	}
 	b.c.karpenterRole = ctrlRole.Arn
+	nodesReady := append(append([]pulumi.Resource{}, nodePolicies...), profile, entry, sgTag)
+	if slr, err := b.spotServiceLinkedRole(); err != nil {
+		return err
+	} else if slr != nil {
+		nodesReady = append(nodesReady, slr)
+	}
 	b.c.karpenter = &cluster.Karpenter{
 		ClusterName:       b.clusterName,
 		InterruptionQueue: queueName,
@@ -329,7 +335,29 @@ func (b *builder) karpenter() error {
 		Identity:          cluster.WorkloadIdentity{Annotations: pulumi.StringMap{cluster.AnnotationIRSARole: ctrlRole.Arn}.ToStringMapOutput()},
 		Pools:             b.spec.KarpenterNodePools(b.stack),
 		ControllerReady:   []pulumi.Resource{ctrlPolicy, queue, queuePolicy},
-		NodesReady:        append(append([]pulumi.Resource{}, nodePolicies...), profile, entry, sgTag),
+		NodesReady:        nodesReady,
 	}
 	return nil
+}
+
+// SpotServiceName is the AWS service the EC2 Spot service-linked role is for.
+const SpotServiceName = "spot.amazonaws.com"
+
+// spotServiceLinkedRole makes the account's EC2 Spot service-linked role
+// (AWSServiceRoleForEC2Spot) when aws.karpenter.spotServiceLinkedRole is create; nil
+// otherwise. The role is the account's, not the cluster's: destroying the stack leaves
+// it (RetainOnDelete), since other clusters of the account may launch Spot with it.
+func (b *builder) spotServiceLinkedRole() (pulumi.Resource, error) {
+	k := b.spec.AWS.Karpenter
+	if k == nil || k.SpotServiceLinkedRole != cluster.SpotRoleCreate {
+		return nil, nil
+	}
+	slr, err := iam.NewServiceLinkedRole(b.ctx, b.name+"-spot-role", &iam.ServiceLinkedRoleArgs{
+		AwsServiceName: pulumi.String(SpotServiceName),
+		Description:    pulumi.String("EC2 Spot, for Karpenter's spot node pools"),
+	}, b.opts(pulumi.RetainOnDelete(true))...)
+	if err != nil {
+		return nil, fmt.Errorf("spot service-linked role: %w", err)
+	}
+	return slr, nil
 }

@@ -26,6 +26,9 @@ type network struct {
 	vpc     *ec2.Vpc
 	private []*ec2.Subnet
 	public  []*ec2.Subnet
+	// managementPath are the attachment to the management network and the route tables
+	// that send its ranges there; empty without network.management.
+	managementPath []pulumi.Resource
 }
 
 func (n *network) privateIDs() pulumi.StringArray { return subnetIDs(n.private) }
@@ -170,23 +173,39 @@ func (b *builder) network(prov *aws.Provider) (*network, error) {
 		if err != nil {
 			return nil, fmt.Errorf("subnet %s: %w", part, err)
 		}
+		net.private = append(net.private, sn)
+	}
+	toMgmt, err := b.attachManagement(net)
+	if err != nil {
+		return nil, err
+	}
+	for i, sn := range net.private {
+		part := fmt.Sprintf("private-%d", i)
+		routes := ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{
+			CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: natGWs[i%len(natGWs)].ID(),
+		}}
+		routes = append(routes, toMgmt.routes...)
+		// The routes to the management network are inline too: a route table with inline
+		// routes removes any route made beside it as a separate resource.
 		rt, err := ec2.NewRouteTable(b.ctx, b.name+"-"+part, &ec2.RouteTableArgs{
-			VpcId: vpc.ID(),
-			Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{
-				CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: natGWs[i%len(natGWs)].ID(),
-			}},
-			Tags: b.tags(part, nil),
-		}, b.opts()...)
+			VpcId:  vpc.ID(),
+			Routes: routes,
+			Tags:   b.tags(part, nil),
+		}, b.opts(pulumi.DependsOn(toMgmt.attachments))...)
 		if err != nil {
 			return nil, fmt.Errorf("route table %s: %w", part, err)
 		}
-		if _, err := ec2.NewRouteTableAssociation(b.ctx, b.name+"-"+part, &ec2.RouteTableAssociationArgs{
+		assoc, err := ec2.NewRouteTableAssociation(b.ctx, b.name+"-"+part, &ec2.RouteTableAssociationArgs{
 			SubnetId: sn.ID(), RouteTableId: rt.ID(),
-		}, b.opts()...); err != nil {
+		}, b.opts()...)
+		if err != nil {
 			return nil, fmt.Errorf("route table association %s: %w", part, err)
 		}
-		net.private = append(net.private, sn)
+		if len(toMgmt.routes) > 0 {
+			net.managementPath = append(net.managementPath, rt, assoc)
+		}
 	}
+	net.managementPath = append(net.managementPath, toMgmt.attachments...)
 	return net, nil
 }
 
