@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/fleetform/fleetform/internal/labels"
 	"slices"
 	"sort"
 	"strings"
@@ -226,7 +227,7 @@ func TestPodSecurityLabels(t *testing.T) {
 			labels, _ := get(ns.Inputs, "metadata", "labels").(map[string]any)
 			for key, want := range map[string]string{
 				LabelPodSecurityEnforce: tc.enforce, LabelPodSecurityAudit: tc.audit, LabelPodSecurityWarn: tc.warn,
-				LabelTier: tc.wantTier, LabelStack: "test", LabelManagedBy: ManagedBy,
+				LabelTier: tc.wantTier, LabelStack: "test", labels.ManagedBy: labels.ManagedByFleetform,
 			} {
 				if got, _ := labels[key].(string); got != want {
 					t.Errorf("label %s: got %q, want %q", key, got, want)

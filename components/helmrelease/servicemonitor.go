@@ -1,6 +1,7 @@
 package helmrelease
 
 import (
+	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -33,7 +34,7 @@ func NewServiceMonitor(ctx *pulumi.Context, name string, m ServiceMonitor, opts 
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:      pulumi.String(m.Name),
 			Namespace: m.Namespace,
-			Labels:    pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")},
+			Labels:    pulumi.ToStringMap(labels.Managed()),
 		},
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
 			"selector":  map[string]any{"matchLabels": m.Selector},

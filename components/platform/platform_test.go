@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
+	fflabels "github.com/fleetform/fleetform/internal/labels"
 	"reflect"
 	"strings"
 	"testing"
@@ -261,7 +262,7 @@ func TestNamespacesAndOutputs(t *testing.T) {
 		labels := md["labels"].(map[string]any)
 		name := md["name"].(string)
 		if labels[platform.LabelPodSecurityEnforce] != want[name] || labels[platform.LabelPodSecurityWarn] != "restricted" ||
-			labels[platform.LabelCluster] != "c1" || labels[platform.LabelManagedBy] != platform.ManagedBy {
+			labels[platform.LabelCluster] != "c1" || labels[fflabels.ManagedBy] != fflabels.ManagedByFleetform {
 			t.Errorf("namespace %s labels = %v, want enforce=%s, warn=restricted, cluster c1", name, labels, want[name])
 		}
 	}

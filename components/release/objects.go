@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	fflabels "github.com/fleetform/fleetform/internal/labels"
 	"sort"
 	"strconv"
 	"strings"
@@ -235,7 +236,7 @@ func meshScrapeAnnotations(port int, path string) map[string]string {
 // podTemplate is the Rollout's pod template: one hardened container.
 func (b *builder) podTemplate() map[string]any {
 	s := b.s
-	labels := map[string]any{LabelName: b.n.app, LabelManagedBy: ManagedBy}
+	labels := map[string]any{LabelName: b.n.app, fflabels.ManagedBy: fflabels.ManagedByFleetform}
 	meta := map[string]any{"labels": labels}
 	annotations := map[string]any{}
 	if sum := envChecksum(s); sum != "" {

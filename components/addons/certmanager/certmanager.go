@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/fleetform/fleetform/internal/labels"
 	"net/url"
 	"sort"
 
@@ -525,5 +526,5 @@ func Values(podLabels map[string]string, gatewayAPI bool) map[string]any {
 }
 
 func managedBy() pulumi.StringMap {
-	return pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")}
+	return pulumi.ToStringMap(labels.Managed())
 }

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"github.com/fleetform/fleetform/internal/labels"
 	"regexp"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -275,7 +276,7 @@ func companion(o helmrelease.Override, sameVersion bool) helmrelease.Override {
 }
 
 func managedBy() pulumi.StringMap {
-	return pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")}
+	return pulumi.ToStringMap(labels.Managed())
 }
 
 func meta(name string, ns pulumi.StringInput) *metav1.ObjectMetaArgs {
