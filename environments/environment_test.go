@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"github.com/fleetform/fleetform/internal/labels"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/plan"
 )
 

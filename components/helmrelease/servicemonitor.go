@@ -1,11 +1,12 @@
 package helmrelease
 
 import (
-	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // ServiceMonitor is a ServiceMonitor an addon makes beside its chart, instead of

@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"github.com/fleetform/fleetform/internal/labels"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 

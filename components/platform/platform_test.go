@@ -2,7 +2,6 @@ package platform_test
 
 import (
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
-	fflabels "github.com/fleetform/fleetform/internal/labels"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/components/platform"
+	fflabels "github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/internal/secret"
 )

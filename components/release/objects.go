@@ -4,10 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	fflabels "github.com/fleetform/fleetform/internal/labels"
 	"sort"
 	"strconv"
 	"strings"
+
+	fflabels "github.com/fleetform/fleetform/internal/labels"
 )
 
 // SuccessRateMetric is the ingress-nginx request counter the analysis reads. Requests

@@ -3,7 +3,6 @@ package release
 import (
 	"errors"
 	"fmt"
-	"github.com/fleetform/fleetform/internal/labels"
 	"maps"
 	"slices"
 
@@ -20,6 +19,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // TypeToken is the component's Pulumi type.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/fleetform/fleetform/internal/labels"
 	"net/url"
 	"sort"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // Names other layers and the docs rely on.

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"fmt"
-	"github.com/fleetform/fleetform/internal/labels"
 	"regexp"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -15,6 +14,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // Implementation is a Gateway API implementation the platform can install.
