@@ -125,8 +125,8 @@ func TestParseRetention(t *testing.T) {
 			t.Errorf("ParseRetention(%q) = %v, %v; want %vh", in, d, err, want)
 		}
 	}
-	if _, err := platform.ParseRetention("7"); err == nil {
-		t.Error(`ParseRetention("7") accepted a number without a unit`)
+	if _, err := platform.ParseRetention("7"); err == nil || !strings.Contains(err.Error(), platform.MsgRetention) {
+		t.Errorf(`ParseRetention("7") = %v, want %q for a number without a unit`, err, platform.MsgRetention)
 	}
 }
 
