@@ -119,7 +119,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Logging{}
 	if err := ctx.RegisterComponentResource("platform:addons:Logging", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("logging %q: registering: %w", name, err)
 	}
 	var err error
 	if args.Backend == Loki {
@@ -128,10 +128,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		err = c.elk(ctx, name, args)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("logging %q: installing: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"url": c.URL}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("logging %q: outputs: %w", name, err)
 	}
 	return c, nil
 }
