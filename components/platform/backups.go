@@ -3,7 +3,6 @@ package platform
 import (
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
