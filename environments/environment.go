@@ -17,6 +17,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 
@@ -246,7 +247,7 @@ func (b *builder) meta(objName string) *metav1.ObjectMetaArgs {
 	return &metav1.ObjectMetaArgs{
 		Name:      pulumi.String(objName),
 		Namespace: b.ns,
-		Labels:    pulumi.StringMap{LabelManagedBy: pulumi.String(ManagedBy)},
+		Labels:    pulumi.StringMap{labels.ManagedBy: pulumi.String(labels.ManagedByFleetform)},
 	}
 }
 
@@ -254,7 +255,7 @@ func (b *builder) meta(objName string) *metav1.ObjectMetaArgs {
 // it, what tier it is, and its Pod Security levels.
 func NamespaceLabels(spec *Spec, stack string) map[string]string {
 	labels := map[string]string{
-		LabelManagedBy:          ManagedBy,
+		labels.ManagedBy:        labels.ManagedByFleetform,
 		LabelTier:               spec.Tier,
 		LabelPodSecurityEnforce: spec.PodSecurity.Enforce,
 		LabelPodSecurityAudit:   spec.PodSecurity.Audit,

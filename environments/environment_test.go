@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/platform"
+	fflabels "github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/plan"
 )
 
@@ -226,7 +227,7 @@ func TestPodSecurityLabels(t *testing.T) {
 			labels, _ := get(ns.Inputs, "metadata", "labels").(map[string]any)
 			for key, want := range map[string]string{
 				LabelPodSecurityEnforce: tc.enforce, LabelPodSecurityAudit: tc.audit, LabelPodSecurityWarn: tc.warn,
-				LabelTier: tc.wantTier, LabelStack: "test", LabelManagedBy: ManagedBy,
+				LabelTier: tc.wantTier, LabelStack: "test", fflabels.ManagedBy: fflabels.ManagedByFleetform,
 			} {
 				if got, _ := labels[key].(string); got != want {
 					t.Errorf("label %s: got %q, want %q", key, got, want)

@@ -10,10 +10,6 @@ const (
 	// LabelStack holds the Pulumi stack that manages the namespace, so two stacks
 	// sharing a cluster can tell their namespaces apart.
 	LabelStack = "fleetform.io/stack"
-	// LabelManagedBy is the recommended Kubernetes label naming the managing tool.
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	// ManagedBy is LabelManagedBy's value on every object this package creates.
-	ManagedBy = "fleetform"
 )
 
 // Pod Security Admission label keys (https://kubernetes.io/docs/concepts/security/pod-security-admission/).

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/policies/report"
 	"github.com/fleetform/fleetform/policies/rules"
@@ -105,5 +106,39 @@ func TestSeededPublicProdEndpoint(t *testing.T) {
 	}
 	if !strings.Contains(sarif.String(), `"ruleId": "EKS001"`) {
 		t.Errorf("SARIF lacks the EKS001 result")
+	}
+}
+
+// Every namespace the platform makes for an addon is exempt from the namespace rules
+// by default: an addon added without its exemption fails here, not in a cluster.
+func TestAddonNamespacesExemptByDefault(t *testing.T) {
+	exempt := map[string]bool{}
+	for _, ns := range rules.DefaultExemptNamespaces {
+		exempt[ns] = true
+	}
+	for stack, p := range stackPlans(t) {
+		t.Run(stack, func(t *testing.T) {
+			n := 0
+			for _, r := range p.Resources {
+				if r.Inputs["kind"] != "Namespace" {
+					continue
+				}
+				md, _ := r.Inputs["metadata"].(map[string]any)
+				labels, _ := md["labels"].(map[string]any)
+				addon, _ := labels[platform.LabelAddon].(string)
+				name, _ := md["name"].(string)
+				if addon == "" {
+					continue
+				}
+				n++
+				if !exempt[name] {
+					t.Errorf("addon %s's namespace %s is not in rules.DefaultExemptNamespaces", addon, name)
+				}
+			}
+			if n == 0 {
+				t.Fatalf("stack %s plans no addon namespace (label %s)", stack, platform.LabelAddon)
+			}
+			t.Logf("%d addon namespaces, each exempt", n)
+		})
 	}
 }

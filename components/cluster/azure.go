@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -234,26 +235,26 @@ func validateAzure(s *Spec, p *field.Path) field.ErrorList {
 	if a.LongTermSupport != nil && *a.LongTermSupport && a.Tier != AzureTierPremium {
 		errs = append(errs, field.Invalid(ap.Child("longTermSupport"), true, MsgAzureLTSNeedsPremium))
 	}
-	if !azureOneOf(KubeloginModes, a.KubeloginMode) {
+	if !slices.Contains(KubeloginModes, a.KubeloginMode) {
 		errs = append(errs, field.NotSupported(ap.Child("kubeloginMode"), a.KubeloginMode, KubeloginModes))
 	}
 	errs = append(errs, validateEndpointAccess(a.EndpointAccess, a.PublicAccessCIDRs, AzureEndpointAccess, ap)...)
 	if s.Network.Zones > AzureMaxZones {
 		errs = append(errs, field.Invalid(p.Child("network", "zones"), s.Network.Zones, MsgAzureTooManyZones))
 	}
-	if !azureOneOf(AzureNetworkModes, a.NetworkMode) {
+	if !slices.Contains(AzureNetworkModes, a.NetworkMode) {
 		errs = append(errs, field.NotSupported(ap.Child("networkMode"), a.NetworkMode, AzureNetworkModes))
 	}
-	if !azureOneOf(AzureNetworkPolicies, a.NetworkPolicy) {
+	if !slices.Contains(AzureNetworkPolicies, a.NetworkPolicy) {
 		errs = append(errs, field.NotSupported(ap.Child("networkPolicy"), a.NetworkPolicy, AzureNetworkPolicies))
 	}
-	if !azureOneOf(AzureOutboundTypes, a.OutboundType) {
+	if !slices.Contains(AzureOutboundTypes, a.OutboundType) {
 		errs = append(errs, field.NotSupported(ap.Child("outboundType"), a.OutboundType, AzureOutboundTypes))
 	}
-	if !azureOneOf(AzureTiers, a.Tier) {
+	if !slices.Contains(AzureTiers, a.Tier) {
 		errs = append(errs, field.NotSupported(ap.Child("tier"), a.Tier, AzureTiers))
 	}
-	if !azureOneOf(AzurePrincipalTypes, a.DeployerPrincipalType) {
+	if !slices.Contains(AzurePrincipalTypes, a.DeployerPrincipalType) {
 		errs = append(errs, field.NotSupported(ap.Child("deployerPrincipalType"), a.DeployerPrincipalType, AzurePrincipalTypes))
 	}
 	if (a.OutboundType == "userDefinedRouting") != (a.RouteTableID != "") {
@@ -387,13 +388,4 @@ func validateAzureNetwork(s *Spec, p *field.Path) field.ErrorList {
 		}
 	}
 	return errs
-}
-
-func azureOneOf(list []string, v string) bool {
-	for _, e := range list {
-		if e == v {
-			return true
-		}
-	}
-	return false
 }

@@ -5,6 +5,8 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // ServiceMonitor is a ServiceMonitor an addon makes beside its chart, instead of
@@ -33,7 +35,7 @@ func NewServiceMonitor(ctx *pulumi.Context, name string, m ServiceMonitor, opts 
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:      pulumi.String(m.Name),
 			Namespace: m.Namespace,
-			Labels:    pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")},
+			Labels:    pulumi.ToStringMap(labels.Managed()),
 		},
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
 			"selector":  map[string]any{"matchLabels": m.Selector},

@@ -1,11 +1,12 @@
 package platform
 
 import (
-	"sort"
-	"strings"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/robfig/cron/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/addons/velero"
@@ -60,7 +61,7 @@ type BackupsAlicloud struct {
 // Messages of the backup checks.
 const (
 	MsgBackupRetention = "must be whole days: a number and d, w or y, or a multiple of 24h (30d, 4w, 720h)"
-	MsgBackupSchedule  = "must be a cron schedule of five fields (0 2 * * *)"
+	MsgBackupSchedule  = "must be a cron schedule Velero accepts: five fields (0 2 * * *) or a descriptor (@daily, @every 6h)"
 	MsgPluginProvider  = "is not a Velero provider of these clusters (aws, azure, alibabacloud)"
 )
 
@@ -85,15 +86,10 @@ func (s *BackupsSpec) validate(p *field.Path) field.ErrorList {
 	if _, ok := retentionDays(s.Retention); !ok {
 		errs = append(errs, field.Invalid(p.Child("retention"), s.Retention, MsgBackupRetention))
 	}
-	if len(strings.Fields(s.Schedule)) != 5 {
+	if _, err := cron.ParseStandard(s.Schedule); err != nil {
 		errs = append(errs, field.Invalid(p.Child("schedule"), s.Schedule, MsgBackupSchedule))
 	}
-	keys := make([]string, 0, len(s.PluginImages))
-	for k := range s.PluginImages {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(s.PluginImages)) {
 		if _, ok := velero.DefaultPluginImages[k]; !ok {
 			errs = append(errs, field.Invalid(p.Child("pluginImages").Key(k), k, MsgPluginProvider))
 		}

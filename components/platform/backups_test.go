@@ -119,6 +119,8 @@ func TestBackupsValidation(t *testing.T) {
 		{"retention in hours", func(b *platform.BackupsSpec) { b.Retention = "36h" }, nil, "platform.backups.retention"},
 		{"retention not a duration", func(b *platform.BackupsSpec) { b.Retention = "a month" }, nil, "platform.backups.retention"},
 		{"schedule", func(b *platform.BackupsSpec) { b.Schedule = "daily" }, nil, "platform.backups.schedule"},
+		{"schedule with seconds", func(b *platform.BackupsSpec) { b.Schedule = "0 0 2 * * *" }, nil, "platform.backups.schedule"},
+		{"schedule out of range", func(b *platform.BackupsSpec) { b.Schedule = "0 25 * * *" }, nil, "platform.backups.schedule"},
 		{"plugin provider", func(b *platform.BackupsSpec) { b.PluginImages = map[string]string{"gcp": "x/y:1"} }, nil, "platform.backups.pluginImages[gcp]"},
 		{"ACK without a key", func(b *platform.BackupsSpec) {}, ali, "platform.backups.alicloud.accessKeyId"},
 	}
@@ -136,6 +138,15 @@ func TestBackupsValidation(t *testing.T) {
 				t.Errorf("errors %v, want one at %s", errs, tc.want)
 			}
 		})
+	}
+	for _, sched := range []string{"@daily", "@every 6h", "30 1 * * 1-5"} {
+		s := fullSpec(platform.LoggingLoki)
+		s.Backups.Schedule = sched
+		for _, e := range s.Validate(field.NewPath("platform")) {
+			if e.Field == "platform.backups.schedule" {
+				t.Errorf("schedule %q refused: %v", sched, e)
+			}
+		}
 	}
 	s := fullSpec(platform.LoggingLoki)
 	if b := s.BackupsFor(cluster.Spec{Cloud: cluster.AWS}); b == nil || b.ExpireDays != 30+platform.BackupExpiryMarginDays {

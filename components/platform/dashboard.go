@@ -9,6 +9,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 
@@ -116,7 +117,7 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 		line = pw.ApplyT(func(p string) string { return monitoring.EnvoyHtpasswdLine(user, p) + "\n" }).(pulumi.StringOutput)
 	}
 	meta := func(name string) *metav1.ObjectMetaArgs {
-		return &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: ns, Labels: pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")}}
+		return &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: ns, Labels: pulumi.ToStringMap(labels.Managed())}
 	}
 	htpasswd, err := corev1.NewSecret(b.ctx, b.name+"-rollouts-dashboard-htpasswd", &corev1.SecretArgs{
 		Metadata: meta(DashboardHtpasswd), StringData: pulumi.StringMap{key: pulumi.ToSecret(line).(pulumi.StringOutput)},

@@ -3,6 +3,7 @@ package platform
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -266,7 +267,7 @@ func (d *DNSSpec) validate(p *field.Path) field.ErrorList {
 		errs = append(errs, validateName(p.Child("certManager", "ca", "secretName"), n)...)
 	}
 	errs = append(errs, validateChart(p.Child("certManager", "chart"), d.CertManager.Chart)...)
-	if !contains(externaldns.Policies, d.ExternalDNS.Policy) {
+	if !slices.Contains(externaldns.Policies, d.ExternalDNS.Policy) {
 		errs = append(errs, field.NotSupported(p.Child("externalDNS", "policy"), d.ExternalDNS.Policy, externaldns.Policies))
 	}
 	errs = append(errs, validateChart(p.Child("externalDNS", "chart"), d.ExternalDNS.Chart)...)
@@ -511,7 +512,7 @@ func Certificates(hosts []Hostname) []certmanager.Certificate {
 			byKey[key] = c
 			keys = append(keys, key)
 		}
-		if !contains(c.DNSNames, h.Host) {
+		if !slices.Contains(c.DNSNames, h.Host) {
 			c.DNSNames = append(c.DNSNames, h.Host)
 		}
 	}

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -150,7 +151,7 @@ func (s *ExternalSecretsSpec) validate(p *field.Path) field.ErrorList {
 			errs = append(errs, field.Required(vp.Child("role"), MsgVaultRole))
 		}
 	}
-	if !contains(VaultVersions, v.Version) {
+	if !slices.Contains(VaultVersions, v.Version) {
 		errs = append(errs, field.NotSupported(vp.Child("version"), v.Version, VaultVersions))
 	}
 	return errs

@@ -6,14 +6,11 @@ import (
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/addons/karpenter"
 	"github.com/fleetform/fleetform/components/addons/velero"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // Label keys and values on the addon namespaces.
 const (
-	// LabelManagedBy marks objects this program owns.
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	// ManagedBy is LabelManagedBy's value.
-	ManagedBy = "fleetform"
 	// LabelAddon names the addon a namespace holds (ingress, rollouts, ...); NetworkPolicies select on it.
 	LabelAddon = "fleetform.io/addon"
 	// LabelCluster names the cluster in the stack.
@@ -73,7 +70,7 @@ var addonNamespaces = map[string]addonNamespace{
 func NamespaceLabels(addon, cluster string) map[string]string {
 	ns := addonNamespaces[addon]
 	return map[string]string{
-		LabelManagedBy:          ManagedBy,
+		labels.ManagedBy:        labels.ManagedByFleetform,
 		LabelAddon:              addon,
 		LabelCluster:            cluster,
 		LabelPodSecurityEnforce: ns.enforce,

@@ -14,6 +14,7 @@ import (
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/components/platform"
+	fflabels "github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/internal/secret"
 )
@@ -261,7 +262,7 @@ func TestNamespacesAndOutputs(t *testing.T) {
 		labels := md["labels"].(map[string]any)
 		name := md["name"].(string)
 		if labels[platform.LabelPodSecurityEnforce] != want[name] || labels[platform.LabelPodSecurityWarn] != "restricted" ||
-			labels[platform.LabelCluster] != "c1" || labels[platform.LabelManagedBy] != platform.ManagedBy {
+			labels[platform.LabelCluster] != "c1" || labels[fflabels.ManagedBy] != fflabels.ManagedByFleetform {
 			t.Errorf("namespace %s labels = %v, want enforce=%s, warn=restricted, cluster c1", name, labels, want[name])
 		}
 	}

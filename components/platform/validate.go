@@ -3,12 +3,15 @@ package platform
 import (
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/blang/semver"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -18,6 +21,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/rollouts"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/image"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 
@@ -103,8 +107,14 @@ var (
 	agentIDRE   = regexp.MustCompile(`^[0-9]+$`)
 	pathNameRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 	retentionRE = regexp.MustCompile(`^([1-9][0-9]*)(h|d|w|y)$`)
-	versionRE   = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 )
+
+// isSemver reports whether v is a semantic version, with or without a leading v
+// (chart versions are written both ways).
+func isSemver(v string) bool {
+	_, err := semver.Parse(strings.TrimPrefix(v, "v"))
+	return err == nil
+}
 
 // On reports whether an optional switch is on; unset means on.
 func On(b *bool) bool { return b == nil || *b }
@@ -210,7 +220,7 @@ func (s *Spec) ApplyDefaults() {
 // (federation roles, the Harbor cluster) is checked by ValidateClusters.
 func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	if !contains(Edges, s.Edge) {
+	if !slices.Contains(Edges, s.Edge) {
 		errs = append(errs, field.NotSupported(p.Child("edge"), s.Edge, Edges))
 	}
 	ip := p.Child("ingress")
@@ -320,7 +330,7 @@ func (m *MonitoringSpec) validate(p *field.Path, edgeOn bool) field.ErrorList {
 func (e *EmailReceiver) validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for _, a := range []struct{ name, v string }{{"to", e.To}, {"from", e.From}} {
-		if !strings.Contains(a.v, "@") || strings.ContainsAny(a.v, " \n") {
+		if _, err := mail.ParseAddress(a.v); err != nil {
 			errs = append(errs, field.Invalid(p.Child(a.name), a.v, MsgEmail))
 		}
 	}
@@ -345,7 +355,7 @@ func (w *WeComReceiver) validate(p *field.Path) field.ErrorList {
 	if w.ToUser == "" && w.ToParty == "" && w.ToTag == "" {
 		errs = append(errs, field.Required(p.Child("toUser"), MsgWeComRecipient))
 	}
-	if !contains(WeComMessageTypes, w.MessageType) {
+	if !slices.Contains(WeComMessageTypes, w.MessageType) {
 		errs = append(errs, field.NotSupported(p.Child("messageType"), w.MessageType, WeComMessageTypes))
 	}
 	if w.APIURL != "" {
@@ -373,7 +383,7 @@ func (l *LoggingSpec) validate(p *field.Path) field.ErrorList {
 	if l.RetentionJobImage != "" {
 		errs = append(errs, validateImage(p.Child("retentionJobImage"), l.RetentionJobImage)...)
 	}
-	if !contains(LogVolumePolicies, l.VolumePolicy) {
+	if !slices.Contains(LogVolumePolicies, l.VolumePolicy) {
 		errs = append(errs, field.NotSupported(p.Child("volumePolicy"), l.VolumePolicy, LogVolumePolicies))
 	}
 	return errs
@@ -456,7 +466,7 @@ func (d *HarborDatabaseSpec) validate(p *field.Path) field.ErrorList {
 	if e.Database == "" || strings.ContainsAny(e.Database, " \n") {
 		errs = append(errs, field.Invalid(ep.Child("database"), e.Database, "must be a database name"))
 	}
-	if !contains(DatabaseSSLModes, e.SSLMode) {
+	if !slices.Contains(DatabaseSSLModes, e.SSLMode) {
 		errs = append(errs, field.NotSupported(ep.Child("sslMode"), e.SSLMode, DatabaseSSLModes))
 	}
 	return errs
@@ -539,7 +549,7 @@ func validateName(p *field.Path, v string) field.ErrorList {
 }
 
 func validateImage(p *field.Path, v string) field.ErrorList {
-	if strings.ContainsAny(v, " \n\t") || strings.Contains(v, "://") {
+	if _, err := image.Parse(v); err != nil {
 		return field.ErrorList{field.Invalid(p, v, MsgImage)}
 	}
 	return nil
@@ -553,15 +563,6 @@ func validateHTTPS(p *field.Path, v string) field.ErrorList {
 	return nil
 }
 
-func contains(xs []string, x string) bool {
-	for _, e := range xs {
-		if e == x {
-			return true
-		}
-	}
-	return false
-}
-
 func validateChart(p *field.Path, c Chart) field.ErrorList {
 	var errs field.ErrorList
 	if c.Repository != "" {
@@ -570,7 +571,7 @@ func validateChart(p *field.Path, c Chart) field.ErrorList {
 			errs = append(errs, field.Invalid(p.Child("repository"), c.Repository, MsgRepository))
 		}
 	}
-	if c.Version != "" && !versionRE.MatchString(c.Version) {
+	if c.Version != "" && !isSemver(c.Version) {
 		errs = append(errs, field.Invalid(p.Child("version"), c.Version, MsgVersion))
 	}
 	return errs

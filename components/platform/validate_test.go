@@ -63,6 +63,10 @@ func TestValidate(t *testing.T) {
 		{"dingtalk name", func(s *platform.Spec) { s.Monitoring.Receivers[4].Name = "ops team" }, nil, "platform.monitoring.receivers[4].name", platform.MsgReceiverPathName},
 		{"dingtalk name starts with a letter", func(s *platform.Spec) { s.Monitoring.Receivers[4].Name = "1st-line" }, nil, "platform.monitoring.receivers[4].name", platform.MsgReceiverPathName},
 		{"dingtalk image", func(s *platform.Spec) { s.Monitoring.DingTalkImage = "https://docker.io/x:1" }, nil, "platform.monitoring.dingtalkImage", platform.MsgImage},
+		{"dingtalk image not a reference", func(s *platform.Spec) { s.Monitoring.DingTalkImage = "Nginx:" }, nil, "platform.monitoring.dingtalkImage", platform.MsgImage},
+		{"chart version of two parts", func(s *platform.Spec) { s.Harbor.Chart.Version = "1.2" }, nil, "platform.harbor.chart.version", platform.MsgVersion},
+		{"mail address without a domain", func(s *platform.Spec) { s.Monitoring.Receivers[1].Email.To = "ops@" }, nil, "platform.monitoring.receivers[1].email.to", platform.MsgEmail},
+		{"mail address of two", func(s *platform.Spec) { s.Monitoring.Receivers[1].Email.From = "a@example.com b@example.com" }, nil, "platform.monitoring.receivers[1].email.from", platform.MsgEmail},
 		{"log volume policy", func(s *platform.Spec) { s.Logging.VolumePolicy = "Keep" }, nil, "platform.logging.volumePolicy", "Unsupported value"},
 		{"harbor secret key", func(s *platform.Spec) { s.Harbor.SecretKey = "" }, nil, "platform.harbor.secretKey", platform.MsgSecretRequired},
 		{"harbor database password", func(s *platform.Spec) { s.Harbor.Database.Password = "" }, nil, "platform.harbor.database.password", platform.MsgSecretRequired},
@@ -121,8 +125,8 @@ func TestParseRetention(t *testing.T) {
 			t.Errorf("ParseRetention(%q) = %v, %v; want %vh", in, d, err, want)
 		}
 	}
-	if _, err := platform.ParseRetention("7"); err == nil {
-		t.Error(`ParseRetention("7") accepted a number without a unit`)
+	if _, err := platform.ParseRetention("7"); err == nil || !strings.Contains(err.Error(), platform.MsgRetention) {
+		t.Errorf(`ParseRetention("7") = %v, want %q for a number without a unit`, err, platform.MsgRetention)
 	}
 }
 

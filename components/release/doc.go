@@ -9,12 +9,18 @@
 //     root filesystem with a /tmp emptyDir, no privilege escalation, all capabilities
 //     dropped, seccomp RuntimeDefault; env from a ConfigMap (`<app>-env`) and a Secret
 //     (`<app>-secret-env`) created with it;
-//   - exactly one strategy: a canary (`<app>-stable` and `<app>-canary` Services; with an
-//     Ingress, nginx traffic routing through `stableIngress`) or blue-green
-//     (`<app>-active` and `<app>-preview` Services, an optional preview Ingress);
+//   - exactly one strategy: a canary (`<app>-stable` and `<app>-canary` Services whose
+//     weights the Rollouts controller shifts on the cluster's edge) or blue-green
+//     (`<app>-active` and `<app>-preview` Services, an optional preview host);
+//   - the objects that carry its hosts on the cluster's edge (Routing): on Envoy
+//     Gateway, the default edge (EdgeGateway), an HTTPRoute on the shared Gateway,
+//     its canary weights set by the Rollouts Gateway API traffic-router plugin; on
+//     Istio (EdgeIstio), a VirtualService reweighted by Rollouts' Istio router; on the
+//     legacy ingress-nginx (EdgeIngress), an Ingress and Rollouts' nginx router
+//     through `stableIngress`;
 //   - an AnalysisTemplate (`<app>-success-rate`) on the cluster's Prometheus, measuring
-//     the share of non-5xx requests through the ingress controller (SuccessRateQuery);
-//   - an Ingress, a HorizontalPodAutoscaler that scales the Rollout, a
+//     the share of non-5xx requests through the edge (SuccessRateQueryFor);
+//   - a HorizontalPodAutoscaler that scales the Rollout, a
 //     PodDisruptionBudget, and, when monitoring is on, a headless `<app>-metrics`
 //     Service with a ServiceMonitor.
 //

@@ -2,6 +2,7 @@ package release
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -70,7 +71,7 @@ func TestExternalSecretEnv(t *testing.T) {
 	if get(t, data, 1, "secretKey") != "TLS_KEY" || get(t, data, 1, "remoteRef", "version") != "v7" {
 		t.Errorf("data[1] = %v", data[1])
 	}
-	if !contains(es.Dependencies, storeURN) {
+	if !slices.Contains(es.Dependencies, storeURN) {
 		t.Errorf("the ExternalSecret does not wait for the store: %v", es.Dependencies)
 	}
 	// The config entry still goes through the stack's own Secret, the external ones never do.

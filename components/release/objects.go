@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	fflabels "github.com/fleetform/fleetform/internal/labels"
 )
 
 // SuccessRateMetric is the ingress-nginx request counter the analysis reads. Requests
@@ -235,7 +237,7 @@ func meshScrapeAnnotations(port int, path string) map[string]string {
 // podTemplate is the Rollout's pod template: one hardened container.
 func (b *builder) podTemplate() map[string]any {
 	s := b.s
-	labels := map[string]any{LabelName: b.n.app, LabelManagedBy: ManagedBy}
+	labels := map[string]any{LabelName: b.n.app, fflabels.ManagedBy: fflabels.ManagedByFleetform}
 	meta := map[string]any{"labels": labels}
 	annotations := map[string]any{}
 	if sum := envChecksum(s); sum != "" {

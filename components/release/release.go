@@ -3,6 +3,8 @@ package release
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -34,10 +37,8 @@ const (
 // Label keys and values every object of a release carries; selectors use LabelName only,
 // so they never change when the release is upgraded.
 const (
-	LabelName      = "app.kubernetes.io/name"
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	LabelRole      = "fleetform.io/service-role"
-	ManagedBy      = "fleetform"
+	LabelName = "app.kubernetes.io/name"
+	LabelRole = "fleetform.io/service-role"
 	// AnnotationEnvChecksum on the pod template changes when plain env changes, so an env
 	// change rolls out through the strategy like an image change does.
 	AnnotationEnvChecksum = "fleetform.io/env-checksum"
@@ -300,8 +301,8 @@ func (b *builder) opts(extra ...pulumi.Resource) []pulumi.ResourceOption {
 
 func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaArgs {
 	labels := pulumi.StringMap{
-		LabelName:      pulumi.String(b.n.app),
-		LabelManagedBy: pulumi.String(ManagedBy),
+		LabelName:        pulumi.String(b.n.app),
+		labels.ManagedBy: pulumi.String(labels.ManagedByFleetform),
 	}
 	for k, v := range extra {
 		labels[k] = pulumi.String(v)
@@ -375,7 +376,7 @@ func (b *builder) buildEnv() error {
 // the cluster store into one Secret the operator owns (deleted with the ExternalSecret).
 func ExternalSecretSpec(env map[string]ExternalRef, target, store, refresh string) map[string]any {
 	data := make([]any, 0, len(env))
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		ref := map[string]any{"key": env[k].Key}
 		if env[k].Property != "" {
 			ref["property"] = env[k].Property

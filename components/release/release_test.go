@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -307,7 +308,7 @@ func TestHPATargetsRollout(t *testing.T) {
 		t.Errorf("scaleTargetRef = %v, want %v", ref, want)
 	}
 	// The target is named, not waited for: an HPA may exist before its Rollout.
-	if contains(hpa.Dependencies, ro.URN) {
+	if slices.Contains(hpa.Dependencies, ro.URN) {
 		t.Errorf("HPA dependencies %v hold the Rollout; it should target it by name only", hpa.Dependencies)
 	}
 	if got := get(t, hpa.Inputs, "spec", "minReplicas"); got != float64(3) {
@@ -428,14 +429,14 @@ func TestDependenciesAndProvider(t *testing.T) {
 		if !strings.HasSuffix(r.Provider, "::cluster-a") {
 			t.Errorf("%s goes to provider %q, want cluster-a", r.Name, r.Provider)
 		}
-		if !contains(r.Dependencies, urns["ns"]) {
+		if !slices.Contains(r.Dependencies, urns["ns"]) {
 			t.Errorf("%s does not wait for the namespace: %v", r.Name, r.Dependencies)
 		}
 		needsRollouts := r.Type == typeRollout || r.Type == typeTemplate
-		if got := contains(r.Dependencies, urns["rollouts"]); got != needsRollouts {
+		if got := slices.Contains(r.Dependencies, urns["rollouts"]); got != needsRollouts {
 			t.Errorf("%s waits for rollouts = %v, want %v", r.Name, got, needsRollouts)
 		}
-		if got := contains(r.Dependencies, urns["monitoring"]); got != (r.Type == typeMonitor) {
+		if got := slices.Contains(r.Dependencies, urns["monitoring"]); got != (r.Type == typeMonitor) {
 			t.Errorf("%s waits for monitoring = %v, want %v", r.Name, got, r.Type == typeMonitor)
 		}
 	}
@@ -529,15 +530,6 @@ func TestWorkerWithoutPorts(t *testing.T) {
 	if _, ok := c["stableService"]; ok {
 		t.Errorf("canary names a stable Service that does not exist: %v", c)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Every Ingress of a release skips the provider's wait for a load-balancer

@@ -2,6 +2,8 @@ package release
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -21,7 +23,7 @@ func ResolveSecretEnv(s *Spec, store *secret.Store) (map[string]pulumi.StringInp
 		return nil, fmt.Errorf("secretEnv needs a secret store")
 	}
 	out := make(map[string]pulumi.StringInput, len(refs))
-	for _, k := range sortedKeys(refs) {
+	for _, k := range slices.Sorted(maps.Keys(refs)) {
 		v, err := store.Output(refs[k])
 		if err != nil {
 			return nil, fmt.Errorf("secretEnv %s: %w", k, err)

@@ -1,18 +1,19 @@
 package release
 
 import (
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/distribution/reference"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/internal/dnsname"
+	"github.com/fleetform/fleetform/internal/image"
 )
 
 // MaxNameLength keeps the longest derived object name (`<name>-preview`, a Service
@@ -113,7 +114,7 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 	}
 
 	errs = append(errs, validateEnv(p.Child("env"), s.Env)...)
-	for _, k := range sortedKeys(s.SecretEnv) {
+	for _, k := range slices.Sorted(maps.Keys(s.SecretEnv)) {
 		kp := p.Child("secretEnv").Key(k)
 		if len(validation.IsEnvVarName(k)) > 0 {
 			errs = append(errs, field.Invalid(kp, k, MsgEnvName))
@@ -168,7 +169,7 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 		errs = append(errs, validateAutoscaling(ep.Child("autoscaling"), o.Autoscaling)...)
 		errs = append(errs, validateVerticalAutoscaling(ep.Child("verticalAutoscaling"), o.VerticalAutoscaling)...)
 		errs = append(errs, validateEnv(ep.Child("env"), o.Env)...)
-		for _, k := range sortedKeys(o.Env) {
+		for _, k := range slices.Sorted(maps.Keys(o.Env)) {
 			if _, both := s.SecretEnv[k]; both {
 				errs = append(errs, field.Invalid(ep.Child("env").Key(k), k, MsgEnvInBoth))
 			}
@@ -231,7 +232,7 @@ func validateReplicas(p *field.Path, n *int) field.ErrorList {
 
 func validateEnv(p *field.Path, env map[string]string) field.ErrorList {
 	var errs field.ErrorList
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		if len(validation.IsEnvVarName(k)) > 0 {
 			errs = append(errs, field.Invalid(p.Key(k), k, MsgEnvName))
 		}
@@ -239,21 +240,10 @@ func validateEnv(p *field.Path, env map[string]string) field.ErrorList {
 	return errs
 }
 
-// parseImage parses an image reference with the grammar of
-// github.com/distribution/reference (what registries and container runtimes accept)
-// and returns its tag and digest, either of which may be empty.
-func parseImage(image string) (tag, digest string, err error) {
-	ref, err := reference.Parse(image)
-	if err != nil {
-		return "", "", err
-	}
-	if t, ok := ref.(reference.Tagged); ok {
-		tag = t.Tag()
-	}
-	if d, ok := ref.(reference.Digested); ok {
-		digest = d.Digest().String()
-	}
-	return tag, digest, nil
+// parseImage returns an image reference's tag and digest, either of which may be empty.
+func parseImage(s string) (tag, digest string, err error) {
+	ref, err := image.Parse(s)
+	return ref.Tag, ref.Digest, err
 }
 
 // imageIsLatest reports whether a valid image reference runs the latest tag with no
@@ -489,13 +479,4 @@ func validateAutoscaling(p *field.Path, a *Autoscaling) field.ErrorList {
 		errs = append(errs, field.Invalid(p.Child("targetCpuPercent"), a.TargetCPUPercent, MsgTargetCPU))
 	}
 	return errs
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

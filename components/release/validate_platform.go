@@ -2,6 +2,8 @@ package release
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -81,7 +83,7 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 			add(field.Invalid(at, "canary", MsgCanaryNeedsPlugin))
 		}
 		if missing := pf.NoSecretStore[env]; len(missing) > 0 {
-			for _, k := range sortedKeys(r.ExternalSecretEnv()) {
+			for _, k := range slices.Sorted(maps.Keys(r.ExternalSecretEnv())) {
 				add(field.Invalid(p.Child("secretEnv").Key(k).Child("external"), r.SecretEnv[k].External.Key,
 					fmt.Sprintf(MsgNeedsSecretStore, strings.Join(missing, ", "))))
 			}

@@ -2,6 +2,7 @@ package release
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,7 +160,7 @@ func TestVerticalAutoscalerTargetsRollout(t *testing.T) {
 					marker = cm.URN
 				}
 			}
-			if marker == "" || !contains(v.Dependencies, marker) || contains(v.Dependencies, ro.URN) {
+			if marker == "" || !slices.Contains(v.Dependencies, marker) || slices.Contains(v.Dependencies, ro.URN) {
 				t.Errorf("VPA dependencies %v: want the VPA install %q and not the Rollout", v.Dependencies, marker)
 			}
 		})

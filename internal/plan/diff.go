@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"github.com/fleetform/fleetform/internal/stateful"
 )
 
@@ -471,8 +473,7 @@ func shortParent(urn string) string {
 	if urn == "" {
 		return ""
 	}
-	i := strings.LastIndex(urn, "::")
-	return "`" + urn[i+2:] + "`"
+	return "`" + resource.URN(urn).Name() + "`"
 }
 
 func plural(n int, one, many string) string {

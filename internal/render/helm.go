@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/fleetform/fleetform/internal/jsonvalue"
@@ -77,7 +79,7 @@ func (r *renderer) helmRelease(res *plan.Resource, cluster string) error {
 	}
 	if opts, ok := in["repositoryOpts"].(map[string]any); ok {
 		var auth []string
-		for _, k := range sortedKeys(opts) {
+		for _, k := range slices.Sorted(maps.Keys(opts)) {
 			if k != "repo" {
 				auth = append(auth, k)
 			}
@@ -170,7 +172,7 @@ func (r *renderer) helmRelease(res *plan.Resource, cluster string) error {
 	}
 
 	var ignored []string
-	for _, k := range sortedKeys(in) {
+	for _, k := range slices.Sorted(maps.Keys(in)) {
 		if helmCarried[k] {
 			continue
 		}
@@ -233,7 +235,7 @@ func (r *renderer) valuesFrom(ref Note, kind, obj string, paths [][]string, why 
 // and returns their paths. A list holding one is removed whole, so that Helm's
 // list replacement cannot leave half a list; its path then points at the list.
 func helmMarkers(values map[string]any, prefix []string) (secrets, unknowns [][]string) {
-	for _, k := range sortedKeys(values) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		path := append(append([]string(nil), prefix...), k)
 		switch t := values[k].(type) {
 		case string:

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -48,7 +50,7 @@ func (o *Object) Marshal() ([]byte, error) {
 func yamlNode(v any, ordered bool) (*yaml.Node, error) {
 	switch t := v.(type) {
 	case map[string]any:
-		keys := sortedKeys(t)
+		keys := slices.Sorted(maps.Keys(t))
 		if ordered {
 			sort.SliceStable(keys, func(i, j int) bool {
 				ri, oki := keyOrder[keys[i]]

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -122,13 +121,3 @@ func hasString(list []string, s string) bool {
 
 // lower is strings.ToLower, named for reading.
 func lower(s string) string { return strings.ToLower(s) }
-
-// sortedKeys returns a map's keys in order, so output is deterministic.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

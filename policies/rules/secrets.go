@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -143,7 +145,7 @@ func checkSecretData(env *Env, r Resource) []Violation {
 			continue
 		}
 		m, _ := v.(map[string]any)
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if !hidden(m[k]) {
 				out = append(out, violation(r, field+"."+k, "Secret key %q is plain text in the program", k))
 			}
@@ -196,7 +198,7 @@ var configKeyNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
 
 func checkConfigSecrets(env *Env, r Resource) []Violation {
 	var out []Violation
-	for _, k := range sortedKeys(r.Inputs) {
+	for _, k := range slices.Sorted(maps.Keys(r.Inputs)) {
 		v := r.Inputs[k]
 		ns, name, ok := strings.Cut(k, ":")
 		if !ok {

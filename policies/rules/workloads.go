@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
-	"github.com/distribution/reference"
+	"github.com/fleetform/fleetform/internal/image"
 )
 
 // Rule IDs of the Kubernetes workload rules.
@@ -144,25 +146,10 @@ func eachContainer(r Resource, f func(spec map[string]any, c container) []Violat
 	return out
 }
 
-// imageRef parses an image reference with the grammar of
-// github.com/distribution/reference (what registries and container runtimes accept)
-// into registry-and-repository, tag and digest. The name is not normalised: nginx
-// stays nginx, not docker.io/library/nginx.
-func imageRef(image string) (repo, tag, digest string, err error) {
-	ref, err := reference.Parse(image)
-	if err != nil {
-		return "", "", "", err
-	}
-	if n, ok := ref.(reference.Named); ok {
-		repo = n.Name()
-	}
-	if t, ok := ref.(reference.Tagged); ok {
-		tag = t.Tag()
-	}
-	if d, ok := ref.(reference.Digested); ok {
-		digest = d.Digest().String()
-	}
-	return repo, tag, digest, nil
+// imageRef returns an image reference's registry-and-repository, tag and digest.
+func imageRef(s string) (repo, tag, digest string, err error) {
+	ref, err := image.Parse(s)
+	return ref.Repository, ref.Tag, ref.Digest, err
 }
 
 func checkImageTags(env *Env, r Resource) []Violation {
@@ -343,7 +330,7 @@ func checkLoadBalancer(env *Env, r Resource) []Violation {
 func walkValues(v any, path string, f func(path, key string, value any, parent map[string]any)) {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			p := joinPath(path, k)
 			f(p, k, t[k], t)
 			walkValues(t[k], p, f)

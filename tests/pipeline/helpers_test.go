@@ -21,11 +21,16 @@ func script(t *testing.T, name string) string {
 	return p
 }
 
-// needTools skips the test when a tool the scripts call is missing.
+// needTools skips the test when a tool the scripts call is missing on a
+// workstation, and fails it in CI (GitHub Actions and GitLab both set CI=true),
+// where the workflows install every tool and a missing one is a broken runner.
 func needTools(t *testing.T, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s not installed; CI installs it, so the runner is broken", tool)
+			}
 			t.Skipf("%s not installed", tool)
 		}
 	}

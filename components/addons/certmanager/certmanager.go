@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // Names other layers and the docs rely on.
@@ -525,5 +526,5 @@ func Values(podLabels map[string]string, gatewayAPI bool) map[string]any {
 }
 
 func managedBy() pulumi.StringMap {
-	return pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")}
+	return pulumi.ToStringMap(labels.Managed())
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // Implementation is a Gateway API implementation the platform can install.
@@ -275,7 +276,7 @@ func companion(o helmrelease.Override, sameVersion bool) helmrelease.Override {
 }
 
 func managedBy() pulumi.StringMap {
-	return pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("fleetform")}
+	return pulumi.ToStringMap(labels.Managed())
 }
 
 func meta(name string, ns pulumi.StringInput) *metav1.ObjectMetaArgs {

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -143,17 +144,29 @@ type Harbor struct {
 	PullPassword pulumi.StringOutput `pulumi:"pullPassword"`
 }
 
+// Messages of the errors New returns for incomplete Args.
+const (
+	// MsgNoArgs is the error for nil Args.
+	MsgNoArgs = "no args"
+	// MsgEdgeRequired is the error for a missing host, TLS Secret, ingress class or storage class.
+	MsgEdgeRequired = "host, TLS Secret, ingress class and storage class are required"
+	// MsgSecretsRequired is the error for a missing password, secret key or pull credential.
+	MsgSecretsRequired = "admin password, secret key, database password and pull credential are required"
+	// MsgExternalDatabase is the error for an external database with a field missing.
+	MsgExternalDatabase = "an external database needs host, port, username, database and sslmode"
+)
+
 func (a *Args) check() error {
 	switch {
 	case a == nil:
-		return fmt.Errorf("no args")
+		return errors.New(MsgNoArgs)
 	case a.Host == "" || a.TLSSecretName == "" || a.StorageClass == "" || a.IngressClass == "":
-		return fmt.Errorf("host, TLS Secret, ingress class and storage class are required")
+		return errors.New(MsgEdgeRequired)
 	case a.AdminPassword == nil || a.SecretKey == nil || a.DatabasePassword == nil || a.PullUsername == "" || a.PullPassword == nil:
-		return fmt.Errorf("admin password, secret key, database password and pull credential are required")
+		return errors.New(MsgSecretsRequired)
 	case a.ExternalDatabase != nil && (a.ExternalDatabase.Host == "" || a.ExternalDatabase.Port < 1 ||
 		a.ExternalDatabase.Username == "" || a.ExternalDatabase.Database == "" || a.ExternalDatabase.SSLMode == ""):
-		return fmt.Errorf("an external database needs host, port, username, database and sslmode")
+		return errors.New(MsgExternalDatabase)
 	}
 	return nil
 }

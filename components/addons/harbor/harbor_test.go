@@ -2,6 +2,7 @@ package harbor
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,7 +79,7 @@ func TestHarbor(t *testing.T) {
 			t.Errorf("no Secret %s among %v", name, secrets)
 			continue
 		}
-		if !contains(rel.Dependencies, s.URN) {
+		if !slices.Contains(rel.Dependencies, s.URN) {
 			t.Errorf("the release does not wait for Secret %s", name)
 		}
 	}
@@ -182,18 +183,20 @@ func TestArgsRequired(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		mutate func(*Args)
+		want   string
 	}{
-		{"no secret key", func(a *Args) { a.SecretKey = nil }},
-		{"no database password", func(a *Args) { a.DatabasePassword = nil }},
+		{"no secret key", func(a *Args) { a.SecretKey = nil }, MsgSecretsRequired},
+		{"no database password", func(a *Args) { a.DatabasePassword = nil }, MsgSecretsRequired},
+		{"no host", func(a *Args) { a.Host = "" }, MsgEdgeRequired},
 		{"external database without host", func(a *Args) {
 			a.ExternalDatabase = &ExternalDatabase{Port: 5432, Username: "u", Database: "registry", SSLMode: "require"}
-		}},
+		}, MsgExternalDatabase},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := testArgs()
 			tc.mutate(a)
-			if err := a.check(); err == nil {
-				t.Error("check accepted incomplete args; want an error")
+			if err := a.check(); err == nil || err.Error() != tc.want {
+				t.Errorf("check: got %v, want %q", err, tc.want)
 			}
 		})
 	}

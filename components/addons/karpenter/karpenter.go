@@ -73,6 +73,14 @@ type Karpenter struct {
 	NodePools pulumi.StringArrayOutput `pulumi:"nodePools"`
 }
 
+// Messages of the errors New returns for incomplete Args.
+const (
+	// MsgClusterRequired is the error for Args without a namespace or the cluster's Karpenter resources.
+	MsgClusterRequired = "a namespace and the cluster's Karpenter resources are required"
+	// MsgSizeRequired is the error for Args without replicas, cpu or memory.
+	MsgSizeRequired = "replicas, cpu and memory are required"
+)
+
 // New installs the controller and one EC2NodeClass and NodePool per pool. Both wait for
 // the chart (their CRDs, and the controller whose finalizers drain the nodes on
 // delete); the EC2NodeClass also for what nodes need to join, so on destroy those go
@@ -81,11 +89,11 @@ type Karpenter struct {
 // a step shorter.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Karpenter, error) {
 	if args == nil || args.Namespace == nil || args.Karpenter == nil {
-		return nil, fmt.Errorf("karpenter %q: a namespace and the cluster's Karpenter resources are required", name)
+		return nil, fmt.Errorf("karpenter %q: %s", name, MsgClusterRequired)
 	}
 	k := args.Karpenter
 	if args.Replicas < 1 || args.CPU == "" || args.Memory == "" {
-		return nil, fmt.Errorf("karpenter %q: replicas, cpu and memory are required", name)
+		return nil, fmt.Errorf("karpenter %q: %s", name, MsgSizeRequired)
 	}
 	c := &Karpenter{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {

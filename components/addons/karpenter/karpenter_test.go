@@ -210,18 +210,19 @@ func TestNewRefusesMissingArgs(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		args *Args
+		want string
 	}{
-		{"nil", nil},
-		{"no cluster side", &Args{Namespace: pulumi.String(Namespace), Replicas: 1, CPU: "1", Memory: "1Gi"}},
-		{"no replicas", &Args{Namespace: pulumi.String(Namespace), Karpenter: karpenterFor(), CPU: "1", Memory: "1Gi"}},
+		{"nil", nil, MsgClusterRequired},
+		{"no cluster side", &Args{Namespace: pulumi.String(Namespace), Replicas: 1, CPU: "1", Memory: "1Gi"}, MsgClusterRequired},
+		{"no replicas", &Args{Namespace: pulumi.String(Namespace), Karpenter: karpenterFor(), CPU: "1", Memory: "1Gi"}, MsgSizeRequired},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, mon, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 				_, err := New(ctx, "c1-karpenter", tc.args)
 				return nil, err
 			}, plan.Options{Project: "fleetform", Stack: "test"})
-			if err == nil || !strings.Contains(err.Error(), "karpenter") {
-				t.Errorf("got %v, want an error", err)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want %q", err, tc.want)
 			}
 			if n := mon.Registrations(); n != 0 {
 				t.Errorf("%d registrations before the error, want 0", n)

@@ -96,20 +96,30 @@ type Logging struct {
 	URL pulumi.StringOutput `pulumi:"url"`
 }
 
+// Messages of the errors New returns for incomplete Args.
+const (
+	// MsgBackend is the error for a backend other than Loki or ELK.
+	MsgBackend = "backend must be " + Loki + " or " + ELK
+	// MsgRequired is the error for a missing retention, storage or namespace.
+	MsgRequired = "retention of at least 1h, storage class, storage size and namespace are required"
+	// MsgVolumePolicy is the error for a volume policy other than Retain or Delete.
+	MsgVolumePolicy = "volume policy must be " + VolumeRetain + " or " + VolumeDelete
+)
+
 // New installs the backend and its collector.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Logging, error) {
 	if args == nil || (args.Backend != Loki && args.Backend != ELK) {
-		return nil, fmt.Errorf("logging %q: backend must be %s or %s", name, Loki, ELK)
+		return nil, fmt.Errorf("logging %q: %s", name, MsgBackend)
 	}
 	if args.Retention < time.Hour || args.StorageClass == "" || args.StorageSize == "" || args.NamespaceName == "" {
-		return nil, fmt.Errorf("logging %q: retention of at least 1h, storage class, storage size and namespace are required", name)
+		return nil, fmt.Errorf("logging %q: %s", name, MsgRequired)
 	}
 	if p := args.VolumePolicy; p != "" && p != VolumeRetain && p != VolumeDelete {
-		return nil, fmt.Errorf("logging %q: volume policy must be %s or %s", name, VolumeRetain, VolumeDelete)
+		return nil, fmt.Errorf("logging %q: %s", name, MsgVolumePolicy)
 	}
 	c := &Logging{}
 	if err := ctx.RegisterComponentResource("platform:addons:Logging", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("logging %q: registering: %w", name, err)
 	}
 	var err error
 	if args.Backend == Loki {
@@ -118,10 +128,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		err = c.elk(ctx, name, args)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("logging %q: installing: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"url": c.URL}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("logging %q: outputs: %w", name, err)
 	}
 	return c, nil
 }

@@ -148,7 +148,7 @@ func TestVolumePolicy(t *testing.T) {
 		_, err := New(ctx, "c1-logging", a)
 		return nil, err
 	}, plan.Options{Project: "fleetform", Stack: "test"})
-	if err == nil {
-		t.Error("volume policy Keep was accepted; want an error")
+	if err == nil || !strings.Contains(err.Error(), MsgVolumePolicy) {
+		t.Errorf("volume policy Keep: got %v, want %q", err, MsgVolumePolicy)
 	}
 }

@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,7 +110,7 @@ func TestHubScrapesInStackAndRemoteSpokes(t *testing.T) {
 	if ds[0].(map[string]any)["name"] != FederatedDataSource {
 		t.Errorf("grafana data sources = %v, want the federated one", ds)
 	}
-	if !contains(rel.Dependencies, scrape.URN) {
+	if !slices.Contains(rel.Dependencies, scrape.URN) {
 		t.Errorf("release dependencies %v miss the scrape Secret", rel.Dependencies)
 	}
 }
@@ -408,13 +409,4 @@ func dig(m any, path ...string) any {
 		m = mm[k]
 	}
 	return m
-}
-
-func contains(xs []string, x string) bool {
-	for _, e := range xs {
-		if e == x {
-			return true
-		}
-	}
-	return false
 }

@@ -112,13 +112,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Velero{}
 	if err := ctx.RegisterComponentResource("platform:addons:Velero", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("velero %q: registering: %w", name, err)
 	}
 	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
 		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(ServiceAccount), Namespace: args.Namespace, Annotations: annotations(loc)},
 	}, pulumi.Parent(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("velero %q: service account: %w", name, err)
 	}
 	deps := []pulumi.Resource{sa}
 	withCredentials := args.Credentials != nil
@@ -131,7 +131,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			StringData: pulumi.StringMap{CredentialsKey: pulumi.ToSecret(args.Credentials).(pulumi.StringOutput)},
 		}, pulumi.Parent(c))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("velero %q: credentials: %w", name, err)
 		}
 		deps = append(deps, sec)
 	}
@@ -142,7 +142,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Pin: helmrelease.Velero, Override: args.Chart, ReleaseName: ReleaseName, Namespace: args.Namespace,
 	}, values, pulumi.Parent(c), pulumi.DependsOn(deps))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("velero %q: release: %w", name, err)
 	}
 	if _, err := apiextensions.NewCustomResource(ctx, name+"-snapshotclass", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("snapshot.storage.k8s.io/v1"),
@@ -153,11 +153,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			"deletionPolicy": "Retain",
 		},
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{rel})); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("velero %q: snapshot class: %w", name, err)
 	}
 	if args.Monitoring {
 		if err := monitor(ctx, name, args, c); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("velero %q: monitoring: %w", name, err)
 		}
 	}
 	names := make([]string, 0, len(args.Schedules))
@@ -167,7 +167,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	c.Bucket = loc.Bucket
 	c.Schedules = pulumi.ToStringArray(names).ToStringArrayOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"bucket": c.Bucket, "schedules": c.Schedules}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("velero %q: outputs: %w", name, err)
 	}
 	return c, nil
 }

@@ -57,10 +57,13 @@ type VPA struct {
 	Updates pulumi.BoolOutput `pulumi:"updates"`
 }
 
+// MsgNamespaceRequired is the error for Args without a namespace.
+const MsgNamespaceRequired = "a namespace is required"
+
 // New installs the Vertical Pod Autoscaler.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*VPA, error) {
 	if args == nil || args.Namespace == nil {
-		return nil, fmt.Errorf("vpa %q: a namespace is required", name)
+		return nil, fmt.Errorf("vpa %q: %s", name, MsgNamespaceRequired)
 	}
 	c := &VPA{}
 	if err := ctx.RegisterComponentResource("platform:addons:VPA", name, c, opts...); err != nil {

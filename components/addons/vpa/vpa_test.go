@@ -2,6 +2,7 @@ package vpa
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -28,7 +29,7 @@ func TestNewNeedsANamespace(t *testing.T) {
 		_, err := New(ctx, "c1-vpa", &Args{})
 		return nil, err
 	}, plan.Options{Project: "fleetform", Stack: "test"})
-	if err == nil {
-		t.Error("New without a namespace: got no error")
+	if err == nil || !strings.Contains(err.Error(), MsgNamespaceRequired) {
+		t.Errorf("New without a namespace: got %v, want %q", err, MsgNamespaceRequired)
 	}
 }
