@@ -288,7 +288,7 @@ func validateAzure(s *Spec, p *field.Path) field.ErrorList {
 		if np.System && np.MinSize < 1 {
 			errs = append(errs, field.Invalid(pp.Child("minSize"), np.MinSize, MsgAKSSystemPoolMin))
 		}
-		if !azureOneOf(AzureOSSKUs, np.OSSKU) {
+		if !slices.Contains(AzureOSSKUs, np.OSSKU) {
 			errs = append(errs, field.NotSupported(pp.Child("osSku"), np.OSSKU, AzureOSSKUs))
 		}
 	}

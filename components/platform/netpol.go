@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/addons/tracing"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // PolicyPlatformIngress names the NetworkPolicy that admits traffic into a platform
@@ -94,7 +95,7 @@ func (b *builder) networkPolicies() error {
 		obj := b.namespaceObjects[ns]
 		if _, err := networkingv1.NewNetworkPolicy(b.ctx, b.name+"-netpol-"+ns, &networkingv1.NetworkPolicyArgs{
 			Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(PolicyPlatformIngress), Namespace: pulumi.String(ns),
-				Labels: pulumi.StringMap{LabelManagedBy: pulumi.String(ManagedBy)}},
+				Labels: pulumi.StringMap{labels.ManagedBy: pulumi.String(labels.ManagedByFleetform)}},
 			Spec: &networkingv1.NetworkPolicySpecArgs{
 				PodSelector: metav1.LabelSelectorArgs{},
 				PolicyTypes: pulumi.ToStringArray([]string{"Ingress"}),
