@@ -20,6 +20,7 @@ const (
 	MsgIdentitiesInCluster  = "belongs to the cluster stack, which maps every group; the connection carries the subjects"
 	MsgExportedKubeconfig   = "a cluster stack exports the kubeconfig's content for its in-cluster stack: name the file"
 	MsgNoRemoteSubject      = "is not mapped by the cluster stack: add the group to that stack's fleetform:identities"
+	MsgNoManagementNetwork  = "a runner in the management network reaches cluster %s only through clusters[%d].network.management, which attaches the cluster's network to it: set it (in the cluster stack, for an attached cluster), or use runnerNetwork cluster"
 	MsgPrivateAPIServer     = "the API server of cluster %s is private, and a public runner cannot reach it: set stack.runnerNetwork to management (a runner in the network that clusters[%d].network.management attaches) or cluster (a runner inside the cluster's network), or split the stack into a cluster stack (stack.layers: cluster, deployable from anywhere) and an in-cluster stack that runs on such a runner"
 )
 
@@ -117,20 +118,26 @@ func (c *StackConfig) AccessGroups(clusterName string) []string {
 
 // validateReachable refuses a stack that deploys into a private API server from a
 // public runner.
+// A runner in the management network needs every private cluster attached to it.
 func (c *StackConfig) validateReachable() field.ErrorList {
 	s := c.Settings
-	if !s.BuildsInCluster() || s.RunnerNetwork != RunnerPublic {
+	if !s.BuildsInCluster() || s.RunnerNetwork == RunnerCluster {
 		return nil
 	}
 	var errs field.ErrorList
 	for i, spec := range c.Clusters {
-		private := cluster.APIServerPrivate(spec)
+		private, attached := spec.PrivateEndpoint(), spec.ManagementAttached()
 		if r := spec.Contract(); r != nil {
-			private = r.PrivateEndpoint
+			private, attached = r.PrivateEndpoint, len(r.ManagementCIDRs) > 0
 		}
-		if private {
+		switch {
+		case !private:
+		case s.RunnerNetwork == RunnerPublic:
 			errs = append(errs, field.Invalid(field.NewPath(KeyStack, "runnerNetwork"), s.RunnerNetwork,
 				fmt.Sprintf(MsgPrivateAPIServer, spec.Name, i)))
+		case s.RunnerNetwork == RunnerManagement && !attached:
+			errs = append(errs, field.Invalid(field.NewPath(KeyStack, "runnerNetwork"), s.RunnerNetwork,
+				fmt.Sprintf(MsgNoManagementNetwork, spec.Name, i)))
 		}
 	}
 	return errs

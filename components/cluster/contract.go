@@ -131,12 +131,12 @@ func ContractOf(s Spec, stack string, conn *Connection) Contract {
 	c := Contract{
 		Version: ContractVersion, Name: s.Name, Cloud: s.Cloud, Stack: stack, Environment: s.Environment, Admins: slices.Clone(conn.Admins),
 		Federation: s.Federation, KubernetesVersion: s.KubernetesVersion, StorageClass: conn.StorageClass,
-		Subjects: maps.Clone(conn.Subjects), Facts: maps.Clone(conn.Facts),
+		Subjects: maps.Clone(conn.Subjects), ManagementCIDRs: slices.Clone(conn.ManagementCIDRs), Facts: maps.Clone(conn.Facts),
 	}
 	if s.Cloud != Existing {
 		c.Region = s.Region
 	}
-	c.PrivateEndpoint = APIServerPrivate(s)
+	c.PrivateEndpoint = s.PrivateEndpoint()
 	for _, np := range s.NodePools {
 		c.NodePools = append(c.NodePools, ContractNodePool{Name: np.Name, Labels: maps.Clone(np.Labels), Taints: slices.Clone(np.Taints), System: np.System})
 	}
@@ -211,18 +211,6 @@ func (s Spec) Contract() *Contract { return s.contract }
 // Remote says the cluster is built by another stack (clusters[i].stackReference).
 func (s Spec) Remote() bool { return s.StackReference != "" }
 
-// APIServerPrivate says the defaulted spec's API server has no public endpoint.
-func APIServerPrivate(s Spec) bool {
-	switch {
-	case s.AWS != nil:
-		return s.AWS.EndpointAccess == EndpointPrivate
-	case s.Azure != nil:
-		return s.Azure.EndpointAccess == EndpointPrivate
-	case s.Alicloud != nil:
-		return s.Alicloud.PublicAPIServer != nil && !*s.Alicloud.PublicAPIServer
-	}
-	return false
-}
 
 // FactTags is the Facts key of the cluster stack's resource tags (EncodeTags), which
 // an attach path puts on the cloud resources it makes for the cluster.
