@@ -11,7 +11,7 @@ import (
 // the identity map.
 const identityStack = `
 config:
-  fleetform:stack: {runnerNetwork: management}
+  fleetform:stack: {runnerNetwork: cluster}
   fleetform:clusters:
     - name: aks
       cloud: azure

@@ -115,7 +115,7 @@ config:
 	if !hasProblem(ps, "stack.runnerNetwork", "API server of cluster one is private") {
 		t.Errorf("a prod EKS cluster (private by default) deployed into from a public runner: got %v, want the runnerNetwork problem", ps)
 	}
-	for _, fix := range []string{"stack.layers: cluster", "stack.runnerNetwork: management"} {
+	for _, fix := range []string{"stack.layers: cluster", "stack.runnerNetwork: cluster"} {
 		fixed := strings.Replace(body, "config:\n", "config:\n  fleetform:stack: {"+strings.Replace(fix, "stack.", "", 1)+"}\n", 1)
 		if strings.Contains(fix, "layers") {
 			fixed = strings.Replace(fixed, "  fleetform:platform:\n    monitoring: {enabled: false}\n", "", 1)

@@ -16,8 +16,8 @@ type fleetSpec struct {
 // spokes; every release is a canary with analysis behind an Ingress.
 func fleetYAML(f fleetSpec) string {
 	var b strings.Builder
-	// Its prod clusters are private: the generated stack deploys from the management network.
-	b.WriteString("config:\n  fleetform:stack: {runnerNetwork: management}\n  fleetform:clusters:\n")
+	// Its prod clusters are private: the generated stack deploys from a runner inside their network.
+	b.WriteString("config:\n  fleetform:stack: {runnerNetwork: cluster}\n  fleetform:clusters:\n")
 	for i := 0; i < f.Clusters; i++ {
 		role := "spoke"
 		if i == 0 {
