@@ -97,10 +97,10 @@ run "push to an unprotected branch" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=topic CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=false
 run "push of a protected version tag" \
   "preview: [dev];preview: [prod];release" \
-  CI_PIPELINE_SOURCE=push CI_COMMIT_TAG=v1.2.3 CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
+  CI_PIPELINE_SOURCE=push CI_COMMIT_TAG=v1.2.3 CI_COMMIT_BRANCH= CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
 run "push of an unprotected version tag" \
   "" \
-  CI_PIPELINE_SOURCE=push CI_COMMIT_TAG=v1.2.3 CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=false
+  CI_PIPELINE_SOURCE=push CI_COMMIT_TAG=v1.2.3 CI_COMMIT_BRANCH= CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=false
 run "schedule" \
   "drift: [dev,dev];drift: [prod,production]" \
   CI_PIPELINE_SOURCE=schedule CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
