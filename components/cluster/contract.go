@@ -211,7 +211,6 @@ func (s Spec) Contract() *Contract { return s.contract }
 // Remote says the cluster is built by another stack (clusters[i].stackReference).
 func (s Spec) Remote() bool { return s.StackReference != "" }
 
-
 // FactTags is the Facts key of the cluster stack's resource tags (EncodeTags), which
 // an attach path puts on the cloud resources it makes for the cluster.
 const FactTags = "tags"
