@@ -2,7 +2,6 @@ package ack
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -230,7 +229,7 @@ func (b *builder) build(clusterOnly bool) error {
 		{Name: "kubernetes", Run: b.kubernetes},
 	}
 	if clusterOnly {
-		steps = slices.DeleteFunc(steps, func(s cluster.Step) bool { return s.Name == "backup storage" || s.Name == "kubernetes" })
+		steps = cluster.ClusterOnly(steps)
 	}
 	return cluster.RunSteps(steps...)
 }

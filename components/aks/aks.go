@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
-	"slices"
 	"sort"
 	"strings"
 
@@ -205,9 +204,7 @@ func (b *builder) build(clusterOnly bool) error {
 		{Name: "kubernetes", Run: b.kubernetes},
 	}
 	if clusterOnly {
-		steps = slices.DeleteFunc(steps, func(s cluster.Step) bool {
-			return s.Name == "workload identities" || s.Name == "backup storage" || s.Name == "kubernetes"
-		})
+		steps = cluster.ClusterOnly(steps)
 	}
 	return cluster.RunSteps(steps...)
 }

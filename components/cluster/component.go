@@ -119,3 +119,19 @@ func RunSteps(steps ...Step) error {
 	}
 	return nil
 }
+
+// Names of the builder steps that serve the layers above a cluster (their cloud
+// identities, backup storage, the kubernetes provider and its objects): a cluster
+// stack leaves them to the cloud's attach path in the in-cluster stack.
+const (
+	StepWorkloadIdentities = "workload identities"
+	StepBackupStorage      = "backup storage"
+	StepKubernetes         = "kubernetes"
+)
+
+// ClusterOnly is a builder's steps without those that serve the layers above.
+func ClusterOnly(steps []Step) []Step {
+	return slices.DeleteFunc(steps, func(s Step) bool {
+		return s.Name == StepWorkloadIdentities || s.Name == StepBackupStorage || s.Name == StepKubernetes
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -252,9 +251,7 @@ func (b *builder) build(clusterOnly bool) error {
 		{Name: "kubernetes", Run: b.kubernetes},
 	}
 	if clusterOnly {
-		steps = slices.DeleteFunc(steps, func(s cluster.Step) bool {
-			return s.Name == "workload identities" || s.Name == "backup storage" || s.Name == "kubernetes"
-		})
+		steps = cluster.ClusterOnly(steps)
 	}
 	return cluster.RunSteps(steps...)
 }
