@@ -83,6 +83,9 @@ func TestClusterStacksNeverCallTheKubernetesAPI(t *testing.T) {
 		if !ok || conn["version"] != cluster.ContractVersion || conn["name"] != name || conn["stack"] != s {
 			t.Errorf("%s: connection output %v, want version %s for cluster %s of stack %s", s, p.Outputs[pre+cluster.ExportConnection], cluster.ContractVersion, name, s)
 		}
+		if m, _ := conn["managementCidrs"].([]any); len(m) == 0 {
+			t.Errorf("%s: connection managementCidrs %v, want the runners' ranges (network.management)", s, conn["managementCidrs"])
+		}
 		if conn["privateEndpoint"] != true {
 			t.Errorf("%s: connection privateEndpoint %v, want true (prod API servers are private)", s, conn["privateEndpoint"])
 		}
