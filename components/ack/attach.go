@@ -27,8 +27,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("ack cluster %q: %w", name, cluster.ErrNoArgs)
 	}
 	r := args.Remote
-	if r.Contract.Cloud != cluster.Alicloud {
-		return nil, fmt.Errorf("ack cluster %q: %w: %q", name, cluster.ErrWrongCloud, r.Contract.Cloud)
+	if err := r.ForCloud(cluster.Alicloud); err != nil {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
 	if errs := cluster.ValidateBackups(field.NewPath("backups"), args.Backups); len(errs) > 0 {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -26,4 +28,13 @@ func (r Remote) Output(key string) pulumi.StringOutput {
 func (r Remote) Spec() Spec {
 	c := r.Contract
 	return Spec{Name: c.Name, Cloud: c.Cloud, Region: c.Region, Environment: c.Environment, Federation: c.Federation, KubernetesVersion: c.KubernetesVersion}
+}
+
+// ForCloud checks, before an attach path registers anything, that the remote cluster
+// is of the path's cloud.
+func (r Remote) ForCloud(cloud Cloud) error {
+	if r.Contract.Cloud != cloud {
+		return fmt.Errorf("%w: %q, want %q", ErrWrongCloud, r.Contract.Cloud, cloud)
+	}
+	return nil
 }

@@ -29,8 +29,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("eks cluster %q: %w", name, cluster.ErrNoArgs)
 	}
 	r := args.Remote
-	if r.Contract.Cloud != cluster.AWS {
-		return nil, fmt.Errorf("eks cluster %q: %w: %q", name, cluster.ErrWrongCloud, r.Contract.Cloud)
+	if err := r.ForCloud(cluster.AWS); err != nil {
+		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
 	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
 		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {

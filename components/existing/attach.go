@@ -25,8 +25,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("existing cluster %q: %w", name, cluster.ErrNoArgs)
 	}
 	r := args.Remote
-	if r.Contract.Cloud != cluster.Existing {
-		return nil, fmt.Errorf("existing cluster %q: %w: %q", name, cluster.ErrWrongCloud, r.Contract.Cloud)
+	if err := r.ForCloud(cluster.Existing); err != nil {
+		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
 	spec := r.Spec()
 	spec.Kubeconfig = &cluster.KubeconfigSpec{Context: r.Contract.Facts[FactContext], StorageClass: r.Contract.StorageClass}
