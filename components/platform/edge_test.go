@@ -11,6 +11,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
 )
@@ -174,6 +175,38 @@ func TestEdgeValidation(t *testing.T) {
 			}
 			if len(errs) != 1 || errs[0].Field != tc.want || !strings.Contains(errs[0].Error(), tc.msg) {
 				t.Errorf("errors %v, want one at %s saying %q", errs, tc.want, tc.msg)
+			}
+		})
+	}
+}
+
+// TestGatewayCRDsAreAChartTheyOutlive: the Gateway API CRDs (and Envoy Gateway's, on
+// that edge) come from gateway-crds-helm as a helm/v4 Chart, each CRD a resource of its
+// own, never a Helm release (its release Secret would pass the API server's 1 MiB cap:
+// envoyproxy/gateway #6105). That a delete leaves the CRDs in the cluster is the
+// engine suite's (tests/engine, DestroyLeavesNothing): the mocks make no chart children.
+func TestGatewayCRDsAreAChartTheyOutlive(t *testing.T) {
+	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIstio} {
+		t.Run(edge, func(t *testing.T) {
+			p, _ := build(t, func(a *platform.Args) { a.Spec.Edge = edge })
+			chart := one(t, p, "kubernetes:helm.sh/v4:Chart")
+			if !chart.Remote || !strings.HasSuffix(chart.Name, "-gateway-crds") {
+				t.Errorf("%s: remote=%v, want the remote chart <cluster>-gateway-crds", chart.Name, chart.Remote)
+			}
+			if got, want := chart.Inputs["chart"], helmrelease.Resolve(helmrelease.GatewayCRDs, helmrelease.Override{}).Chart; got != want {
+				t.Errorf("chart %v, want %s", got, want)
+			}
+			want := map[string]any{"crds": map[string]any{
+				"gatewayAPI":   map[string]any{"enabled": true, "channel": "standard"},
+				"envoyGateway": map[string]any{"enabled": edge == platform.EdgeEnvoyGateway},
+			}}
+			if got := chart.Inputs["values"]; !reflect.DeepEqual(got, want) {
+				t.Errorf("values %v, want %v", got, want)
+			}
+			for _, r := range p.ByType(releaseType) {
+				if c, _ := r.Inputs["chart"].(string); strings.HasSuffix(c, helmrelease.GatewayCRDs.Chart) {
+					t.Errorf("%s: gateway-crds-helm as a Helm release", r.Name)
+				}
 			}
 		})
 	}

@@ -21,6 +21,9 @@ const (
 	AdminToken = "fleetform-test-admin-token"
 	// AdminUser is the user AdminToken authenticates as.
 	AdminUser = "test-admin"
+	// RotatedAdminToken is a second bearer token of AdminUser: what a rotated
+	// kubeconfig carries (tests/engine, TestLayers).
+	RotatedAdminToken = "fleetform-test-admin-token-rotated"
 	// ServiceClusterIPRange is the Service CIDR the server allocates ClusterIPs from.
 	ServiceClusterIPRange = "10.96.0.0/16"
 	// PodCIDR is the range kwok gives fake pods their IPs from.

@@ -75,7 +75,7 @@ func writeCredentials(dir string) ([]byte, error) {
 		"serving.key": pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
 		"sa.key":      pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(saKey)}),
 		// token,user,uid,"group1,group2"
-		"tokens.csv": []byte(fmt.Sprintf("%s,%s,%s,\"system:masters\"\n", AdminToken, AdminUser, AdminUser)),
+		"tokens.csv": []byte(fmt.Sprintf("%s,%s,%s,\"system:masters\"\n%s,%s,%s,\"system:masters\"\n", AdminToken, AdminUser, AdminUser, RotatedAdminToken, AdminUser, AdminUser)),
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -29,14 +30,18 @@ import (
 // kube-prometheus-stack runs (v0.85).
 const prometheusOperatorModule = "github.com/prometheus-operator/prometheus-operator@v0.85.0"
 
-// Modules that ship the edge's real CRDs: the Gateway API's standard channel (its
-// go.mod asks for Go 1.27, so it is downloaded with that toolchain, which the module
-// proxy serves) and Istio's (VirtualService, Gateway and the rest), which the
-// gateway-crds-helm and base test charts install as a real install would.
+// Modules that ship the edge's real CRDs.
 const (
-	gatewayAPIModule    = "sigs.k8s.io/gateway-api@v1.7.0"
-	gatewayAPIToolchain = "go1.27.0"
-	istioAPIModule      = "istio.io/api@v1.32.0"
+	// istioAPIModule ships Istio's (VirtualService, Gateway and the rest), which the
+	// base test chart installs as a real install would.
+	istioAPIModule = "istio.io/api@v1.32.0"
+	// envoyGatewayModule ships Envoy Gateway's charts. Its gateway-crds-helm (the
+	// Gateway API's standard channel, v1.5.1, and Envoy Gateway's own CRDs) is served as
+	// it is, not as a test chart: about 3.7 MB rendered, it is the chart a Helm release
+	// cannot carry (envoyproxy/gateway #6105), which the program applies as a helm/v4
+	// Chart. v1.8.2 is the release the module proxy serves; the pin is v1.8.3, a patch
+	// release of the same CRDs.
+	envoyGatewayModule = "github.com/envoyproxy/gateway@v1.8.2"
 )
 
 // chartRepo is a loopback HTTPS Helm repository serving one test chart per pin.
@@ -73,18 +78,21 @@ func startChartRepo(root, rolloutsCRDs, dir string) (*chartRepo, error) {
 	if err != nil {
 		return nil, err
 	}
-	gatewayCRDs, err := moduleDir(gatewayAPIModule, "GOTOOLCHAIN="+gatewayAPIToolchain, "GOFLAGS=")
-	if err != nil {
-		return nil, err
-	}
 	istioCRDs, err := moduleDir(istioAPIModule)
 	if err != nil {
 		return nil, err
 	}
+	envoyGateway, err := moduleDir(envoyGatewayModule)
+	if err != nil {
+		return nil, err
+	}
+	// The charts served from their real source instead of the test chart.
+	real := map[string]string{
+		helmrelease.GatewayCRDs.Chart: filepath.Join(envoyGateway, "charts", "gateway-crds-helm"),
+	}
 	crds := map[string]string{
 		helmrelease.ArgoRollouts.Chart:        rolloutsCRDs,
 		helmrelease.KubePrometheusStack.Chart: filepath.Join(promCRDs, "example", "prometheus-operator-crd"),
-		helmrelease.GatewayCRDs.Chart:         filepath.Join(gatewayCRDs, "config", "crd", "standard"),
 		helmrelease.IstioBase.Chart:           filepath.Join(istioCRDs, "kubernetes"),
 	}
 	src := filepath.Join(root, "tests", "engine", "testdata", "charts")
@@ -95,7 +103,7 @@ func startChartRepo(root, rolloutsCRDs, dir string) (*chartRepo, error) {
 	r.srv = httptest.NewUnstartedServer(mux)
 	r.srv.StartTLS()
 	for _, pin := range helmrelease.Pins {
-		b, err := packageChart(src, pin, crds[pin.Chart])
+		b, err := packageChart(src, real[pin.Chart], pin, crds[pin.Chart])
 		if err != nil {
 			return nil, fmt.Errorf("chart %s: %w", pin.Chart, err)
 		}
@@ -143,13 +151,19 @@ func startChartRepo(root, rolloutsCRDs, dir string) (*chartRepo, error) {
 }
 
 // packageChart writes a chart archive: Chart.yaml from the pin, the chart's own
-// folder (if any) over the common templates, and crdDir's YAML files in crds/.
-func packageChart(src string, pin helmrelease.Pin, crdDir string) ([]byte, error) {
+// folder (if any) over the common templates, and crdDir's YAML files in crds/; or,
+// with realDir set, that chart's own files under the pin's version.
+func packageChart(src, realDir string, pin helmrelease.Pin, crdDir string) ([]byte, error) {
 	files := map[string][]byte{
 		"Chart.yaml":  []byte(fmt.Sprintf("apiVersion: v2\nname: %s\nversion: %s\ndescription: fleetform test chart for %s (tests/engine/testdata/charts)\ntype: application\n", pin.Chart, pin.Version, pin.Chart)),
 		"values.yaml": []byte("{}\n"),
 	}
-	for _, dir := range []string{filepath.Join(src, "_common"), filepath.Join(src, pin.Chart)} {
+	dirs := []string{filepath.Join(src, "_common"), filepath.Join(src, pin.Chart)}
+	if realDir != "" {
+		dirs = []string{realDir}
+		delete(files, "values.yaml")
+	}
+	for _, dir := range dirs {
 		if err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if os.IsNotExist(err) && p == dir {
@@ -162,6 +176,9 @@ func packageChart(src string, pin helmrelease.Pin, crdDir string) ([]byte, error
 			}
 			rel, _ := filepath.Rel(dir, p)
 			b, err := os.ReadFile(p)
+			if rel == "Chart.yaml" && realDir != "" {
+				b = versionRE.ReplaceAll(b, []byte("version: "+pin.Version))
+			}
 			files[filepath.ToSlash(rel)] = b
 			return err
 		}); err != nil {
@@ -211,6 +228,9 @@ func packageChart(src string, pin helmrelease.Pin, crdDir string) ([]byte, error
 	}
 	return buf.Bytes(), nil
 }
+
+// versionRE is a Chart.yaml's version line.
+var versionRE = regexp.MustCompile(`(?m)^version: .*$`)
 
 // moduleDir returns a module's folder in the module cache, downloading it if needed,
 // with env added to the go command's environment.

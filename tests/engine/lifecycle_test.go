@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -96,23 +95,14 @@ func TestLifecycle(t *testing.T) {
 		for _, r := range run.export(ctx, t).Resources {
 			got[r.URN] = true
 		}
-		var missing, extra []string
-		for u := range want {
-			if !got[u] {
-				missing = append(missing, u)
-			}
-		}
-		for u := range got {
-			if !want[u] {
-				extra = append(extra, u)
-			}
-		}
-		sort.Strings(missing)
-		sort.Strings(extra)
+		missing, extra, children := compareURNs(want, got)
 		if len(missing)+len(extra) > 0 {
 			t.Fatalf("the engine's state and the offline plan differ:\nplanned, not created:\n%s\ncreated, not planned:\n%s", joinLines(missing), joinLines(extra))
 		}
-		t.Logf("%d URNs, the same in the state and the plan", len(got))
+		if children == 0 {
+			t.Fatal("the gateway CRDs' chart registered no CRD")
+		}
+		t.Logf("%d URNs, the same in the state and the plan, and the %d CRDs of the gateway-crds-helm chart", len(got)-children, children)
 	})
 
 	step("HelmReleasesFromTheLoopbackRepository", func(t *testing.T) {
@@ -444,14 +434,26 @@ func TestLifecycle(t *testing.T) {
 		start := time.Now()
 		ch := run.destroy(ctx, t)
 		t.Logf("destroy: %v in %s", ch, time.Since(start).Round(time.Second))
+		kept := 0
 		for _, o := range objs {
 			var live object
 			found, err := getObject(o.APIVersion, o.Kind, o.Metadata.Namespace, o.Metadata.Name, &live)
-			if err != nil {
+			switch {
+			case err != nil:
 				t.Errorf("%s: %v", o, err)
-			} else if found {
+			case o.Kind == "CustomResourceDefinition":
+				// The gateway CRDs' chart retains them (helmrelease.NewCRDChart): a
+				// removed or renamed edge must not delete every Gateway and route.
+				if !found || live.Metadata.DeletionTimestamp != "" {
+					t.Errorf("%s: gone after destroy; the chart should retain it", o)
+				}
+				kept++
+			case found:
 				t.Errorf("%s is still there (deletionTimestamp %q)", o, live.Metadata.DeletionTimestamp)
 			}
+		}
+		if kept == 0 {
+			t.Error("no CRD of the gateway CRDs' chart was in the state")
 		}
 		after := namespaces(t)
 		for ns := range after {
@@ -464,7 +466,7 @@ func TestLifecycle(t *testing.T) {
 		for _, ic := range listObjects(t, "networking.k8s.io/v1", "IngressClass", "") {
 			t.Errorf("%s, rendered by a chart, is still there", ic)
 		}
-		t.Logf("%d objects and %d namespaces gone", len(objs), len(before)-len(after))
+		t.Logf("%d objects and %d namespaces gone, %d CRDs kept", len(objs)-kept, len(before)-len(after), kept)
 	})
 }
 

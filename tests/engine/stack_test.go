@@ -308,3 +308,35 @@ func joinLines(xs []string) string {
 	}
 	return "  " + strings.Join(xs, "\n  ")
 }
+
+// chartChildType marks, in a URN's type chain, a child of a helm/v4 Chart: the
+// provider renders the chart and registers its objects, which the offline plan (under
+// mocks) cannot, so a plan holds the Chart and the engine's state its children too.
+const chartChildType = "kubernetes:helm.sh/v4:Chart$"
+
+// enginePulumiProvider is the default provider of the `pulumi` package, which the
+// engine registers in a stack with a helm/v4 Chart (for the multi-language
+// component), never the program.
+const enginePulumiProvider = "::pulumi:providers:pulumi::default"
+
+// compareURNs returns what the plan has and the state lacks, and what the state has
+// beyond the plan but for the children of helm/v4 Charts, which it counts.
+func compareURNs(want, got map[string]bool) (missing, extra []string, chartChildren int) {
+	for u := range want {
+		if !got[u] {
+			missing = append(missing, u)
+		}
+	}
+	for u := range got {
+		switch {
+		case want[u]:
+		case strings.Contains(u, chartChildType), strings.HasSuffix(u, enginePulumiProvider):
+			chartChildren++
+		default:
+			extra = append(extra, u)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	return missing, extra, chartChildren
+}

@@ -45,7 +45,6 @@ const (
 	EnvoyGatewayClassName   = "envoy-gateway"
 	IstioGatewayClassName   = "istio"
 	EnvoyGatewayReleaseName = "envoy-gateway"
-	CRDsReleaseName         = "gateway-crds"
 	IstioBaseReleaseName    = "istio-base"
 	IstiodReleaseName       = "istiod"
 )
@@ -157,8 +156,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
-	crds, err := helmrelease.New(ctx, name+"-crds", &helmrelease.Args{
-		Pin: helmrelease.GatewayCRDs, Override: companion(args.Chart, args.Implementation == EnvoyGateway), ReleaseName: CRDsReleaseName, Namespace: args.Namespace,
+	// The CRDs as resources of their own (helmrelease.NewCRDChart): the chart is too big
+	// for a Helm release, and its CRDs outlive the addon.
+	crds, err := helmrelease.NewCRDChart(ctx, name+"-crds", &helmrelease.Args{
+		Pin: helmrelease.GatewayCRDs, Override: companion(args.Chart, args.Implementation == EnvoyGateway), Namespace: args.Namespace,
 		Values: CRDValues(args.Implementation),
 	}, parent)
 	if err != nil {
@@ -292,8 +293,9 @@ func CRDValues(impl Implementation) map[string]any {
 	}}
 }
 
-// EnvoyGatewayValues leave the CRDs to the gateway-crds-helm release, so one
-// release owns them whichever implementation runs.
+// EnvoyGatewayValues turn off gateway-helm's crds sub-chart (its condition
+// crds.enabled): the gateway-crds-helm chart owns the CRDs whichever implementation
+// runs, and keeps them upgraded (helmrelease.NewCRDChart).
 func EnvoyGatewayValues() map[string]any {
 	return map[string]any{"crds": map[string]any{"enabled": false}}
 }
