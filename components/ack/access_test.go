@@ -41,8 +41,9 @@ func TestAdminsAreClusterAdminsByRAMID(t *testing.T) {
 func TestNodePoolsRunAlibabaCloudLinux3(t *testing.T) {
 	p := runPlan(t, prodSpec())
 	for _, np := range p.ByType(typeNodePool) {
-		if np.Inputs["imageId"] != cluster.DefaultACKNodeImageID || np.Inputs["platform"] != NodePlatform {
-			t.Errorf("%s: imageId %v platform %v, want %s on %s", np.Name, np.Inputs["imageId"], np.Inputs["platform"], cluster.DefaultACKNodeImageID, NodePlatform)
+		// No platform: it is deprecated at ProviderVersion and its schema default was CentOS.
+		if _, platform := np.Inputs["platform"]; np.Inputs["imageId"] != cluster.DefaultACKNodeImageID || platform {
+			t.Errorf("%s: imageId %v platform %v, want %s and no platform", np.Name, np.Inputs["imageId"], np.Inputs["platform"], cluster.DefaultACKNodeImageID)
 		}
 	}
 	s := prodSpec()
@@ -69,6 +70,16 @@ func ackCloud(clientCert string) clustertest.Cloud {
 					"clientCert":  resource.NewProperty(clientCert),
 					"clientKey":   resource.NewProperty("S0VZ"),
 				}),
+				"rrsaMetadata": resource.NewProperty(resource.PropertyMap{
+					"enabled":             resource.NewProperty(true),
+					"rrsaOidcIssuerUrl":   resource.NewProperty(testIssuer),
+					"ramOidcProviderArn":  resource.NewProperty(testProviderARN),
+					"ramOidcProviderName": resource.NewProperty("ack-rrsa-prod-ali-id"),
+				}),
+			}
+		case TypeRAMRole:
+			return resource.PropertyMap{
+				"arn": resource.NewProperty("acs:ram::5123456789012345:role/" + in["roleName"].StringValue()),
 			}
 		case typeEIP:
 			return resource.PropertyMap{"ipAddress": resource.NewProperty("47.0.0.2")}
@@ -78,6 +89,12 @@ func ackCloud(clientCert string) clustertest.Cloud {
 		return nil
 	}}
 }
+
+// The RRSA issuer and OIDC provider ackCloud answers with.
+const (
+	testIssuer      = "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/prod-ali-id"
+	testProviderARN = "acs:ram::5123456789012345:oidc-provider/ack-rrsa-prod-ali-id"
+)
 
 func TestKubeconfigChangeKeepsProviderAndObjects(t *testing.T) {
 	run := func(cert string) *clustertest.Recorder {
