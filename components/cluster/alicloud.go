@@ -17,8 +17,8 @@ const (
 	// edition with Secret encryption through KMS.
 	DefaultACKClusterSpec = ACKProSmall
 	// DefaultACKNodeImageID is an Alibaba Cloud Linux 3 public image (x86_64, 2026-05-13
-	// build): ACK runs nodes on Alibaba Cloud Linux 3 from 1.30 on. pulumi-alicloud v3.10.0
-	// has no imageType, so the image is named; pinning it keeps node replacements reviewable.
+	// build): ACK runs nodes on Alibaba Cloud Linux 3 from 1.30 on. The image is named
+	// rather than an imageType, so that node replacements are reviewable changes.
 	DefaultACKNodeImageID = "aliyun_3_x64_20G_alibase_20260513.vhd"
 	// DefaultEIPBandwidth (Mbps) is the NAT EIP's cap; billed by traffic, so a high cap
 	// costs nothing until it is used, and image pulls of a scaling node pool need it.

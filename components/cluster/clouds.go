@@ -131,8 +131,8 @@ type AlicloudSpec struct {
 	NodeVSwitchPrefixLength int `yaml:"nodeVSwitchPrefixLength"`
 	// PublicAPIServer puts the API server behind an internet SLB, so that a deploy from
 	// outside the VPC can reach it; false keeps it on the VPC-internal endpoint only, and
-	// deploys run on a runner inside the VPC. pulumi-alicloud v3.10.0 sets no ACL on that
-	// SLB, so a public API server is open to the internet. Defaults to false in prod, true
+	// deploys run on a runner inside the VPC. The alicloud provider has no input for an
+	// ACL on that SLB, so a public API server is open to the internet. Defaults to false in prod, true
 	// elsewhere.
 	PublicAPIServer *bool `yaml:"publicApiServer"`
 	// NodeImageID is the ECS image of the nodes. Defaults to DefaultACKNodeImageID, an
