@@ -152,3 +152,58 @@ func TestBadWorkloadPolicyCreatesNothing(t *testing.T) {
 		t.Errorf("registrations after a validation error: got %d, want 0", n)
 	}
 }
+
+// TestWorkloadRolesInTheInClusterStack: a cluster stack (ClusterOnly) makes no workload
+// role; the in-cluster stack's Attach makes it from the exported issuer and provider
+// ARN, with the URN the one-stack build gives it.
+func TestWorkloadRolesInTheInClusterStack(t *testing.T) {
+	roleURN := func(rec *clustertest.Recorder) string {
+		for urn, r := range rec.Registrations() {
+			if r.Type == TypeRAMRole {
+				return urn
+			}
+		}
+		return ""
+	}
+	cloud := ackCloud("Q0VSVA==")
+	full := clustertest.Run(t, "fleetform", "test", cloud, func(ctx *pulumi.Context) error {
+		_, err := New(ctx, "prod-ali", &Args{Spec: prodSpec(), Stack: "test", Access: testAccess, Workloads: testWorkloads})
+		return err
+	})
+	clusterOnly := clustertest.Run(t, "fleetform", "test", cloud, func(ctx *pulumi.Context) error {
+		_, err := New(ctx, "prod-ali", &Args{Spec: prodSpec(), Stack: "test", Access: testAccess, Workloads: testWorkloads, ClusterOnly: true})
+		return err
+	})
+	if u := roleURN(clusterOnly); u != "" {
+		t.Errorf("cluster stack: got role %s, want none (the in-cluster stack makes it)", u)
+	}
+	var annotations internals.UnsafeAwaitOutputResult
+	attached := clustertest.Run(t, "fleetform", "test", cloud, func(ctx *pulumi.Context) error {
+		r := cluster.Remote{
+			Contract: cluster.Contract{Version: cluster.ContractVersion, Name: "prod-ali", Cloud: cluster.Alicloud, Region: "cn-hangzhou", Stack: "test", Environment: "prod"},
+			Outputs: pulumi.StringMap{
+				cluster.OutputClusterName: pulumi.String("prod-ali-test"), cluster.OutputClusterIdentifier: pulumi.String("prod-ali-id"),
+				cluster.OutputOIDCIssuer: pulumi.String(testIssuer), OutputOIDCProviderARN: pulumi.String(testProviderARN),
+			}.ToStringMapOutput(),
+			Kubeconfig: pulumi.ToSecret(pulumi.String("apiVersion: v1")).(pulumi.StringOutput),
+		}
+		c, err := Attach(ctx, "prod-ali", &AttachArgs{Remote: r, Workloads: testWorkloads})
+		if err != nil {
+			return err
+		}
+		annotations, err = internals.UnsafeAwaitOutput(ctx.Context(), c.Connection().Workloads["external-dns"].Annotations)
+		return err
+	})
+	if got, want := roleURN(attached), roleURN(full); got == "" || got != want {
+		t.Errorf("attach role URN: got %q, want the one-stack URN %q", got, want)
+	}
+	for _, r := range attached.ByType(TypeRAMRole) {
+		doc := r.Inputs["assumeRolePolicyDocument"].StringValue()
+		if !strings.Contains(doc, testIssuer) || !strings.Contains(doc, testProviderARN) {
+			t.Errorf("attach trust policy: got %s, want the exported issuer and provider", doc)
+		}
+	}
+	if got, _ := annotations.Value.(map[string]string); got[cluster.AnnotationRRSARoleName] != "prod-ali-test-external-dns" {
+		t.Errorf("attach annotations: got %v", annotations.Value)
+	}
+}
