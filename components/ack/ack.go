@@ -419,6 +419,10 @@ func (b *builder) managedKubernetes() error {
 		},
 		"tags": b.tags,
 	}
+	if a.AutoMode {
+		// Set at creation only: the provider replaces the cluster when it changes.
+		inputs["autoMode"] = pulumi.Map{"enabled": pulumi.Bool(true)}
+	}
 	if len(a.ControlPlaneLogs) > 0 {
 		inputs["controlPlaneLogComponents"] = pulumi.ToStringArray(a.ControlPlaneLogs)
 		inputs["controlPlaneLogTtl"] = pulumi.String(ControlPlaneLogTTL)
@@ -491,50 +495,70 @@ const (
 // deprecated name and nodeCount, and no platform is sent (deprecated since provider
 // 1.145.0; the OS follows the pinned image, alicloud.nodeImageId).
 func (b *builder) nodePools() error {
-	a := b.spec.Alicloud
 	for _, np := range b.spec.NodePools {
-		inputs := pulumi.Map{
-			"nodePoolName":       pulumi.String(np.Name),
-			"clusterId":          b.c.ClusterID,
-			"vswitchIds":         b.c.NodeVSwitchIDs,
-			"instanceTypes":      pulumi.ToStringArray(np.InstanceTypes),
-			"imageId":            pulumi.String(a.NodeImageID),
-			"systemDiskCategory": pulumi.String(NodeDiskCategory),
-			"systemDiskSize":     pulumi.Int(np.DiskSizeGB),
-			"labels":             poolLabels(np.Labels),
-			"taints":             poolTaints(np.Taints),
-			"management": pulumi.Map{
-				"enable":         pulumi.Bool(true),
-				"autoRepair":     pulumi.Bool(true),
-				"autoVulFix":     pulumi.Bool(true),
-				"autoUpgrade":    pulumi.Bool(false),
-				"maxUnavailable": pulumi.Int(PoolMaxUnavailable),
-			},
-			"tags": b.tags,
-		}
-		if np.MinSize < np.MaxSize {
-			// ACK's autoscaler owns the node count; it starts the pool at minSize.
-			inputs["scalingConfig"] = pulumi.Map{
-				"enable":  pulumi.Bool(true),
-				"minSize": pulumi.Int(np.MinSize),
-				"maxSize": pulumi.Int(np.MaxSize),
-				"type":    pulumi.String("cpu"),
-			}
-		} else {
-			// ACK needs maxSize > minSize for scaling; a fixed pool is a node count
-			// (desiredSize is a string in the provider's schema).
-			inputs["desiredSize"] = pulumi.String(strconv.Itoa(np.DesiredSize))
-		}
-		if a.KeyPairName != "" {
-			inputs["keyName"] = pulumi.String(a.KeyPairName)
-		}
 		// Nodes bootstrap through the internet (agents, images): wait for their SNAT.
-		if err := b.ctx.RegisterResource(TypeNodePool, b.name+"-"+np.Name, inputs, &nodePool{},
+		if err := b.ctx.RegisterResource(TypeNodePool, b.name+"-"+np.Name, b.poolInputs(np), &nodePool{},
 			b.opts(pulumi.DependsOn(b.nodeSNAT))...); err != nil {
 			return fmt.Errorf("%s: %w", np.Name, err)
 		}
 	}
 	return nil
+}
+
+// poolInputs are one node pool's inputs. In auto mode ACK sets everything but the
+// vSwitches, instance types, labels, taints, tags and scaling bounds itself (and ignores
+// what else is sent), so only those are sent.
+func (b *builder) poolInputs(np cluster.NodePool) pulumi.Map {
+	a := b.spec.Alicloud
+	if a.AutoMode {
+		return pulumi.Map{
+			"nodePoolName":  pulumi.String(np.Name),
+			"clusterId":     b.c.ClusterID,
+			"vswitchIds":    b.c.NodeVSwitchIDs,
+			"instanceTypes": pulumi.ToStringArray(np.InstanceTypes),
+			"labels":        poolLabels(np.Labels),
+			"taints":        poolTaints(np.Taints),
+			"autoMode":      pulumi.Map{"enabled": pulumi.Bool(true)},
+			"scalingConfig": pulumi.Map{"minSize": pulumi.Int(np.MinSize), "maxSize": pulumi.Int(np.MaxSize)},
+			"tags":          b.tags,
+		}
+	}
+	inputs := pulumi.Map{
+		"nodePoolName":       pulumi.String(np.Name),
+		"clusterId":          b.c.ClusterID,
+		"vswitchIds":         b.c.NodeVSwitchIDs,
+		"instanceTypes":      pulumi.ToStringArray(np.InstanceTypes),
+		"imageId":            pulumi.String(a.NodeImageID),
+		"systemDiskCategory": pulumi.String(NodeDiskCategory),
+		"systemDiskSize":     pulumi.Int(np.DiskSizeGB),
+		"labels":             poolLabels(np.Labels),
+		"taints":             poolTaints(np.Taints),
+		"management": pulumi.Map{
+			"enable":         pulumi.Bool(true),
+			"autoRepair":     pulumi.Bool(true),
+			"autoVulFix":     pulumi.Bool(true),
+			"autoUpgrade":    pulumi.Bool(false),
+			"maxUnavailable": pulumi.Int(PoolMaxUnavailable),
+		},
+		"tags": b.tags,
+	}
+	if np.MinSize < np.MaxSize {
+		// ACK's autoscaler owns the node count; it starts the pool at minSize.
+		inputs["scalingConfig"] = pulumi.Map{
+			"enable":  pulumi.Bool(true),
+			"minSize": pulumi.Int(np.MinSize),
+			"maxSize": pulumi.Int(np.MaxSize),
+			"type":    pulumi.String("cpu"),
+		}
+	} else {
+		// ACK needs maxSize > minSize for scaling; a fixed pool is a node count
+		// (desiredSize is a string in the provider's schema).
+		inputs["desiredSize"] = pulumi.String(strconv.Itoa(np.DesiredSize))
+	}
+	if a.KeyPairName != "" {
+		inputs["keyName"] = pulumi.String(a.KeyPairName)
+	}
+	return inputs
 }
 
 // kubernetes creates the provider for the layers above and makes ESSD the default class.

@@ -102,8 +102,9 @@ func sentPaths(typ string, in resource.PropertyMap, schema map[string]map[string
 }
 
 // everything is a run that sends every kind of alicloud resource the component makes:
-// two clusters (Pro with encryption, logs, a fixed and a scaling pool; Basic and
-// public), a key pair, a management network, workload roles and backups.
+// three clusters (Pro with encryption, logs, a fixed and a scaling pool; Basic and
+// public; Pro in auto mode), a key pair, a management network, workload roles and
+// backups.
 func everything(t *testing.T) *clustertest.Recorder {
 	t.Helper()
 	prod := prodSpec()
@@ -112,7 +113,7 @@ func everything(t *testing.T) *clustertest.Recorder {
 	dev := devSpec()
 	dev.Alicloud.ClusterSpec = cluster.ACKStandard
 	return clustertest.Run(t, "fleetform", "test", ackCloud("Q0VSVA=="), func(ctx *pulumi.Context) error {
-		for _, s := range []cluster.Spec{prod, dev} {
+		for _, s := range []cluster.Spec{prod, dev, autoSpec()} {
 			if _, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test", Access: testAccess, Workloads: testWorkloads,
 				Backups: &cluster.Backups{ExpireDays: 37, Namespace: "velero", ServiceAccount: "velero"}}); err != nil {
 				return err
@@ -167,8 +168,8 @@ func TestInputsAreInTheProviderSchema(t *testing.T) {
 func TestEveryResourceRunsOnThePinnedPlugin(t *testing.T) {
 	rec := everything(t)
 	provs := rec.ByType("pulumi:providers:alicloud")
-	if len(provs) != 2 {
-		t.Fatalf("alicloud providers: got %d, want 2", len(provs))
+	if len(provs) != 3 {
+		t.Fatalf("alicloud providers: got %d, want 3", len(provs))
 	}
 	for name, p := range provs {
 		if p.Version != ProviderVersion {
@@ -191,7 +192,7 @@ func TestDeprecatedInputsAreGone(t *testing.T) {
 		replacing []string
 	}{
 		{TypeManagedKubernetes, []string{"workerVswitchIds", "loadBalancerSpec"}, []string{"vswitchIds", "enableRrsa", "maintenanceWindow", "operationPolicy"}},
-		{TypeNodePool, []string{"name", "nodeCount", "platform"}, []string{"nodePoolName", "management"}},
+		{TypeNodePool, []string{"name", "nodeCount", "platform"}, []string{"nodePoolName"}},
 		{TypeRAMRole, []string{"name", "document"}, []string{"roleName", "assumeRolePolicyDocument"}},
 	} {
 		regs := rec.ByType(tc.typ)
@@ -210,5 +211,49 @@ func TestDeprecatedInputsAreGone(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// autoSpec is a Pro cluster in ACK's auto mode.
+func autoSpec() cluster.Spec {
+	s := prodSpec()
+	s.Name = "auto-ali"
+	s.Alicloud.AutoMode = true
+	return s
+}
+
+// TestAutoMode: the cluster asks for auto mode, and its pools send only what auto
+// mode lets a pool set (the rest ACK sets and ignores when sent).
+func TestAutoMode(t *testing.T) {
+	rec := everything(t)
+	for name, k := range rec.ByType(TypeManagedKubernetes) {
+		auto, ok := k.Inputs["autoMode"]
+		if want := name == "auto-ali"; ok != want || (ok && !auto.ObjectValue()["enabled"].BoolValue()) {
+			t.Errorf("%s autoMode: got %v, want set=%v", name, auto, want)
+		}
+	}
+	allowed := map[string]bool{"nodePoolName": true, "clusterId": true, "vswitchIds": true, "instanceTypes": true,
+		"labels": true, "taints": true, "autoMode": true, "scalingConfig": true, "tags": true}
+	pools := 0
+	for name, np := range rec.ByType(TypeNodePool) {
+		if !strings.HasPrefix(name, "auto-ali-") {
+			if _, ok := np.Inputs["autoMode"]; ok {
+				t.Errorf("%s: autoMode on a cluster without it", name)
+			}
+			continue
+		}
+		pools++
+		for k := range np.Inputs {
+			if !allowed[string(k)] {
+				t.Errorf("%s: sends %s, which auto mode sets itself", name, k)
+			}
+		}
+		sc := np.Inputs["scalingConfig"].ObjectValue()
+		if _, ok := sc["enable"]; ok || len(sc) != 2 {
+			t.Errorf("%s scalingConfig: got %v, want minSize and maxSize only", name, sc)
+		}
+	}
+	if pools != 2 {
+		t.Errorf("auto-mode pools: got %d, want 2", pools)
 	}
 }

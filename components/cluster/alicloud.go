@@ -58,6 +58,12 @@ const (
 	MsgSystemPoolNotOnACK  = "system pools are an AKS concept; ACK runs system pods on any pool"
 	MsgReservedTagPrefix   = "Alibaba Cloud refuses tag keys starting with aliyun, acs:, http:// or https://"
 	MsgACKPoolScalingRange = "ACK node pool scaling bounds are 0 to 1000"
+	// MsgAutoModeNeedsPro: ACK offers auto mode on Pro clusters only.
+	MsgAutoModeNeedsPro = "ACK auto mode needs clusterSpec " + ACKProSmall
+	// MsgAutoModeImage: auto-mode pools run the image ACK picks.
+	MsgAutoModeImage = "ACK auto mode picks the node image; remove nodeImageId or autoMode"
+	// MsgAutoModeKeyPair: auto-mode pools ignore an ECS key pair.
+	MsgAutoModeKeyPair = "ACK auto-mode node pools take no ECS key pair; remove keyPairName or autoMode"
 )
 
 // Address plan errors of PlanTerway, for errors.Is.
@@ -88,7 +94,7 @@ func defaultAlicloud(s *Spec) {
 		s.Alicloud = &AlicloudSpec{}
 	}
 	a := s.Alicloud
-	if a.NodeImageID == "" {
+	if a.NodeImageID == "" && !a.AutoMode {
 		a.NodeImageID = DefaultACKNodeImageID
 	}
 	if a.ClusterSpec == "" {
@@ -191,8 +197,17 @@ func validateAlicloud(s *Spec, p *field.Path) field.ErrorList {
 			errs = append(errs, field.NotSupported(vp, s.KubernetesVersion, r.Versions))
 		}
 	}
-	if a.NodeImageID == "" {
+	switch {
+	case a.AutoMode && a.NodeImageID != "":
+		errs = append(errs, field.Invalid(ap.Child("nodeImageId"), a.NodeImageID, MsgAutoModeImage))
+	case !a.AutoMode && a.NodeImageID == "":
 		errs = append(errs, field.Required(ap.Child("nodeImageId"), "apply defaults first"))
+	}
+	if a.AutoMode && a.ClusterSpec != ACKProSmall {
+		errs = append(errs, field.Invalid(ap.Child("autoMode"), true, MsgAutoModeNeedsPro))
+	}
+	if a.AutoMode && a.KeyPairName != "" {
+		errs = append(errs, field.Invalid(ap.Child("keyPairName"), a.KeyPairName, MsgAutoModeKeyPair))
 	}
 	if !slices.Contains(ACKClusterSpecs, a.ClusterSpec) {
 		errs = append(errs, field.NotSupported(ap.Child("clusterSpec"), a.ClusterSpec, ACKClusterSpecs))

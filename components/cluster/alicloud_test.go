@@ -99,6 +99,11 @@ func TestAlicloudDefaults(t *testing.T) {
 				t.Errorf("kubernetesVersion: got %q, want %q", s.KubernetesVersion, ACKVersionTable.Default)
 			}
 		}},
+		{"auto mode picks the image", "prod", func(s *Spec) { s.Alicloud.AutoMode = true }, func(t *testing.T, s *Spec) {
+			if s.Alicloud.NodeImageID != "" {
+				t.Errorf("nodeImageId: got %q, want none in auto mode (ACK picks it)", s.Alicloud.NodeImageID)
+			}
+		}},
 		{"block created when absent", "prod", func(s *Spec) { s.Alicloud = nil }, func(t *testing.T, s *Spec) {
 			if s.Alicloud == nil || s.Alicloud.ClusterSpec != ACKProSmall {
 				t.Errorf("alicloud block: got %+v, want a defaulted block", s.Alicloud)
@@ -184,6 +189,17 @@ func TestAlicloudValidation(t *testing.T) {
 		}, []aliWant{{"clusters[0].nodePools[0].maxSize", MsgACKPoolScalingRange}}},
 		{"system disk too small", func(s *Spec) { s.NodePools[0].DiskSizeGB = 20 },
 			[]aliWant{{"clusters[0].nodePools[0].diskSizeGb", "40 to 500"}}},
+		{"auto mode on Pro", func(s *Spec) { s.Alicloud.AutoMode = true }, nil},
+		{"auto mode: every conflict at once", func(s *Spec) {
+			s.Alicloud.AutoMode = true
+			s.Alicloud.ClusterSpec = ACKStandard
+			s.Alicloud.NodeImageID = DefaultACKNodeImageID
+			s.Alicloud.KeyPairName = "ops"
+		}, []aliWant{
+			{"clusters[0].alicloud.autoMode", MsgAutoModeNeedsPro},
+			{"clusters[0].alicloud.nodeImageId", MsgAutoModeImage},
+			{"clusters[0].alicloud.keyPairName", MsgAutoModeKeyPair},
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
