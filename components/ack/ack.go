@@ -455,17 +455,26 @@ func (b *builder) managedKubernetes() error {
 		server = b.cluster.Connections.MapIndex(pulumi.String("apiServerInternet"))
 	}
 	ca := b.cluster.CertificateAuthority
-	name := b.spec.Name
+	name, region := b.spec.Name, b.spec.Region
+	var kubeconfig pulumi.StringOutput
+	if a.KubeconfigCredential == cluster.ACKCredentialRAMTool {
+		kubeconfig = pulumi.All(server, ca.MapIndex(pulumi.String("clusterCert")), b.c.ClusterID).ApplyT(
+			func(v []any) (string, error) {
+				return renderRAMToolKubeconfig(name, deref(v[0]), deref(v[1]), deref(v[2]), region)
+			}).(pulumi.StringOutput)
+	} else {
+		kubeconfig = pulumi.All(server, ca.MapIndex(pulumi.String("clusterCert")),
+			ca.MapIndex(pulumi.String("clientCert")), ca.MapIndex(pulumi.String("clientKey"))).ApplyT(
+			func(v []any) (string, error) {
+				return renderKubeconfig(name, kubeconfigCredentials{
+					Server: deref(v[0]), ClusterCA: deref(v[1]), ClientCert: deref(v[2]), ClientKey: deref(v[3]),
+				})
+			}).(pulumi.StringOutput)
+	}
 	// The rendered kubeconfig is the kubernetes provider's input as a secret once known
 	// (secret.Mark: an unknown secret cannot cross Pulumi's mock monitor); the output the
 	// layers above see is always a secret.
-	b.kubeconfig = secret.Mark(pulumi.All(server, ca.MapIndex(pulumi.String("clusterCert")),
-		ca.MapIndex(pulumi.String("clientCert")), ca.MapIndex(pulumi.String("clientKey"))).ApplyT(
-		func(v []any) (string, error) {
-			return renderKubeconfig(name, kubeconfigCredentials{
-				Server: deref(v[0]), ClusterCA: deref(v[1]), ClientCert: deref(v[2]), ClientKey: deref(v[3]),
-			})
-		}).(pulumi.StringOutput))
+	b.kubeconfig = secret.Mark(kubeconfig)
 	b.c.Kubeconfig = pulumi.ToSecret(b.kubeconfig).(pulumi.StringOutput)
 	return nil
 }

@@ -32,6 +32,21 @@ const (
 	DefaultACKMaxPods = 64
 )
 
+// How an ACK deploy's kubeconfig logs in (alicloud.kubeconfigCredential).
+const (
+	// ACKCredentialAdminCertificate puts ACK's admin client certificate in the kubeconfig.
+	ACKCredentialAdminCertificate = "adminCertificate"
+	// ACKCredentialRAMTool runs ack-ram-tool's credential plugin for a temporary client
+	// certificate of the runner's RAM identity.
+	ACKCredentialRAMTool = "ackRamTool"
+	// DefaultACKKubeconfigCredential keeps the admin certificate: a runner needs no tool,
+	// and an in-cluster stack run by another identity still gets in.
+	DefaultACKKubeconfigCredential = ACKCredentialAdminCertificate
+)
+
+// ACKKubeconfigCredentials lists the values of alicloud.kubeconfigCredential.
+var ACKKubeconfigCredentials = []string{ACKCredentialAdminCertificate, ACKCredentialRAMTool}
+
 // ACK cluster editions (clusterSpec).
 const (
 	ACKProSmall = "ack.pro.small"
@@ -99,6 +114,9 @@ func defaultAlicloud(s *Spec) {
 	}
 	if a.ClusterSpec == "" {
 		a.ClusterSpec = DefaultACKClusterSpec
+	}
+	if a.KubeconfigCredential == "" {
+		a.KubeconfigCredential = DefaultACKKubeconfigCredential
 	}
 	if a.DeletionProtection == nil {
 		a.DeletionProtection = aliBoolPtr(s.IsProd())
@@ -208,6 +226,9 @@ func validateAlicloud(s *Spec, p *field.Path) field.ErrorList {
 	}
 	if a.AutoMode && a.KeyPairName != "" {
 		errs = append(errs, field.Invalid(ap.Child("keyPairName"), a.KeyPairName, MsgAutoModeKeyPair))
+	}
+	if !slices.Contains(ACKKubeconfigCredentials, a.KubeconfigCredential) {
+		errs = append(errs, field.NotSupported(ap.Child("kubeconfigCredential"), a.KubeconfigCredential, ACKKubeconfigCredentials))
 	}
 	if !slices.Contains(ACKClusterSpecs, a.ClusterSpec) {
 		errs = append(errs, field.NotSupported(ap.Child("clusterSpec"), a.ClusterSpec, ACKClusterSpecs))

@@ -99,6 +99,11 @@ func TestAlicloudDefaults(t *testing.T) {
 				t.Errorf("kubernetesVersion: got %q, want %q", s.KubernetesVersion, ACKVersionTable.Default)
 			}
 		}},
+		{"admin certificate kubeconfig by default", "prod", nil, func(t *testing.T, s *Spec) {
+			if s.Alicloud.KubeconfigCredential != ACKCredentialAdminCertificate {
+				t.Errorf("kubeconfigCredential: got %q, want %q", s.Alicloud.KubeconfigCredential, ACKCredentialAdminCertificate)
+			}
+		}},
 		{"auto mode picks the image", "prod", func(s *Spec) { s.Alicloud.AutoMode = true }, func(t *testing.T, s *Spec) {
 			if s.Alicloud.NodeImageID != "" {
 				t.Errorf("nodeImageId: got %q, want none in auto mode (ACK picks it)", s.Alicloud.NodeImageID)
@@ -190,6 +195,9 @@ func TestAlicloudValidation(t *testing.T) {
 		{"system disk too small", func(s *Spec) { s.NodePools[0].DiskSizeGB = 20 },
 			[]aliWant{{"clusters[0].nodePools[0].diskSizeGb", "40 to 500"}}},
 		{"auto mode on Pro", func(s *Spec) { s.Alicloud.AutoMode = true }, nil},
+		{"ack-ram-tool kubeconfig", func(s *Spec) { s.Alicloud.KubeconfigCredential = ACKCredentialRAMTool }, nil},
+		{"unknown kubeconfig credential", func(s *Spec) { s.Alicloud.KubeconfigCredential = "token" },
+			[]aliWant{{"clusters[0].alicloud.kubeconfigCredential", "supported values"}}},
 		{"auto mode: every conflict at once", func(s *Spec) {
 			s.Alicloud.AutoMode = true
 			s.Alicloud.ClusterSpec = ACKStandard

@@ -155,4 +155,11 @@ type AlicloudSpec struct {
 	// (minSize..maxSize; desiredSize and diskSizeGb are not used). It is set at creation:
 	// changing it later replaces the cluster and its pools. Defaults to false.
 	AutoMode bool `yaml:"autoMode"`
+	// KubeconfigCredential is how the deploy's kubeconfig logs in: adminCertificate (the
+	// default, DefaultACKKubeconfigCredential: the deploying identity's client
+	// certificate, which does not expire, in the kubeconfig) or ackRamTool (no key in the
+	// kubeconfig: kubectl and the kubernetes provider run `ack-ram-tool credential-plugin
+	// get-credential`, which fetches a one-hour client certificate of the runner's own
+	// RAM identity; the tool must be on the runner).
+	KubeconfigCredential string `yaml:"kubeconfigCredential"`
 }
