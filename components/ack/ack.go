@@ -33,8 +33,8 @@ const (
 	// works on every node OS.
 	TerwayConfig = `{"IPVlan":"false","NetworkPolicy":"true"}`
 	// AddonTerwayControlPlane is Terway's controller, which ACK runs in the managed
-	// control plane of Pro clusters (provider v1.285.0's ACK Pro example installs it
-	// with terway-eniip).
+	// control plane of Pro clusters (the ACK Pro example of terraform-provider-alicloud
+	// v1.285.0 installs it with terway-eniip).
 	AddonTerwayControlPlane = "terway-controlplane"
 	// AddonCSIPlugin and AddonCSIProvisioner are the disk CSI driver; the provisioner
 	// creates the alicloud-disk-* StorageClasses. Pro clusters run the provisioner in
