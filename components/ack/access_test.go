@@ -2,10 +2,13 @@ package ack
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/cluster/clustertest"
@@ -41,8 +44,9 @@ func TestAdminsAreClusterAdminsByRAMID(t *testing.T) {
 func TestNodePoolsRunAlibabaCloudLinux3(t *testing.T) {
 	p := runPlan(t, prodSpec())
 	for _, np := range p.ByType(typeNodePool) {
-		if np.Inputs["imageId"] != cluster.DefaultACKNodeImageID || np.Inputs["platform"] != NodePlatform {
-			t.Errorf("%s: imageId %v platform %v, want %s on %s", np.Name, np.Inputs["imageId"], np.Inputs["platform"], cluster.DefaultACKNodeImageID, NodePlatform)
+		// No platform: it is deprecated at ProviderVersion and its schema default was CentOS.
+		if _, platform := np.Inputs["platform"]; np.Inputs["imageId"] != cluster.DefaultACKNodeImageID || platform {
+			t.Errorf("%s: imageId %v platform %v, want %s and no platform", np.Name, np.Inputs["imageId"], np.Inputs["platform"], cluster.DefaultACKNodeImageID)
 		}
 	}
 	s := prodSpec()
@@ -69,6 +73,16 @@ func ackCloud(clientCert string) clustertest.Cloud {
 					"clientCert":  resource.NewProperty(clientCert),
 					"clientKey":   resource.NewProperty("S0VZ"),
 				}),
+				"rrsaMetadata": resource.NewProperty(resource.PropertyMap{
+					"enabled":             resource.NewProperty(true),
+					"rrsaOidcIssuerUrl":   resource.NewProperty(testIssuer),
+					"ramOidcProviderArn":  resource.NewProperty(testProviderARN),
+					"ramOidcProviderName": resource.NewProperty("ack-rrsa-prod-ali-id"),
+				}),
+			}
+		case TypeRAMRole:
+			return resource.PropertyMap{
+				"arn": resource.NewProperty("acs:ram::5123456789012345:role/" + in["roleName"].StringValue()),
 			}
 		case typeEIP:
 			return resource.PropertyMap{"ipAddress": resource.NewProperty("47.0.0.2")}
@@ -78,6 +92,12 @@ func ackCloud(clientCert string) clustertest.Cloud {
 		return nil
 	}}
 }
+
+// The RRSA issuer and OIDC provider ackCloud answers with.
+const (
+	testIssuer      = "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/prod-ali-id"
+	testProviderARN = "acs:ram::5123456789012345:oidc-provider/ack-rrsa-prod-ali-id"
+)
 
 func TestKubeconfigChangeKeepsProviderAndObjects(t *testing.T) {
 	run := func(cert string) *clustertest.Recorder {
@@ -104,4 +124,43 @@ func at(v any, keys ...string) any {
 		v = m[k]
 	}
 	return v
+}
+
+// TestRAMToolKubeconfig: with kubeconfigCredential ackRamTool the kubeconfig holds the
+// server and the cluster CA, no key, and a user that runs ack-ram-tool for a temporary
+// certificate of the runner's RAM identity.
+func TestRAMToolKubeconfig(t *testing.T) {
+	s := prodSpec()
+	s.Alicloud.KubeconfigCredential = cluster.ACKCredentialRAMTool
+	var kc internals.UnsafeAwaitOutputResult
+	clustertest.Run(t, "fleetform", "test", ackCloud("Q0VSVA=="), func(ctx *pulumi.Context) error {
+		c, err := New(ctx, "prod-ali", &Args{Spec: s, Stack: "test", Access: testAccess})
+		if err != nil {
+			return err
+		}
+		kc, err = internals.UnsafeAwaitOutput(ctx.Context(), c.Connection().Kubeconfig)
+		return err
+	})
+	if !kc.Known || !kc.Secret {
+		t.Fatalf("kubeconfig: known=%v secret=%v, want both", kc.Known, kc.Secret)
+	}
+	cfg, err := clientcmd.Load([]byte(kc.Value.(string)))
+	if err != nil {
+		t.Fatalf("not a kubeconfig: %v", err)
+	}
+	c := cfg.Clusters["prod-ali"]
+	u := cfg.AuthInfos["prod-ali-ram"]
+	if c == nil || c.Server != "https://10.120.0.5:6443" || string(c.CertificateAuthorityData) != "CA" {
+		t.Errorf("cluster: got %+v, want the internal endpoint and the cluster CA", c)
+	}
+	if u == nil || u.Exec == nil || len(u.ClientKeyData) > 0 || len(u.ClientCertificateData) > 0 {
+		t.Fatalf("user: got %+v, want an exec user and no certificate or key", u)
+	}
+	want := RAMToolArgs("prod-ali-id", "cn-hangzhou")
+	if u.Exec.Command != RAMToolCommand || !slices.Equal(u.Exec.Args, want) || u.Exec.APIVersion != ExecAPIVersion {
+		t.Errorf("exec: got %s %v (%s), want %s %v (%s)", u.Exec.Command, u.Exec.Args, u.Exec.APIVersion, RAMToolCommand, want, ExecAPIVersion)
+	}
+	if !slices.Contains(want, "--expiration") || !slices.Contains(want, RAMToolExpiration) {
+		t.Errorf("args %v: want an expiring certificate (--expiration %s)", want, RAMToolExpiration)
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud"
-	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/cs"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/ecs"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/kms"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
@@ -33,10 +32,21 @@ const (
 	// environment namespace is isolated by NetworkPolicy; IPVlan off, the datapath that
 	// works on every node OS.
 	TerwayConfig = `{"IPVlan":"false","NetworkPolicy":"true"}`
+	// AddonTerwayControlPlane is Terway's controller, which ACK runs in the managed
+	// control plane of Pro clusters (the ACK Pro example of terraform-provider-alicloud
+	// v1.285.0 installs it with terway-eniip).
+	AddonTerwayControlPlane = "terway-controlplane"
 	// AddonCSIPlugin and AddonCSIProvisioner are the disk CSI driver; the provisioner
-	// creates the alicloud-disk-* StorageClasses.
-	AddonCSIPlugin      = "csi-plugin"
-	AddonCSIProvisioner = "csi-provisioner"
+	// creates the alicloud-disk-* StorageClasses. Pro clusters run the provisioner in
+	// the managed control plane (AddonManagedCSIProvisioner).
+	AddonCSIPlugin             = "csi-plugin"
+	AddonCSIProvisioner        = "csi-provisioner"
+	AddonManagedCSIProvisioner = "managed-csiprovisioner"
+	// AddonPodIdentityWebhook injects the RRSA token volume and the
+	// ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and
+	// ALIBABA_CLOUD_OIDC_TOKEN_FILE variables into pods whose service account names a
+	// RAM role (AnnotationRRSARoleName).
+	AddonPodIdentityWebhook = "ack-pod-identity-webhook"
 	// StorageClass is the default StorageClass: ESSD cloud disks, the general-purpose
 	// SSD every current instance family supports.
 	StorageClass = "alicloud-disk-essd"
@@ -50,9 +60,12 @@ const (
 	NATChargeType = "PayByLcu"
 	// EIPChargeType bills the EIP by traffic, so the bandwidth cap costs nothing unused.
 	EIPChargeType = "PayByTraffic"
-	// NodePlatform is the node OS family; the image is alicloud.nodeImageId, an Alibaba
-	// Cloud Linux 3 image by default (ACK refuses Alibaba Cloud Linux 2 from 1.30 on).
-	NodePlatform = "AliyunLinux"
+	// MaintenanceWeeklyPeriod, MaintenanceTime and MaintenanceDuration are the
+	// cluster's maintenance window, in which ACK's managed node pools repair nodes and
+	// patch node CVEs: Saturday from 02:00 China Standard Time, four hours.
+	MaintenanceWeeklyPeriod = "Saturday"
+	MaintenanceTime         = "2026-01-03T02:00:00.000+08:00"
+	MaintenanceDuration     = "4h"
 	// AdminBindingName is the ClusterRoleBinding that makes the identity map's admins
 	// cluster-admin. ACK's own grants (cs.KubernetesPermission) replace every grant a RAM
 	// user has in the account, so admins are bound with plain RBAC instead.
@@ -72,9 +85,9 @@ type Args struct {
 	// Access is who reaches the cluster: admins are bound to cluster-admin by their RAM
 	// ID, groups become RBAC users of their RAM ID (Connection.Subjects).
 	Access cluster.Access
-	// Workloads are addon service accounts that want a cloud identity. ACK gives them
-	// none: RRSA cannot be turned on with pulumi-alicloud v3.10.0, so the addons that
-	// need Alibaba Cloud APIs take keys from secret config instead.
+	// Workloads are addon service accounts that want a cloud identity: each with an
+	// AlicloudPolicy gets a RAM role trusted through the cluster's RRSA OIDC provider
+	// for its service account alone (workloads.go).
 	Workloads []cluster.Workload
 	// Backups asks for a backup bucket and Velero's credentials (Connection.Backups); nil for none.
 	Backups *cluster.Backups
@@ -108,6 +121,11 @@ type Cluster struct {
 
 	// KubernetesVersion is the version the control plane runs.
 	KubernetesVersion pulumi.StringOutput `pulumi:"kubernetesVersion"`
+	// OIDCIssuer is the cluster's RRSA token issuer URL.
+	OIDCIssuer pulumi.StringOutput `pulumi:"oidcIssuer"`
+	// OIDCProviderARN is the RAM OIDC provider ACK registered for RRSA, which workload
+	// roles trust.
+	OIDCProviderARN pulumi.StringOutput `pulumi:"oidcProviderArn"`
 
 	// Provider deploys Kubernetes objects into the cluster.
 	Provider *kubernetes.Provider
@@ -116,8 +134,9 @@ type Cluster struct {
 	stack    string
 	subjects map[string]cluster.Subject
 	// admins are the subjects bound to cluster-admin in the cluster.
-	admins  []cluster.Subject
-	backups *cluster.BackupLocation
+	admins    []cluster.Subject
+	backups   *cluster.BackupLocation
+	workloads map[string]cluster.WorkloadIdentity
 }
 
 // New validates the spec and creates the network, the cluster and its node pools.
@@ -138,11 +157,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
 	}
-	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.Alicloud), admins: adminSubjects(args.Access)}
+	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.Alicloud), admins: adminSubjects(args.Access),
+		workloads: map[string]cluster.WorkloadIdentity{}}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: registering component: %w", name, err)
 	}
-	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, grants: args.Access, tags: tagMap(spec.ResourceTags(args.Stack)), backupsReq: args.Backups}
+	b := &builder{ctx: ctx, name: name, stack: args.Stack, c: c, spec: &c.spec, plan: plan, grants: args.Access, tags: tagMap(spec.ResourceTags(args.Stack)), backupsReq: args.Backups,
+		workloads: cluster.CloneWorkloads(args.Workloads)}
 	if err := b.build(args.ClusterOnly); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
@@ -156,31 +177,36 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"egressIp":          c.EgressIP,
 		"storageClass":      c.StorageClassName,
 		"kubernetesVersion": c.KubernetesVersion,
+		"oidcIssuer":        c.OIDCIssuer,
+		"oidcProviderArn":   c.OIDCProviderARN,
 	}); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: registering outputs: %w", name, err)
 	}
 	return c, nil
 }
 
+// OutputOIDCProviderARN is the Connection.Outputs key of the RRSA OIDC provider's ARN,
+// which the attach path's workload roles trust.
+const OutputOIDCProviderARN = "oidcProviderArn"
+
 // Connection is what the layers above deploy through.
 func (c *Cluster) Connection() *cluster.Connection {
 	return &cluster.Connection{
-		Name:        c.spec.Name,
-		Cloud:       cluster.Alicloud,
-		Environment: c.spec.Environment,
-		Federation:  c.spec.Federation,
-		ClusterName: c.ClusterName,
-		Kubeconfig:  c.Kubeconfig,
-		Provider:    c.Provider,
-		// ACK's OIDC issuer comes with RRSA, which pulumi-alicloud v3.10.0 cannot turn on.
-		OIDCIssuer:        pulumi.String("").ToStringOutput(),
+		Name:              c.spec.Name,
+		Cloud:             cluster.Alicloud,
+		Environment:       c.spec.Environment,
+		Federation:        c.spec.Federation,
+		ClusterName:       c.ClusterName,
+		Kubeconfig:        c.Kubeconfig,
+		Provider:          c.Provider,
+		OIDCIssuer:        c.OIDCIssuer,
 		StorageClass:      StorageClass,
 		KubernetesVersion: c.KubernetesVersion,
 		Subjects:          c.subjects,
-		Workloads:         map[string]cluster.WorkloadIdentity{},
+		Workloads:         c.workloads,
 		Backups:           c.backups,
 		ClusterIdentifier: c.ClusterID,
-		Outputs:           map[string]pulumi.StringOutput{},
+		Outputs:           map[string]pulumi.StringOutput{OutputOIDCProviderARN: c.OIDCProviderARN},
 		Facts:             map[string]string{cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack))},
 		Admins:            c.admins,
 		ManagementCIDRs:   c.spec.ManagementCIDRs(),
@@ -199,6 +225,7 @@ type builder struct {
 	grants     cluster.Access
 	tags       pulumi.Map
 	backupsReq *cluster.Backups
+	workloads  []cluster.Workload
 
 	cloud    pulumi.ResourceOption
 	vpc      *vpc.Network
@@ -206,7 +233,7 @@ type builder struct {
 	pods     []*vpc.Switch
 	nodeSNAT []pulumi.Resource
 	egressIP pulumi.StringOutput
-	cluster  *cs.ManagedKubernetes
+	cluster  *managedKubernetes
 	// kubeconfig is secret whenever known; see managedKubernetes.
 	kubeconfig pulumi.StringOutput
 	// pathReady is the CEN attachment a runner in the management network reaches the
@@ -225,6 +252,7 @@ func (b *builder) build(clusterOnly bool) error {
 		{Name: "egress", Run: b.egress},
 		{Name: "cluster", Run: b.managedKubernetes},
 		{Name: "node pools", Run: b.nodePools},
+		{Name: cluster.StepWorkloadIdentities, Run: b.workloadIdentities},
 		{Name: "backup storage", Run: b.backups},
 		{Name: "kubernetes", Run: b.kubernetes},
 	}
@@ -234,11 +262,12 @@ func (b *builder) build(clusterOnly bool) error {
 	return cluster.RunSteps(steps...)
 }
 
-// provider is the cluster's own Alibaba Cloud provider for its region.
+// provider is the cluster's own Alibaba Cloud provider for its region, on the plugin
+// release ProviderVersion; every ACK resource goes through it.
 func (b *builder) provider() error {
 	prov, err := alicloud.NewProvider(b.ctx, b.name+"-alicloud", &alicloud.ProviderArgs{
 		Region: pulumi.String(b.spec.Region),
-	}, pulumi.Parent(b.c))
+	}, pulumi.Parent(b.c), pulumi.Version(ProviderVersion))
 	if err != nil {
 		return err
 	}
@@ -353,34 +382,50 @@ func (b *builder) egress() error {
 	return nil
 }
 
-// managedKubernetes creates the ACK cluster with Terway and, if asked, a KMS key for
-// Secret encryption.
+// managedKubernetes registers the ACK cluster with Terway, RRSA and, if asked, a KMS
+// key for Secret encryption. It is registered by type token with the inputs of
+// provider ProviderVersion: vswitchIds (workerVswitchIds is deprecated since provider
+// 1.241.0), no loadBalancerSpec (deprecated since 1.232.0: the API server's CLB is
+// billed by capacity units), and a maintenance window with auto-upgrade off, since
+// the version is pinned in the stack file and changes only through a reviewed plan.
 func (b *builder) managedKubernetes() error {
 	a := b.spec.Alicloud
-	args := &cs.ManagedKubernetesArgs{
+	inputs := pulumi.Map{
 		// ACK cluster names are unique per account: the stack name lets two stacks share one.
-		Name:               pulumi.String(b.spec.Name + "-" + b.stack),
-		ClusterSpec:        pulumi.String(a.ClusterSpec),
-		Version:            pulumi.String(b.spec.KubernetesVersion),
-		WorkerVswitchIds:   b.c.NodeVSwitchIDs,
-		PodVswitchIds:      b.c.PodVSwitchIDs,
-		ServiceCidr:        pulumi.String(b.spec.Network.ServiceCIDR),
-		NewNatGateway:      pulumi.Bool(false),
-		SlbInternetEnabled: pulumi.Bool(*a.PublicAPIServer),
-		DeletionProtection: pulumi.Bool(*a.DeletionProtection),
-		ProxyMode:          pulumi.String(ProxyMode),
+		"name":               pulumi.String(b.spec.Name + "-" + b.stack),
+		"clusterSpec":        pulumi.String(a.ClusterSpec),
+		"version":            pulumi.String(b.spec.KubernetesVersion),
+		"vswitchIds":         b.c.NodeVSwitchIDs,
+		"podVswitchIds":      b.c.PodVSwitchIDs,
+		"serviceCidr":        pulumi.String(b.spec.Network.ServiceCIDR),
+		"newNatGateway":      pulumi.Bool(false),
+		"slbInternetEnabled": pulumi.Bool(*a.PublicAPIServer),
+		"deletionProtection": pulumi.Bool(*a.DeletionProtection),
+		"proxyMode":          pulumi.String(ProxyMode),
 		// Enterprise security groups hold far more private IPs, which ENI-IP pods use up.
-		IsEnterpriseSecurityGroup: pulumi.Bool(true),
-		Addons: cs.ManagedKubernetesAddonArray{
-			cs.ManagedKubernetesAddonArgs{Name: pulumi.String(AddonTerway), Config: pulumi.String(TerwayConfig)},
-			cs.ManagedKubernetesAddonArgs{Name: pulumi.String(AddonCSIPlugin)},
-			cs.ManagedKubernetesAddonArgs{Name: pulumi.String(AddonCSIProvisioner)},
+		"isEnterpriseSecurityGroup": pulumi.Bool(true),
+		// RRSA: ACK registers an OIDC provider in RAM for the cluster's service-account
+		// tokens; workload roles trust it. ACK cannot turn it off again.
+		"enableRrsa": pulumi.Bool(true),
+		"addons":     addons(a.ClusterSpec),
+		"maintenanceWindow": pulumi.Map{
+			"enable":          pulumi.Bool(true),
+			"maintenanceTime": pulumi.String(MaintenanceTime),
+			"duration":        pulumi.String(MaintenanceDuration),
+			"weeklyPeriod":    pulumi.String(MaintenanceWeeklyPeriod),
 		},
-		Tags: b.tags,
+		"operationPolicy": pulumi.Map{
+			"clusterAutoUpgrade": pulumi.Map{"enabled": pulumi.Bool(false)},
+		},
+		"tags": b.tags,
+	}
+	if a.AutoMode {
+		// Set at creation only: the provider replaces the cluster when it changes.
+		inputs["autoMode"] = pulumi.Map{"enabled": pulumi.Bool(true)}
 	}
 	if len(a.ControlPlaneLogs) > 0 {
-		args.ControlPlaneLogComponents = pulumi.ToStringArray(a.ControlPlaneLogs)
-		args.ControlPlaneLogTtl = pulumi.String(ControlPlaneLogTTL)
+		inputs["controlPlaneLogComponents"] = pulumi.ToStringArray(a.ControlPlaneLogs)
+		inputs["controlPlaneLogTtl"] = pulumi.String(ControlPlaneLogTTL)
 	}
 	if *a.SecretsEncryption {
 		key, err := kms.NewKey(b.ctx, b.name+"-secrets", &kms.KeyArgs{
@@ -390,75 +435,139 @@ func (b *builder) managedKubernetes() error {
 		if err != nil {
 			return err
 		}
-		args.EncryptionProviderKey = key.ID().ToStringOutput()
+		inputs["encryptionProviderKey"] = key.ID().ToStringOutput()
+		// Provider 1.285.0 encrypts only with disableEncryption set to false explicitly.
+		inputs["disableEncryption"] = pulumi.Bool(false)
 	}
-	var err error
+	b.cluster = &managedKubernetes{}
 	// The certificates in certificateAuthority log in as cluster admin.
-	b.cluster, err = cs.NewManagedKubernetes(b.ctx, b.name, args,
-		b.opts(pulumi.AdditionalSecretOutputs([]string{"certificateAuthority"}))...)
-	if err != nil {
+	if err := b.ctx.RegisterResource(TypeManagedKubernetes, b.name, inputs, b.cluster,
+		b.opts(pulumi.AdditionalSecretOutputs([]string{"certificateAuthority"}))...); err != nil {
 		return err
 	}
 	b.c.ClusterName = b.cluster.Name
 	b.c.ClusterID = b.cluster.ID().ToStringOutput()
 	b.c.KubernetesVersion = b.cluster.Version
-	server := b.cluster.Connections.ApiServerIntranet()
+	b.c.OIDCIssuer = mapString(b.cluster.RRSAMetadata, "rrsaOidcIssuerUrl")
+	b.c.OIDCProviderARN = mapString(b.cluster.RRSAMetadata, "ramOidcProviderArn")
+	server := b.cluster.Connections.MapIndex(pulumi.String("apiServerIntranet"))
 	if *a.PublicAPIServer {
-		server = b.cluster.Connections.ApiServerInternet()
+		server = b.cluster.Connections.MapIndex(pulumi.String("apiServerInternet"))
 	}
 	ca := b.cluster.CertificateAuthority
-	name := b.spec.Name
+	name, region := b.spec.Name, b.spec.Region
+	var kubeconfig pulumi.StringOutput
+	if a.KubeconfigCredential == cluster.ACKCredentialRAMTool {
+		kubeconfig = pulumi.All(server, ca.MapIndex(pulumi.String("clusterCert")), b.c.ClusterID).ApplyT(
+			func(v []any) (string, error) {
+				return renderRAMToolKubeconfig(name, deref(v[0]), deref(v[1]), deref(v[2]), region)
+			}).(pulumi.StringOutput)
+	} else {
+		kubeconfig = pulumi.All(server, ca.MapIndex(pulumi.String("clusterCert")),
+			ca.MapIndex(pulumi.String("clientCert")), ca.MapIndex(pulumi.String("clientKey"))).ApplyT(
+			func(v []any) (string, error) {
+				return renderKubeconfig(name, kubeconfigCredentials{
+					Server: deref(v[0]), ClusterCA: deref(v[1]), ClientCert: deref(v[2]), ClientKey: deref(v[3]),
+				})
+			}).(pulumi.StringOutput)
+	}
 	// The rendered kubeconfig is the kubernetes provider's input as a secret once known
 	// (secret.Mark: an unknown secret cannot cross Pulumi's mock monitor); the output the
 	// layers above see is always a secret.
-	b.kubeconfig = secret.Mark(pulumi.All(server, ca.ClusterCert(), ca.ClientCert(), ca.ClientKey()).ApplyT(
-		func(v []any) (string, error) {
-			return renderKubeconfig(name, kubeconfigCredentials{
-				Server: deref(v[0]), ClusterCA: deref(v[1]), ClientCert: deref(v[2]), ClientKey: deref(v[3]),
-			})
-		}).(pulumi.StringOutput))
+	b.kubeconfig = secret.Mark(kubeconfig)
 	b.c.Kubeconfig = pulumi.ToSecret(b.kubeconfig).(pulumi.StringOutput)
 	return nil
 }
 
-// nodePools creates one ACK node pool per spec pool, in the node vSwitches.
+// addons are the add-ons ACK installs at creation: Terway ENI-IP with network policy,
+// the disk CSI driver and the RRSA webhook. Pro clusters run Terway's controller and
+// the CSI provisioner in the managed control plane.
+func addons(clusterSpec string) pulumi.Array {
+	terway := pulumi.Map{"name": pulumi.String(AddonTerway), "config": pulumi.String(TerwayConfig)}
+	named := func(n string) pulumi.Map { return pulumi.Map{"name": pulumi.String(n)} }
+	if clusterSpec == cluster.ACKProSmall {
+		return pulumi.Array{named(AddonTerwayControlPlane), terway, named(AddonCSIPlugin),
+			named(AddonManagedCSIProvisioner), named(AddonPodIdentityWebhook)}
+	}
+	return pulumi.Array{terway, named(AddonCSIPlugin), named(AddonCSIProvisioner), named(AddonPodIdentityWebhook)}
+}
+
+// Node pool management: ACK repairs nodes and patches node CVEs in the maintenance
+// window, one node at a time; kubelet versions move only with the cluster's version.
+const (
+	// PoolMaxUnavailable is how many nodes of a pool ACK takes down at once.
+	PoolMaxUnavailable = 1
+)
+
+// nodePools registers one ACK node pool per spec pool, in the node vSwitches, with the
+// inputs of provider ProviderVersion: nodePoolName and desiredSize replace the
+// deprecated name and nodeCount, and no platform is sent (deprecated since provider
+// 1.145.0; the OS follows the pinned image, alicloud.nodeImageId).
 func (b *builder) nodePools() error {
-	a := b.spec.Alicloud
 	for _, np := range b.spec.NodePools {
-		args := &cs.NodePoolArgs{
-			Name:               pulumi.String(np.Name),
-			ClusterId:          b.c.ClusterID,
-			VswitchIds:         b.c.NodeVSwitchIDs,
-			InstanceTypes:      pulumi.ToStringArray(np.InstanceTypes),
-			Platform:           pulumi.String(NodePlatform),
-			ImageId:            pulumi.String(a.NodeImageID),
-			SystemDiskCategory: pulumi.String(NodeDiskCategory),
-			SystemDiskSize:     pulumi.Int(np.DiskSizeGB),
-			Labels:             poolLabels(np.Labels),
-			Taints:             poolTaints(np.Taints),
-			Tags:               b.tags,
-		}
-		if np.MinSize < np.MaxSize {
-			// ACK's autoscaler owns the node count; it starts the pool at minSize.
-			args.ScalingConfig = cs.NodePoolScalingConfigArgs{
-				MinSize: pulumi.Int(np.MinSize),
-				MaxSize: pulumi.Int(np.MaxSize),
-				Type:    pulumi.String("cpu"),
-			}
-		} else {
-			// ACK needs maxSize > minSize for scaling; a fixed pool is a node count.
-			args.NodeCount = pulumi.Int(np.DesiredSize)
-		}
-		if a.KeyPairName != "" {
-			args.KeyName = pulumi.String(a.KeyPairName)
-		}
 		// Nodes bootstrap through the internet (agents, images): wait for their SNAT.
-		if _, err := cs.NewNodePool(b.ctx, b.name+"-"+np.Name, args,
+		if err := b.ctx.RegisterResource(TypeNodePool, b.name+"-"+np.Name, b.poolInputs(np), &nodePool{},
 			b.opts(pulumi.DependsOn(b.nodeSNAT))...); err != nil {
 			return fmt.Errorf("%s: %w", np.Name, err)
 		}
 	}
 	return nil
+}
+
+// poolInputs are one node pool's inputs. In auto mode ACK sets everything but the
+// vSwitches, instance types, labels, taints, tags and scaling bounds itself (and ignores
+// what else is sent), so only those are sent.
+func (b *builder) poolInputs(np cluster.NodePool) pulumi.Map {
+	a := b.spec.Alicloud
+	if a.AutoMode {
+		return pulumi.Map{
+			"nodePoolName":  pulumi.String(np.Name),
+			"clusterId":     b.c.ClusterID,
+			"vswitchIds":    b.c.NodeVSwitchIDs,
+			"instanceTypes": pulumi.ToStringArray(np.InstanceTypes),
+			"labels":        poolLabels(np.Labels),
+			"taints":        poolTaints(np.Taints),
+			"autoMode":      pulumi.Map{"enabled": pulumi.Bool(true)},
+			"scalingConfig": pulumi.Map{"minSize": pulumi.Int(np.MinSize), "maxSize": pulumi.Int(np.MaxSize)},
+			"tags":          b.tags,
+		}
+	}
+	inputs := pulumi.Map{
+		"nodePoolName":       pulumi.String(np.Name),
+		"clusterId":          b.c.ClusterID,
+		"vswitchIds":         b.c.NodeVSwitchIDs,
+		"instanceTypes":      pulumi.ToStringArray(np.InstanceTypes),
+		"imageId":            pulumi.String(a.NodeImageID),
+		"systemDiskCategory": pulumi.String(NodeDiskCategory),
+		"systemDiskSize":     pulumi.Int(np.DiskSizeGB),
+		"labels":             poolLabels(np.Labels),
+		"taints":             poolTaints(np.Taints),
+		"management": pulumi.Map{
+			"enable":         pulumi.Bool(true),
+			"autoRepair":     pulumi.Bool(true),
+			"autoVulFix":     pulumi.Bool(true),
+			"autoUpgrade":    pulumi.Bool(false),
+			"maxUnavailable": pulumi.Int(PoolMaxUnavailable),
+		},
+		"tags": b.tags,
+	}
+	if np.MinSize < np.MaxSize {
+		// ACK's autoscaler owns the node count; it starts the pool at minSize.
+		inputs["scalingConfig"] = pulumi.Map{
+			"enable":  pulumi.Bool(true),
+			"minSize": pulumi.Int(np.MinSize),
+			"maxSize": pulumi.Int(np.MaxSize),
+			"type":    pulumi.String("cpu"),
+		}
+	} else {
+		// ACK needs maxSize > minSize for scaling; a fixed pool is a node count
+		// (desiredSize is a string in the provider's schema).
+		inputs["desiredSize"] = pulumi.String(strconv.Itoa(np.DesiredSize))
+	}
+	if a.KeyPairName != "" {
+		inputs["keyName"] = pulumi.String(a.KeyPairName)
+	}
+	return inputs
 }
 
 // kubernetes creates the provider for the layers above and makes ESSD the default class.
@@ -543,23 +652,23 @@ func tagMap(tags map[string]string) pulumi.Map {
 	return m
 }
 
-func poolLabels(labels map[string]string) cs.NodePoolLabelArray {
+func poolLabels(labels map[string]string) pulumi.Array {
 	keys := make([]string, 0, len(labels))
 	for k := range labels {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	out := make(cs.NodePoolLabelArray, 0, len(keys))
+	out := make(pulumi.Array, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, cs.NodePoolLabelArgs{Key: pulumi.String(k), Value: pulumi.String(labels[k])})
+		out = append(out, pulumi.Map{"key": pulumi.String(k), "value": pulumi.String(labels[k])})
 	}
 	return out
 }
 
-func poolTaints(taints []cluster.Taint) cs.NodePoolTaintArray {
-	out := make(cs.NodePoolTaintArray, 0, len(taints))
+func poolTaints(taints []cluster.Taint) pulumi.Array {
+	out := make(pulumi.Array, 0, len(taints))
 	for _, t := range taints {
-		out = append(out, cs.NodePoolTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
+		out = append(out, pulumi.Map{"key": pulumi.String(t.Key), "value": pulumi.String(t.Value), "effect": pulumi.String(t.Effect)})
 	}
 	return out
 }

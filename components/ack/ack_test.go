@@ -180,8 +180,11 @@ func TestClusterInputs(t *testing.T) {
 					t.Errorf("terway config: got %v, want %s", m["config"], TerwayConfig)
 				}
 			}
-			if !slices.Equal(names, []string{AddonTerway, AddonCSIPlugin, AddonCSIProvisioner}) {
-				t.Errorf("addons: got %v, want terway-eniip, csi-plugin, csi-provisioner", names)
+			// Both are Pro: Terway's controller and the CSI provisioner run in the managed
+			// control plane (TestAddonsOfABasicCluster has the Basic edition's list).
+			wantAddons := []string{AddonTerwayControlPlane, AddonTerway, AddonCSIPlugin, AddonManagedCSIProvisioner, AddonPodIdentityWebhook}
+			if !slices.Equal(names, wantAddons) {
+				t.Errorf("addons: got %v, want %v", names, wantAddons)
 			}
 
 			// IDs are unknown offline, so the plan shows the vSwitches as dependencies;
@@ -227,6 +230,36 @@ func TestClusterInputs(t *testing.T) {
 	}
 }
 
+func TestAddonsOfABasicCluster(t *testing.T) {
+	s := devSpec()
+	s.Alicloud = &cluster.AlicloudSpec{ZoneIDs: s.Alicloud.ZoneIDs, ClusterSpec: cluster.ACKStandard}
+	p := runPlan(t, s)
+	var names []string
+	for _, a := range of(p, typeCluster, "dev-ali")[0].Inputs["addons"].([]any) {
+		names = append(names, a.(map[string]any)["name"].(string))
+	}
+	want := []string{AddonTerway, AddonCSIPlugin, AddonCSIProvisioner, AddonPodIdentityWebhook}
+	if !slices.Equal(names, want) {
+		t.Errorf("addons: got %v, want %v", names, want)
+	}
+}
+
+func TestMaintenanceWindowWithoutAutoUpgrade(t *testing.T) {
+	in := of(runPlan(t, prodSpec()), typeCluster, "prod-ali")[0].Inputs
+	mw := map[string]any{"enable": true, "maintenanceTime": MaintenanceTime, "duration": MaintenanceDuration, "weeklyPeriod": MaintenanceWeeklyPeriod}
+	for k, v := range mw {
+		if got := at(in, "maintenanceWindow", k); got != v {
+			t.Errorf("maintenanceWindow.%s: got %v, want %v", k, got, v)
+		}
+	}
+	if got := at(in, "operationPolicy", "clusterAutoUpgrade", "enabled"); got != false {
+		t.Errorf("operationPolicy.clusterAutoUpgrade.enabled: got %v, want false (the version is pinned)", got)
+	}
+	if _, ok := in["loadBalancerSpec"]; ok {
+		t.Errorf("loadBalancerSpec: got %v, want none (deprecated, billed by capacity units)", in["loadBalancerSpec"])
+	}
+}
+
 func TestNodePools(t *testing.T) {
 	p := runPlan(t, prodSpec())
 	nodes := urns(of(p, typeSwitch, "prod-ali-nodes"))
@@ -243,7 +276,7 @@ func TestNodePools(t *testing.T) {
 		{"prod-ali-apps", map[string]any{"minSize": 3.0, "maxSize": 12.0, "type": "cpu"}, nil,
 			[]any{"ecs.g7.xlarge", "ecs.g6.xlarge"},
 			[]any{map[string]any{"key": "tier", "value": "general"}, map[string]any{"key": "workload", "value": "apps"}}, []any{}},
-		{"prod-ali-system", nil, 2.0, []any{"ecs.g7.large"}, []any{},
+		{"prod-ali-system", nil, "2", []any{"ecs.g7.large"}, []any{},
 			[]any{map[string]any{"key": "CriticalAddonsOnly", "value": "true", "effect": "NoSchedule"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -281,8 +314,11 @@ func TestNodePools(t *testing.T) {
 			} else if _, ok := in["scalingConfig"]; ok {
 				t.Errorf("fixed pool: got scalingConfig %v, want none", in["scalingConfig"])
 			}
-			if in["nodeCount"] != tc.nodeCount {
-				t.Errorf("nodeCount: got %v, want %v", in["nodeCount"], tc.nodeCount)
+			if in["desiredSize"] != tc.nodeCount {
+				t.Errorf("desiredSize: got %v, want %v", in["desiredSize"], tc.nodeCount)
+			}
+			if at(in, "management", "enable") != true || at(in, "management", "autoUpgrade") != false {
+				t.Errorf("management: got %v, want a managed pool without kubelet auto-upgrade", in["management"])
 			}
 			checkList(t, "instanceTypes", in["instanceTypes"], tc.instTypes)
 			checkList(t, "labels", in["labels"], tc.labels)
@@ -521,8 +557,8 @@ func TestIDsReachInputs(t *testing.T) {
 	if got := strs(k["podVswitchIds"]); !slices.Equal(got, podIDs) {
 		t.Errorf("cluster podVswitchIds: got %v, want %v", got, podIDs)
 	}
-	if got := strs(k["workerVswitchIds"]); !slices.Equal(got, nodeIDs) {
-		t.Errorf("cluster workerVswitchIds: got %v, want %v", got, nodeIDs)
+	if got := strs(k["vswitchIds"]); !slices.Equal(got, nodeIDs) {
+		t.Errorf("cluster vswitchIds: got %v, want %v", got, nodeIDs)
 	}
 	if got := k["encryptionProviderKey"]; !got.IsString() || got.StringValue() != "prod-ali-secrets-id" {
 		t.Errorf("encryptionProviderKey: got %v, want prod-ali-secrets-id", got)

@@ -15,13 +15,15 @@ type AttachArgs struct {
 	Remote cluster.Remote
 	// Backups asks for a backup bucket and Velero's RAM user; nil for none.
 	Backups *cluster.Backups
+	// Workloads are addon service accounts that get an RRSA RAM role each, as in Args.
+	Workloads []cluster.Workload
 }
 
 // Attach registers, in an in-cluster stack, the ACK component of a cluster that a
 // cluster stack built (New with ClusterOnly): the same type and name, so the children
-// made here (the backup bucket and its RAM user, the kubernetes provider, the default
-// StorageClass and the admins' binding) have the URNs they have when one stack builds
-// everything.
+// made here (the addons' RRSA roles, the backup bucket and its RAM user, the
+// kubernetes provider, the default StorageClass and the admins' binding) have the
+// URNs they have when one stack builds everything.
 func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	if args == nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, cluster.ErrNoArgs)
@@ -30,23 +32,29 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 	if err := r.ForCloud(cluster.Alicloud); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
-	if errs := cluster.ValidateBackups(field.NewPath("backups"), args.Backups); len(errs) > 0 {
+	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
+		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
 	}
-	c := &Cluster{spec: r.Spec(), stack: r.Contract.Stack, subjects: r.Contract.Subjects, admins: r.Contract.Admins}
+	c := &Cluster{spec: r.Spec(), stack: r.Contract.Stack, subjects: r.Contract.Subjects, admins: r.Contract.Admins,
+		workloads: map[string]cluster.WorkloadIdentity{}}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: registering component: %w", name, err)
 	}
 	c.ClusterName = r.Output(cluster.OutputClusterName)
 	c.ClusterID = r.Output(cluster.OutputClusterIdentifier)
 	c.KubernetesVersion = r.Output(cluster.OutputKubernetesVersion)
+	c.OIDCIssuer = r.Output(cluster.OutputOIDCIssuer)
+	c.OIDCProviderARN = r.Output(OutputOIDCProviderARN)
 	c.Kubeconfig = r.Kubeconfig
 	b := &builder{
 		ctx: ctx, name: name, stack: r.Contract.Stack, c: c, spec: &c.spec,
 		tags: tagMap(cluster.DecodeTags(r.Contract.Facts[cluster.FactTags])), backupsReq: args.Backups, kubeconfig: r.Kubeconfig,
+		workloads: cluster.CloneWorkloads(args.Workloads),
 	}
 	if err := cluster.RunSteps(
 		cluster.Step{Name: "alicloud provider", Run: b.provider},
+		cluster.Step{Name: cluster.StepWorkloadIdentities, Run: b.workloadIdentities},
 		cluster.Step{Name: "backup storage", Run: b.backups},
 		cluster.Step{Name: "kubernetes", Run: b.kubernetes},
 	); err != nil {
@@ -58,6 +66,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		"kubeconfig":        c.Kubeconfig,
 		"storageClass":      c.StorageClassName,
 		"kubernetesVersion": c.KubernetesVersion,
+		"oidcIssuer":        c.OIDCIssuer,
+		"oidcProviderArn":   c.OIDCProviderARN,
 	}); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: registering outputs: %w", name, err)
 	}

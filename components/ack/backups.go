@@ -26,8 +26,9 @@ func BackupBucketName(cluster, stack string) string {
 // backups creates the cluster's backup bucket: a private OSS bucket with server-side
 // KMS encryption and a lifecycle rule expiring objects after Backups.ExpireDays, kept
 // when the stack is destroyed (RetainOnDelete: backups exist to outlive the cluster).
-// Velero's Alibaba Cloud plugin takes no RRSA token here (RRSA cannot be turned on
-// with pulumi-alicloud v3.10.0), so a RAM user "<cluster>-<stack>-velero" with a policy on
+// Velero's Alibaba Cloud plugin (velero-plugin-alibabacloud v2.0.0) takes an AccessKey
+// or the ECS instance's RAM role and reads no RRSA token, although the cluster has RRSA
+// (docs/clusters.md, "RRSA"), so a RAM user "<cluster>-<stack>-velero" with a policy on
 // this bucket alone is made, and its access key comes from secret config
 // (platform.backups.alicloud): a key created here would sit in the state and could not
 // be planned offline (an unknown secret).

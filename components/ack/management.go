@@ -13,8 +13,9 @@ const CENChildVPC = "VPC"
 // attachManagement attaches the cluster's VPC to the Cloud Enterprise Network of
 // network.management. CEN learns the VPC's vSwitch routes and hands the management VPC's
 // routes to it, so no route entry is written here, and the API server's internal CLB is
-// reached from every network the CEN connects: pulumi-alicloud v3.10.0 cannot set the
-// access control list of the CLB listener that ACK manages (docs/clusters.md). Nothing
+// reached from every network the CEN connects: the alicloud provider (ProviderVersion)
+// has no input for the access control list of the CLB listener that ACK manages
+// (docs/clusters.md). Nothing
 // without network.management.
 func (b *builder) attachManagement() error {
 	m := b.spec.Network.Management

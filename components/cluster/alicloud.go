@@ -17,8 +17,8 @@ const (
 	// edition with Secret encryption through KMS.
 	DefaultACKClusterSpec = ACKProSmall
 	// DefaultACKNodeImageID is an Alibaba Cloud Linux 3 public image (x86_64, 2026-05-13
-	// build): ACK runs nodes on Alibaba Cloud Linux 3 from 1.30 on. pulumi-alicloud v3.10.0
-	// has no imageType, so the image is named; pinning it keeps node replacements reviewable.
+	// build): ACK runs nodes on Alibaba Cloud Linux 3 from 1.30 on. The image is named
+	// rather than an imageType, so that node replacements are reviewable changes.
 	DefaultACKNodeImageID = "aliyun_3_x64_20G_alibase_20260513.vhd"
 	// DefaultEIPBandwidth (Mbps) is the NAT EIP's cap; billed by traffic, so a high cap
 	// costs nothing until it is used, and image pulls of a scaling node pool need it.
@@ -31,6 +31,21 @@ const (
 	// 210 on ecs.g7.4xlarge), so 64 covers the common general-purpose sizes.
 	DefaultACKMaxPods = 64
 )
+
+// How an ACK deploy's kubeconfig logs in (alicloud.kubeconfigCredential).
+const (
+	// ACKCredentialAdminCertificate puts ACK's admin client certificate in the kubeconfig.
+	ACKCredentialAdminCertificate = "adminCertificate"
+	// ACKCredentialRAMTool runs ack-ram-tool's credential plugin for a temporary client
+	// certificate of the runner's RAM identity.
+	ACKCredentialRAMTool = "ackRamTool"
+	// DefaultACKKubeconfigCredential keeps the admin certificate: a runner needs no tool,
+	// and an in-cluster stack run by another identity still gets in.
+	DefaultACKKubeconfigCredential = ACKCredentialAdminCertificate
+)
+
+// ACKKubeconfigCredentials lists the values of alicloud.kubeconfigCredential.
+var ACKKubeconfigCredentials = []string{ACKCredentialAdminCertificate, ACKCredentialRAMTool}
 
 // ACK cluster editions (clusterSpec).
 const (
@@ -58,6 +73,12 @@ const (
 	MsgSystemPoolNotOnACK  = "system pools are an AKS concept; ACK runs system pods on any pool"
 	MsgReservedTagPrefix   = "Alibaba Cloud refuses tag keys starting with aliyun, acs:, http:// or https://"
 	MsgACKPoolScalingRange = "ACK node pool scaling bounds are 0 to 1000"
+	// MsgAutoModeNeedsPro: ACK offers auto mode on Pro clusters only.
+	MsgAutoModeNeedsPro = "ACK auto mode needs clusterSpec " + ACKProSmall
+	// MsgAutoModeImage: auto-mode pools run the image ACK picks.
+	MsgAutoModeImage = "ACK auto mode picks the node image; remove nodeImageId or autoMode"
+	// MsgAutoModeKeyPair: auto-mode pools ignore an ECS key pair.
+	MsgAutoModeKeyPair = "ACK auto-mode node pools take no ECS key pair; remove keyPairName or autoMode"
 )
 
 // Address plan errors of PlanTerway, for errors.Is.
@@ -88,11 +109,14 @@ func defaultAlicloud(s *Spec) {
 		s.Alicloud = &AlicloudSpec{}
 	}
 	a := s.Alicloud
-	if a.NodeImageID == "" {
+	if a.NodeImageID == "" && !a.AutoMode {
 		a.NodeImageID = DefaultACKNodeImageID
 	}
 	if a.ClusterSpec == "" {
 		a.ClusterSpec = DefaultACKClusterSpec
+	}
+	if a.KubeconfigCredential == "" {
+		a.KubeconfigCredential = DefaultACKKubeconfigCredential
 	}
 	if a.DeletionProtection == nil {
 		a.DeletionProtection = aliBoolPtr(s.IsProd())
@@ -191,8 +215,20 @@ func validateAlicloud(s *Spec, p *field.Path) field.ErrorList {
 			errs = append(errs, field.NotSupported(vp, s.KubernetesVersion, r.Versions))
 		}
 	}
-	if a.NodeImageID == "" {
+	switch {
+	case a.AutoMode && a.NodeImageID != "":
+		errs = append(errs, field.Invalid(ap.Child("nodeImageId"), a.NodeImageID, MsgAutoModeImage))
+	case !a.AutoMode && a.NodeImageID == "":
 		errs = append(errs, field.Required(ap.Child("nodeImageId"), "apply defaults first"))
+	}
+	if a.AutoMode && a.ClusterSpec != ACKProSmall {
+		errs = append(errs, field.Invalid(ap.Child("autoMode"), true, MsgAutoModeNeedsPro))
+	}
+	if a.AutoMode && a.KeyPairName != "" {
+		errs = append(errs, field.Invalid(ap.Child("keyPairName"), a.KeyPairName, MsgAutoModeKeyPair))
+	}
+	if !slices.Contains(ACKKubeconfigCredentials, a.KubeconfigCredential) {
+		errs = append(errs, field.NotSupported(ap.Child("kubeconfigCredential"), a.KubeconfigCredential, ACKKubeconfigCredentials))
 	}
 	if !slices.Contains(ACKClusterSpecs, a.ClusterSpec) {
 		errs = append(errs, field.NotSupported(ap.Child("clusterSpec"), a.ClusterSpec, ACKClusterSpecs))

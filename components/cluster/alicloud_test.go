@@ -99,6 +99,16 @@ func TestAlicloudDefaults(t *testing.T) {
 				t.Errorf("kubernetesVersion: got %q, want %q", s.KubernetesVersion, ACKVersionTable.Default)
 			}
 		}},
+		{"admin certificate kubeconfig by default", "prod", nil, func(t *testing.T, s *Spec) {
+			if s.Alicloud.KubeconfigCredential != ACKCredentialAdminCertificate {
+				t.Errorf("kubeconfigCredential: got %q, want %q", s.Alicloud.KubeconfigCredential, ACKCredentialAdminCertificate)
+			}
+		}},
+		{"auto mode picks the image", "prod", func(s *Spec) { s.Alicloud.AutoMode = true }, func(t *testing.T, s *Spec) {
+			if s.Alicloud.NodeImageID != "" {
+				t.Errorf("nodeImageId: got %q, want none in auto mode (ACK picks it)", s.Alicloud.NodeImageID)
+			}
+		}},
 		{"block created when absent", "prod", func(s *Spec) { s.Alicloud = nil }, func(t *testing.T, s *Spec) {
 			if s.Alicloud == nil || s.Alicloud.ClusterSpec != ACKProSmall {
 				t.Errorf("alicloud block: got %+v, want a defaulted block", s.Alicloud)
@@ -133,7 +143,8 @@ func TestAlicloudValidation(t *testing.T) {
 		{"unknown full version", func(s *Spec) { s.KubernetesVersion = "1.29.9-aliyun.1" },
 			[]aliWant{{"clusters[0].kubernetesVersion", MsgVersionUnknown}}},
 		{"a patch ACK does not name", func(s *Spec) { s.KubernetesVersion = "1.36.9-aliyun.1" },
-			[]aliWant{{"clusters[0].kubernetesVersion", "supported values: \"1.36.1-aliyun.1\""}}},
+			[]aliWant{{"clusters[0].kubernetesVersion", "supported values: \"1.36.2-aliyun.1\", \"1.36.1-aliyun.1\""}}},
+		{"the newest 1.35 patch", func(s *Spec) { s.KubernetesVersion = "1.35.7-aliyun.1" }, nil},
 		{"too few zone IDs", func(s *Spec) { s.Alicloud.ZoneIDs = s.Alicloud.ZoneIDs[:2] },
 			[]aliWant{{"clusters[0].alicloud.zoneIds", MsgTooFewZones}}},
 		{"too few zones", func(s *Spec) { s.Network.Zones = 1 },
@@ -184,6 +195,20 @@ func TestAlicloudValidation(t *testing.T) {
 		}, []aliWant{{"clusters[0].nodePools[0].maxSize", MsgACKPoolScalingRange}}},
 		{"system disk too small", func(s *Spec) { s.NodePools[0].DiskSizeGB = 20 },
 			[]aliWant{{"clusters[0].nodePools[0].diskSizeGb", "40 to 500"}}},
+		{"auto mode on Pro", func(s *Spec) { s.Alicloud.AutoMode = true }, nil},
+		{"ack-ram-tool kubeconfig", func(s *Spec) { s.Alicloud.KubeconfigCredential = ACKCredentialRAMTool }, nil},
+		{"unknown kubeconfig credential", func(s *Spec) { s.Alicloud.KubeconfigCredential = "token" },
+			[]aliWant{{"clusters[0].alicloud.kubeconfigCredential", "supported values"}}},
+		{"auto mode: every conflict at once", func(s *Spec) {
+			s.Alicloud.AutoMode = true
+			s.Alicloud.ClusterSpec = ACKStandard
+			s.Alicloud.NodeImageID = DefaultACKNodeImageID
+			s.Alicloud.KeyPairName = "ops"
+		}, []aliWant{
+			{"clusters[0].alicloud.autoMode", MsgAutoModeNeedsPro},
+			{"clusters[0].alicloud.nodeImageId", MsgAutoModeImage},
+			{"clusters[0].alicloud.keyPairName", MsgAutoModeKeyPair},
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -29,9 +29,9 @@ type BackupLocation struct {
 	// Identity is what Velero's service account and pods carry (IRSA, Entra workload
 	// identity); empty where a key is used instead.
 	Identity WorkloadIdentity
-	// KeyUser names the RAM user whose access key Velero needs where the cloud offers
-	// no workload identity to this program (ACK: RRSA cannot be turned on with
-	// pulumi-alicloud v3.10.0); the key itself comes from secret config. Empty elsewhere.
+	// KeyUser names the RAM user whose access key Velero needs where its object-store
+	// plugin takes no workload identity (ACK: the Alibaba Cloud plugin reads no RRSA
+	// token); the key itself comes from secret config. Empty elsewhere.
 	KeyUser string
 	// SnapshotDriver is the CSI driver of the cluster's disks, whose VolumeSnapshotClass
 	// Velero's CSI snapshots use.

@@ -131,13 +131,14 @@ type AlicloudSpec struct {
 	NodeVSwitchPrefixLength int `yaml:"nodeVSwitchPrefixLength"`
 	// PublicAPIServer puts the API server behind an internet SLB, so that a deploy from
 	// outside the VPC can reach it; false keeps it on the VPC-internal endpoint only, and
-	// deploys run on a runner inside the VPC. pulumi-alicloud v3.10.0 sets no ACL on that
-	// SLB, so a public API server is open to the internet. Defaults to false in prod, true
-	// elsewhere.
+	// deploys run on a runner inside the VPC. The alicloud provider has no input for an
+	// ACL on that SLB, so a public API server is open to the internet. Defaults to false
+	// in prod, true elsewhere.
 	PublicAPIServer *bool `yaml:"publicApiServer"`
 	// NodeImageID is the ECS image of the nodes. Defaults to DefaultACKNodeImageID, an
 	// Alibaba Cloud Linux 3 x86_64 public image: ACK refuses Alibaba Cloud Linux 2 from
-	// Kubernetes 1.30 on. Set an arm64 image for Yitian (ecs.g8y) pools.
+	// Kubernetes 1.30 on. Set an arm64 image for Yitian (ecs.g8y) pools. Refused with
+	// AutoMode, where ACK picks the image.
 	NodeImageID string `yaml:"nodeImageId"`
 	// SecretsEncryption turns on envelope encryption of Secrets with a KMS key created for
 	// the cluster. It needs ack.pro.small. Defaults to true in prod on ack.pro.small.
@@ -148,4 +149,17 @@ type AlicloudSpec struct {
 	// KeyPairName is an existing ECS key pair for SSH to nodes. Empty (the default) creates
 	// nodes without SSH login; reach them through Cloud Assistant.
 	KeyPairName string `yaml:"keyPairName"`
+	// AutoMode creates the cluster in ACK's auto mode (ack.pro.small only): ACK then
+	// manages every node pool's image, disks, runtime and repair itself, and the pools
+	// keep only their vSwitches, instance types, labels, taints and scaling bounds
+	// (minSize..maxSize; desiredSize and diskSizeGb are not used). It is set at creation:
+	// changing it later replaces the cluster and its pools. Defaults to false.
+	AutoMode bool `yaml:"autoMode"`
+	// KubeconfigCredential is how the deploy's kubeconfig logs in: adminCertificate (the
+	// default, DefaultACKKubeconfigCredential: the deploying identity's client
+	// certificate, which does not expire, in the kubeconfig) or ackRamTool (no key in the
+	// kubeconfig: kubectl and the kubernetes provider run `ack-ram-tool credential-plugin
+	// get-credential`, which fetches a one-hour client certificate of the runner's own
+	// RAM identity; the tool must be on the runner).
+	KubeconfigCredential string `yaml:"kubeconfigCredential"`
 }

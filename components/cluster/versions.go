@@ -107,14 +107,14 @@ var AKSVersionTable = VersionTable{
 // use it. Versions lists the full versions ACK's release notes name for each minor.
 var ACKVersionTable = VersionTable{
 	Cloud:   Alicloud,
-	Source:  "https://www.alibabacloud.com/help/en/ack/product-overview/release-notes-for-kubernetes-versions (updated 2026-10-06) and the ACK release notes for 1.35 and 1.36",
-	Checked: "2026-12-01",
+	Source:  "https://www.alibabacloud.com/help/en/ack/product-overview/release-notes-for-kubernetes-versions (updated 2026-10-06) and the ACK release notes for 1.35 and 1.36; 1.35.7-aliyun.1 and 1.36.2-aliyun.1 as DescribeKubernetesVersionMetadata listed them in 2026-08 and 2026-09 (eu-central-1, ap-northeast-1, ap-southeast-6), recorded in public repositories",
+	Checked: "2026-12-07",
 	Default: "1.36.1-aliyun.1",
 	Releases: []Release{
 		{Minor: "1.33", StandardSupportEnd: day("2026-05-31"), EndOfLife: day("2026-05-31"), Versions: []string{"1.33.3-aliyun.1", "1.33.1-aliyun.1"}},
 		{Minor: "1.34", StandardSupportEnd: day("2026-09-30"), EndOfLife: day("2026-09-30"), Versions: []string{"1.34.1-aliyun.1"}},
-		{Minor: "1.35", StandardSupportEnd: day("2027-02-28"), EndOfLife: day("2027-02-28"), Versions: []string{"1.35.2-aliyun.1", "1.35.1-aliyun.1"}},
-		{Minor: "1.36", StandardSupportEnd: day("2027-05-30"), EndOfLife: day("2027-05-30"), Versions: []string{"1.36.1-aliyun.1"}},
+		{Minor: "1.35", StandardSupportEnd: day("2027-02-28"), EndOfLife: day("2027-02-28"), Versions: []string{"1.35.7-aliyun.1", "1.35.2-aliyun.1", "1.35.1-aliyun.1"}},
+		{Minor: "1.36", StandardSupportEnd: day("2027-05-30"), EndOfLife: day("2027-05-30"), Versions: []string{"1.36.2-aliyun.1", "1.36.1-aliyun.1"}},
 	},
 }
 

@@ -14,7 +14,8 @@ import (
 // Workload is a Kubernetes service account of an addon that reaches its cloud's APIs
 // (a secret manager, a bucket, DNS). The cluster component gives it a cloud identity
 // of its own, with no long-lived key: an IRSA role on EKS, an Entra workload identity
-// (a user-assigned identity federated with the service account) on AKS. The addon
+// (a user-assigned identity federated with the service account) on AKS, an RRSA RAM
+// role (trusted through the cluster's OIDC provider) on ACK. The addon
 // says what the identity may do; the cluster component knows how its cloud binds it.
 type Workload struct {
 	// Name is short and stable (external-secrets): it names the cloud resources and
@@ -29,6 +30,9 @@ type Workload struct {
 	// AzureRoles are the role assignments of the workload identity on AKS; none gives
 	// the workload no identity there.
 	AzureRoles []AzureRoleAssignment
+	// AlicloudPolicy is the RAM policy document (JSON) of the RRSA role on ACK; empty
+	// gives the workload no identity there.
+	AlicloudPolicy string
 }
 
 // AzureRoleAssignment grants one built-in or custom role at one scope (a resource ID).
@@ -60,6 +64,12 @@ const (
 	AnnotationAzureTenantID = "azure.workload.identity/tenant-id"
 	// LabelAzureUse opts a pod into Azure workload identity's token projection.
 	LabelAzureUse = "azure.workload.identity/use"
+	// AnnotationRRSARoleName names the RAM role ACK's ack-pod-identity-webhook sets up
+	// a service account's pods to assume.
+	AnnotationRRSARoleName = "pod-identity.alibabacloud.com/role-name"
+	// LabelRRSAInjection ("on") opts a pod (or a namespace) into the webhook's RRSA
+	// token volume and environment.
+	LabelRRSAInjection = "pod-identity.alibabacloud.com/injection"
 )
 
 // ServiceAccountSubject is the subject a service account's projected token carries,
@@ -70,10 +80,12 @@ func ServiceAccountSubject(namespace, serviceAccount string) string {
 
 // Messages of ValidateWorkloads.
 const (
-	MsgWorkloadName    = "must be a DNS label (lower-case letters, digits and '-')"
-	MsgWorkloadPolicy  = "must be a JSON IAM policy document"
-	MsgWorkloadRole    = "needs a role definition ID and a scope"
-	MsgWorkloadMissing = "is required"
+	MsgWorkloadName   = "must be a DNS label (lower-case letters, digits and '-')"
+	MsgWorkloadPolicy = "must be a JSON IAM policy document"
+	// MsgWorkloadRAMPolicy is a workload's RAM policy that is not JSON.
+	MsgWorkloadRAMPolicy = "must be a JSON RAM policy document"
+	MsgWorkloadRole      = "needs a role definition ID and a scope"
+	MsgWorkloadMissing   = "is required"
 )
 
 // ValidateWorkloads checks the workloads a program asks a cluster component for; the
@@ -98,6 +110,9 @@ func ValidateWorkloads(p *field.Path, ws []Workload) field.ErrorList {
 		}
 		if w.AWSPolicy != "" && !json.Valid([]byte(w.AWSPolicy)) {
 			errs = append(errs, field.Invalid(wp.Child("awsPolicy"), "<policy>", MsgWorkloadPolicy))
+		}
+		if w.AlicloudPolicy != "" && !json.Valid([]byte(w.AlicloudPolicy)) {
+			errs = append(errs, field.Invalid(wp.Child("alicloudPolicy"), "<policy>", MsgWorkloadRAMPolicy))
 		}
 		for j, r := range w.AzureRoles {
 			if r.RoleDefinitionID == "" || r.Scope == "" {

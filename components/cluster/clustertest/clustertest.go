@@ -29,6 +29,8 @@ type Registration struct {
 	Type, Name string
 	// Inputs are the inputs, with secrets as secret values.
 	Inputs resource.PropertyMap
+	// Version is the plugin version the registration asks for (pulumi.Version); "" for none.
+	Version string
 }
 
 // Recorder is a pulumi.MockResourceMonitor that records registrations.
@@ -57,9 +59,9 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			id = v
 		}
 	}
-	parent := ""
+	parent, version := "", ""
 	if args.RegisterRPC != nil {
-		parent = args.RegisterRPC.GetParent()
+		parent, version = args.RegisterRPC.GetParent(), args.RegisterRPC.GetVersion()
 	}
 	// The parent's URN carries its type chain: urn:pulumi:stack::project::chain::name.
 	chain := args.TypeToken
@@ -69,7 +71,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	urn := fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", r.Stack, r.Project, chain, args.Name)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.regs = append(r.regs, Registration{URN: urn, Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs})
+	r.regs = append(r.regs, Registration{URN: urn, Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs, Version: version})
 	return id, state, nil
 }
 
