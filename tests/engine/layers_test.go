@@ -141,14 +141,19 @@ func TestLayers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Providers move with the resources that use them (the CLI refuses them), and a
+		// helm/v4 Chart's children, which no offline plan lists, move with the chart.
+		planned := planURNs(t, plan)
 		var apps, component []string
-		for u := range planURNs(t, plan) {
+		for _, r := range l.runs[stackSpoke].export(ctx, t).Resources {
+			u := r.URN
+			inApps := planned[renameStack(u, stackSpoke, stackSpokeApps)] || strings.Contains(u, chartChildType)
 			switch {
-			case strings.Contains(u, "::pulumi:pulumi:Stack::"), strings.Contains(u, "::pulumi:pulumi:StackReference::"):
-			case strings.HasSuffix(u, "::platform:cluster:Existing::spoke"):
-				component = append(component, renameStack(u, stackSpokeApps, stackSpoke))
+			case strings.HasPrefix(r.Type, "pulumi:providers:"), r.Type == "pulumi:pulumi:Stack", !inApps:
+			case r.Type == "platform:cluster:Existing":
+				component = append(component, u)
 			default:
-				apps = append(apps, renameStack(u, stackSpokeApps, stackSpoke))
+				apps = append(apps, u)
 			}
 		}
 		slices.Sort(apps)
