@@ -5,9 +5,24 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fleetform/fleetform/components/addons/catalog"
 )
+
+// TestPinsFollowCatalog: Pins are exactly the charts catalog.Addons register, in
+// their order, each pinned once.
+func TestPinsFollowCatalog(t *testing.T) {
+	var got []string
+	for _, p := range Pins {
+		got = append(got, p.Chart)
+	}
+	if want := catalog.Charts(); !slices.Equal(got, want) {
+		t.Errorf("Pins charts:\n%v\nwant (catalog.Charts()):\n%v", got, want)
+	}
+}
 
 // TestDocsListEveryPin keeps the chart table of docs/platform.md in step with Pins:
 // one row per pin, with its chart, version and repository, and no other rows.
