@@ -113,7 +113,7 @@ var Addons = []Addon{
 		Identity: IdentityWorkload, Scraped: true, Charts: []string{"external-dns"},
 		InstalledOn: "cloud clusters with zones of their cloud"},
 	{Name: Karpenter, Namespace: "karpenter", PodSecurity: PodSecurityRestricted,
-		Why: "the controller runs as non-root, no capabilities, RuntimeDefault seccomp",
+		Why:    "the controller runs as non-root, no capabilities, RuntimeDefault seccomp",
 		Exempt: true, Identity: IdentityKarpenter, Scraped: true, Charts: []string{"karpenter"},
 		InstalledOn: "EKS clusters with a Karpenter pool"},
 }
