@@ -2,6 +2,7 @@ package helmrelease
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -45,7 +46,7 @@ func MonitorDependsOn(ready pulumi.Resource) (pulumi.ResourceOption, error) {
 func NewServiceMonitor(ctx *pulumi.Context, name string, m ServiceMonitor, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
 	dep, err := MonitorDependsOn(m.MonitoringReady)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("servicemonitor %s: %w", m.Name, err)
 	}
 	opts = append(opts, dep)
 	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{

@@ -60,16 +60,6 @@ func NamespaceLabels(addon, cluster string) map[string]string {
 	}
 }
 
-// addonNamespace is the namespace addon registers as its own, or an error naming
-// the addon when it registers none.
-func addonNamespace(addon string) (string, error) {
-	a, ok := catalog.Lookup(addon)
-	if !ok {
-		return "", fmt.Errorf("addon %q %s", addon, MsgAddonUnregistered)
-	}
-	return a.Namespace, nil
-}
-
 // checkAddonNamespace fails unless name is one of the namespaces addon registers.
 func checkAddonNamespace(addon, name string) error {
 	a, ok := catalog.Lookup(addon)

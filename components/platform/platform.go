@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/harbor"
 	"github.com/fleetform/fleetform/components/addons/ingress"
@@ -299,18 +300,15 @@ func (b *builder) monitoringReady() (pulumi.Resource, error) {
 // namespace creates an addon's labelled namespace and returns its name as an input,
 // so whatever goes into it waits for it.
 func (b *builder) namespace(addon string) (pulumi.StringInput, error) {
-	name, err := addonNamespace(addon) // names the addon
-	if err != nil {
-		return nil, err
-	}
-	return b.namespaceAs(addon, name)
+	a, _ := catalog.Lookup(addon) // namespaceAs fails on an unregistered addon
+	return b.namespaceAs(addon, a.Namespace)
 }
 
 // namespaceAs is namespace with another of the addon's registered namespaces (the
 // edge's depends on platform.edge).
 func (b *builder) namespaceAs(addon, name string) (pulumi.StringInput, error) {
 	if err := checkAddonNamespace(addon, name); err != nil {
-		return nil, err // names the addon
+		return nil, fmt.Errorf("namespace: %w", err)
 	}
 	ns, err := corev1.NewNamespace(b.ctx, b.name+"-ns-"+addon, &corev1.NamespaceArgs{
 		Metadata: metav1.ObjectMetaArgs{
