@@ -234,46 +234,35 @@ func (b *builder) rollouts() error {
 // earlierMonitors makes the monitors of the addons built before monitoring (the
 // edge, tracing, rollouts), each waiting for the monitoring install.
 func (b *builder) earlierMonitors() error {
-	if b.ingress != nil {
-		// Canary analysis reads the controller's request metrics.
-		ready, err := b.monitoringReady()
-		if err != nil {
-			return fmt.Errorf("%s: monitors: %w", AddonIngress, err)
-		}
-		if _, err := ingress.NewServiceMonitor(b.ctx, b.name+"-ingress-servicemonitor", b.ingressNS,
-			ready, pulumi.Parent(b.c)); err != nil {
-			return fmt.Errorf("%s: servicemonitor: %w", AddonIngress, err)
-		}
+	ready, err := b.monitoringReady()
+	if err != nil {
+		return fmt.Errorf("monitors: %w", err)
 	}
-	if b.gateway != nil {
-		// Canary analysis reads the Gateway proxies' request metrics.
-		ready, err := b.monitoringReady()
-		if err != nil {
-			return fmt.Errorf("%s: monitors: %w", AddonIngress, err)
+	parent := pulumi.Parent(b.c)
+	for _, m := range []struct {
+		addon, kind string
+		built       bool
+		make        func() (pulumi.Resource, error)
+	}{
+		// Canary analysis reads the controller's, or the Gateway proxies', request metrics.
+		{AddonIngress, "servicemonitor", b.ingress != nil, func() (pulumi.Resource, error) {
+			return ingress.NewServiceMonitor(b.ctx, b.name+"-ingress-servicemonitor", b.ingressNS, ready, parent)
+		}},
+		{AddonIngress, "podmonitor", b.gateway != nil, func() (pulumi.Resource, error) {
+			return gateway.NewPodMonitor(b.ctx, b.name+"-gateway-podmonitor", gateway.Implementation(b.spec.Edge), b.ingressNS, ready, parent)
+		}},
+		{AddonTracing, "servicemonitor", b.tracingNS != nil, func() (pulumi.Resource, error) {
+			return tracing.NewServiceMonitor(b.ctx, b.name+"-tracing-servicemonitor", b.tracingNS, ready, parent)
+		}},
+		{AddonRollouts, "servicemonitor", b.rolloutsNS != nil, func() (pulumi.Resource, error) {
+			return rollouts.NewServiceMonitor(b.ctx, b.name+"-rollouts-servicemonitor", b.rolloutsNS, ready, parent)
+		}},
+	} {
+		if !m.built {
+			continue
 		}
-		if _, err := gateway.NewPodMonitor(b.ctx, b.name+"-gateway-podmonitor", gateway.Implementation(b.spec.Edge), b.ingressNS,
-			ready, pulumi.Parent(b.c)); err != nil {
-			return fmt.Errorf("%s: podmonitor: %w", AddonIngress, err)
-		}
-	}
-	if b.tracingNS != nil {
-		ready, err := b.monitoringReady()
-		if err != nil {
-			return fmt.Errorf("%s: monitors: %w", AddonTracing, err)
-		}
-		if _, err := tracing.NewServiceMonitor(b.ctx, b.name+"-tracing-servicemonitor", b.tracingNS,
-			ready, pulumi.Parent(b.c)); err != nil {
-			return fmt.Errorf("%s: servicemonitor: %w", AddonTracing, err)
-		}
-	}
-	if b.rolloutsNS != nil {
-		ready, err := b.monitoringReady()
-		if err != nil {
-			return fmt.Errorf("%s: monitors: %w", AddonRollouts, err)
-		}
-		if _, err := rollouts.NewServiceMonitor(b.ctx, b.name+"-rollouts-servicemonitor", b.rolloutsNS,
-			ready, pulumi.Parent(b.c)); err != nil {
-			return fmt.Errorf("%s: servicemonitor: %w", AddonRollouts, err)
+		if _, err := m.make(); err != nil {
+			return fmt.Errorf("%s: %s: %w", m.addon, m.kind, err)
 		}
 	}
 	return nil
