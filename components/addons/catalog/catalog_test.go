@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"flag"
+	"go/build"
 	"os"
 	"path/filepath"
 	"slices"
@@ -139,5 +140,20 @@ func TestDocsListEveryAddon(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("docs/platform.md addons table:\n%s\nwant (from catalog.Addons; -update rewrites it):\n%s",
 			strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestImportsStandardLibraryOnly keeps the catalog a leaf: the policy pack
+// (policies/rules) and every layer import it, so it must pull in neither the Pulumi
+// SDK nor any package of the project.
+func TestImportsStandardLibraryOnly(t *testing.T) {
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range pkg.Imports {
+		if first, _, _ := strings.Cut(imp, "/"); strings.Contains(first, ".") {
+			t.Errorf("catalog imports %s; it may import the standard library only", imp)
+		}
 	}
 }
