@@ -161,6 +161,7 @@ func TestEveryMonitorWaitsForMonitoring(t *testing.T) {
 		if n == 0 {
 			t.Fatalf("edge %s: no monitor at all", edge)
 		}
+		t.Logf("edge %s: %d monitors, each waiting for kube-prometheus-stack", edge, n)
 	}
 	for _, a := range catalog.Addons {
 		if a.Scraped && !scraped[a.Name] {
