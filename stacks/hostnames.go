@@ -123,7 +123,7 @@ func (c *StackConfig) validateIssuerZones() field.ErrorList {
 // try to certify over HTTP-01, at the path that declares each, naming the cluster.
 func (c *StackConfig) validateIstioHTTP01() field.ErrorList {
 	p := &c.Platform
-	if p.Edge != platform.EdgeIstio || !platform.On(p.Ingress.Enabled) {
+	if p.Edge != platform.EdgeIstio || !platform.OnByDefault(p.Ingress.Enabled) {
 		return nil
 	}
 	var errs field.ErrorList

@@ -139,15 +139,15 @@ func (c *StackConfig) validateReleases() field.ErrorList {
 // every cluster alike.
 func (c *StackConfig) releasePlatform() release.Platform {
 	return release.Platform{
-		Rollouts:      platform.On(c.Platform.Rollouts.Enabled),
-		Ingress:       platform.On(c.Platform.Ingress.Enabled),
+		Rollouts:      platform.OnByDefault(c.Platform.Rollouts.Enabled),
+		Ingress:       platform.OnByDefault(c.Platform.Ingress.Enabled),
 		Edge:          release.EdgeOf(c.Platform.Edge),
-		GatewayPlugin: platform.On(c.Platform.Rollouts.GatewayPlugin.Enabled),
-		Prometheus:    platform.On(c.Platform.Monitoring.Enabled),
-		VPA:           platform.On(c.Platform.VPA.Enabled),
-		VPAUpdates:    platform.On(c.Platform.VPA.Updates),
+		GatewayPlugin: platform.OnByDefault(c.Platform.Rollouts.GatewayPlugin.Enabled),
+		Prometheus:    platform.OnByDefault(c.Platform.Monitoring.Enabled),
+		VPA:           platform.OnByDefault(c.Platform.VPA.Enabled),
+		VPAUpdates:    platform.OnByDefault(c.Platform.VPA.Updates),
 		NoSecretStore: c.environmentsWithoutSecretStore(),
-		Tracing:       platform.On(c.Platform.Tracing.Enabled),
+		Tracing:       platform.OnByDefault(c.Platform.Tracing.Enabled),
 	}
 }
 

@@ -27,8 +27,8 @@ func TestVPAPerStack(t *testing.T) {
 			}
 			cfg.ApplyDefaults()
 			v := cfg.Platform.VPA
-			if platform.On(v.Enabled) != tc.enabled || platform.On(v.Updates) != tc.update {
-				t.Errorf("vpa enabled=%v updates=%v, want %v %v", platform.On(v.Enabled), platform.On(v.Updates), tc.enabled, tc.update)
+			if platform.OnByDefault(v.Enabled) != tc.enabled || platform.OnByDefault(v.Updates) != tc.update {
+				t.Errorf("vpa enabled=%v updates=%v, want %v %v", platform.OnByDefault(v.Enabled), platform.OnByDefault(v.Updates), tc.enabled, tc.update)
 			}
 		})
 	}

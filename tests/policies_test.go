@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/policies/report"
@@ -109,8 +111,9 @@ func TestSeededPublicProdEndpoint(t *testing.T) {
 	}
 }
 
-// Every namespace the platform makes for an addon is exempt from the namespace rules
-// by default: an addon added without its exemption fails here, not in a cluster.
+// Every namespace the platform makes for an addon is registered for it in the
+// catalog and exempt from the namespace rules by default: an addon added without its
+// registration fails here, not in a cluster.
 func TestAddonNamespacesExemptByDefault(t *testing.T) {
 	exempt := map[string]bool{}
 	for _, ns := range rules.DefaultExemptNamespaces {
@@ -133,6 +136,9 @@ func TestAddonNamespacesExemptByDefault(t *testing.T) {
 				n++
 				if !exempt[name] {
 					t.Errorf("addon %s's namespace %s is not in rules.DefaultExemptNamespaces", addon, name)
+				}
+				if a, ok := catalog.Lookup(addon); !ok || !slices.Contains(a.Namespaces(), name) {
+					t.Errorf("addon %s's namespace %s is not one catalog.Addons registers for it", addon, name)
 				}
 			}
 			if n == 0 {

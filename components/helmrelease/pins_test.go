@@ -2,17 +2,54 @@ package helmrelease
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fleetform/fleetform/components/addons/catalog"
 )
 
+// TestPinsFollowCatalog: Pins are exactly the charts catalog.Addons register, in
+// their order, each pinned once.
+func TestPinsFollowCatalog(t *testing.T) {
+	var got []string
+	for _, p := range Pins {
+		got = append(got, p.Chart)
+	}
+	if want := catalog.Charts(); !slices.Equal(got, want) {
+		t.Errorf("Pins charts:\n%v\nwant (catalog.Charts()):\n%v", got, want)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the chart pins table of docs/platform.md from Pins")
+
+// rewriteRows replaces the consecutive lines rows of the file at path with want.
+func rewriteRows(t *testing.T, path string, rows, want []string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Join(rows, "\n") + "\n"
+	if len(rows) == 0 || strings.Count(string(data), old) != 1 {
+		t.Fatalf("%s: the table rows are not found once; fix the table by hand", path)
+	}
+	out := strings.Replace(string(data), old, strings.Join(want, "\n")+"\n", 1)
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestDocsListEveryPin keeps the chart table of docs/platform.md in step with Pins:
-// one row per pin, with its chart, version and repository, and no other rows.
+// one row per pin, with its chart, version and repository, and no other rows
+// (-update rewrites it).
 func TestDocsListEveryPin(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "platform.md"))
+	path := filepath.Join("..", "..", "docs", "platform.md")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,6 +66,10 @@ func TestDocsListEveryPin(t *testing.T) {
 	var want []string
 	for _, p := range Pins {
 		want = append(want, "| "+p.Chart+" | "+p.Version+" | "+p.Repository+" |")
+	}
+	if *update {
+		rewriteRows(t, path, rows, want)
+		return
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("docs/platform.md chart pins table:\n%s\nwant (from Pins):\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))

@@ -1,6 +1,7 @@
 package helmrelease
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
@@ -91,5 +92,16 @@ func TestNewUnderMocks(t *testing.T) {
 	}
 	if a["timeout"] != float64(DefaultTimeoutSeconds) || a["createNamespace"] != false {
 		t.Errorf("timeout/createNamespace = %v/%v, want %d/false", a["timeout"], a["createNamespace"], DefaultTimeoutSeconds)
+	}
+}
+
+// TestMonitorDependsOnRequiresTheInstall: a monitor with nothing to wait for fails
+// with ErrNoMonitoringReady instead of being registered without the wait.
+func TestMonitorDependsOnRequiresTheInstall(t *testing.T) {
+	if _, err := MonitorDependsOn(nil); !errors.Is(err, ErrNoMonitoringReady) {
+		t.Errorf("MonitorDependsOn(nil) error = %v, want ErrNoMonitoringReady", err)
+	}
+	if opt, err := MonitorDependsOn(&pulumi.ResourceState{}); err != nil || opt == nil {
+		t.Errorf("MonitorDependsOn(install) = %v, %v; want an option", opt, err)
 	}
 }

@@ -1,6 +1,9 @@
 package helmrelease
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -20,15 +23,32 @@ type ServiceMonitor struct {
 	Selector map[string]any
 	// Port names the Service port to scrape every 30 s.
 	Port string
-	// MonitoringReady is what the object waits for (the CRD); optional.
+	// MonitoringReady is what the object waits for: the install that registers the
+	// CRD. Required: without it the object could be sent before its CRD exists.
 	MonitoringReady pulumi.Resource
 }
 
-// NewServiceMonitor registers m as the resource name.
-func NewServiceMonitor(ctx *pulumi.Context, name string, m ServiceMonitor, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
-	if m.MonitoringReady != nil {
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{m.MonitoringReady}))
+// ErrNoMonitoringReady: a monitor was asked for with nothing to wait for, which
+// would fail in a real up on the missing CRD; a monitor always waits for monitoring.
+var ErrNoMonitoringReady = errors.New("a monitor needs the monitoring install to wait for (MonitoringReady is nil)")
+
+// MonitorDependsOn is the option that makes a prometheus-operator object (a
+// ServiceMonitor, PodMonitor or PrometheusRule) wait for ready, the monitoring
+// install; it fails with ErrNoMonitoringReady on nil instead of dropping the wait.
+func MonitorDependsOn(ready pulumi.Resource) (pulumi.ResourceOption, error) {
+	if ready == nil {
+		return nil, ErrNoMonitoringReady
 	}
+	return pulumi.DependsOn([]pulumi.Resource{ready}), nil
+}
+
+// NewServiceMonitor registers m as the resource name, waiting for m.MonitoringReady.
+func NewServiceMonitor(ctx *pulumi.Context, name string, m ServiceMonitor, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	dep, err := MonitorDependsOn(m.MonitoringReady)
+	if err != nil {
+		return nil, fmt.Errorf("servicemonitor %s: %w", m.Name, err)
+	}
+	opts = append(opts, dep)
 	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
 		Kind:       pulumi.String("ServiceMonitor"),

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"fmt"
+
 	"maps"
 	"slices"
 	"time"
@@ -9,13 +11,14 @@ import (
 	"github.com/robfig/cron/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/velero"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 
 // AddonBackups is Velero's LabelAddon value.
-const AddonBackups = "backups"
+const AddonBackups = catalog.Backups
 
 // Defaults of BackupsSpec.
 const (
@@ -80,7 +83,7 @@ func (s *BackupsSpec) applyDefaults() {
 
 func (s *BackupsSpec) validate(p *field.Path) field.ErrorList {
 	errs := validateChart(p.Child("chart"), s.Chart)
-	if !On(s.Enabled) {
+	if !OnByDefault(s.Enabled) {
 		return errs
 	}
 	if _, ok := retentionDays(s.Retention); !ok {
@@ -109,7 +112,7 @@ func retentionDays(v string) (int, bool) {
 
 // BackupsFor is what a cluster's component is asked to make for Velero, or nil.
 func (s *Spec) BackupsFor(c cluster.Spec) *cluster.Backups {
-	if !On(s.Backups.Enabled) || c.Cloud == cluster.Existing {
+	if !OnByDefault(s.Backups.Enabled) || c.Cloud == cluster.Existing {
 		return nil
 	}
 	days, ok := retentionDays(s.Backups.Retention)
@@ -122,35 +125,42 @@ func (s *Spec) BackupsFor(c cluster.Spec) *cluster.Backups {
 // backups installs Velero where the cluster component made backup storage.
 func (b *builder) backups() error {
 	a, s := b.args, b.spec.Backups
-	if a.Backups == nil || !On(s.Enabled) {
+	if a.Backups == nil || !OnByDefault(s.Enabled) {
 		return nil
 	}
 	ns, err := b.namespace(AddonBackups)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
 	var schedules []velero.Schedule
 	for _, env := range a.BackupNamespaces {
 		schedules = append(schedules, velero.Schedule{Namespace: env, Cron: s.Schedule, TTL: hours(s.Retention)})
 	}
+	ready, err := b.monitoringReady()
+	if err != nil {
+		return fmt.Errorf("monitors: %w", err)
+	}
 	vargs := &velero.Args{
 		Namespace: ns, Location: a.Backups, PluginImage: s.PluginImages[a.Backups.Provider],
 		Schedules: schedules, Chart: s.Chart.Override(),
-		Monitoring: On(b.spec.Monitoring.Enabled), MonitoringReady: b.c.Outputs.MonitoringReady,
+		Monitoring: ready != nil, MonitoringReady: ready,
 	}
 	if a.Backups.KeyUser != "" {
 		id, err := b.secret(s.Alicloud.AccessKeyID)
 		if err != nil {
-			return err
+			return fmt.Errorf("secret accessKeyID: %w", err)
 		}
 		key, err := b.secret(s.Alicloud.AccessKeySecret)
 		if err != nil {
-			return err
+			return fmt.Errorf("secret accessKeySecret: %w", err)
 		}
 		vargs.Credentials = pulumi.Sprintf("ALIBABA_CLOUD_ACCESS_KEY_ID=%s\nALIBABA_CLOUD_ACCESS_KEY_SECRET=%s\n", id, key)
 	}
 	_, err = velero.New(b.ctx, b.name+"-velero", vargs, pulumi.Parent(b.c))
-	return err
+	if err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	return nil
 }
 
 // validateBackupClusters requires the RAM access key when an ACK cluster is backed up.

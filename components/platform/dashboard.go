@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"fmt"
+
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
@@ -74,9 +76,9 @@ func (s *Spec) validateDashboard(p *field.Path) field.ErrorList {
 		errs = append(errs, validateName(p.Child("tlsSecretName"), d.TLSSecretName)...)
 	}
 	switch {
-	case !On(s.Rollouts.Enabled) || !s.Rollouts.Dashboard:
+	case !OnByDefault(s.Rollouts.Enabled) || !s.Rollouts.Dashboard:
 		errs = append(errs, field.Invalid(p.Child("domain"), d.Domain, "needs rollouts.enabled and rollouts.dashboard: true"))
-	case !On(s.Ingress.Enabled):
+	case !OnByDefault(s.Ingress.Enabled):
 		errs = append(errs, field.Invalid(p.Child("domain"), d.Domain, "the Rollouts dashboard "+MsgNeedsIngress))
 	case s.Edge == EdgeIstio:
 		errs = append(errs, field.Invalid(p.Child("domain"), d.Domain, MsgDashboardIstio))
@@ -87,7 +89,7 @@ func (s *Spec) validateDashboard(p *field.Path) field.ErrorList {
 // dashboardHostname is the dashboard's entry among the platform's hostnames.
 func (s *Spec) dashboardHostname(clusterName string) (Hostname, bool) {
 	d := s.Rollouts.DashboardAccess
-	if d.Domain == "" || !On(s.Rollouts.Enabled) || !s.Rollouts.Dashboard {
+	if d.Domain == "" || !OnByDefault(s.Rollouts.Enabled) || !s.Rollouts.Dashboard {
 		return Hostname{}, false
 	}
 	secretName := d.TLSSecretName
@@ -107,7 +109,7 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 	d := b.spec.Rollouts.DashboardAccess
 	pw, err := b.secret(d.Password)
 	if err != nil {
-		return err
+		return fmt.Errorf("secret password: %w", err)
 	}
 	user, cluster, envoy := d.Username, b.args.Cluster, UsesGateway(b.spec.Edge)
 	key := monitoring.HtpasswdKey
@@ -123,7 +125,7 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 		Metadata: meta(DashboardHtpasswd), StringData: pulumi.StringMap{key: pulumi.ToSecret(line).(pulumi.StringOutput)},
 	}, pulumi.Parent(b.c))
 	if err != nil {
-		return err
+		return fmt.Errorf("secret rollouts-dashboard-htpasswd: %w", err)
 	}
 	deps := []pulumi.Resource{htpasswd, release}
 	if !envoy {
@@ -145,23 +147,29 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 				}},
 			},
 		}, pulumi.Parent(b.c), pulumi.DependsOn(withEdge(deps, b.ingress)))
-		return err
+		if err != nil {
+			return fmt.Errorf("ingress rollouts-dashboard: %w", err)
+		}
+		return nil
 	}
 	if err := b.endpointGrant("rollouts-dashboard", ns, h.SecretName); err != nil {
-		return err
+		return fmt.Errorf("endpoint grant: %w", err)
 	}
 	deps = withEdge(deps, b.gatewayCRDs)
 	// The policy before the route: the dashboard is never reachable without auth.
 	policy, err := gateway.NewBasicAuth(b.ctx, b.name+"-rollouts-dashboard-auth", DashboardRoute, DashboardHtpasswd, ns,
 		pulumi.Parent(b.c), pulumi.DependsOn(deps))
 	if err != nil {
-		return err
+		return fmt.Errorf("basic auth rollouts-dashboard-auth: %w", err)
 	}
 	_, err = gateway.NewRoute(b.ctx, b.name+"-rollouts-dashboard-route", gateway.Route{
 		Name: DashboardRoute, Namespace: ns, Host: h.Host, Listener: gateway.ListenerName(h.Host),
 		Service: DashboardService, Port: DashboardPort, GatewayNamespace: EdgeNamespace(b.spec.Edge),
 	}, pulumi.Parent(b.c), pulumi.DependsOn(append(deps, policy)))
-	return err
+	if err != nil {
+		return fmt.Errorf("route rollouts-dashboard-route: %w", err)
+	}
+	return nil
 }
 
 // withEdge adds the edge's install to deps when there is one.

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/certmanager"
 	"github.com/fleetform/fleetform/components/addons/externaldns"
 	"github.com/fleetform/fleetform/components/addons/gateway"
@@ -20,8 +21,8 @@ import (
 
 // LabelAddon values of cert-manager and external-dns.
 const (
-	AddonCertManager = "cert-manager"
-	AddonExternalDNS = "external-dns"
+	AddonCertManager = catalog.CertManager
+	AddonExternalDNS = catalog.ExternalDNS
 )
 
 // Default TLS Secrets of the platform's own endpoints: cert-manager issues them
@@ -165,10 +166,6 @@ const (
 
 var hostedZoneIDRE = regexp.MustCompile(`^Z[0-9A-Z]{1,32}$`)
 
-// isOn reports an optional switch whose unset value is off: the cluster defaults
-// (ApplyClusterDefaults) decide it.
-func isOn(b *bool) bool { return b != nil && *b }
-
 func (d *DNSSpec) applyDefaults() {
 	if d.ACME.Server == "" {
 		d.ACME.Server = DefaultACMEServer
@@ -283,14 +280,14 @@ func (s *Spec) validateDNSClusters(p *field.Path, clusters []cluster.Spec) field
 	d := s.DNS
 	publishing, ack := "", false
 	for _, c := range clusters {
-		if isOn(d.ExternalDNS.Enabled) && c.Cloud != cluster.Existing && d.zonesFor(c.Cloud) {
+		if offByDefault(d.ExternalDNS.Enabled) && c.Cloud != cluster.Existing && d.zonesFor(c.Cloud) {
 			if publishing == "" {
 				publishing = c.Name
 			}
 			ack = ack || c.Cloud == cluster.Alicloud
 		}
 	}
-	if isOn(d.ExternalDNS.Enabled) && publishing == "" {
+	if offByDefault(d.ExternalDNS.Enabled) && publishing == "" {
 		errs = append(errs, field.Invalid(dp.Child("externalDNS", "enabled"), true, MsgNoZones))
 	}
 	if publishing != "" && len(d.Domains) == 0 {
@@ -374,16 +371,16 @@ func (s *Spec) Hostnames(c cluster.Spec) []Hostname {
 	if h := s.Harbor; h.Cluster != "" && h.Cluster == c.Name && h.Host != "" {
 		out = append(out, platformHost(h.Host, OwnerHarbor, h.TLSSecretName, DefaultHarborTLSSecret, NamespaceHarbor, d.harbor))
 	}
-	if f := s.Monitoring.Federation; c.Federation == cluster.FederationSpoke && On(s.Monitoring.Enabled) && f.Domain != "" {
+	if f := s.Monitoring.Federation; c.Federation == cluster.FederationSpoke && OnByDefault(s.Monitoring.Enabled) && f.Domain != "" {
 		out = append(out, platformHost(monitoring.SpokeHost(c.Name, f.Domain), OwnerFederation, f.TLSSecretName, DefaultFederationTLSSecret, NamespaceMonitoring, d.federation))
 	}
 	if h, ok := s.dashboardHostname(c.Name); ok {
 		out = append(out, h)
 	}
-	if g := s.Monitoring.Grafana; On(s.Monitoring.Enabled) && g.Domain != "" {
+	if g := s.Monitoring.Grafana; OnByDefault(s.Monitoring.Enabled) && g.Domain != "" {
 		out = append(out, platformHost(monitoring.GrafanaHost(c.Name, g.Domain), OwnerGrafana, g.TLSSecretName, DefaultGrafanaTLSSecret, NamespaceMonitoring, d.grafana))
 	}
-	if t := s.Tracing; c.Federation == cluster.FederationHub && On(t.Enabled) && t.Hub.Host != "" {
+	if t := s.Tracing; c.Federation == cluster.FederationHub && OnByDefault(t.Enabled) && t.Hub.Host != "" {
 		out = append(out, platformHost(t.Hub.Host, OwnerTracingHub, t.Hub.TLSSecretName, DefaultTracingHubTLSSecret, NamespaceTracing, d.tracingHub))
 	}
 	return out
@@ -402,7 +399,7 @@ func platformHost(host, owner, secretName, defaultSecret, namespace string, defa
 // cloud nor a public edge to answer HTTP-01).
 func (s *Spec) Issuer(c cluster.Spec) (certmanager.Issuer, bool) {
 	d := s.DNS
-	if !isOn(d.CertManager.Enabled) {
+	if !offByDefault(d.CertManager.Enabled) {
 		return certmanager.Issuer{}, false
 	}
 	i := certmanager.Issuer{Server: d.ACME.Server, Email: d.ACME.Email, Region: c.Region}
@@ -413,7 +410,7 @@ func (s *Spec) Issuer(c cluster.Spec) (certmanager.Issuer, bool) {
 		i.Solver, i.HostedZoneIDs = certmanager.SolverRoute53, d.AWS.HostedZoneIDs
 	case c.Cloud == cluster.Azure && len(d.Azure.Zones) > 0:
 		i.Solver, i.AzureZones = certmanager.SolverAzureDNS, azureZones(d.Azure.Zones)
-	case !On(s.Ingress.Enabled) || s.Ingress.Internal:
+	case !OnByDefault(s.Ingress.Enabled) || s.Ingress.Internal:
 		// HTTP-01 needs the ACME server to reach port 80 of a public edge.
 		return certmanager.Issuer{}, false
 	case UsesGateway(s.Edge):
@@ -429,7 +426,7 @@ func (s *Spec) Issuer(c cluster.Spec) (certmanager.Issuer, bool) {
 // (off, an existing cluster, or no zones of the cluster's cloud).
 func (s *Spec) DNSZones(c cluster.Spec) (externaldns.Zones, bool) {
 	d := s.DNS
-	if !isOn(d.ExternalDNS.Enabled) || len(d.Domains) == 0 || c.Cloud == cluster.Existing || !d.zonesFor(c.Cloud) {
+	if !offByDefault(d.ExternalDNS.Enabled) || len(d.Domains) == 0 || c.Cloud == cluster.Existing || !d.zonesFor(c.Cloud) {
 		return externaldns.Zones{}, false
 	}
 	z := externaldns.Zones{Region: c.Region, DomainFilters: d.Domains}
@@ -533,7 +530,7 @@ func (b *builder) dns() error {
 	c := cluster.Spec{Name: a.Cluster, Cloud: a.Cloud, Region: a.Region, Federation: a.Federation}
 	if issuer, ok := s.Issuer(c); ok {
 		if err := b.certManager(c, issuer); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", AddonCertManager, err)
 		}
 		// Releases without a tlsSecretName get their certificates from it: on
 		// ingress-nginx through the Ingress annotation, on a Gateway edge as the
@@ -541,7 +538,9 @@ func (b *builder) dns() error {
 		b.c.Outputs.Issuer = certmanager.IssuerName
 	}
 	if zones, ok := s.DNSZones(c); ok {
-		return b.externalDNS(zones)
+		if err := b.externalDNS(zones); err != nil {
+			return fmt.Errorf("%s: %w", AddonExternalDNS, err)
+		}
 	}
 	return nil
 }
@@ -550,32 +549,43 @@ func (b *builder) certManager(c cluster.Spec, issuer certmanager.Issuer) error {
 	a := b.args
 	ns, err := b.namespace(AddonCertManager)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
 	var id *cluster.WorkloadIdentity
 	if w, found := a.Workloads[certmanager.WorkloadName]; found {
 		id = &w
 	}
+	ready, err := b.monitoringReady()
+	if err != nil {
+		return fmt.Errorf("monitors: %w", err)
+	}
 	_, err = certmanager.New(b.ctx, b.name+"-cert-manager", &certmanager.Args{
 		Cluster: a.Cluster, Namespace: ns, Issuer: issuer, Identity: id, EdgeReady: b.gatewayCRDs,
 		Certificates:    Certificates(append(b.spec.Hostnames(c), a.Hostnames...)),
 		NamespacesReady: b.namespaceObjects,
-		Monitoring:      On(b.spec.Monitoring.Enabled), MonitoringReady: b.c.Outputs.MonitoringReady,
+		Monitoring:      ready != nil, MonitoringReady: ready,
 		Chart: b.spec.DNS.CertManager.Chart.Override(),
 	}, pulumi.Parent(b.c))
-	return err
+	if err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	return nil
 }
 
 func (b *builder) externalDNS(zones externaldns.Zones) error {
 	a, s := b.args, b.spec
 	ns, err := b.namespace(AddonExternalDNS)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
+	}
+	ready, err := b.monitoringReady()
+	if err != nil {
+		return fmt.Errorf("monitors: %w", err)
 	}
 	eargs := &externaldns.Args{
 		Namespace: ns, Zones: zones, TXTOwnerID: TXTOwnerID(a.Stack, a.Cluster), Policy: s.DNS.ExternalDNS.Policy,
-		Sources:    ExternalDNSSources(s.Edge, On(s.Ingress.Enabled)),
-		Monitoring: On(s.Monitoring.Enabled), MonitoringReady: b.c.Outputs.MonitoringReady,
+		Sources:    ExternalDNSSources(s.Edge, OnByDefault(s.Ingress.Enabled)),
+		Monitoring: ready != nil, MonitoringReady: ready,
 		Chart: s.DNS.ExternalDNS.Chart.Override(),
 	}
 	if w, found := a.Workloads[externaldns.WorkloadName]; found {
@@ -587,16 +597,16 @@ func (b *builder) externalDNS(zones externaldns.Zones) error {
 	if zones.Provider == externaldns.ProviderAlibaba {
 		id, err := b.secret(s.DNS.Alicloud.AccessKeyID)
 		if err != nil {
-			return err
+			return fmt.Errorf("secret accessKeyID: %w", err)
 		}
 		key, err := b.secret(s.DNS.Alicloud.AccessKeySecret)
 		if err != nil {
-			return err
+			return fmt.Errorf("secret accessKeySecret: %w", err)
 		}
 		eargs.AccessKeyID, eargs.AccessKeySecret = id, key
 	}
 	if _, err := externaldns.New(b.ctx, b.name+"-external-dns", eargs, pulumi.Parent(b.c)); err != nil {
-		return fmt.Errorf("external-dns: %w", err)
+		return fmt.Errorf("install: %w", err)
 	}
 	return nil
 }

@@ -78,20 +78,20 @@ func (b *builder) edge() error {
 	s, a := b.spec, b.args
 	ns, err := b.namespaceAs(AddonIngress, EdgeNamespace(s.Edge))
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
 	b.ingressNS = ns
 	b.c.Outputs.Edge = s.Edge
 	if !UsesGateway(s.Edge) {
 		if err := b.ctx.Log.Warn(MsgEdgeLegacy, &pulumi.LogArgs{Resource: b.c}); err != nil {
-			return err
+			return fmt.Errorf("warning: %w", err)
 		}
 		ing, err := ingress.New(b.ctx, b.name+"-ingress", &ingress.Args{
 			Cloud: a.Cloud, Namespace: ns, ClassName: IngressClassName,
 			Internal: s.Ingress.Internal, Replicas: s.Ingress.Replicas, Chart: s.Ingress.Chart.Override(),
 		}, pulumi.Parent(b.c))
 		if err != nil {
-			return err
+			return fmt.Errorf("install: %w", err)
 		}
 		b.ingress = ing.Release
 		b.c.Outputs.IngressClass = IngressClassName
@@ -124,7 +124,7 @@ func (b *builder) edge() error {
 		Listeners: listeners, Mesh: s.gatewayMesh(),
 	}, pulumi.Parent(b.c))
 	if err != nil {
-		return err
+		return fmt.Errorf("install: %w", err)
 	}
 	b.gateway, b.gatewayCRDs = gw.Ready, gw.CRDs
 	b.c.Outputs.MeshReady = gw.MeshReady
@@ -138,7 +138,7 @@ func (b *builder) edge() error {
 		if len(a.Hostnames) > 0 {
 			if _, err := gateway.NewIstioReleasesGateway(b.ctx, b.name+"-istio-releases", ns, istioServers(a.Hostnames),
 				pulumi.Parent(b.c), pulumi.DependsOn([]pulumi.Resource{gw.Ready})); err != nil {
-				return err
+				return fmt.Errorf("istio releases gateway istio-releases: %w", err)
 			}
 		}
 	}
@@ -188,13 +188,16 @@ func (b *builder) harborRoute(ns pulumi.StringInput, harborReady pulumi.Resource
 	}
 	deps := pulumi.DependsOn([]pulumi.Resource{b.gatewayCRDs, harborReady})
 	if err := b.endpointGrant("harbor", ns, b.spec.Harbor.TLSSecretName, deps); err != nil {
-		return err
+		return fmt.Errorf("endpoint grant: %w", err)
 	}
 	_, err := gateway.NewRoute(b.ctx, b.name+"-harbor-route", gateway.Route{
 		Name: HarborServiceName, Namespace: ns, Host: b.spec.Harbor.Host, Listener: gateway.ListenerName(b.spec.Harbor.Host),
 		Service: HarborServiceName, Port: HarborServicePort, GatewayNamespace: EdgeNamespace(b.spec.Edge),
 	}, pulumi.Parent(b.c), deps)
-	return err
+	if err != nil {
+		return fmt.Errorf("route harbor-route: %w", err)
+	}
+	return nil
 }
 
 // endpointGrant lets the shared Gateway read a platform endpoint's TLS Secret in the
@@ -204,5 +207,8 @@ func (b *builder) endpointGrant(endpoint string, ns pulumi.StringInput, secretNa
 		Name: gateway.Name + "-" + endpoint + "-tls", Namespace: ns,
 		SecretName: secretName, GatewayNamespace: EdgeNamespace(b.spec.Edge),
 	}, append([]pulumi.ResourceOption{pulumi.Parent(b.c)}, opts...)...)
-	return err
+	if err != nil {
+		return fmt.Errorf("tlsgrant: %w", err)
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"fmt"
+
 	"regexp"
 	"slices"
 	"time"
@@ -8,12 +10,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/cluster"
 )
 
 // AddonExternalSecrets is External Secrets Operator's LabelAddon value.
-const AddonExternalSecrets = "external-secrets"
+const AddonExternalSecrets = catalog.ExternalSecrets
 
 // Defaults of ExternalSecretsSpec.
 const (
@@ -161,7 +164,7 @@ func (s *ExternalSecretsSpec) validate(p *field.Path) field.ErrorList {
 // false when it has none (or the operator is off).
 func (s *Spec) SecretStore(c cluster.Spec) (externalsecrets.Store, bool) {
 	e := s.ExternalSecrets
-	if !On(e.Enabled) {
+	if !OnByDefault(e.Enabled) {
 		return externalsecrets.Store{}, false
 	}
 	store := externalsecrets.Store{Region: c.Region,
@@ -204,19 +207,23 @@ func (b *builder) externalSecrets() error {
 	}
 	ns, err := b.namespace(AddonExternalSecrets)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
 	var id *cluster.WorkloadIdentity
 	if w, found := a.Workloads[externalsecrets.WorkloadName]; found {
 		id = &w
 	}
+	ready, err := b.monitoringReady()
+	if err != nil {
+		return fmt.Errorf("monitors: %w", err)
+	}
 	es, err := externalsecrets.New(b.ctx, b.name+"-external-secrets", &externalsecrets.Args{
 		Namespace: ns, Store: store, Identity: id,
-		Monitoring: On(b.spec.Monitoring.Enabled), MonitoringReady: b.c.Outputs.MonitoringReady,
+		Monitoring: ready != nil, MonitoringReady: ready,
 		Chart: b.spec.ExternalSecrets.Chart.Override(),
 	}, pulumi.Parent(b.c))
 	if err != nil {
-		return err
+		return fmt.Errorf("install: %w", err)
 	}
 	b.c.Outputs.SecretStoreReady = es.Ready
 	b.c.Outputs.SecretStore = externalsecrets.StoreName

@@ -1,14 +1,17 @@
 package platform
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/karpenter"
 )
 
 // AddonKarpenter is Karpenter's LabelAddon value.
-const AddonKarpenter = "karpenter"
+const AddonKarpenter = catalog.Karpenter
 
 // Defaults of KarpenterSpec, each with why.
 const (
@@ -68,12 +71,18 @@ func (b *builder) karpenter() error {
 	}
 	ns, err := b.namespace(AddonKarpenter)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
-	_, err = karpenter.New(b.ctx, b.name+"-karpenter", &karpenter.Args{
+	ready, err := b.monitoringReady()
+	if err != nil {
+		return fmt.Errorf("monitors: %w", err)
+	}
+	if _, err := karpenter.New(b.ctx, b.name+"-karpenter", &karpenter.Args{
 		Namespace: ns, Karpenter: k, Replicas: s.Replicas, CPU: s.CPU, Memory: s.Memory,
-		Monitoring: On(b.spec.Monitoring.Enabled), MonitoringReady: b.c.Outputs.MonitoringReady,
+		Monitoring: ready != nil, MonitoringReady: ready,
 		Chart: s.Chart.Override(),
-	}, pulumi.Parent(b.c))
-	return err
+	}, pulumi.Parent(b.c)); err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	return nil
 }

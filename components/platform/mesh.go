@@ -56,7 +56,7 @@ func (m *MeshSpec) applyDefaults() {
 
 // MeshOn says the stack's clusters run the mesh: asked for, on an Istio edge that is on.
 func (s *Spec) MeshOn() bool {
-	return s.Mesh.Enabled && s.Edge == EdgeIstio && On(s.Ingress.Enabled)
+	return s.Mesh.Enabled && s.Edge == EdgeIstio && OnByDefault(s.Ingress.Enabled)
 }
 
 func (s *Spec) validateMesh(p *field.Path) field.ErrorList {

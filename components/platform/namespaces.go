@@ -1,11 +1,10 @@
 package platform
 
 import (
-	"github.com/fleetform/fleetform/components/addons/certmanager"
-	"github.com/fleetform/fleetform/components/addons/externaldns"
-	"github.com/fleetform/fleetform/components/addons/externalsecrets"
-	"github.com/fleetform/fleetform/components/addons/karpenter"
-	"github.com/fleetform/fleetform/components/addons/velero"
+	"fmt"
+	"slices"
+
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/internal/labels"
 )
 
@@ -21,60 +20,54 @@ const (
 	LabelPodSecurityWarn    = "pod-security.kubernetes.io/warn"
 )
 
-// Pod Security levels.
+// Pod Security levels (catalog's).
 const (
-	PodSecurityPrivileged = "privileged"
-	PodSecurityBaseline   = "baseline"
-	PodSecurityRestricted = "restricted"
+	PodSecurityPrivileged = catalog.PodSecurityPrivileged
+	PodSecurityBaseline   = catalog.PodSecurityBaseline
+	PodSecurityRestricted = catalog.PodSecurityRestricted
 )
 
-// Addon names, the values of LabelAddon.
+// Addon names, the values of LabelAddon (catalog's).
 const (
-	AddonIngress    = "ingress"
-	AddonRollouts   = "rollouts"
-	AddonMonitoring = "monitoring"
-	AddonLogging    = "logging"
-	AddonHarbor     = "harbor"
+	AddonIngress    = catalog.Ingress
+	AddonRollouts   = catalog.Rollouts
+	AddonMonitoring = catalog.Monitoring
+	AddonLogging    = catalog.Logging
+	AddonHarbor     = catalog.Harbor
 )
 
-// addonNamespace is one addon namespace and the Pod Security level it enforces.
-type addonNamespace struct {
-	addon, name, enforce string
-}
+// Messages of the namespace checks.
+const (
+	// MsgAddonUnregistered: the platform made a namespace for an addon that
+	// catalog.Addons does not register.
+	MsgAddonUnregistered = "is not registered in catalog.Addons"
+	// MsgAddonNamespace: the namespace is none of those its addon registers.
+	MsgAddonNamespace = "is not a namespace its addon registers in catalog.Addons"
+)
 
-// addonNamespaces lists every addon namespace with the least privilege its chart
-// runs under: node-exporter (monitoring) and the log collectors (logging) mount
-// host paths and need privileged; the others run with baseline. All audit and warn
-// at restricted, so drift towards more privilege shows.
-var addonNamespaces = map[string]addonNamespace{
-	AddonIngress:         {AddonIngress, NamespaceIngress, PodSecurityBaseline},
-	AddonRollouts:        {AddonRollouts, NamespaceRollouts, PodSecurityBaseline},
-	AddonMonitoring:      {AddonMonitoring, NamespaceMonitoring, PodSecurityPrivileged},
-	AddonLogging:         {AddonLogging, NamespaceLogging, PodSecurityPrivileged},
-	AddonHarbor:          {AddonHarbor, NamespaceHarbor, PodSecurityBaseline},
-	AddonVPA:             {AddonVPA, NamespaceVPA, PodSecurityBaseline},
-	AddonExternalSecrets: {AddonExternalSecrets, externalsecrets.Namespace, PodSecurityBaseline},
-	AddonTracing:         {AddonTracing, NamespaceTracing, PodSecurityBaseline},
-	// cert-manager (controller, webhook, cainjector) and external-dns only call APIs
-	// (Kubernetes, ACME, the cloud's DNS), as their charts' restricted pods.
-	AddonCertManager: {AddonCertManager, certmanager.Namespace, PodSecurityBaseline},
-	AddonExternalDNS: {AddonExternalDNS, externaldns.Namespace, PodSecurityBaseline},
-	// Velero's server only reads the API and its bucket (no node agent, CSI snapshots).
-	AddonBackups: {AddonBackups, velero.Namespace, PodSecurityBaseline},
-	// Karpenter's controller runs as non-root with no capabilities, no privilege
-	// escalation and the RuntimeDefault seccomp profile: restricted holds.
-	AddonKarpenter: {AddonKarpenter, karpenter.Namespace, PodSecurityRestricted},
-}
-
-// NamespaceLabels are the labels of an addon's namespace on a cluster.
+// NamespaceLabels are the labels of an addon's namespace on a cluster; the Pod
+// Security level enforced is the one the addon registers (catalog.Addons), with
+// audit and warn at restricted, so drift towards more privilege shows.
 func NamespaceLabels(addon, cluster string) map[string]string {
-	ns := addonNamespaces[addon]
+	a, _ := catalog.Lookup(addon)
 	return map[string]string{
 		labels.ManagedBy:        labels.ManagedByFleetform,
 		LabelAddon:              addon,
 		LabelCluster:            cluster,
-		LabelPodSecurityEnforce: ns.enforce,
+		LabelPodSecurityEnforce: a.PodSecurity,
 		LabelPodSecurityAudit:   PodSecurityRestricted,
 		LabelPodSecurityWarn:    PodSecurityRestricted,
 	}
+}
+
+// checkAddonNamespace fails unless name is one of the namespaces addon registers.
+func checkAddonNamespace(addon, name string) error {
+	a, ok := catalog.Lookup(addon)
+	if !ok {
+		return fmt.Errorf("addon %q %s", addon, MsgAddonUnregistered)
+	}
+	if !slices.Contains(a.Namespaces(), name) {
+		return fmt.Errorf("%s: namespace %q %s (%v)", addon, name, MsgAddonNamespace, a.Namespaces())
+	}
+	return nil
 }

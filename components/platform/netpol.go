@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"fmt"
+
 	"sort"
 
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -102,7 +104,7 @@ func (b *builder) networkPolicies() error {
 				Ingress:     rules,
 			},
 		}, pulumi.Parent(b.c), pulumi.DependsOn([]pulumi.Resource{obj})); err != nil {
-			return err
+			return fmt.Errorf("network policy: %w", err)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -8,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/harbor"
 	"github.com/fleetform/fleetform/components/addons/ingress"
@@ -95,7 +97,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Platform{Outputs: &Outputs{Cluster: args.Cluster}}
 	if err := ctx.RegisterComponentResource("platform:platform:Platform", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	b := &builder{ctx: ctx, name: name, args: args, c: c, spec: &args.Spec}
 	if err := b.build(); err != nil {
@@ -112,7 +114,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"prometheusUrl":      c.PrometheusURL,
 		"federationEndpoint": c.FederationEndpoint,
 	}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }
@@ -139,117 +141,164 @@ type builder struct {
 
 func (b *builder) build() error {
 	s, a := b.spec, b.args
-	if On(s.Ingress.Enabled) {
+	if OnByDefault(s.Ingress.Enabled) {
 		if err := b.edge(); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", AddonIngress, err)
 		}
 	}
-	if On(s.Rollouts.Enabled) {
-		ns, err := b.namespace(AddonRollouts)
-		if err != nil {
-			return err
-		}
-		var plugin *rollouts.Plugin
-		if gp := s.Rollouts.GatewayPlugin; On(gp.Enabled) {
-			plugin = &rollouts.Plugin{Location: gp.Location, SHA256: gp.SHA256}
-		}
-		ro, err := rollouts.New(b.ctx, b.name+"-rollouts", &rollouts.Args{
-			Namespace: ns, Dashboard: s.Rollouts.Dashboard, Chart: s.Rollouts.Chart.Override(), GatewayPlugin: plugin,
-		}, pulumi.Parent(b.c))
-		if err != nil {
-			return err
-		}
-		b.c.Outputs.RolloutsReady = ro.Release
-		b.c.Outputs.GatewayPlugin = plugin != nil
-		b.rolloutsNS = ns
-		if err := b.dashboard(ns, ro.Release); err != nil {
-			return err
+	if OnByDefault(s.Rollouts.Enabled) {
+		if err := b.rollouts(); err != nil {
+			return fmt.Errorf("%s: %w", AddonRollouts, err)
 		}
 	}
 	lokiURL := ""
-	if On(s.Logging.Enabled) {
+	if OnByDefault(s.Logging.Enabled) {
 		if err := b.logging(); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", AddonLogging, err)
 		}
 		if s.Logging.Backend == LoggingLoki {
 			lokiURL = logging.LokiURL(NamespaceLogging)
 		}
 	}
 	tempoURL := ""
-	if On(s.Tracing.Enabled) {
+	if OnByDefault(s.Tracing.Enabled) {
 		var err error
 		if tempoURL, err = b.tracing(); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", AddonTracing, err)
 		}
 	}
-	if On(s.Monitoring.Enabled) {
+	if OnByDefault(s.Monitoring.Enabled) {
 		if err := b.monitoring(lokiURL, tempoURL); err != nil {
+			return fmt.Errorf("%s: %w", AddonMonitoring, err)
+		}
+		// Each of these errors names its addon.
+		if err := b.earlierMonitors(); err != nil {
 			return err
-		}
-		if b.ingress != nil {
-			// Canary analysis reads the controller's request metrics.
-			if _, err := ingress.NewServiceMonitor(b.ctx, b.name+"-ingress-servicemonitor", b.ingressNS,
-				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
-				return err
-			}
-		}
-		if b.gateway != nil {
-			// Canary analysis reads the Gateway proxies' request metrics.
-			if _, err := gateway.NewPodMonitor(b.ctx, b.name+"-gateway-podmonitor", gateway.Implementation(s.Edge), b.ingressNS,
-				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
-				return err
-			}
-		}
-		if b.tracingNS != nil {
-			if _, err := tracing.NewServiceMonitor(b.ctx, b.name+"-tracing-servicemonitor", b.tracingNS,
-				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
-				return err
-			}
-		}
-		if b.rolloutsNS != nil {
-			if _, err := rollouts.NewServiceMonitor(b.ctx, b.name+"-rollouts-servicemonitor", b.rolloutsNS,
-				b.c.Outputs.MonitoringReady, pulumi.Parent(b.c)); err != nil {
-				return err
-			}
 		}
 	}
-	if On(s.VPA.Enabled) {
+	if OnByDefault(s.VPA.Enabled) {
 		if err := b.vpa(); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", AddonVPA, err)
 		}
 	}
 	if err := b.externalSecrets(); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", AddonExternalSecrets, err)
 	}
 	if err := b.backups(); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", AddonBackups, err)
 	}
 	if err := b.karpenter(); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", AddonKarpenter, err)
 	}
 	if a.RunsHarbor {
 		if err := b.harbor(); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", AddonHarbor, err)
 		}
 	} else {
 		b.c.Outputs.Registry = a.Registry
 	}
 	if err := b.networkPolicies(); err != nil {
-		return err
+		return fmt.Errorf("network policies: %w", err)
 	}
 	// Last: certificates go into the namespaces above, and the issuer may answer
-	// challenges on the edge.
+	// challenges on the edge. Its errors name cert-manager or external-dns.
 	return b.dns()
+}
+
+// rollouts installs Argo Rollouts and its dashboard.
+func (b *builder) rollouts() error {
+	s := b.spec.Rollouts
+	ns, err := b.namespace(AddonRollouts)
+	if err != nil {
+		return fmt.Errorf("namespace: %w", err)
+	}
+	var plugin *rollouts.Plugin
+	if gp := s.GatewayPlugin; OnByDefault(gp.Enabled) {
+		plugin = &rollouts.Plugin{Location: gp.Location, SHA256: gp.SHA256}
+	}
+	ro, err := rollouts.New(b.ctx, b.name+"-rollouts", &rollouts.Args{
+		Namespace: ns, Dashboard: s.Dashboard, Chart: s.Chart.Override(), GatewayPlugin: plugin,
+	}, pulumi.Parent(b.c))
+	if err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	b.c.Outputs.RolloutsReady = ro.Release
+	b.c.Outputs.GatewayPlugin = plugin != nil
+	b.rolloutsNS = ns
+	if err := b.dashboard(ns, ro.Release); err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	return nil
+}
+
+// earlierMonitors makes the monitors of the addons built before monitoring (the
+// edge, tracing, rollouts), each waiting for the monitoring install.
+func (b *builder) earlierMonitors() error {
+	ready, err := b.monitoringReady()
+	if err != nil {
+		return fmt.Errorf("monitors: %w", err)
+	}
+	parent := pulumi.Parent(b.c)
+	for _, m := range []struct {
+		addon, kind string
+		built       bool
+		make        func() (pulumi.Resource, error)
+	}{
+		// Canary analysis reads the controller's, or the Gateway proxies', request metrics.
+		{AddonIngress, "servicemonitor", b.ingress != nil, func() (pulumi.Resource, error) {
+			return ingress.NewServiceMonitor(b.ctx, b.name+"-ingress-servicemonitor", b.ingressNS, ready, parent)
+		}},
+		{AddonIngress, "podmonitor", b.gateway != nil, func() (pulumi.Resource, error) {
+			return gateway.NewPodMonitor(b.ctx, b.name+"-gateway-podmonitor", gateway.Implementation(b.spec.Edge), b.ingressNS, ready, parent)
+		}},
+		{AddonTracing, "servicemonitor", b.tracingNS != nil, func() (pulumi.Resource, error) {
+			return tracing.NewServiceMonitor(b.ctx, b.name+"-tracing-servicemonitor", b.tracingNS, ready, parent)
+		}},
+		{AddonRollouts, "servicemonitor", b.rolloutsNS != nil, func() (pulumi.Resource, error) {
+			return rollouts.NewServiceMonitor(b.ctx, b.name+"-rollouts-servicemonitor", b.rolloutsNS, ready, parent)
+		}},
+	} {
+		if !m.built {
+			continue
+		}
+		if _, err := m.make(); err != nil {
+			return fmt.Errorf("%s: %s: %w", m.addon, m.kind, err)
+		}
+	}
+	return nil
+}
+
+// ErrMonitorsBeforeMonitoring: a step asked for what its monitors wait for before
+// the monitoring install was built (builder.build must build monitoring first).
+var ErrMonitorsBeforeMonitoring = errors.New("the monitoring install its monitors wait for is not built yet; build monitoring first")
+
+// monitoringReady is what an addon's monitors wait for, the monitoring install: nil
+// with monitoring off (the addon makes no monitor). With monitoring on but its
+// install not built yet (a step ordered before it) it fails with
+// ErrMonitorsBeforeMonitoring instead of letting monitors wait for nothing.
+func (b *builder) monitoringReady() (pulumi.Resource, error) {
+	if !OnByDefault(b.spec.Monitoring.Enabled) {
+		return nil, nil
+	}
+	if b.c.Outputs.MonitoringReady == nil {
+		return nil, ErrMonitorsBeforeMonitoring
+	}
+	return b.c.Outputs.MonitoringReady, nil
 }
 
 // namespace creates an addon's labelled namespace and returns its name as an input,
 // so whatever goes into it waits for it.
 func (b *builder) namespace(addon string) (pulumi.StringInput, error) {
-	return b.namespaceAs(addon, addonNamespaces[addon].name)
+	a, _ := catalog.Lookup(addon) // namespaceAs fails on an unregistered addon
+	return b.namespaceAs(addon, a.Namespace)
 }
 
-// namespaceAs is namespace with another name (the edge's namespace depends on platform.edge).
+// namespaceAs is namespace with another of the addon's registered namespaces (the
+// edge's depends on platform.edge).
 func (b *builder) namespaceAs(addon, name string) (pulumi.StringInput, error) {
+	if err := checkAddonNamespace(addon, name); err != nil {
+		return nil, fmt.Errorf("namespace: %w", err)
+	}
 	ns, err := corev1.NewNamespace(b.ctx, b.name+"-ns-"+addon, &corev1.NamespaceArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name:   pulumi.String(name),
@@ -257,7 +306,7 @@ func (b *builder) namespaceAs(addon, name string) (pulumi.StringInput, error) {
 		},
 	}, pulumi.Parent(b.c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("namespace: %w", err)
 	}
 	if b.namespaceObjects == nil {
 		b.namespaceObjects = map[string]pulumi.Resource{}
@@ -274,15 +323,15 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	s, a := b.spec.Monitoring, b.args
 	ns, err := b.namespace(AddonMonitoring)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
 	admin, err := b.secret(s.GrafanaAdminPassword)
 	if err != nil {
-		return err
+		return fmt.Errorf("secret grafanaAdminPassword: %w", err)
 	}
 	receivers, err := b.receivers()
 	if err != nil {
-		return err
+		return fmt.Errorf("receivers: %w", err)
 	}
 	margs := &monitoring.Args{
 		Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceMonitoring,
@@ -294,7 +343,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	case cluster.FederationSpoke:
 		pw, err := b.secret(s.Federation.Password)
 		if err != nil {
-			return err
+			return fmt.Errorf("secret password: %w", err)
 		}
 		host := monitoring.SpokeHost(a.Cluster, s.Federation.Domain)
 		margs.Spoke = &monitoring.SpokeArgs{
@@ -303,7 +352,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 		}
 		if UsesGateway(b.spec.Edge) {
 			if err := b.endpointGrant("federation", ns, s.Federation.TLSSecretName); err != nil {
-				return err
+				return fmt.Errorf("endpoint grant: %w", err)
 			}
 			margs.Spoke.IngressClass, margs.Spoke.IngressReady = "", b.gatewayCRDs
 			margs.Spoke.Gateway = &gateway.Attachment{Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
@@ -311,12 +360,12 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	case cluster.FederationHub:
 		margs.Hub = &monitoring.HubArgs{Match: s.Federation.Match, Targets: a.FederationTargets, Sources: a.FederationSources}
 	}
-	if g := s.Grafana; g.Domain != "" && On(b.spec.Ingress.Enabled) {
+	if g := s.Grafana; g.Domain != "" && OnByDefault(b.spec.Ingress.Enabled) {
 		host := monitoring.GrafanaHost(a.Cluster, g.Domain)
 		margs.Grafana = &monitoring.GrafanaArgs{Host: host, TLSSecretName: g.TLSSecretName, IngressClass: IngressClassName}
 		if UsesGateway(b.spec.Edge) {
 			if err := b.endpointGrant("grafana", ns, g.TLSSecretName); err != nil {
-				return err
+				return fmt.Errorf("endpoint grant: %w", err)
 			}
 			margs.Grafana.IngressClass, margs.Grafana.GatewayReady = "", b.gatewayCRDs
 			margs.Grafana.Gateway = &gateway.Attachment{Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
@@ -324,7 +373,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	}
 	m, err := monitoring.New(b.ctx, b.name+"-monitoring", margs, pulumi.Parent(b.c))
 	if err != nil {
-		return err
+		return fmt.Errorf("install: %w", err)
 	}
 	b.c.Outputs.PrometheusURL = monitoring.PrometheusURL(NamespaceMonitoring)
 	b.c.Outputs.MonitoringReady = m.Release
@@ -349,7 +398,7 @@ func (b *builder) receivers() ([]monitoring.Receiver, error) {
 		case r.Webhook != nil:
 			u, err := b.secret(r.Webhook.URL)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("secret url: %w", err)
 			}
 			mr.Webhook = &monitoring.Webhook{URL: u}
 		case r.Email != nil:
@@ -358,21 +407,21 @@ func (b *builder) receivers() ([]monitoring.Receiver, error) {
 			if e.AuthPassword != "" {
 				pw, err := b.secret(e.AuthPassword)
 				if err != nil {
-					return nil, err
+					return nil, fmt.Errorf("secret authPassword: %w", err)
 				}
 				mr.Email.AuthPassword = pw
 			}
 		case r.Slack != nil:
 			u, err := b.secret(r.Slack.APIURL)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("secret apiURL: %w", err)
 			}
 			mr.Slack = &monitoring.Slack{APIURL: u, Channel: r.Slack.Channel}
 		case r.WeCom != nil:
 			w := r.WeCom
 			sec, err := b.secret(w.APISecret)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("secret apiSecret: %w", err)
 			}
 			mr.WeCom = &monitoring.WeCom{CorpID: w.CorpID, AgentID: w.AgentID, APISecret: sec,
 				ToUser: w.ToUser, ToParty: w.ToParty, ToTag: w.ToTag, MessageType: w.MessageType, APIURL: w.APIURL}
@@ -380,13 +429,13 @@ func (b *builder) receivers() ([]monitoring.Receiver, error) {
 			d := r.DingTalk
 			u, err := b.secret(d.URL)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("secret url: %w", err)
 			}
 			mr.DingTalk = &monitoring.DingTalk{URL: u, MentionAll: d.MentionAll, MentionMobiles: d.MentionMobiles}
 			if d.Secret != "" {
 				sig, err := b.secret(d.Secret)
 				if err != nil {
-					return nil, err
+					return nil, fmt.Errorf("secret secret: %w", err)
 				}
 				mr.DingTalk.Secret = sig
 			}
@@ -400,11 +449,11 @@ func (b *builder) logging() error {
 	s, a := b.spec.Logging, b.args
 	ns, err := b.namespace(AddonLogging)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
 	retention, err := ParseRetention(s.Retention)
 	if err != nil {
-		return err
+		return fmt.Errorf("parse retention: %w", err)
 	}
 	_, err = logging.New(b.ctx, b.name+"-logging", &logging.Args{
 		Backend: s.Backend, Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceLogging,
@@ -412,7 +461,10 @@ func (b *builder) logging() error {
 		Chart: s.Chart.Override(), OperatorChart: s.OperatorChart.Override(), CollectorChart: s.CollectorChart.Override(),
 		RetentionJobImage: s.RetentionJobImage,
 	}, pulumi.Parent(b.c))
-	return err
+	if err != nil {
+		return fmt.Errorf("install: %w", err)
+	}
+	return nil
 }
 
 func (b *builder) harbor() error {
@@ -422,23 +474,23 @@ func (b *builder) harbor() error {
 	}
 	ns, err := b.namespace(AddonHarbor)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
 	admin, err := b.secret(s.AdminPassword)
 	if err != nil {
-		return err
+		return fmt.Errorf("secret adminPassword: %w", err)
 	}
 	pull, err := b.secret(s.PullPassword)
 	if err != nil {
-		return err
+		return fmt.Errorf("secret pullPassword: %w", err)
 	}
 	key, err := b.secret(s.SecretKey)
 	if err != nil {
-		return err
+		return fmt.Errorf("secret secretKey: %w", err)
 	}
 	dbPassword, err := b.secret(s.Database.Password)
 	if err != nil {
-		return err
+		return fmt.Errorf("secret password: %w", err)
 	}
 	var ext *harbor.ExternalDatabase
 	if e := s.Database.External; e != nil {
@@ -448,15 +500,15 @@ func (b *builder) harbor() error {
 		Namespace: ns, Host: s.Host, TLSSecretName: s.TLSSecretName, IngressClass: IngressClassName,
 		StorageClass: a.StorageClass, RegistryStorageSize: s.RegistryStorageSize,
 		AdminPassword: admin, SecretKey: key, DatabasePassword: dbPassword, ExternalDatabase: ext,
-		Trivy: harbor.Trivy{Enabled: On(s.Trivy.Enabled), DBRepositories: s.Trivy.DBRepositories,
+		Trivy: harbor.Trivy{Enabled: OnByDefault(s.Trivy.Enabled), DBRepositories: s.Trivy.DBRepositories,
 			JavaDBRepositories: s.Trivy.JavaDBRepositories, OfflineScan: s.Trivy.OfflineScan},
 		PullUsername: s.PullUsername, PullPassword: pull, Chart: b.harborChart(s.Chart.Override()),
 	}, pulumi.Parent(b.c))
 	if err != nil {
-		return err
+		return fmt.Errorf("install: %w", err)
 	}
 	if err := b.harborRoute(ns, h.Release); err != nil {
-		return err
+		return fmt.Errorf("harbor route: %w", err)
 	}
 	b.c.Outputs.Registry = &Registry{Host: h.Host, Username: h.PullUsername, Password: h.PullPassword}
 	return nil

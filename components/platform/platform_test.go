@@ -38,10 +38,15 @@ var secretValues = map[secret.Ref]string{
 	"tracingToken":         "tr4cing-Plain-Value",
 }
 
-func store() *secret.Store {
+func store() *secret.Store { return storeWithout("") }
+
+// storeWithout is store with the secret missing unset.
+func storeWithout(missing secret.Ref) *secret.Store {
 	vals := map[secret.Ref]secret.Value{}
 	for k, v := range secretValues {
-		vals[k] = secret.Value{Set: true, Secure: true, Plain: v}
+		if k != missing {
+			vals[k] = secret.Value{Set: true, Secure: true, Plain: v}
+		}
 	}
 	return secret.NewStore(vals, false)
 }

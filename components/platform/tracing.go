@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/tracing"
 	"github.com/fleetform/fleetform/components/cluster"
@@ -15,7 +16,7 @@ import (
 
 // AddonTracing is the tracing addon's LabelAddon value; NamespaceTracing its namespace.
 const (
-	AddonTracing     = "tracing"
+	AddonTracing     = catalog.Tracing
 	NamespaceTracing = "tracing"
 )
 
@@ -98,7 +99,7 @@ const ()
 func (s *TracingSpec) validate(p *field.Path) field.ErrorList {
 	errs := validateChart(p.Child("collector"), s.Collector)
 	errs = append(errs, validateChart(p.Child("tempo"), s.Tempo)...)
-	if !On(s.Enabled) {
+	if !OnByDefault(s.Enabled) {
 		return errs
 	}
 	errs = append(errs, validateRetention(p.Child("retention"), s.Retention)...)
@@ -114,7 +115,7 @@ func (s *TracingSpec) validate(p *field.Path) field.ErrorList {
 // both hold the token.
 func (s *Spec) validateTracingClusters(p *field.Path, clusters []cluster.Spec) field.ErrorList {
 	t := s.Tracing
-	if !On(t.Enabled) {
+	if !OnByDefault(t.Enabled) {
 		return nil
 	}
 	tp := p.Child("tracing")
@@ -139,7 +140,7 @@ func (s *Spec) validateTracingClusters(p *field.Path, clusters []cluster.Spec) f
 		if n := t.Hub.TLSSecretName; n != "" {
 			errs = append(errs, validateName(tp.Child("hub", "tlsSecretName"), n)...)
 		}
-		if !On(s.Ingress.Enabled) {
+		if !OnByDefault(s.Ingress.Enabled) {
 			errs = append(errs, field.Invalid(p.Child("ingress", "enabled"), false, "tracing hub "+hub+" "+MsgNeedsIngress))
 		}
 	}
@@ -151,7 +152,7 @@ func (b *builder) tracing() (tempoURL string, err error) {
 	t, a := b.spec.Tracing, b.args
 	ns, err := b.namespace(AddonTracing)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("namespace: %w", err)
 	}
 	b.tracingNS = ns
 	targs := &tracing.Args{
@@ -162,7 +163,7 @@ func (b *builder) tracing() (tempoURL string, err error) {
 	if a.Federation == cluster.FederationHub || a.Federation == cluster.FederationSpoke {
 		tok, err := b.secret(t.Token)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("secret token: %w", err)
 		}
 		targs.Token = tok
 	}
@@ -173,14 +174,14 @@ func (b *builder) tracing() (tempoURL string, err error) {
 		targs.Hub = &tracing.HubArgs{Host: t.Hub.Host, TLSSecretName: t.Hub.TLSSecretName, IngressClass: IngressClassName, IngressReady: b.ingress}
 		if UsesGateway(b.spec.Edge) {
 			if err := b.endpointGrant("tracing-hub", ns, t.Hub.TLSSecretName); err != nil {
-				return "", err
+				return "", fmt.Errorf("endpoint grant: %w", err)
 			}
 			targs.Hub.IngressClass, targs.Hub.IngressReady = "", b.gatewayCRDs
 			targs.Hub.Gateway = &gateway.Attachment{Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(t.Hub.Host)}
 		}
 	}
 	if _, err := tracing.New(b.ctx, b.name+"-tracing", targs, pulumi.Parent(b.c)); err != nil {
-		return "", err
+		return "", fmt.Errorf("install: %w", err)
 	}
 	b.c.Outputs.OTLPEndpoint = tracing.OTLPEndpoint(NamespaceTracing)
 	if targs.Role == tracing.RoleStore {

@@ -116,8 +116,13 @@ func isSemver(v string) bool {
 	return err == nil
 }
 
-// On reports whether an optional switch is on; unset means on.
-func On(b *bool) bool { return b == nil || *b }
+// OnByDefault reports whether an optional switch is on, where unset means on (the
+// addons' enabled switches).
+func OnByDefault(b *bool) bool { return b == nil || *b }
+
+// offByDefault reports whether an optional switch is on, where unset means off (the
+// switches whose default ApplyClusterDefaults decides, read before it has run).
+func offByDefault(b *bool) bool { return b != nil && *b }
 
 // ParseRetention parses a retention such as 15d, 2w, 12h or 1y into a duration
 // (a day is 24h, a week 7d, a year 365d).
@@ -224,16 +229,16 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 		errs = append(errs, field.NotSupported(p.Child("edge"), s.Edge, Edges))
 	}
 	ip := p.Child("ingress")
-	if On(s.Ingress.Enabled) && s.Ingress.Replicas < 1 {
+	if OnByDefault(s.Ingress.Enabled) && s.Ingress.Replicas < 1 {
 		errs = append(errs, field.Invalid(ip.Child("replicas"), s.Ingress.Replicas, MsgAtLeastOneReplica))
 	}
 	errs = append(errs, validateChart(ip.Child("chart"), s.Ingress.Chart)...)
 	errs = append(errs, validateChart(p.Child("rollouts", "chart"), s.Rollouts.Chart)...)
 	errs = append(errs, s.Rollouts.GatewayPlugin.validate(p.Child("rollouts", "gatewayPlugin"))...)
 	errs = append(errs, s.validateDashboard(p.Child("rollouts", "dashboardAccess"))...)
-	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"), On(s.Ingress.Enabled))...)
+	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"), OnByDefault(s.Ingress.Enabled))...)
 	errs = append(errs, s.Logging.validate(p.Child("logging"))...)
-	errs = append(errs, s.Harbor.validate(p.Child("harbor"), On(s.Ingress.Enabled))...)
+	errs = append(errs, s.Harbor.validate(p.Child("harbor"), OnByDefault(s.Ingress.Enabled))...)
 	errs = append(errs, validateChart(p.Child("vpa", "chart"), s.VPA.Chart)...)
 	errs = append(errs, s.ExternalSecrets.validate(p.Child("externalSecrets"))...)
 	errs = append(errs, s.Tracing.validate(p.Child("tracing"))...)
@@ -247,7 +252,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 func (m *MonitoringSpec) validate(p *field.Path, edgeOn bool) field.ErrorList {
 	var errs field.ErrorList
 	errs = append(errs, validateChart(p.Child("chart"), m.Chart)...)
-	if !On(m.Enabled) {
+	if !OnByDefault(m.Enabled) {
 		return errs
 	}
 	errs = append(errs, validateRetention(p.Child("retention"), m.Retention)...)
@@ -372,7 +377,7 @@ func (l *LoggingSpec) validate(p *field.Path) field.ErrorList {
 	}{{"chart", l.Chart}, {"operatorChart", l.OperatorChart}, {"collectorChart", l.CollectorChart}} {
 		errs = append(errs, validateChart(p.Child(c.name), c.chart)...)
 	}
-	if !On(l.Enabled) {
+	if !OnByDefault(l.Enabled) {
 		return errs
 	}
 	if l.Backend != LoggingLoki && l.Backend != LoggingELK {
@@ -494,13 +499,13 @@ func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.Er
 	if federated == "" {
 		return errs
 	}
-	if !On(s.Monitoring.Enabled) {
+	if !OnByDefault(s.Monitoring.Enabled) {
 		errs = append(errs, field.Invalid(p.Child("monitoring", "enabled"), false, MsgNeedsMonitoring+" (cluster "+federated+")"))
 		return errs
 	}
 	errs = append(errs, requireSecret(fp.Child("password"), s.Monitoring.Federation.Password)...)
 	if spoke != "" {
-		if !On(s.Ingress.Enabled) {
+		if !OnByDefault(s.Ingress.Enabled) {
 			errs = append(errs, field.Invalid(p.Child("ingress", "enabled"), false, "federation spoke "+spoke+" "+MsgNeedsIngress))
 		} else if s.Edge == EdgeIstio {
 			errs = append(errs, field.Invalid(p.Child("edge"), s.Edge, "cluster "+spoke+": "+MsgEdgeFederation))

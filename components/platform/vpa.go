@@ -1,8 +1,11 @@
 package platform
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/vpa"
 	"github.com/fleetform/fleetform/components/cluster"
 )
@@ -11,7 +14,7 @@ import (
 const NamespaceVPA = "vpa"
 
 // AddonVPA is the Vertical Pod Autoscaler's LabelAddon value.
-const AddonVPA = "vpa"
+const AddonVPA = catalog.VPA
 
 // DefaultVPAUpdates runs the updater and admission controller, so a release that opts
 // into Auto gets what it asked for; releases stay in recommendation mode by default.
@@ -43,13 +46,13 @@ func (b *builder) vpa() error {
 	s := b.spec.VPA
 	ns, err := b.namespace(AddonVPA)
 	if err != nil {
-		return err
+		return fmt.Errorf("namespace: %w", err)
 	}
 	v, err := vpa.New(b.ctx, b.name+"-vpa", &vpa.Args{
 		Namespace: ns, Updates: vpaUpdates(s), Chart: s.Chart.Override(),
 	}, pulumi.Parent(b.c))
 	if err != nil {
-		return err
+		return fmt.Errorf("install: %w", err)
 	}
 	b.c.Outputs.VPAReady = v.Release
 	b.c.Outputs.VPAUpdates = vpaUpdates(s)

@@ -84,8 +84,8 @@ func TestVPAClusterDefaults(t *testing.T) {
 			}
 			s := platform.Spec{VPA: platform.VPASpec{Enabled: tc.set}}
 			s.ApplyClusterDefaults(cs)
-			if platform.On(s.VPA.Enabled) != tc.wantOn || platform.On(s.VPA.Updates) != tc.wantUpds {
-				t.Errorf("enabled=%v updates=%v, want %v %v", platform.On(s.VPA.Enabled), platform.On(s.VPA.Updates), tc.wantOn, tc.wantUpds)
+			if platform.OnByDefault(s.VPA.Enabled) != tc.wantOn || platform.OnByDefault(s.VPA.Updates) != tc.wantUpds {
+				t.Errorf("enabled=%v updates=%v, want %v %v", platform.OnByDefault(s.VPA.Enabled), platform.OnByDefault(s.VPA.Updates), tc.wantOn, tc.wantUpds)
 			}
 		})
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fleetform/fleetform/components/addons/catalog"
 )
 
 // Defaults of Settings, used where the configuration file leaves a value unset.
@@ -28,12 +30,10 @@ const (
 var DefaultTierLabelKeys = []string{"fleetform.io/tier"}
 
 // DefaultExemptNamespaces are system and platform namespaces: they are not
-// environments, so the quota, LimitRange and default-deny rules skip them.
-var DefaultExemptNamespaces = []string{
-	"default", "kube-system", "kube-public", "kube-node-lease",
-	"ingress-nginx", "envoy-gateway-system", "istio-system", "argo-rollouts", "monitoring", "logging", "harbor", "vpa",
-	"external-secrets", "tracing", "velero", "karpenter", "cert-manager", "external-dns",
-}
+// environments, so the quota, LimitRange and default-deny rules skip them. They come
+// from the addons' registration (catalog.ExemptNamespaces), so an addon registered
+// there is exempt here with no other change.
+var DefaultExemptNamespaces = catalog.ExemptNamespaces()
 
 // DefaultEKSRequiredLogTypes are the control-plane logs an EKS cluster must send:
 // API calls, the audit trail and authentication decisions.
@@ -53,7 +53,9 @@ type Settings struct {
 	EnvironmentTagKeys []string `yaml:"environmentTagKeys"`
 	// TierLabelKeys are the labels read for a namespace's tier. Defaults to DefaultTierLabelKeys.
 	TierLabelKeys []string `yaml:"tierLabelKeys"`
-	// ExemptNamespaces are skipped by the namespace rules. Defaults to DefaultExemptNamespaces.
+	// ExemptNamespaces are skipped by the namespace rules; set, the list replaces
+	// DefaultExemptNamespaces, so it must name the addons' namespaces too (leave it
+	// unset to follow the addons' registration). Defaults to DefaultExemptNamespaces.
 	ExemptNamespaces []string `yaml:"exemptNamespaces"`
 	// EKSRequiredLogTypes must all be in an EKS cluster's enabledClusterLogTypes. Defaults to DefaultEKSRequiredLogTypes.
 	EKSRequiredLogTypes []string `yaml:"eksRequiredLogTypes"`

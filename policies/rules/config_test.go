@@ -1,9 +1,35 @@
 package rules
 
 import (
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fleetform/fleetform/components/addons/catalog"
 )
+
+// TestShippedConfigExemptsEveryAddon: policies/config.yaml, as shipped and embedded
+// in the pack, exempts every system namespace and every registered addon namespace
+// (a list set there would replace the default and could miss a new addon).
+func TestShippedConfigExemptsEveryAddon(t *testing.T) {
+	c, err := LoadConfig(filepath.Join("..", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range catalog.Addons {
+		for _, ns := range a.Namespaces() {
+			if a.Exempt && !slices.Contains(c.Settings.ExemptNamespaces, ns) {
+				t.Errorf("policies/config.yaml: addon %s's namespace %s is not exempt", a.Name, ns)
+			}
+		}
+	}
+	for _, ns := range catalog.SystemNamespaces {
+		if !slices.Contains(c.Settings.ExemptNamespaces, ns) {
+			t.Errorf("policies/config.yaml: system namespace %s is not exempt", ns)
+		}
+	}
+}
 
 func TestParseConfigErrors(t *testing.T) {
 	cases := []struct {

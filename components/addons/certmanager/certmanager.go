@@ -393,12 +393,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &CertManager{}
 	if err := ctx.RegisterComponentResource("platform:addons:CertManager", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	parent := pulumi.Parent(c)
 	sa, podLabels, err := cluster.NewServiceAccount(ctx, name+"-sa", ServiceAccount, args.Namespace, args.Identity, parent)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("service account: %w", err)
 	}
 	deps := []pulumi.Resource{sa}
 	if args.Issuer.GatewayAPI() && args.EdgeReady != nil {
@@ -409,21 +409,21 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Namespace: args.Namespace, Values: Values(podLabels, args.Issuer.GatewayAPI()),
 	}, parent, pulumi.DependsOn(deps))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	if args.Monitoring {
 		if _, err := helmrelease.NewServiceMonitor(ctx, name+"-servicemonitor", helmrelease.ServiceMonitor{
 			Name: ReleaseName, Namespace: args.Namespace, MonitoringReady: args.MonitoringReady, Port: MetricsPort,
 			Selector: map[string]any{"app.kubernetes.io/name": ReleaseName, "app.kubernetes.io/instance": ReleaseName, "app.kubernetes.io/component": "controller"},
 		}, parent); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("servicemonitor: %w", err)
 		}
 	}
 	issuerDeps := []pulumi.Resource{rel}
 	if args.Issuer.Solver == SolverCA && args.Issuer.CASecretName == "" {
 		root, err := selfSignedRoot(ctx, name, args, rel, parent)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("self signed root: %w", err)
 		}
 		issuerDeps = append(issuerDeps, root)
 	}
@@ -434,7 +434,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		OtherFields: kubernetes.UntypedArgs{"spec": IssuerSpec(args.Issuer)},
 	}, parent, pulumi.DependsOn(issuerDeps))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("custom resource issuer: %w", err)
 	}
 	issued := make([]string, 0, len(args.Certificates))
 	for _, cert := range args.Certificates {
@@ -444,7 +444,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		if _, err := NewCertificate(ctx, fmt.Sprintf("%s-cert-%s-%s", name, cert.Namespace, cert.SecretName), cert,
 			parent, pulumi.DependsOn(deps)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("certificate: %w", err)
 		}
 		issued = append(issued, cert.Namespace+"/"+cert.SecretName)
 	}
@@ -456,7 +456,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"issuerName": c.IssuerName, "solver": c.Solver, "certificates": c.Certificates,
 	}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }
@@ -484,7 +484,7 @@ func selfSignedRoot(ctx *pulumi.Context, name string, args *Args, rel pulumi.Res
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{"selfSigned": map[string]any{}}},
 	}, parent, pulumi.DependsOn([]pulumi.Resource{rel}))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("custom resource selfsigned: %w", err)
 	}
 	cn := args.Issuer.CACommonName
 	if cn == "" {

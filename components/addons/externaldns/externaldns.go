@@ -249,7 +249,7 @@ type Args struct {
 
 func (a *Args) validate() error {
 	if err := validateZones(a.Zones); err != nil {
-		return err
+		return fmt.Errorf("validate zones: %w", err)
 	}
 	switch a.Zones.Provider {
 	case ProviderAWS, ProviderAzure:
@@ -299,12 +299,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &ExternalDNS{}
 	if err := ctx.RegisterComponentResource("platform:addons:ExternalDNS", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	parent := pulumi.Parent(c)
 	sa, podLabels, err := cluster.NewServiceAccount(ctx, name+"-sa", ServiceAccount, args.Namespace, args.Identity, parent)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("service account: %w", err)
 	}
 	deps := []pulumi.Resource{sa}
 	if args.EdgeReady != nil {
@@ -321,7 +321,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Data:     pulumi.StringMap{AzureConfigFile: pulumi.String(cfg)},
 		}, parent)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("config map config: %w", err)
 		}
 		deps = append(deps, cm)
 	case ProviderAlibaba:
@@ -336,7 +336,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			StringData: pulumi.StringMap{AlibabaConfigFile: pulumi.ToSecret(file).(pulumi.StringOutput)},
 		}, parent)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("secret config: %w", err)
 		}
 		deps = append(deps, sec)
 	}
@@ -344,14 +344,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Pin: helmrelease.ExternalDNS, Override: args.Chart, ReleaseName: ReleaseName, Namespace: args.Namespace,
 		Values: Values(args.Zones, args.TXTOwnerID, args.Policy, args.Sources, podLabels, checksum),
 	}, parent, pulumi.DependsOn(deps)); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	if args.Monitoring {
 		if _, err := helmrelease.NewServiceMonitor(ctx, name+"-servicemonitor", helmrelease.ServiceMonitor{
 			Name: ReleaseName, Namespace: args.Namespace, MonitoringReady: args.MonitoringReady, Port: MetricsPort,
 			Selector: map[string]any{"app.kubernetes.io/name": ReleaseName, "app.kubernetes.io/instance": ReleaseName},
 		}, parent); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("servicemonitor: %w", err)
 		}
 	}
 	c.Provider = pulumi.String(args.Zones.Provider).ToStringOutput()
@@ -360,7 +360,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"provider": c.Provider, "txtOwnerId": c.TXTOwnerID, "domainFilters": c.DomainFilters,
 	}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }

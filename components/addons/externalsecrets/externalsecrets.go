@@ -191,18 +191,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &ExternalSecrets{}
 	if err := ctx.RegisterComponentResource("platform:addons:ExternalSecrets", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	sa, podLabels, err := cluster.NewServiceAccount(ctx, name+"-sa", ServiceAccount, args.Namespace, args.Identity, pulumi.Parent(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("service account: %w", err)
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.ExternalSecrets, Override: args.Chart, ReleaseName: ReleaseName,
 		Namespace: args.Namespace, Values: Values(podLabels, args.Monitoring),
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{sa}))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	if args.Monitoring {
 		// Beside the chart rather than the chart's own, so the install waits for no CRD
@@ -211,7 +211,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Name: ReleaseName, Namespace: args.Namespace, MonitoringReady: args.MonitoringReady, Port: MetricsPortName,
 			Selector: map[string]any{"app.kubernetes.io/name": ReleaseName, "app.kubernetes.io/instance": ReleaseName},
 		}, pulumi.Parent(c)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("servicemonitor: %w", err)
 		}
 	}
 	store, err := apiextensions.NewCustomResource(ctx, name+"-store", &apiextensions.CustomResourceArgs{
@@ -223,13 +223,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		},
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{rel}))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("custom resource store: %w", err)
 	}
 	c.Ready = store
 	c.StoreName = pulumi.String(StoreName).ToStringOutput()
 	c.Provider = pulumi.String(args.Store.Provider).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"storeName": c.StoreName, "provider": c.Provider}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }

@@ -153,7 +153,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Gateway{}
 	if err := ctx.RegisterComponentResource("platform:addons:Gateway", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	parent := pulumi.Parent(c)
 	// The CRDs as resources of their own (helmrelease.NewCRDChart): the chart is too big
@@ -163,7 +163,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Values: CRDValues(args.Implementation),
 	}, parent)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release crds: %w", err)
 	}
 	after := func(rs ...pulumi.Resource) pulumi.ResourceOption { return pulumi.DependsOn(rs) }
 	var class string
@@ -176,7 +176,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Namespace: args.Namespace, Values: EnvoyGatewayValues(),
 		}, parent, after(crds))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("release envoy-gateway: %w", err)
 		}
 		_, err = apiextensions.NewCustomResource(ctx, name+"-envoyproxy", &apiextensions.CustomResourceArgs{
 			ApiVersion:  pulumi.String(EnvoyProxyAPIVersion),
@@ -185,7 +185,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			OtherFields: kubernetes.UntypedArgs{"spec": EnvoyProxySpec(args.Cloud, args.Internal, args.Replicas)},
 		}, parent, after(crds))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("custom resource envoyproxy: %w", err)
 		}
 		gc, err := apiextensions.NewCustomResource(ctx, name+"-gatewayclass", &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String(GatewayAPIVersion),
@@ -199,7 +199,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			}},
 		}, parent, after(crds)) // the controller accepts the class once the EnvoyProxy exists
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("gatewayclass: %w", err)
 		}
 		class, controller = EnvoyGatewayClassName, rel
 		after = func(rs ...pulumi.Resource) pulumi.ResourceOption { return pulumi.DependsOn(append(rs, gc)) }
@@ -209,7 +209,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Values: map[string]any{"defaultRevision": "default"},
 		}, parent, after(crds))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("release istio-base: %w", err)
 		}
 		values := IstiodValues()
 		if args.Mesh != nil {
@@ -220,24 +220,24 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Namespace: args.Namespace, Values: values,
 		}, parent, after(base))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("release istiod: %w", err)
 		}
 		if args.Mesh != nil {
 			cni, err := installMesh(ctx, name, args.Chart, after(base), parent)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("install mesh: %w", err)
 			}
 			c.MeshReady = []pulumi.Resource{rel, cni}
 		}
 		svcPatch, err := IstioGatewayOptions(args.Cloud, args.Internal, args.Replicas)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("istio gateway options: %w", err)
 		}
 		if _, err := corev1.NewConfigMap(ctx, name+"-gateway-options", &corev1.ConfigMapArgs{
 			Metadata: meta(Name+"-options", args.Namespace),
 			Data:     pulumi.ToStringMap(svcPatch),
 		}, parent); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("config map gateway-options: %w", err)
 		}
 		class, controller = IstioGatewayClassName, rel
 		infra = map[string]any{"parametersRef": map[string]any{"group": "", "kind": "ConfigMap", "name": Name + "-options"}}
@@ -253,13 +253,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
 	}, parent, after(crds, controller))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("custom resource gateway: %w", err)
 	}
 	c.Ready, c.CRDs = gw, crds
 	c.Name = pulumi.String(Name).ToStringOutput()
 	c.Namespace = args.Namespace.ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"name": c.Name, "namespace": c.Namespace}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }
@@ -348,11 +348,11 @@ func IstioGatewayOptions(cloud cluster.Cloud, internal bool, replicas int) (map[
 		"spec":     map[string]any{"type": typ, "externalTrafficPolicy": policy},
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("marshal: %w", err)
 	}
 	dep, err := yaml.Marshal(map[string]any{"spec": map[string]any{"replicas": replicas}})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("marshal: %w", err)
 	}
 	return map[string]string{"service": string(svc), "deployment": string(dep)}, nil
 }

@@ -1,11 +1,14 @@
 package gateway
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/fleetform/fleetform/components/helmrelease"
 )
 
 // Attachment is where an endpoint's HTTPRoute attaches: the shared Gateway in
@@ -204,11 +207,13 @@ func PodMonitorSpec(impl Implementation) map[string]any {
 }
 
 // NewPodMonitor has Prometheus scrape the shared Gateway's proxies; it waits for the
-// monitoring install (the CRD) only.
+// monitoring install (the CRD) only, which is required.
 func NewPodMonitor(ctx *pulumi.Context, name string, impl Implementation, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
-	if monitoringReady != nil {
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{monitoringReady}))
+	dep, err := helmrelease.MonitorDependsOn(monitoringReady)
+	if err != nil {
+		return nil, fmt.Errorf("gateway pod monitor: %w", err)
 	}
+	opts = append(opts, dep)
 	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(MonitoringAPIVersion),
 		Kind:        pulumi.String(KindPodMonitor),

@@ -180,7 +180,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Harbor{}
 	if err := ctx.RegisterComponentResource("platform:addons:Harbor", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	newSecret := func(suffix, objName, key string, value pulumi.StringInput) (pulumi.Resource, error) {
 		return corev1.NewSecret(ctx, name+"-"+suffix, &corev1.SecretArgs{
@@ -190,15 +190,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	admin, err := newSecret("admin", AdminSecret, AdminPasswordKey, args.AdminPassword)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("secret admin: %w", err)
 	}
 	key, err := newSecret("secret-key", SecretKeySecret, SecretKeyKey, CheckSecretKey(args.SecretKey))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("secret secret-key: %w", err)
 	}
 	db, err := newSecret("database", DatabaseSecret, DatabasePasswordKey, args.DatabasePassword)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("secret database: %w", err)
 	}
 	registryPassword := RegistryPassword(args.SecretKey)
 	registry, err := corev1.NewSecret(ctx, name+"-registry", &corev1.SecretArgs{
@@ -211,14 +211,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		},
 	}, pulumi.Parent(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("secret registry: %w", err)
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.Harbor, Override: args.Chart, ReleaseName: ReleaseName,
 		Namespace: args.Namespace, Values: Values(args),
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{admin, key, db, registry}))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	c.Release = rel
 	c.Host = pulumi.String(args.Host).ToStringOutput()
@@ -227,7 +227,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"host": c.Host, "pullUsername": c.PullUsername, "pullPassword": c.PullPassword,
 	}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }

@@ -71,19 +71,19 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Ingress{}
 	if err := ctx.RegisterComponentResource("platform:addons:Ingress", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.IngressNginx, Override: args.Chart, ReleaseName: ReleaseName,
 		Namespace: args.Namespace, Values: Values(args),
 	}, pulumi.Parent(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	c.Release = rel
 	c.ClassName = pulumi.String(args.ClassName).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"className": c.ClassName}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }

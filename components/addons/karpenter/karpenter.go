@@ -97,7 +97,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Karpenter{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	annotations := pulumi.StringMapInput(pulumi.StringMap{})
 	if k.Identity.Annotations != (pulumi.StringMapOutput{}) {
@@ -107,14 +107,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(ServiceAccount), Namespace: args.Namespace, Annotations: annotations},
 	}, pulumi.Parent(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("service account: %w", err)
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.Karpenter, Override: args.Chart, ReleaseName: ReleaseName, Namespace: args.Namespace,
 		Values: Values(k, args.Replicas, args.CPU, args.Memory),
 	}, pulumi.Parent(c), pulumi.DependsOn(append([]pulumi.Resource{sa}, k.ControllerReady...)))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	c.Release = rel
 	names := make([]string, 0, len(k.Pools))
@@ -125,7 +125,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: managedBy()},
 			OtherFields: kubernetes.UntypedArgs{"spec": NodeClassSpec(k, p)},
 		}, pulumi.Parent(c), pulumi.DependsOn(append([]pulumi.Resource{rel}, k.NodesReady...))); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("nodeclass: %w", err)
 		}
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-nodepool-"+p.Name, &apiextensions.CustomResourceArgs{
 			ApiVersion:  pulumi.String(NodePoolAPIVersion),
@@ -133,7 +133,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: managedBy()},
 			OtherFields: kubernetes.UntypedArgs{"spec": NodePoolSpec(p)},
 		}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{rel})); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("nodepool: %w", err)
 		}
 		names = append(names, p.Name)
 	}
@@ -142,12 +142,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Name: ReleaseName, Namespace: args.Namespace, MonitoringReady: args.MonitoringReady, Port: MetricsPort,
 			Selector: map[string]any{"app.kubernetes.io/name": ReleaseName, "app.kubernetes.io/instance": ReleaseName},
 		}, pulumi.Parent(c)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("servicemonitor: %w", err)
 		}
 	}
 	c.NodePools = pulumi.ToStringArray(names).ToStringArrayOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"nodePools": c.NodePools}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }

@@ -142,7 +142,7 @@ func (c *Logging) loki(ctx *pulumi.Context, name string, args *Args) error {
 		Namespace: args.Namespace, Values: LokiValues(args),
 	}, pulumi.Parent(c))
 	if err != nil {
-		return err
+		return fmt.Errorf("release loki: %w", err)
 	}
 	// The collector only needs Loki's service name: it retries pushes until Loki is up.
 	col, err := helmrelease.New(ctx, name+"-alloy", &helmrelease.Args{
@@ -150,7 +150,7 @@ func (c *Logging) loki(ctx *pulumi.Context, name string, args *Args) error {
 		Namespace: args.Namespace, Values: AlloyValues(args),
 	}, pulumi.Parent(c))
 	if err != nil {
-		return err
+		return fmt.Errorf("release alloy: %w", err)
 	}
 	c.Store, c.Collector = store, col
 	c.URL = pulumi.String(LokiURL(args.NamespaceName)).ToStringOutput()
@@ -292,7 +292,7 @@ func (c *Logging) elk(ctx *pulumi.Context, name string, args *Args) error {
 		Namespace: args.Namespace, Values: map[string]any{"installCRDs": true},
 	}, pulumi.Parent(c))
 	if err != nil {
-		return err
+		return fmt.Errorf("release eck-operator: %w", err)
 	}
 	// Real dependency: Elasticsearch and Kibana objects need the operator's CRDs.
 	store, err := helmrelease.New(ctx, name+"-eck-stack", &helmrelease.Args{
@@ -300,7 +300,7 @@ func (c *Logging) elk(ctx *pulumi.Context, name string, args *Args) error {
 		Namespace: args.Namespace, Values: ECKStackValues(args),
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{op}))
 	if err != nil {
-		return err
+		return fmt.Errorf("release eck-stack: %w", err)
 	}
 	// Fluent Bit reads the elastic user's password from the Secret ECK creates, and
 	// retries until Elasticsearch answers; it needs names, not readiness.
@@ -309,10 +309,10 @@ func (c *Logging) elk(ctx *pulumi.Context, name string, args *Args) error {
 		Namespace: args.Namespace, Values: FluentBitValues(args),
 	}, pulumi.Parent(c))
 	if err != nil {
-		return err
+		return fmt.Errorf("release fluent-bit: %w", err)
 	}
 	if err := c.lifecycleJob(ctx, name, args, store); err != nil {
-		return err
+		return fmt.Errorf("lifecycle job: %w", err)
 	}
 	c.Store, c.Collector = store, col
 	c.URL = pulumi.String(ElasticsearchURL(args.NamespaceName)).ToStringOutput()
@@ -484,5 +484,8 @@ func (c *Logging) lifecycleJob(ctx *pulumi.Context, name string, args *Args, sto
 		},
 		// Real dependency: the Job talks to the Elasticsearch that eck-stack declares.
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{store}))
-	return err
+	if err != nil {
+		return fmt.Errorf("job ilm: %w", err)
+	}
+	return nil
 }

@@ -110,7 +110,7 @@ func (c *Monitoring) dingTalk(ctx *pulumi.Context, name string, args *Args, meta
 		StringData: pulumi.StringMap{DingTalkConfigKey: config},
 	}, pulumi.Parent(c))
 	if err != nil {
-		return err
+		return fmt.Errorf("secret dingtalk-config: %w", err)
 	}
 	image := args.DingTalkImage
 	if image == "" {
@@ -173,7 +173,7 @@ func (c *Monitoring) dingTalk(ctx *pulumi.Context, name string, args *Args, meta
 		},
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{sec}))
 	if err != nil {
-		return err
+		return fmt.Errorf("deployment dingtalk: %w", err)
 	}
 	_, err = corev1.NewService(ctx, name+"-dingtalk", &corev1.ServiceArgs{
 		Metadata: meta(DingTalkName, nil),
@@ -185,5 +185,8 @@ func (c *Monitoring) dingTalk(ctx *pulumi.Context, name string, args *Args, meta
 			}},
 		},
 	}, pulumi.Parent(c))
-	return err
+	if err != nil {
+		return fmt.Errorf("service dingtalk: %w", err)
+	}
+	return nil
 }

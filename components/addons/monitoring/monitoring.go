@@ -141,7 +141,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Monitoring{}
 	if err := ctx.RegisterComponentResource("platform:addons:Monitoring", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	meta := func(n string, annotations map[string]string) metav1.ObjectMetaArgs {
 		m := metav1.ObjectMetaArgs{Name: pulumi.String(n), Namespace: args.Namespace,
@@ -161,7 +161,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		},
 	}, pulumi.Parent(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("secret grafana-admin: %w", err)
 	}
 	needs = append(needs, admin)
 
@@ -171,14 +171,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			StringData: pulumi.StringMap{AlertmanagerConfigKey: AlertmanagerConfig(args.Receivers, args.NamespaceName)},
 		}, pulumi.Parent(c))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("secret alertmanager: %w", err)
 		}
 		needs = append(needs, am)
 	}
 	// Alertmanager retries until the adapter answers: nothing waits for it.
 	if hasDingTalk(args.Receivers) {
 		if err := c.dingTalk(ctx, name, args, meta); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("dingtalk: %w", err)
 		}
 	}
 
@@ -196,7 +196,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			StringData: pulumi.StringMap{ScrapeConfigKey: c.ScrapeConfigs},
 		}, pulumi.Parent(c))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("secret federation-scrape: %w", err)
 		}
 		needs = append(needs, sc)
 	}
@@ -206,14 +206,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Namespace: args.Namespace, Values: Values(args),
 	}, pulumi.Parent(c), pulumi.DependsOn(needs))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	c.Release = rel
 	c.PrometheusURL = pulumi.String(PrometheusURL(args.NamespaceName)).ToStringOutput()
 
 	if g := args.Grafana; g != nil && g.Gateway != nil {
 		if err := c.grafanaRoute(ctx, name, args, rel); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("grafana route: %w", err)
 		}
 	}
 
@@ -224,7 +224,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			spoke = c.spokeOnGateway
 		}
 		if err := spoke(ctx, name, args, meta); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("spoke: %w", err)
 		}
 		c.FederationEndpoint = pulumi.String("https://" + s.Host + FederatePath).ToStringOutput()
 	}
@@ -234,7 +234,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"federationEndpoint": c.FederationEndpoint,
 		"scrapeConfigs":      c.ScrapeConfigs,
 	}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }
@@ -250,7 +250,7 @@ func (c *Monitoring) spoke(ctx *pulumi.Context, name string, args *Args, meta fu
 		}).(pulumi.StringOutput)},
 	}, pulumi.Parent(c))
 	if err != nil {
-		return err
+		return fmt.Errorf("secret federation-htpasswd: %w", err)
 	}
 	deps := []pulumi.Resource{htpasswd}
 	if s.IngressReady != nil {
@@ -281,7 +281,10 @@ func (c *Monitoring) spoke(ctx *pulumi.Context, name string, args *Args, meta fu
 			}},
 		},
 	}, pulumi.Parent(c), pulumi.DependsOn(deps))
-	return err
+	if err != nil {
+		return fmt.Errorf("ingress federate: %w", err)
+	}
+	return nil
 }
 
 func (a *Args) check() error {

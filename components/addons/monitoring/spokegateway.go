@@ -1,6 +1,8 @@
 package monitoring
 
 import (
+	"fmt"
+
 	"crypto/sha1" //nolint:gosec // Envoy's basic_auth filter verifies {SHA} (SHA-1) htpasswd entries only.
 	"encoding/base64"
 
@@ -40,7 +42,7 @@ func (c *Monitoring) spokeOnGateway(ctx *pulumi.Context, name string, args *Args
 		})).(pulumi.StringOutput)},
 	}, pulumi.Parent(c))
 	if err != nil {
-		return err
+		return fmt.Errorf("secret federation-htpasswd-envoy: %w", err)
 	}
 	deps := []pulumi.Resource{htpasswd}
 	if s.IngressReady != nil {
@@ -49,14 +51,17 @@ func (c *Monitoring) spokeOnGateway(ctx *pulumi.Context, name string, args *Args
 	policy, err := gateway.NewBasicAuth(ctx, name+"-federate-auth", FederationIngress, EnvoyHtpasswdSecret, args.Namespace,
 		pulumi.Parent(c), pulumi.DependsOn(deps))
 	if err != nil {
-		return err
+		return fmt.Errorf("basic auth federate-auth: %w", err)
 	}
 	_, err = gateway.NewRoute(ctx, name+"-federate", gateway.Route{
 		Name: FederationIngress, Namespace: args.Namespace, Host: s.Host, Listener: s.Gateway.Listener,
 		Service: PrometheusService, Port: PrometheusPort, Path: FederatePath, Exact: true,
 		GatewayNamespace: s.Gateway.Namespace,
 	}, pulumi.Parent(c), pulumi.DependsOn(append(deps, policy)))
-	return err
+	if err != nil {
+		return fmt.Errorf("route federate: %w", err)
+	}
+	return nil
 }
 
 // Grafana on the edge.
@@ -108,5 +113,8 @@ func (c *Monitoring) grafanaRoute(ctx *pulumi.Context, name string, args *Args, 
 		Name: GrafanaRoute, Namespace: args.Namespace, Host: g.Host, Listener: g.Gateway.Listener,
 		Service: GrafanaService, Port: GrafanaPort, GatewayNamespace: g.Gateway.Namespace,
 	}, pulumi.Parent(c), pulumi.DependsOn(deps))
-	return err
+	if err != nil {
+		return fmt.Errorf("route grafana-route: %w", err)
+	}
+	return nil
 }

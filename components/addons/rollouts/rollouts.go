@@ -78,19 +78,19 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Rollouts{}
 	if err := ctx.RegisterComponentResource("platform:addons:Rollouts", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.ArgoRollouts, Override: args.Chart, ReleaseName: ReleaseName,
 		Namespace: args.Namespace, Values: Values(args),
 	}, pulumi.Parent(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	c.Release = rel
 	c.Dashboard = pulumi.Bool(args.Dashboard).ToBoolOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"dashboard": c.Dashboard}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }

@@ -106,7 +106,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &Tracing{}
 	if err := ctx.RegisterComponentResource("platform:addons:Tracing", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	var deps []pulumi.Resource
 	if args.fanIn() {
@@ -116,7 +116,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			StringData: pulumi.StringMap{TokenKey: pulumi.ToSecret(args.Token).(pulumi.StringOutput)},
 		}, pulumi.Parent(c))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("secret token: %w", err)
 		}
 		deps = append(deps, tok)
 	}
@@ -126,7 +126,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Pin: helmrelease.Tempo, Override: args.TempoChart, ReleaseName: TempoName,
 			Namespace: args.Namespace, Values: TempoValues(args),
 		}, pulumi.Parent(c)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("release tempo: %w", err)
 		}
 		tempoURL = TempoURL(args.NamespaceName)
 	}
@@ -135,7 +135,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Namespace: args.Namespace, Values: CollectorValues(args),
 	}, pulumi.Parent(c), pulumi.DependsOn(deps))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release collector: %w", err)
 	}
 	if h := args.Hub; h != nil && h.Gateway != nil {
 		ideps := []pulumi.Resource{coll}
@@ -147,7 +147,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Name: HubIngress, Namespace: args.Namespace, Host: h.Host, Listener: h.Gateway.Listener,
 			Service: CollectorName, Port: FleetPort, Path: "/v1/traces", Exact: true, GatewayNamespace: h.Gateway.Namespace,
 		}, pulumi.Parent(c), pulumi.DependsOn(ideps)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("route fleet: %w", err)
 		}
 	} else if h != nil {
 		ideps := []pulumi.Resource{coll}
@@ -175,13 +175,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 				}},
 			},
 		}, pulumi.Parent(c), pulumi.DependsOn(ideps)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("ingress fleet: %w", err)
 		}
 	}
 	c.OTLPEndpoint = pulumi.String(OTLPEndpoint(args.NamespaceName)).ToStringOutput()
 	c.TempoURL = pulumi.String(tempoURL).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"otlpEndpoint": c.OTLPEndpoint, "tempoUrl": c.TempoURL}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }

@@ -243,13 +243,13 @@ func monitor(ctx *pulumi.Context, name string, args *Args, parent pulumi.Resourc
 		Name: ReleaseName, Namespace: args.Namespace, MonitoringReady: args.MonitoringReady, Port: MetricsPort,
 		Selector: map[string]any{"app.kubernetes.io/name": ReleaseName, "app.kubernetes.io/instance": ReleaseName},
 	}, pulumi.Parent(parent)); err != nil {
-		return err
+		return fmt.Errorf("servicemonitor: %w", err)
 	}
-	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
-	if args.MonitoringReady != nil {
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{args.MonitoringReady}))
+	dep, err := helmrelease.MonitorDependsOn(args.MonitoringReady)
+	if err != nil {
+		return fmt.Errorf("alerts: %w", err)
 	}
-	_, err := apiextensions.NewCustomResource(ctx, name+"-alerts", &apiextensions.CustomResourceArgs{
+	_, err = apiextensions.NewCustomResource(ctx, name+"-alerts", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
 		Kind:       pulumi.String("PrometheusRule"),
 		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String("velero-backups"), Namespace: args.Namespace},
@@ -257,8 +257,11 @@ func monitor(ctx *pulumi.Context, name string, args *Args, parent pulumi.Resourc
 			"name":  "velero",
 			"rules": AlertRules(),
 		}}}},
-	}, opts...)
-	return err
+	}, pulumi.Parent(parent), dep)
+	if err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	return nil
 }
 
 // AlertRules are the backup alerts: a failed (or partially failed) scheduled backup,

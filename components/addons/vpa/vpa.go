@@ -67,19 +67,19 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	c := &VPA{}
 	if err := ctx.RegisterComponentResource("platform:addons:VPA", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.VPA, Override: args.Chart, ReleaseName: ReleaseName,
 		Namespace: args.Namespace, Values: Values(args),
 	}, pulumi.Parent(c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	c.Release = rel
 	c.Updates = pulumi.Bool(args.Updates).ToBoolOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"updates": c.Updates}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
 }
