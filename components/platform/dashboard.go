@@ -132,7 +132,7 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 		_, err = networkingv1.NewIngress(b.ctx, b.name+"-rollouts-dashboard", &networkingv1.IngressArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(DashboardRoute), Namespace: ns, Annotations: pulumi.StringMap{
 				monitoring.AnnotationAuthType: pulumi.String("basic"), monitoring.AnnotationAuthSecret: pulumi.String(DashboardHtpasswd),
-				monitoring.AnnotationAuthRealm: pulumi.String("Argo Rollouts"),
+				monitoring.AnnotationAuthRealm: pulumi.String("Argo Rollouts"), labels.AnnotationSkipAwait: pulumi.String("true"),
 			}},
 			Spec: networkingv1.IngressSpecArgs{
 				IngressClassName: pulumi.String(IngressClassName),

@@ -535,3 +535,25 @@ func TestServingNamespacesAdmitOnlyTheirSources(t *testing.T) {
 		}
 	}
 }
+
+// TestIngressesSkipTheAwait: every Ingress the platform makes on ingress-nginx (a
+// spoke's /federate, the Rollouts dashboard, the hub's OTLP receiver) carries
+// pulumi.com/skipAwait: on a NodePort or internal edge no load-balancer address is
+// ever published, and the provider's await would fail the deploy after ten minutes
+// (the engine suite's ingress-nginx spoke did).
+func TestIngressesSkipTheAwait(t *testing.T) {
+	for _, role := range []cluster.FederationRole{cluster.FederationSpoke, cluster.FederationHub} {
+		p, _ := build(t, func(a *platform.Args) { a.Federation = role })
+		ings := p.ByType("kubernetes:networking.k8s.io/v1:Ingress")
+		if len(ings) == 0 {
+			t.Fatalf("%s: no Ingress, want the platform's", role)
+		}
+		for _, r := range ings {
+			md, _ := r.Inputs["metadata"].(map[string]any)
+			ann, _ := md["annotations"].(map[string]any)
+			if ann[fflabels.AnnotationSkipAwait] != "true" {
+				t.Errorf("%s: Ingress %s: annotations %v, want %s: \"true\"", role, r.Name, ann, fflabels.AnnotationSkipAwait)
+			}
+		}
+	}
+}

@@ -42,12 +42,8 @@ const (
 	// AnnotationEnvChecksum on the pod template changes when plain env changes, so an env
 	// change rolls out through the strategy like an image change does.
 	AnnotationEnvChecksum = "fleetform.io/env-checksum"
-	// AnnotationSkipAwait on an Ingress tells the kubernetes provider not to wait for
-	// its load-balancer address. That address is the edge controller's to publish:
-	// a NodePort or internal edge (kind, minikube) never publishes one, and the
-	// provider's Ingress await would hold `pulumi up` for ten minutes and then
-	// fail. The mock monitor never waits, so only the real engine shows it.
-	AnnotationSkipAwait = "pulumi.com/skipAwait"
+	// AnnotationSkipAwait is labels.AnnotationSkipAwait, on every release Ingress.
+	AnnotationSkipAwait = labels.AnnotationSkipAwait
 	// AnnotationPatchForce on the Rollout makes the stack's server-side apply win
 	// field conflicts. The Rollouts controller writes the Rollout's spec back (it
 	// becomes a co-owner of .spec.strategy.canary.steps), so without it the next

@@ -7,6 +7,12 @@ const (
 	ManagedBy = "app.kubernetes.io/managed-by"
 	// ManagedByFleetform is ManagedBy's value on every object fleetform creates.
 	ManagedByFleetform = "fleetform"
+	// AnnotationSkipAwait on an Ingress tells the kubernetes provider not to wait for
+	// its load-balancer address. That address is the edge controller's to publish: a
+	// NodePort or internal edge (kind, minikube) never publishes one, and the provider's
+	// Ingress await would hold `pulumi up` for ten minutes and then fail. The mock
+	// monitor never waits; the engine suite showed it (a spoke's /federate Ingress).
+	AnnotationSkipAwait = "pulumi.com/skipAwait"
 )
 
 // Managed returns the ManagedBy label as a plain map, to merge into an object's labels.

@@ -161,6 +161,23 @@ func TestLayers(t *testing.T) {
 			t.Fatalf("the in-cluster stack's plan has %d cluster components, want 1", len(component))
 		}
 		l.stateMove(ctx, t, stackSpoke, stackSpokeApps, apps)
+		// The move copied the providers to the in-cluster stack and left them in the
+		// single stack, where nothing uses them now. The kubernetes provider is the
+		// cluster component's child, which the CLI does not move with its parent (its
+		// integrity check refuses the component's move while the provider stays), so
+		// the unused copies go first.
+		remaining := l.runs[stackSpoke].export(ctx, t).Resources
+		used := map[string]bool{} // provider URNs, from the references URN::ID
+		for _, r := range remaining {
+			if i := strings.LastIndex(r.Provider, "::"); i > 0 {
+				used[r.Provider[:i]] = true
+			}
+		}
+		for _, r := range remaining {
+			if strings.HasPrefix(r.Type, "pulumi:providers:") && !used[r.URN] {
+				l.pulumi(ctx, t, "state", "delete", "--yes", "--stack", stackSpoke, r.URN)
+			}
+		}
 		l.stateMove(ctx, t, stackSpoke, stackSpokeCluster, component)
 		var left []string
 		for _, r := range l.runs[stackSpoke].export(ctx, t).Resources {
@@ -172,14 +189,11 @@ func TestLayers(t *testing.T) {
 			t.Fatalf("after the moves the single stack still holds:\n%s", joinLines(left))
 		}
 		// The single stack is gone, as a user would remove it, file and all.
-		cmd := exec.CommandContext(ctx, filepath.Join(env.pulumiDir, "pulumi"), "stack", "rm", "--yes", "--stack", stackSpoke, "--cwd", l.dir)
-		cmd.Env = append(os.Environ(), env.pulumiEnv()...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("pulumi stack rm %s: %v\n%s", stackSpoke, err, out)
-		}
+		l.pulumi(ctx, t, "stack", "rm", "--yes", "--stack", stackSpoke)
 		delete(l.runs, stackSpoke)
-		if err := os.Remove(filepath.Join(l.dir, "Pulumi."+stackSpoke+".yaml")); err != nil {
-			t.Fatal(err)
+		// (stack rm removes the stack file too; fleetplan stacks below must not see it)
+		if _, err := os.Stat(filepath.Join(l.dir, "Pulumi."+stackSpoke+".yaml")); !os.IsNotExist(err) {
+			t.Fatalf("Pulumi.%s.yaml is still there after pulumi stack rm (%v)", stackSpoke, err)
 		}
 	})
 
@@ -397,14 +411,18 @@ func (l *layers) matchesPlan(ctx context.Context, t *testing.T, stack string) {
 // stateMove runs `pulumi state move` as a user would.
 func (l *layers) stateMove(ctx context.Context, t *testing.T, from, to string, urns []string) {
 	t.Helper()
-	args := append([]string{"state", "move", "--yes", "--color", "never", "--source", from, "--dest", to, "--cwd", l.dir}, urns...)
-	cmd := exec.CommandContext(ctx, filepath.Join(env.pulumiDir, "pulumi"), args...)
-	cmd.Env = append(os.Environ(), env.pulumiEnv()...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("pulumi state move --source %s --dest %s (%d URNs): %v\n%s", from, to, len(urns), err, out)
-	}
+	l.pulumi(ctx, t, append([]string{"state", "move", "--yes", "--source", from, "--dest", to}, urns...)...)
 	t.Logf("pulumi state move --source %s --dest %s: %d URNs", from, to, len(urns))
+}
+
+// pulumi runs the pulumi CLI in the layers folder, as a user would.
+func (l *layers) pulumi(ctx context.Context, t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, filepath.Join(env.pulumiDir, "pulumi"), append(args, "--color", "never", "--cwd", l.dir)...)
+	cmd.Env = append(os.Environ(), env.pulumiEnv()...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pulumi %s: %v\n%s", strings.Join(args[:min(len(args), 4)], " "), err, out)
+	}
 }
 
 // sameObjects checks every Kubernetes object of the single stack is still there, in

@@ -179,11 +179,13 @@ func (r *engineRun) destroy(ctx context.Context, t *testing.T) map[string]int {
 type exported struct {
 	Raw       []byte
 	Resources []struct {
-		URN     string         `json:"urn"`
-		Type    string         `json:"type"`
-		Custom  bool           `json:"custom"`
-		ID      string         `json:"id"`
-		Outputs map[string]any `json:"outputs"`
+		URN    string `json:"urn"`
+		Type   string `json:"type"`
+		Custom bool   `json:"custom"`
+		// Provider is the provider reference (URN::ID) of a custom resource.
+		Provider string         `json:"provider"`
+		ID       string         `json:"id"`
+		Outputs  map[string]any `json:"outputs"`
 	}
 }
 

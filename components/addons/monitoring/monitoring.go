@@ -12,6 +12,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 
@@ -258,9 +259,10 @@ func (c *Monitoring) spoke(ctx *pulumi.Context, name string, args *Args, meta fu
 	}
 	_, err = networkingv1.NewIngress(ctx, name+"-federate", &networkingv1.IngressArgs{
 		Metadata: meta(FederationIngress, map[string]string{
-			AnnotationAuthType:   "basic",
-			AnnotationAuthSecret: HtpasswdSecret,
-			AnnotationAuthRealm:  "Prometheus federation",
+			labels.AnnotationSkipAwait: "true",
+			AnnotationAuthType:         "basic",
+			AnnotationAuthSecret:       HtpasswdSecret,
+			AnnotationAuthRealm:        "Prometheus federation",
 		}),
 		Spec: networkingv1.IngressSpecArgs{
 			IngressClassName: pulumi.String(s.IngressClass),

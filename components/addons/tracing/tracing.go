@@ -11,6 +11,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/helmrelease"
+	"github.com/fleetform/fleetform/internal/labels"
 )
 
 // Names and ports other layers rely on.
@@ -155,7 +156,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			ideps = append(ideps, h.IngressReady)
 		}
 		if _, err := networkingv1.NewIngress(ctx, name+"-fleet", &networkingv1.IngressArgs{
-			Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(HubIngress), Namespace: args.Namespace},
+			Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(HubIngress), Namespace: args.Namespace,
+				Annotations: pulumi.StringMap{labels.AnnotationSkipAwait: pulumi.String("true")}},
 			Spec: networkingv1.IngressSpecArgs{
 				IngressClassName: pulumi.String(h.IngressClass),
 				Tls: networkingv1.IngressTLSArray{networkingv1.IngressTLSArgs{
