@@ -199,15 +199,34 @@ func TestLayers(t *testing.T) {
 
 	step("LayersChangeNothingAfterTheMove", func(t *testing.T) {
 		// The cluster stack first (it adds its contract outputs), then the in-cluster
-		// stack (it reads them): neither previews a change to a resource.
+		// stack (it reads them). Neither previews a change to a resource but these: the
+		// in-cluster stack registers the default `pulumi` provider its stack references
+		// read with, and updates the labels that name the stack (the environment's
+		// Namespace carries environments.LabelStack, now spoke-apps).
 		for _, s := range []string{stackSpokeCluster, stackSpokeApps} {
 			r := l.runs[s]
-			if steps := r.preview(ctx, t); len(nonReads(steps)) > 0 {
-				t.Fatalf("%s previews changes after the move:\n%s", s, joinLines(describe(nonReads(steps))))
+			steps := nonReads(r.preview(ctx, t))
+			var unexpected []string
+			providers := 0
+			for u, st := range steps {
+				switch {
+				case st.Op == apitype.OpCreate && strings.HasPrefix(st.Type, "pulumi:providers:") && strings.HasSuffix(u, "::default"):
+					providers++
+				case st.Op == apitype.OpUpdate && st.Type == "kubernetes:core/v1:Namespace":
+					t.Logf("%s: %s updates (the stack label)", s, u)
+				default:
+					unexpected = append(unexpected, fmt.Sprintf("%s %s %v", st.Op, u, st.Diffs))
+				}
 			}
-			if ch := r.up(ctx, t); !onlySame(ch) {
+			if len(unexpected) > 0 {
+				slices.Sort(unexpected)
+				t.Fatalf("%s previews changes after the move:\n%s", s, joinLines(unexpected))
+			}
+			ch := r.up(ctx, t)
+			if ch["delete"]+ch["replace"] > 0 || ch["create"] > providers {
 				t.Fatalf("%s: up after the move changed %v", s, ch)
 			}
+			t.Logf("%s: up after the move: %v", s, ch)
 			l.matchesPlan(ctx, t, s)
 		}
 		l.sameObjects(ctx, t)

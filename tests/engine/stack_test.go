@@ -182,6 +182,8 @@ type exported struct {
 		URN    string `json:"urn"`
 		Type   string `json:"type"`
 		Custom bool   `json:"custom"`
+		// Parent is the parent's URN.
+		Parent string `json:"parent"`
 		// Provider is the provider reference (URN::ID) of a custom resource.
 		Provider string         `json:"provider"`
 		ID       string         `json:"id"`
