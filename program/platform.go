@@ -73,6 +73,9 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 		opts := []pulumi.ResourceOption{pulumi.Providers(conn.Provider)}
 		if conn.Component != nil {
 			opts = append(opts, pulumi.Parent(conn.Component))
+			if f.Config.Cluster(name).Remote() {
+				opts = append(opts, cluster.AttachedChild(conn.Component)) // found again after a state move
+			}
 		}
 		opts = append(opts, f.platformAliases(name)...)
 		p, err := platform.New(ctx, name+"-platform", args, opts...)

@@ -216,6 +216,8 @@ func (c *Cluster) Connection() *cluster.Connection {
 
 // builder carries what the steps of New share.
 type builder struct {
+	// attached is set by Attach: children are cluster.AttachedChild of the component.
+	attached   bool
 	ctx        *pulumi.Context
 	name       string
 	stack      string
@@ -267,7 +269,7 @@ func (b *builder) build(clusterOnly bool) error {
 func (b *builder) provider() error {
 	prov, err := alicloud.NewProvider(b.ctx, b.name+"-alicloud", &alicloud.ProviderArgs{
 		Region: pulumi.String(b.spec.Region),
-	}, pulumi.Parent(b.c), pulumi.Version(ProviderVersion))
+	}, b.parentOpt(), pulumi.Version(ProviderVersion))
 	if err != nil {
 		return err
 	}
@@ -276,7 +278,7 @@ func (b *builder) provider() error {
 }
 
 func (b *builder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(b.c), b.cloud}, extra...)
+	return append([]pulumi.ResourceOption{b.parentOpt(), b.cloud}, extra...)
 }
 
 // network creates the VPC and, per zone, a node vSwitch and a Terway pod vSwitch.
@@ -579,7 +581,7 @@ func (b *builder) kubernetes() error {
 		// ACK's cluster ID names this cluster for good, so a rotated admin certificate
 		// updates the provider instead of replacing it and every object deployed through it.
 		ClusterIdentifier: b.c.ClusterID,
-	}, pulumi.Parent(b.c),
+	}, b.parentOpt(),
 		// A runner in the management network reaches the API server once the VPC is in the CEN.
 		pulumi.DependsOn(b.pathReady))
 	if err != nil {
@@ -590,7 +592,7 @@ func (b *builder) kubernetes() error {
 			Name:        pulumi.String(StorageClass),
 			Annotations: pulumi.StringMap{DefaultClassAnnotation: pulumi.String("true")},
 		},
-	}, pulumi.Parent(b.c), pulumi.Provider(b.c.Provider))
+	}, b.parentOpt(), pulumi.Provider(b.c.Provider))
 	if err != nil {
 		return err
 	}
@@ -617,7 +619,7 @@ func (b *builder) admins() error {
 		},
 		RoleRef:  rbacv1.RoleRefArgs{ApiGroup: pulumi.String(rbacv1Group), Kind: pulumi.String("ClusterRole"), Name: pulumi.String("cluster-admin")},
 		Subjects: subjects,
-	}, pulumi.Parent(b.c), pulumi.Provider(b.c.Provider))
+	}, b.parentOpt(), pulumi.Provider(b.c.Provider))
 	if err != nil {
 		return fmt.Errorf("admin binding: %w", err)
 	}
@@ -683,4 +685,12 @@ func deref(v any) string {
 		return s
 	}
 	return ""
+}
+
+// parentOpt places a child under the component (cluster.AttachedChild in an in-cluster stack).
+func (b *builder) parentOpt() pulumi.ResourceOption {
+	if b.attached {
+		return cluster.AttachedChild(b.c)
+	}
+	return pulumi.Parent(b.c)
 }

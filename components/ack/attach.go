@@ -48,7 +48,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 	c.OIDCProviderARN = r.Output(OutputOIDCProviderARN)
 	c.Kubeconfig = r.Kubeconfig
 	b := &builder{
-		ctx: ctx, name: name, stack: r.Contract.Stack, c: c, spec: &c.spec,
+		attached: true,
+		ctx:      ctx, name: name, stack: r.Contract.Stack, c: c, spec: &c.spec,
 		tags: tagMap(cluster.DecodeTags(r.Contract.Facts[cluster.FactTags])), backupsReq: args.Backups, kubeconfig: r.Kubeconfig,
 		workloads: cluster.CloneWorkloads(args.Workloads),
 	}

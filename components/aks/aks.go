@@ -158,6 +158,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 // builder carries what the steps of New share, and what each hands the next.
 type builder struct {
+	// attached is set by Attach: children are cluster.AttachedChild of the component.
+	attached   bool
 	ctx        *pulumi.Context
 	name       string
 	stack      string
@@ -213,11 +215,11 @@ func (b *builder) build(clusterOnly bool) error {
 // (and later different subscriptions) live in one stack, and invokes run against the
 // same account.
 func (b *builder) provider() error {
-	prov, err := azurenative.NewProvider(b.ctx, b.name+"-azure", &azurenative.ProviderArgs{Location: b.location}, pulumi.Parent(b.c))
+	prov, err := azurenative.NewProvider(b.ctx, b.name+"-azure", &azurenative.ProviderArgs{Location: b.location}, b.parentOpt())
 	if err != nil {
 		return err
 	}
-	b.child = []pulumi.ResourceOption{pulumi.Parent(b.c), pulumi.Provider(prov)}
+	b.child = []pulumi.ResourceOption{b.parentOpt(), pulumi.Provider(prov)}
 	b.invoke = []pulumi.InvokeOption{pulumi.Provider(prov), pulumi.Parent(b.c)}
 	return nil
 }
@@ -508,7 +510,7 @@ func (b *builder) kubernetes() error {
 	provider, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig:        secret.Mark(providerKubeconfig),
 		ClusterIdentifier: b.c.clusterIdentifier,
-	}, pulumi.Parent(b.c), pulumi.DependsOn(deps))
+	}, b.parentOpt(), pulumi.DependsOn(deps))
 	if err != nil {
 		return err
 	}
@@ -701,4 +703,12 @@ func subscriptionOf(id string) (string, error) {
 		return "", fmt.Errorf("no subscription in resource ID %q", id)
 	}
 	return parts[2], nil
+}
+
+// parentOpt places a child under the component (cluster.AttachedChild in an in-cluster stack).
+func (b *builder) parentOpt() pulumi.ResourceOption {
+	if b.attached {
+		return cluster.AttachedChild(b.c)
+	}
+	return pulumi.Parent(b.c)
 }

@@ -54,7 +54,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 	c.clusterIdentifier = r.Output(cluster.OutputClusterIdentifier)
 	c.resourceGroupID = r.Output(OutputResourceGroupID)
 	b := &builder{
-		ctx: ctx, name: name, stack: r.Contract.Stack, c: c, spec: &c.spec,
+		attached: true,
+		ctx:      ctx, name: name, stack: r.Contract.Stack, c: c, spec: &c.spec,
 		workloads: cluster.CloneWorkloads(args.Workloads), backupsReq: args.Backups,
 		tags: pulumi.ToStringMap(cluster.DecodeTags(r.Contract.Facts[cluster.FactTags])), location: pulumi.String(spec.Region),
 		rgName: c.ResourceGroupName, rgID: c.resourceGroupID, kubeconfig: r.Kubeconfig,

@@ -38,3 +38,14 @@ func (r Remote) ForCloud(cloud Cloud) error {
 	}
 	return nil
 }
+
+// AttachedChild places a resource under an attached cluster component (an in-cluster
+// stack's Attach) and keeps it reachable at the stack's root: `pulumi state move` of a
+// single stack's in-cluster resources into an in-cluster stack leaves the cluster
+// component behind, and the CLI then rewrites each moved resource's URN as if its
+// parent were the stack (the engine suite's TestLayers showed it). The alias lets the
+// next `pulumi up` find them there and re-parent them, replacing nothing; the engine
+// derives the same alias for their children.
+func AttachedChild(c pulumi.Resource) pulumi.ResourceOption {
+	return pulumi.Composite(pulumi.Parent(c), pulumi.Aliases([]pulumi.Alias{{NoParent: pulumi.Bool(true)}}))
+}

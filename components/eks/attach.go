@@ -68,7 +68,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		workloads:    cluster.CloneWorkloads(args.Workloads),
 		backupsReq:   args.Backups,
 		c:            c,
-		parent:       pulumi.Parent(c),
+		parent:       cluster.AttachedChild(c),
 		id:           &identity{issuer: c.OIDCIssuer, providerArn: c.OIDCProviderArn},
 		kubeconfig:   r.Kubeconfig,
 		resourceTags: cluster.DecodeTags(r.Contract.Facts[cluster.FactTags]),

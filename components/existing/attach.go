@@ -44,7 +44,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 	if c.context != "" {
 		pargs.Context = pulumi.String(c.context)
 	}
-	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", pargs, pulumi.Parent(c))
+	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", pargs, cluster.AttachedChild(c))
 	if err != nil {
 		return nil, fmt.Errorf("existing cluster %q: kubernetes: %w", name, err)
 	}
