@@ -1,0 +1,153 @@
+package platform_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fleetform/fleetform/components/addons/certmanager"
+	"github.com/fleetform/fleetform/components/addons/externaldns"
+	"github.com/fleetform/fleetform/components/addons/externalsecrets"
+	"github.com/fleetform/fleetform/components/addons/harbor"
+	"github.com/fleetform/fleetform/components/addons/logging"
+	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/components/addons/rollouts"
+	"github.com/fleetform/fleetform/components/addons/sizing"
+	"github.com/fleetform/fleetform/components/addons/tracing"
+	"github.com/fleetform/fleetform/components/addons/velero"
+	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/internal/plan"
+)
+
+// sizedCharts are the charts whose containers the platform sizes, with their tables.
+var sizedCharts = []struct {
+	chart      string
+	containers []sizing.Container
+}{
+	{"cert-manager", certmanager.Containers},
+	{"external-dns", externaldns.Containers},
+	{"external-secrets", externalsecrets.Containers},
+	{"harbor", append(append([]sizing.Container{}, harbor.Containers...), harbor.DatabaseContainers...)},
+	{"fluent-bit", logging.FluentBitContainers},
+	{"kube-prometheus-stack", monitoring.Containers},
+	{"argo-rollouts", rollouts.Containers},
+	{"opentelemetry-collector", tracing.CollectorContainers},
+	{"tempo", tracing.TempoContainers},
+	{"velero", velero.Containers},
+}
+
+// sizedPlatform plans every sized addon on one EKS cluster, production or not.
+func sizedPlatform(t *testing.T, prod bool) *plan.Plan {
+	t.Helper()
+	c1 := cluster.Spec{Name: "c1", Cloud: cluster.AWS, Region: "us-east-1"}
+	p, _ := build(t, func(a *platform.Args) {
+		s := dnsSpec(c1)
+		s.Logging = fullSpec(platform.LoggingELK).Logging
+		a.Spec, a.Stack, a.Workloads, a.Production = s, "prod", dnsIdentities(), prod
+		a.Backups, a.BackupNamespaces = s3Location(), []string{"qa"}
+	})
+	return p
+}
+
+// TestSizingByEnvironment: every container of every sized chart gets its
+// environment's requests (and memory limit where it has one) in the plan's values.
+func TestSizingByEnvironment(t *testing.T) {
+	for _, prod := range []bool{false, true} {
+		name := map[bool]string{false: "other", true: "prod"}[prod]
+		t.Run(name, func(t *testing.T) {
+			p := sizedPlatform(t, prod)
+			n := 0
+			for _, sc := range sizedCharts {
+				v := release(t, p, sc.chart).Inputs["values"].(map[string]any)
+				for _, c := range sc.containers {
+					want := c.For(prod)
+					if want.CPU == "" || want.Memory == "" {
+						t.Errorf("%s %s: no requests in the table for %s", sc.chart, c.Name, name)
+					}
+					if got := sizing.Get(v, c.Path+".requests.cpu"); got != want.CPU {
+						t.Errorf("%s %s.requests.cpu = %v, want %s", sc.chart, c.Path, got, want.CPU)
+					}
+					if got := sizing.Get(v, c.Path+".requests.memory"); got != want.Memory {
+						t.Errorf("%s %s.requests.memory = %v, want %s", sc.chart, c.Path, got, want.Memory)
+					}
+					var wantLimit any
+					if want.MemoryLimit != "" {
+						wantLimit = want.MemoryLimit
+					}
+					if got := sizing.Get(v, c.Path+".limits.memory"); got != wantLimit {
+						t.Errorf("%s %s.limits.memory = %v, want %v", sc.chart, c.Path, got, wantLimit)
+					}
+					n++
+				}
+			}
+			v := release(t, p, "velero").Inputs["values"].(map[string]any)
+			if got := sizing.Get(v["initContainers"].([]any)[0].(map[string]any), "resources.requests.cpu"); got != velero.PluginSize.CPU {
+				t.Errorf("velero plugin init container cpu = %v, want %s", got, velero.PluginSize.CPU)
+			}
+			t.Logf("%d containers sized", n)
+		})
+	}
+}
+
+// TestHighAvailabilityInProd: on a production cluster the webhooks whose
+// failurePolicy is Fail run two pods and every multi-replica controller keeps one
+// through a drain with its chart's PodDisruptionBudget; elsewhere none is made.
+func TestHighAvailabilityInProd(t *testing.T) {
+	for _, tc := range []struct {
+		chart, replicas, pdb, minAvailable string
+		wantReplicas                       any
+	}{
+		{"cert-manager", "webhook.replicaCount", "webhook.podDisruptionBudget.enabled", "webhook.podDisruptionBudget.minAvailable", sizing.HighAvailability},
+		{"external-secrets", "webhook.replicaCount", "webhook.podDisruptionBudget.enabled", "webhook.podDisruptionBudget.minAvailable", sizing.HighAvailability},
+		{"argo-rollouts", "controller.replicas", "controller.pdb.enabled", "controller.pdb.minAvailable", rollouts.ControllerReplicas},
+		{"opentelemetry-collector", "replicaCount", "podDisruptionBudget.enabled", "podDisruptionBudget.minAvailable", 2},
+	} {
+		t.Run(tc.chart, func(t *testing.T) {
+			for _, prod := range []bool{false, true} {
+				v := release(t, sizedPlatform(t, prod), tc.chart).Inputs["values"].(map[string]any)
+				if got := sizing.Get(v, tc.pdb); got != prod {
+					t.Errorf("prod=%v: %s = %v, want %v", prod, tc.pdb, got, prod)
+				}
+				if !prod {
+					continue
+				}
+				if got := sizing.Get(v, tc.replicas); got != float64(toInt(tc.wantReplicas)) && got != tc.wantReplicas {
+					t.Errorf("%s = %v, want %v", tc.replicas, got, tc.wantReplicas)
+				}
+				if got := sizing.Get(v, tc.minAvailable); got != float64(1) && got != 1 {
+					t.Errorf("%s = %v, want 1", tc.minAvailable, got)
+				}
+			}
+		})
+	}
+	v := release(t, sizedPlatform(t, true), "opentelemetry-collector").Inputs["values"].(map[string]any)
+	if v["useGOMEMLIMIT"] != true || sizing.Get(v, "resources.limits.memory") == nil {
+		t.Errorf("collector: useGOMEMLIMIT %v with limit %v, want on with a limit (GOMEMLIMIT = 80%% of it)", v["useGOMEMLIMIT"], sizing.Get(v, "resources.limits.memory"))
+	}
+	es := release(t, sizedPlatform(t, true), "eck-stack").Inputs["values"].(map[string]any)
+	if n := sizing.Get(es, "eck-elasticsearch.nodeSets").([]any)[0].(map[string]any)["count"]; n != float64(logging.ProdElasticsearchNodes) && n != logging.ProdElasticsearchNodes {
+		t.Errorf("prod Elasticsearch nodes = %v, want %d", n, logging.ProdElasticsearchNodes)
+	}
+}
+
+func toInt(v any) int { i, _ := v.(int); return i }
+
+// TestSizingOverridable: a stack's chart.values replace a typed size.
+func TestSizingOverridable(t *testing.T) {
+	p, _ := build(t, func(a *platform.Args) {
+		a.Production = true
+		a.Spec.Monitoring.Chart.Values = map[string]any{"prometheus": map[string]any{"prometheusSpec": map[string]any{
+			"resources": map[string]any{"requests": map[string]any{"memory": "8Gi"}},
+		}}}
+	})
+	v := release(t, p, "kube-prometheus-stack").Inputs["values"].(map[string]any)
+	if got := sizing.Get(v, "prometheus.prometheusSpec.resources.requests.memory"); got != "8Gi" {
+		t.Errorf("overridden Prometheus memory = %v, want 8Gi", got)
+	}
+	if got := sizing.Get(v, "prometheus.prometheusSpec.resources.requests.cpu"); got != monitoring.Containers[0].Prod.CPU {
+		t.Errorf("Prometheus cpu = %v, want the typed %s kept beside the override", got, monitoring.Containers[0].Prod.CPU)
+	}
+	if !strings.HasPrefix(monitoring.Containers[0].Path, "prometheus.") {
+		t.Fatalf("monitoring.Containers[0] is %s, not Prometheus", monitoring.Containers[0].Path)
+	}
+}
