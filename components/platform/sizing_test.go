@@ -1,6 +1,10 @@
 package platform_test
 
 import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,5 +153,78 @@ func TestSizingOverridable(t *testing.T) {
 	}
 	if !strings.HasPrefix(monitoring.Containers[0].Path, "prometheus.") {
 		t.Fatalf("monitoring.Containers[0] is %s, not Prometheus", monitoring.Containers[0].Path)
+	}
+}
+
+var updateDocs = flag.Bool("update", false, "rewrite the sizes table of docs/platform.md from the addons' Containers")
+
+// sizesHeading is the docs section whose table (header sizesHeader) lists every
+// sized container.
+const (
+	sizesHeading = "## Sizing"
+	sizesHeader  = "| chart | container | value | other | prod |"
+)
+
+// sizesRows are the sizes table rows the addons' Containers give.
+func sizesRows() []string {
+	size := func(s sizing.Size) string {
+		out := s.CPU + " / " + s.Memory
+		if s.MemoryLimit != "" {
+			out += " (limit " + s.MemoryLimit + ")"
+		}
+		return out
+	}
+	var rows []string
+	for _, sc := range sizedCharts {
+		for _, c := range sc.containers {
+			rows = append(rows, "| "+strings.Join([]string{sc.chart, c.Name, "`" + c.Path + "`", size(c.Other), size(c.Prod)}, " | ")+" |")
+		}
+	}
+	return rows
+}
+
+// TestDocsListEverySize keeps the sizes table of docs/platform.md equal to the
+// addons' Containers (`go test ./components/platform -run TestDocsListEverySize -update`
+// rewrites it).
+func TestDocsListEverySize(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "platform.md")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	// The table under sizesHeading whose header is sizesHeader; rows run to the
+	// first line that is no row.
+	in, table, first, last := false, false, -1, -1
+	for i, line := range lines {
+		switch {
+		case strings.HasPrefix(line, "## "):
+			in = line == sizesHeading
+		case in && line == sizesHeader:
+			table = true
+		case table && strings.HasPrefix(line, "| ---"):
+		case table && strings.HasPrefix(line, "| "):
+			if first < 0 {
+				first = i
+			}
+			last = i
+		default:
+			table = false
+		}
+	}
+	if first < 0 {
+		t.Fatalf("%s: no table under %q", path, sizesHeading)
+	}
+	want := sizesRows()
+	if *updateDocs {
+		out := append(append(slices.Clone(lines[:first]), want...), lines[last+1:]...)
+		if err := os.WriteFile(path, []byte(strings.Join(out, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := lines[first : last+1]; strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("docs/platform.md sizes table:\n%s\nwant (from the addons' Containers; -update rewrites it):\n%s",
+			strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
