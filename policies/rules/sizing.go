@@ -58,8 +58,7 @@ func checkPluginChecksum(env *Env, r Resource) []Violation {
 	if !env.isProdResource(r) {
 		return nil
 	}
-	chart, _ := r.Inputs["chart"].(string)
-	if chart != ChartArgoRollouts && !strings.HasSuffix(chart, "/"+ChartArgoRollouts) {
+	if _, ok := chartOf(r, ChartArgoRollouts); !ok {
 		return nil
 	}
 	values, _ := r.Inputs["values"].(map[string]any)

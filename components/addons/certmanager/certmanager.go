@@ -546,12 +546,8 @@ var Containers = []sizing.Container{
 // PodDisruptionBudget keeping one through a node's drain.
 func Sizing(prod bool) map[string]any {
 	v := sizing.Values(Containers, prod)
-	pdb := map[string]any{"enabled": prod}
-	if prod {
-		pdb["minAvailable"] = 1
-	}
 	sizing.Set(v, "webhook.replicaCount", sizing.Replicas(prod))
-	sizing.Set(v, "webhook.podDisruptionBudget", pdb)
+	sizing.Set(v, "webhook.podDisruptionBudget", sizing.PodDisruptionBudget(prod))
 	return v
 }
 

@@ -271,7 +271,7 @@ var Containers = []sizing.Container{
 func Sizing(prod bool) map[string]any {
 	v := sizing.Values(Containers, prod)
 	sizing.Set(v, "webhook.replicaCount", sizing.Replicas(prod))
-	sizing.Set(v, "webhook.podDisruptionBudget", map[string]any{"enabled": prod, "minAvailable": 1})
+	sizing.Set(v, "webhook.podDisruptionBudget", sizing.PodDisruptionBudget(prod))
 	return v
 }
 

@@ -138,11 +138,7 @@ var Containers = []sizing.Container{
 // with the chart's controller.pdb (a PodDisruptionBudget with minAvailable 1).
 func Sizing(prod bool) map[string]any {
 	v := sizing.Values(Containers, prod)
-	pdb := map[string]any{"enabled": prod}
-	if prod {
-		pdb["minAvailable"] = 1
-	}
-	sizing.Set(v, "controller.pdb", pdb)
+	sizing.Set(v, "controller.pdb", sizing.PodDisruptionBudget(prod))
 	return v
 }
 

@@ -81,6 +81,15 @@ func Get(m map[string]any, path string) any {
 // node's drain on a production cluster: two, with a PodDisruptionBudget keeping one.
 const HighAvailability = 2
 
+// PodDisruptionBudget is a chart's budget value (enabled, minAvailable): on a
+// production cluster one pod stays through a node's drain, elsewhere none is made.
+func PodDisruptionBudget(prod bool) map[string]any {
+	if !prod {
+		return map[string]any{"enabled": false}
+	}
+	return map[string]any{"enabled": true, "minAvailable": 1}
+}
+
 // Replicas is HighAvailability on a production cluster and 1 elsewhere.
 func Replicas(prod bool) int {
 	if prod {

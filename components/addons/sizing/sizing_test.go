@@ -36,6 +36,12 @@ func TestValues(t *testing.T) {
 			}
 		})
 	}
+	if got := PodDisruptionBudget(true); !reflect.DeepEqual(got, map[string]any{"enabled": true, "minAvailable": 1}) {
+		t.Errorf("PodDisruptionBudget(true) = %v, want enabled with minAvailable 1", got)
+	}
+	if got := PodDisruptionBudget(false); !reflect.DeepEqual(got, map[string]any{"enabled": false}) {
+		t.Errorf("PodDisruptionBudget(false) = %v, want disabled", got)
+	}
 	if Replicas(true) != HighAvailability || Replicas(false) != 1 {
 		t.Errorf("Replicas(true, false) = %d, %d; want %d, 1", Replicas(true), Replicas(false), HighAvailability)
 	}

@@ -368,11 +368,7 @@ var TempoContainers = []sizing.Container{
 func CollectorSizing(prod bool) map[string]any {
 	v := sizing.Values(CollectorContainers, prod)
 	v["useGOMEMLIMIT"] = true
-	pdb := map[string]any{"enabled": prod}
-	if prod {
-		pdb["minAvailable"] = 1
-	}
-	v["podDisruptionBudget"] = pdb
+	v["podDisruptionBudget"] = sizing.PodDisruptionBudget(prod)
 	return v
 }
 
