@@ -65,6 +65,7 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 		}
 		if c := f.Config.Cluster(name); c != nil {
 			args.Region = c.Region
+			args.Production = c.IsProd()
 			args.Hostnames = f.releaseHostnames(*c)
 		}
 		if conn.Federation == cluster.FederationHub {

@@ -142,7 +142,7 @@ func (b *builder) backups() error {
 	}
 	vargs := &velero.Args{
 		Namespace: ns, Location: a.Backups, PluginImage: s.PluginImages[a.Backups.Provider],
-		Schedules: schedules, Chart: s.Chart.Override(),
+		Schedules: schedules, Chart: s.Chart.Override(), Production: a.Production,
 		Monitoring: ready != nil, MonitoringReady: ready,
 	}
 	if a.Backups.KeyUser != "" {

@@ -560,7 +560,7 @@ func (b *builder) certManager(c cluster.Spec, issuer certmanager.Issuer) error {
 		return fmt.Errorf("monitors: %w", err)
 	}
 	_, err = certmanager.New(b.ctx, b.name+"-cert-manager", &certmanager.Args{
-		Cluster: a.Cluster, Namespace: ns, Issuer: issuer, Identity: id, EdgeReady: b.gatewayCRDs,
+		Cluster: a.Cluster, Namespace: ns, Issuer: issuer, Identity: id, EdgeReady: b.gatewayCRDs, Production: a.Production,
 		Certificates:    Certificates(append(b.spec.Hostnames(c), a.Hostnames...)),
 		NamespacesReady: b.namespaceObjects,
 		Monitoring:      ready != nil, MonitoringReady: ready,
@@ -584,7 +584,7 @@ func (b *builder) externalDNS(zones externaldns.Zones) error {
 	}
 	eargs := &externaldns.Args{
 		Namespace: ns, Zones: zones, TXTOwnerID: TXTOwnerID(a.Stack, a.Cluster), Policy: s.DNS.ExternalDNS.Policy,
-		Sources:    ExternalDNSSources(s.Edge, OnByDefault(s.Ingress.Enabled)),
+		Sources: ExternalDNSSources(s.Edge, OnByDefault(s.Ingress.Enabled)), Production: a.Production,
 		Monitoring: ready != nil, MonitoringReady: ready,
 		Chart: s.DNS.ExternalDNS.Chart.Override(),
 	}

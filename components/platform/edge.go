@@ -159,11 +159,15 @@ func istioServers(hs []Hostname) []gateway.IstioServer {
 }
 
 // HarborGatewayValues expose Harbor through a ClusterIP Service behind the shared
-// Gateway, which terminates TLS (the chart's own Ingress and TLS are off).
+// Gateway, which terminates TLS (the chart's own Ingress and TLS are off). The
+// nulls drop the typed Ingress and TLS keys (expose.ingress, expose.tls.certSource,
+// expose.tls.secret), which harbor 1.18.4 reads only with expose.type ingress or
+// TLS on, so the plan shows only what the chart reads.
 func HarborGatewayValues() map[string]any {
 	return map[string]any{"expose": map[string]any{
 		"type":      "clusterIP",
-		"tls":       map[string]any{"enabled": false},
+		"tls":       map[string]any{"enabled": false, "certSource": nil, "secret": nil},
+		"ingress":   nil,
 		"clusterIP": map[string]any{"name": HarborServiceName, "ports": map[string]any{"httpPort": HarborServicePort}},
 	}}
 }

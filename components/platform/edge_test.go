@@ -112,6 +112,13 @@ func TestHarborOnTheGateway(t *testing.T) {
 	if tls := dig(h.Inputs["values"], "expose", "tls", "enabled"); tls != false {
 		t.Errorf("harbor expose.tls.enabled = %v, want false (the Gateway terminates TLS)", tls)
 	}
+	// Dead keys on a Gateway edge: the chart reads them only with expose.type
+	// ingress or TLS on (harbor 1.18.4 templates/ingress, _helpers.tpl).
+	for _, dead := range [][]string{{"expose", "ingress"}, {"expose", "tls", "certSource"}, {"expose", "tls", "secret"}} {
+		if v := dig(h.Inputs["values"], dead...); v != nil {
+			t.Errorf("harbor %s = %v on a Gateway edge, which the chart never reads", strings.Join(dead, "."), v)
+		}
+	}
 	ls, _ := dig(one(t, p, gatewayType).Inputs, "spec", "listeners").([]any)
 	var names []string
 	var harborL map[string]any

@@ -220,7 +220,7 @@ func (b *builder) externalSecrets() error {
 	es, err := externalsecrets.New(b.ctx, b.name+"-external-secrets", &externalsecrets.Args{
 		Namespace: ns, Store: store, Identity: id,
 		Monitoring: ready != nil, MonitoringReady: ready,
-		Chart: b.spec.ExternalSecrets.Chart.Override(),
+		Chart: b.spec.ExternalSecrets.Chart.Override(), Production: b.args.Production,
 	}, pulumi.Parent(b.c))
 	if err != nil {
 		return fmt.Errorf("install: %w", err)

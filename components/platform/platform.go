@@ -67,6 +67,11 @@ type Args struct {
 	RunsHarbor bool
 	// Registry is a Harbor that runs elsewhere (another cluster, another stack); ignored with RunsHarbor.
 	Registry *Registry
+	// Production says the cluster serves production (its environment, as
+	// cluster.Spec.IsProd reads it): the addons then run their production sizes, and
+	// their webhooks and multi-replica controllers keep a pod through a node's drain
+	// (docs/platform.md, "Sizing").
+	Production bool
 	// Hostnames are the release hosts on this cluster (every environment it holds), which
 	// the edge routes, cert-manager certifies and external-dns publishes, beside the
 	// platform's own endpoints (Hostnames adds those).
@@ -217,7 +222,7 @@ func (b *builder) rollouts() error {
 		plugin = &rollouts.Plugin{Location: gp.Location, SHA256: gp.SHA256}
 	}
 	ro, err := rollouts.New(b.ctx, b.name+"-rollouts", &rollouts.Args{
-		Namespace: ns, Dashboard: s.Dashboard, Chart: s.Chart.Override(), GatewayPlugin: plugin,
+		Namespace: ns, Dashboard: s.Dashboard, Chart: s.Chart.Override(), GatewayPlugin: plugin, Production: b.args.Production,
 	}, pulumi.Parent(b.c))
 	if err != nil {
 		return fmt.Errorf("install: %w", err)
@@ -338,6 +343,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 		StorageClass: a.StorageClass, Retention: s.Retention, StorageSize: s.StorageSize,
 		ControlPlane:         ControlPlaneMonitored(s.ControlPlane, a.ManagedControlPlane),
 		GrafanaAdminPassword: admin, Receivers: receivers, DingTalkImage: s.DingTalkImage, LokiURL: lokiURL, TempoURL: tempoURL, Chart: s.Chart.Override(),
+		Production: a.Production,
 	}
 	switch a.Federation {
 	case cluster.FederationSpoke:
@@ -455,13 +461,20 @@ func (b *builder) logging() error {
 	if err != nil {
 		return fmt.Errorf("parse retention: %w", err)
 	}
-	_, err = logging.New(b.ctx, b.name+"-logging", &logging.Args{
+	largs := &logging.Args{
 		Backend: s.Backend, Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceLogging,
 		StorageClass: a.StorageClass, Retention: retention, StorageSize: s.StorageSize, VolumePolicy: s.VolumePolicy,
 		Chart: s.Chart.Override(), OperatorChart: s.OperatorChart.Override(), CollectorChart: s.CollectorChart.Override(),
-		RetentionJobImage: s.RetentionJobImage,
-	}, pulumi.Parent(b.c))
-	if err != nil {
+		RetentionJobImage: s.RetentionJobImage, Production: a.Production,
+	}
+	if s.Backend == LoggingELK {
+		pw, err := b.secret(s.WriterPassword)
+		if err != nil {
+			return fmt.Errorf("secret writerPassword: %w", err)
+		}
+		largs.WriterPassword = pw
+	}
+	if _, err := logging.New(b.ctx, b.name+"-logging", largs, pulumi.Parent(b.c)); err != nil {
 		return fmt.Errorf("install: %w", err)
 	}
 	return nil
@@ -502,7 +515,7 @@ func (b *builder) harbor() error {
 		AdminPassword: admin, SecretKey: key, DatabasePassword: dbPassword, ExternalDatabase: ext,
 		Trivy: harbor.Trivy{Enabled: OnByDefault(s.Trivy.Enabled), DBRepositories: s.Trivy.DBRepositories,
 			JavaDBRepositories: s.Trivy.JavaDBRepositories, OfflineScan: s.Trivy.OfflineScan},
-		PullUsername: s.PullUsername, PullPassword: pull, Chart: b.harborChart(s.Chart.Override()),
+		PullUsername: s.PullUsername, PullPassword: pull, Chart: b.harborChart(s.Chart.Override()), Production: a.Production,
 	}, pulumi.Parent(b.c))
 	if err != nil {
 		return fmt.Errorf("install: %w", err)

@@ -36,6 +36,7 @@ var secretValues = map[secret.Ref]string{
 	"dingtalkUrl":          "https://oapi.dingtalk.com/robot/send?access_token=plainD1ngtalkT0ken",
 	"dingtalkSecret":       "SECd1ngtalk-Plain-Value",
 	"tracingToken":         "tr4cing-Plain-Value",
+	"logWriterPassword":    "l0gWriter-Plain-Value",
 }
 
 func store() *secret.Store { return storeWithout("") }
@@ -69,7 +70,7 @@ func fullSpec(backend string) platform.Spec {
 			},
 			Federation: platform.FederationSpec{Domain: "example.com", Password: "federationPassword", TLSSecretName: "federate-tls"},
 		},
-		Logging: platform.LoggingSpec{Backend: backend},
+		Logging: platform.LoggingSpec{Backend: backend, WriterPassword: "logWriterPassword"},
 		Harbor: platform.HarborSpec{Cluster: "c1", Host: "harbor.example.com", TLSSecretName: "harbor-tls",
 			AdminPassword: "harborAdminPassword", PullUsername: "robot$pull", PullPassword: "harborPullToken",
 			SecretKey: "harborSecretKey", Database: platform.HarborDatabaseSpec{Password: "harborDbPassword"}},

@@ -284,6 +284,11 @@ type LoggingSpec struct {
 	OperatorChart Chart `yaml:"operatorChart"`
 	// CollectorChart overrides the node collector's chart source (alloy, or fluent-bit for elk).
 	CollectorChart Chart `yaml:"collectorChart"`
+	// WriterPassword names the secret config key with the password of the
+	// Elasticsearch user Fluent Bit writes with (elk only; required there): a user of
+	// ECK's file realm whose one role creates the log indices and adds documents,
+	// instead of the elastic superuser.
+	WriterPassword secret.Ref `yaml:"writerPassword"`
 	// RetentionJobImage is the curl image of the Job that installs the Elasticsearch
 	// index lifecycle policy (elk only); override it for a mirror. Defaults to the pin
 	// in components/addons/logging.

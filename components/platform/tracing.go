@@ -158,7 +158,7 @@ func (b *builder) tracing() (tempoURL string, err error) {
 	targs := &tracing.Args{
 		Cluster: a.Cluster, Namespace: ns, NamespaceName: NamespaceTracing, Role: tracing.RoleStore,
 		Retention: hours(t.Retention), StorageClass: a.StorageClass, StorageSize: t.StorageSize,
-		CollectorChart: t.Collector.Override(), TempoChart: t.Tempo.Override(),
+		CollectorChart: t.Collector.Override(), TempoChart: t.Tempo.Override(), Production: a.Production,
 	}
 	if a.Federation == cluster.FederationHub || a.Federation == cluster.FederationSpoke {
 		tok, err := b.secret(t.Token)

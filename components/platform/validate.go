@@ -391,6 +391,9 @@ func (l *LoggingSpec) validate(p *field.Path) field.ErrorList {
 	if !slices.Contains(LogVolumePolicies, l.VolumePolicy) {
 		errs = append(errs, field.NotSupported(p.Child("volumePolicy"), l.VolumePolicy, LogVolumePolicies))
 	}
+	if l.Backend == LoggingELK {
+		errs = append(errs, requireSecret(p.Child("writerPassword"), l.WriterPassword)...)
+	}
 	return errs
 }
 

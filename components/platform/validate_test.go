@@ -68,6 +68,8 @@ func TestValidate(t *testing.T) {
 		{"mail address without a domain", func(s *platform.Spec) { s.Monitoring.Receivers[1].Email.To = "ops@" }, nil, "platform.monitoring.receivers[1].email.to", platform.MsgEmail},
 		{"mail address of two", func(s *platform.Spec) { s.Monitoring.Receivers[1].Email.From = "a@example.com b@example.com" }, nil, "platform.monitoring.receivers[1].email.from", platform.MsgEmail},
 		{"log volume policy", func(s *platform.Spec) { s.Logging.VolumePolicy = "Keep" }, nil, "platform.logging.volumePolicy", "Unsupported value"},
+		{"elk writer password", func(s *platform.Spec) { s.Logging.Backend, s.Logging.WriterPassword = platform.LoggingELK, "" }, nil, "platform.logging.writerPassword", platform.MsgSecretRequired},
+		{"loki needs no writer password", func(s *platform.Spec) { s.Logging.Backend, s.Logging.WriterPassword = platform.LoggingLoki, "" }, nil, "", ""},
 		{"harbor secret key", func(s *platform.Spec) { s.Harbor.SecretKey = "" }, nil, "platform.harbor.secretKey", platform.MsgSecretRequired},
 		{"harbor database password", func(s *platform.Spec) { s.Harbor.Database.Password = "" }, nil, "platform.harbor.database.password", platform.MsgSecretRequired},
 		{"harbor secrets not needed elsewhere", func(s *platform.Spec) {

@@ -24,9 +24,16 @@ func checkRetiredIngressNginx(env *Env, r Resource) []Violation {
 	if !env.isProdResource(r) {
 		return nil
 	}
-	chart, _ := r.Inputs["chart"].(string)
-	if chart != ChartIngressNginx && !strings.HasSuffix(chart, "/"+ChartIngressNginx) {
+	chart, ok := chartOf(r, ChartIngressNginx)
+	if !ok {
 		return nil
 	}
 	return []Violation{violation(r, "chart", "chart %q is ingress-nginx, retired in March 2026", chart)}
+}
+
+// chartOf is a Helm release's chart and whether it is the chart named name (alone,
+// or at the end of an oci:// reference or repository path).
+func chartOf(r Resource, name string) (string, bool) {
+	chart, _ := r.Inputs["chart"].(string)
+	return chart, chart == name || strings.HasSuffix(chart, "/"+name)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/labels"
@@ -359,6 +360,9 @@ type Args struct {
 	// errors); MonitoringReady is the install of the ServiceMonitor CRD.
 	Monitoring      bool
 	MonitoringReady pulumi.Resource
+	// Production sizes the pods for a production cluster and runs two webhook pods
+	// with a PodDisruptionBudget (Sizing).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -406,7 +410,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.CertManager, Override: args.Chart, ReleaseName: ReleaseName,
-		Namespace: args.Namespace, Values: Values(podLabels, args.Issuer.GatewayAPI()),
+		Namespace: args.Namespace, Values: helmrelease.Merge(Sizing(args.Production), Values(podLabels, args.Issuer.GatewayAPI())),
 	}, parent, pulumi.DependsOn(deps))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
@@ -522,6 +526,28 @@ func Values(podLabels map[string]string, gatewayAPI bool) map[string]any {
 	if labels := helmrelease.StringValues(podLabels); labels != nil {
 		v["podLabels"] = labels
 	}
+	return v
+}
+
+// Containers are cert-manager's containers and their sizes (cert-manager v1.21.1's
+// values.yaml: every resources value empty, with 10m and 32Mi as its example
+// requests). The cainjector caches every Secret and CRD it injects into, so it
+// grows with the cluster; no chart or cert-manager doc advises a memory limit.
+var Containers = []sizing.Container{
+	{Name: "controller", Path: "resources", Other: sizing.Size{CPU: "10m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "128Mi"}},
+	{Name: "webhook", Path: "webhook.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "64Mi"}},
+	{Name: "cainjector", Path: "cainjector.resources", Other: sizing.Size{CPU: "10m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "128Mi"}},
+	{Name: "startupapicheck", Path: "startupapicheck.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "32Mi"}},
+}
+
+// Sizing are the values that size the pods for the cluster's environment and, on a
+// production cluster, run the webhook (failurePolicy Fail: while no webhook pod
+// answers, no Certificate or Issuer can be written) as two pods with the chart's
+// PodDisruptionBudget keeping one through a node's drain.
+func Sizing(prod bool) map[string]any {
+	v := sizing.Values(Containers, prod)
+	sizing.Set(v, "webhook.replicaCount", sizing.Replicas(prod))
+	sizing.Set(v, "webhook.podDisruptionBudget", sizing.PodDisruptionBudget(prod))
 	return v
 }
 

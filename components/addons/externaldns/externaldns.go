@@ -11,6 +11,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
@@ -243,6 +244,8 @@ type Args struct {
 	// the ServiceMonitor CRD.
 	Monitoring      bool
 	MonitoringReady pulumi.Resource
+	// Production sizes the pod for a production cluster (Containers).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -342,7 +345,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	if _, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.ExternalDNS, Override: args.Chart, ReleaseName: ReleaseName, Namespace: args.Namespace,
-		Values: Values(args.Zones, args.TXTOwnerID, args.Policy, args.Sources, podLabels, checksum),
+		Values: helmrelease.Merge(sizing.Values(Containers, args.Production),
+			Values(args.Zones, args.TXTOwnerID, args.Policy, args.Sources, podLabels, checksum)),
 	}, parent, pulumi.DependsOn(deps)); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
@@ -424,4 +428,11 @@ func toAny(xs []string) []any {
 		out = append(out, x)
 	}
 	return out
+}
+
+// Containers are external-dns's one container and its sizes (chart 1.21.1's
+// values.yaml: resources empty, no limit advised); it holds the records of its
+// zones in memory between syncs.
+var Containers = []sizing.Container{
+	{Name: "external-dns", Path: "resources", Other: sizing.Size{CPU: "10m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "128Mi"}},
 }

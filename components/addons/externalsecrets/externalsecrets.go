@@ -10,6 +10,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
@@ -161,6 +162,9 @@ type Args struct {
 	// MonitoringReady is the monitoring release the ServiceMonitor CRD comes from; only
 	// the ServiceMonitor waits for it.
 	MonitoringReady pulumi.Resource
+	// Production sizes the pods for a production cluster and runs two webhook pods
+	// with a PodDisruptionBudget (Sizing).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -199,7 +203,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.ExternalSecrets, Override: args.Chart, ReleaseName: ReleaseName,
-		Namespace: args.Namespace, Values: Values(podLabels, args.Monitoring),
+		Namespace: args.Namespace, Values: helmrelease.Merge(Sizing(args.Production), Values(podLabels, args.Monitoring)),
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{sa}))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
@@ -247,6 +251,27 @@ func Values(podLabels map[string]string, monitoring bool) map[string]any {
 	if labels := helmrelease.StringValues(podLabels); labels != nil {
 		v["podLabels"] = labels
 	}
+	return v
+}
+
+// Containers are the operator's containers and their sizes (external-secrets chart
+// 2.9.0's values.yaml: resources empty for the controller, webhook and cert
+// controller, none of them with a limit advised). The controller caches the Secrets
+// it owns, so it is the one that grows with the cluster.
+var Containers = []sizing.Container{
+	{Name: "controller", Path: "resources", Other: sizing.Size{CPU: "10m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "256Mi"}},
+	{Name: "webhook", Path: "webhook.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "64Mi"}},
+	{Name: "cert-controller", Path: "certController.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "64Mi"}},
+}
+
+// Sizing are the values that size the pods for the cluster's environment and, on a
+// production cluster, run the webhook (failurePolicy Fail: while no webhook pod
+// answers, no ExternalSecret or store can be written) as two pods with the chart's
+// webhook.podDisruptionBudget keeping one through a node's drain.
+func Sizing(prod bool) map[string]any {
+	v := sizing.Values(Containers, prod)
+	sizing.Set(v, "webhook.replicaCount", sizing.Replicas(prod))
+	sizing.Set(v, "webhook.podDisruptionBudget", sizing.PodDisruptionBudget(prod))
 	return v
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/go-crypt/x/bcrypt"
@@ -13,6 +14,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/secret"
 )
@@ -126,6 +128,8 @@ type Args struct {
 	// PullUsername and PullPassword are the robot account environments pull with.
 	PullUsername string
 	PullPassword pulumi.StringInput
+	// Production sizes the pods for a production cluster (Sizing).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -215,7 +219,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.Harbor, Override: args.Chart, ReleaseName: ReleaseName,
-		Namespace: args.Namespace, Values: Values(args),
+		Namespace: args.Namespace, Values: helmrelease.Merge(Sizing(args.Production, args.ExternalDatabase == nil), Values(args)),
 	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{admin, key, db, registry}))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
@@ -315,6 +319,38 @@ func Values(args *Args) map[string]any {
 			"persistentVolumeClaim": claims,
 		},
 	}
+}
+
+// Containers are Harbor's containers and their sizes (harbor chart 1.18.4's
+// values.yaml: every resources value commented out, with 100m/256Mi as its
+// example; no limit advised). Trivy keeps the chart's own requests and limits
+// (200m/512Mi, 1 CPU/1Gi), the one component the chart sizes itself. nginx runs
+// on a Gateway edge (expose.type clusterIP), where it is Harbor's front door.
+var Containers = []sizing.Container{
+	{Name: "nginx", Path: "nginx.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "64Mi"}},
+	{Name: "portal", Path: "portal.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "64Mi"}},
+	{Name: "core", Path: "core.resources", Other: sizing.Size{CPU: "50m", Memory: "128Mi"}, Prod: sizing.Size{CPU: "100m", Memory: "256Mi"}},
+	{Name: "jobservice", Path: "jobservice.resources", Other: sizing.Size{CPU: "20m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "256Mi"}},
+	{Name: "registry", Path: "registry.registry.resources", Other: sizing.Size{CPU: "50m", Memory: "128Mi"}, Prod: sizing.Size{CPU: "100m", Memory: "512Mi"}},
+	{Name: "registryctl", Path: "registry.controller.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "64Mi"}},
+	{Name: "redis", Path: "redis.internal.resources", Other: sizing.Size{CPU: "20m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "128Mi"}},
+}
+
+// DatabaseContainers are the bundled PostgreSQL's containers and their sizes, set
+// only when it runs (no external database).
+var DatabaseContainers = []sizing.Container{
+	{Name: "database", Path: "database.internal.resources", Other: sizing.Size{CPU: "50m", Memory: "256Mi"}, Prod: sizing.Size{CPU: "100m", Memory: "512Mi"}},
+	{Name: "database init (permissions)", Path: "database.internal.initContainer.permissions.resources", Other: sizing.Size{CPU: "10m", Memory: "16Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "16Mi"}},
+}
+
+// Sizing are the values that size Harbor's pods for the cluster's environment;
+// bundledDatabase adds the bundled PostgreSQL's.
+func Sizing(prod, bundledDatabase bool) map[string]any {
+	cs := Containers
+	if bundledDatabase {
+		cs = append(slices.Clone(cs), DatabaseContainers...)
+	}
+	return sizing.Values(cs, prod)
 }
 
 // DatabaseValues point the chart at DatabaseSecret for the password, whichever

@@ -10,6 +10,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
 
@@ -82,6 +83,12 @@ type Args struct {
 	Chart, OperatorChart, CollectorChart helmrelease.Override
 	// RetentionJobImage replaces the pinned curl image (ELK only).
 	RetentionJobImage string
+	// WriterPassword is the password of WriterUser, the Elasticsearch user Fluent Bit
+	// writes with (ELK only; required there): a Pulumi secret, kept in WriterSecret.
+	WriterPassword pulumi.StringInput
+	// Production runs ProdElasticsearchNodes Elasticsearch nodes and sizes the
+	// collector for a production cluster.
+	Production bool
 }
 
 // Logging is a log store with its node collector.
@@ -104,6 +111,8 @@ const (
 	MsgRequired = "retention of at least 1h, storage class, storage size and namespace are required"
 	// MsgVolumePolicy is the error for a volume policy other than Retain or Delete.
 	MsgVolumePolicy = "volume policy must be " + VolumeRetain + " or " + VolumeDelete
+	// MsgWriterPassword is the error for ELK without the writer's password.
+	MsgWriterPassword = "elk needs the password of the Elasticsearch user Fluent Bit writes with"
 )
 
 // New installs the backend and its collector.
@@ -116,6 +125,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	if p := args.VolumePolicy; p != "" && p != VolumeRetain && p != VolumeDelete {
 		return nil, fmt.Errorf("logging %q: %s", name, MsgVolumePolicy)
+	}
+	if args.Backend == ELK && args.WriterPassword == nil {
+		return nil, fmt.Errorf("logging %q: %s", name, MsgWriterPassword)
 	}
 	c := &Logging{}
 	if err := ctx.RegisterComponentResource("platform:addons:Logging", name, c, opts...); err != nil {
@@ -287,6 +299,10 @@ func AlloyValues(args *Args) map[string]any {
 }
 
 func (c *Logging) elk(ctx *pulumi.Context, name string, args *Args) error {
+	writer, err := c.writerSecrets(ctx, name, args)
+	if err != nil {
+		return err
+	}
 	op, err := helmrelease.New(ctx, name+"-eck-operator", &helmrelease.Args{
 		Pin: helmrelease.ECKOperator, Override: args.OperatorChart, ReleaseName: ECKOperatorRelease,
 		Namespace: args.Namespace, Values: map[string]any{"installCRDs": true},
@@ -298,16 +314,16 @@ func (c *Logging) elk(ctx *pulumi.Context, name string, args *Args) error {
 	store, err := helmrelease.New(ctx, name+"-eck-stack", &helmrelease.Args{
 		Pin: helmrelease.ECKStack, Override: args.Chart, ReleaseName: ECKStackRelease,
 		Namespace: args.Namespace, Values: ECKStackValues(args),
-	}, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{op}))
+	}, pulumi.Parent(c), pulumi.DependsOn(append([]pulumi.Resource{op}, writer...)))
 	if err != nil {
 		return fmt.Errorf("release eck-stack: %w", err)
 	}
-	// Fluent Bit reads the elastic user's password from the Secret ECK creates, and
-	// retries until Elasticsearch answers; it needs names, not readiness.
+	// Fluent Bit reads its own user's password from WriterSecret, and retries until
+	// Elasticsearch answers; it needs names, not readiness.
 	col, err := helmrelease.New(ctx, name+"-fluent-bit", &helmrelease.Args{
 		Pin: helmrelease.FluentBit, Override: args.CollectorChart, ReleaseName: FluentBitRelease,
-		Namespace: args.Namespace, Values: FluentBitValues(args),
-	}, pulumi.Parent(c))
+		Namespace: args.Namespace, Values: helmrelease.Merge(sizing.Values(FluentBitContainers, args.Production), FluentBitValues(args)),
+	}, pulumi.Parent(c), pulumi.DependsOn(writer))
 	if err != nil {
 		return fmt.Errorf("release fluent-bit: %w", err)
 	}
@@ -329,8 +345,8 @@ func ECKVolumeClaimDeletePolicy(policy string) string {
 	return "DeleteOnScaledownOnly"
 }
 
-// ECKStackValues declare Elasticsearch (one node set on a volume of the default
-// StorageClass) and Kibana.
+// ECKStackValues declare Elasticsearch (one node set on volumes of the default
+// StorageClass, ElasticsearchNodes nodes) with the writer's user and role, and Kibana.
 func ECKStackValues(args *Args) map[string]any {
 	return map[string]any{
 		"eck-elasticsearch": map[string]any{
@@ -338,9 +354,15 @@ func ECKStackValues(args *Args) map[string]any {
 			"fullnameOverride":        ElasticsearchName,
 			"version":                 ElasticVersion,
 			"volumeClaimDeletePolicy": ECKVolumeClaimDeletePolicy(volumePolicy(args)),
+			// ECK reads users from basic-auth Secrets (username, password, roles) and
+			// roles from roles.yml (spec.auth; ECK 3.1 pkg/controller/elasticsearch/user).
+			"auth": map[string]any{
+				"fileRealm": []any{map[string]any{"secretName": WriterSecret}},
+				"roles":     []any{map[string]any{"secretName": WriterRoleSecret}},
+			},
 			"nodeSets": []any{map[string]any{
 				"name":   "default",
-				"count":  1,
+				"count":  ElasticsearchNodes(args.Production),
 				"config": map[string]any{"node.store.allow_mmap": false},
 				"volumeClaimTemplates": []any{map[string]any{
 					"metadata": map[string]any{"name": "elasticsearch-data"},
@@ -361,7 +383,7 @@ func ECKStackValues(args *Args) map[string]any {
 	}
 }
 
-// FluentBitValues ship logs to Elasticsearch over TLS, as the elastic user, from a
+// FluentBitValues ship logs to Elasticsearch over TLS, as WriterUser, from a
 // DaemonSet on every node whatever its taints. The chart's inputs stay: container
 // logs (tag kube.*) go to IndexPrefix indices, and the kubelet's journal (the
 // chart's systemd input, tag host.*) to NodeIndexPrefix indices, both with the
@@ -385,9 +407,9 @@ func FluentBitValues(args *Args) map[string]any {
 	return map[string]any{
 		"tolerations": NodeAgentTolerations(),
 		"env": []any{map[string]any{
-			"name": "ELASTIC_PASSWORD",
+			"name": WriterPasswordEnv,
 			"valueFrom": map[string]any{"secretKeyRef": map[string]any{
-				"name": ElasticsearchName + "-es-elastic-user", "key": "elastic",
+				"name": WriterSecret, "key": "password",
 			}},
 		}},
 		"extraVolumes": []any{map[string]any{
@@ -405,8 +427,9 @@ func fluentBitOutput(match, host, prefix string) string {
     Match %s
     Host %s
     Port 9200
-    HTTP_User elastic
-    HTTP_Passwd ${ELASTIC_PASSWORD}
+    HTTP_User %s
+    HTTP_Passwd ${%s}
+    Write_Operation create
     tls On
     tls.verify On
     tls.ca_file /fluent-bit/es-ca/ca.crt
@@ -415,7 +438,81 @@ func fluentBitOutput(match, host, prefix string) string {
     Suppress_Type_Name On
     Replace_Dots On
     Retry_Limit False
-`, match, host, prefix)
+`, match, host, WriterUser, WriterPasswordEnv, prefix)
+}
+
+// The least-privilege user Fluent Bit writes with, in ECK's file realm.
+const (
+	// WriterUser is the Elasticsearch user Fluent Bit writes as.
+	WriterUser = "fleetform-log-writer"
+	// WriterRole is its only role: create the log indices and add documents to them.
+	WriterRole = "fleetform-log-writer"
+	// WriterSecret is the basic-auth Secret (username, password, roles) ECK reads the
+	// user from, and Fluent Bit its password.
+	WriterSecret = "log-writer"
+	// WriterRoleSecret holds the role's roles.yml.
+	WriterRoleSecret = "log-writer-role"
+	// WriterPasswordEnv is the environment variable Fluent Bit reads the password from.
+	WriterPasswordEnv = "LOG_WRITER_PASSWORD"
+)
+
+// WriterRoleYAML is roles.yml with WriterRole: create_index and create_doc on the
+// container and node log indices, nothing else (no cluster privilege, no read,
+// update or delete). Fluent Bit's Write_Operation create needs no more.
+func WriterRoleYAML() string {
+	return fmt.Sprintf(`%s:
+  cluster: []
+  indices:
+    - names: ["%s-*", "%s-*"]
+      privileges: ["create_index", "create_doc"]
+`, WriterRole, IndexPrefix, NodeIndexPrefix)
+}
+
+// writerSecrets makes WriterSecret and WriterRoleSecret, which eck-stack and Fluent
+// Bit wait for.
+func (c *Logging) writerSecrets(ctx *pulumi.Context, name string, args *Args) ([]pulumi.Resource, error) {
+	user, err := corev1.NewSecret(ctx, name+"-writer", &corev1.SecretArgs{
+		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(WriterSecret), Namespace: args.Namespace},
+		Type:     pulumi.String("kubernetes.io/basic-auth"),
+		StringData: pulumi.StringMap{
+			"username": pulumi.String(WriterUser),
+			"password": pulumi.ToSecret(args.WriterPassword).(pulumi.StringOutput),
+			"roles":    pulumi.String(WriterRole),
+		},
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("secret writer: %w", err)
+	}
+	role, err := corev1.NewSecret(ctx, name+"-writer-role", &corev1.SecretArgs{
+		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String(WriterRoleSecret), Namespace: args.Namespace},
+		Type:       pulumi.String("Opaque"),
+		StringData: pulumi.StringMap{"roles.yml": pulumi.String(WriterRoleYAML())},
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("secret writer role: %w", err)
+	}
+	return []pulumi.Resource{user, role}, nil
+}
+
+// ProdElasticsearchNodes is the node count on a production cluster: three nodes hold
+// each shard's replica on another node (health green) and keep a master quorum
+// through one node's loss.
+const ProdElasticsearchNodes = 3
+
+// ElasticsearchNodes is the node set's count: ProdElasticsearchNodes on a production
+// cluster, one elsewhere (replica shards stay unassigned there, health yellow).
+func ElasticsearchNodes(prod bool) int {
+	if prod {
+		return ProdElasticsearchNodes
+	}
+	return 1
+}
+
+// FluentBitContainers are Fluent Bit's container and its sizes (fluent-bit chart
+// 0.54.1's values.yaml: resources empty, 100m/128Mi as its commented example; no
+// limit advised: its tail input's Mem_Buf_Limit 5MB bounds its buffers).
+var FluentBitContainers = []sizing.Container{
+	{Name: "fluent-bit", Path: "resources", Other: sizing.Size{CPU: "20m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "100m", Memory: "128Mi"}},
 }
 
 // LifecyclePolicyJSON is the ILM policy that deletes a log index once it is older than retention.

@@ -12,6 +12,9 @@ import (
 	"github.com/fleetform/fleetform/internal/plan"
 )
 
+// writerPassword is the plain writer password no plan may show.
+const writerPassword = "wr1ter-Plain-Value"
+
 func args(backend string) *Args {
 	return &Args{Backend: backend, Cluster: "c1", Namespace: pulumi.String("logging"), NamespaceName: "logging",
 		StorageClass: "gp3", Retention: 3 * 24 * time.Hour, StorageSize: "20Gi"}
@@ -41,6 +44,7 @@ func TestELK(t *testing.T) {
 	}
 	a := args(ELK)
 	a.RetentionJobImage = "harbor.example.com/mirror/curl:8.16.0"
+	a.WriterPassword = pulumi.String(writerPassword)
 	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		_, err := New(ctx, "c1-logging", a)
 		return nil, err
@@ -150,5 +154,107 @@ func TestVolumePolicy(t *testing.T) {
 	}, plan.Options{Project: "fleetform", Stack: "test"})
 	if err == nil || !strings.Contains(err.Error(), MsgVolumePolicy) {
 		t.Errorf("volume policy Keep: got %v, want %q", err, MsgVolumePolicy)
+	}
+}
+
+// TestELKWriterAndNodes plans ELK on a production cluster and another: Fluent Bit
+// writes as the file-realm user with its one role (never elastic), whose password is
+// a secret in a basic-auth Secret both eck-stack and Fluent Bit wait for;
+// Elasticsearch runs three nodes in prod and one elsewhere, and Fluent Bit gets its
+// environment's requests.
+func TestELKWriterAndNodes(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		prod      bool
+		nodes     int
+		cpu, mem  string
+		noPasswrd bool
+	}{
+		{"prod", true, ProdElasticsearchNodes, "100m", "128Mi", false},
+		{"dev", false, 1, "20m", "64Mi", false},
+		{"no password", false, 0, "", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := args(ELK)
+			a.Production = tc.prod
+			if !tc.noPasswrd {
+				a.WriterPassword = pulumi.ToSecret(pulumi.String(writerPassword)).(pulumi.StringOutput)
+			}
+			p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+				_, err := New(ctx, "c1-logging", a)
+				return nil, err
+			}, plan.Options{Project: "fleetform", Stack: "test"})
+			if tc.noPasswrd {
+				if err == nil || !strings.Contains(err.Error(), MsgWriterPassword) {
+					t.Fatalf("err = %v, want %q", err, MsgWriterPassword)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, _ := json.Marshal(p)
+			if strings.Contains(string(all), writerPassword) {
+				t.Errorf("the plan shows the writer's password")
+			}
+			var user, role *plan.Resource
+			for _, r := range p.ByType("kubernetes:core/v1:Secret") {
+				switch r.Inputs["metadata"].(map[string]any)["name"] {
+				case WriterSecret:
+					user = r
+				case WriterRoleSecret:
+					role = r
+				}
+			}
+			if user == nil || role == nil {
+				t.Fatalf("secrets %s and %s: got %v and %v", WriterSecret, WriterRoleSecret, user, role)
+			}
+			// The password makes the whole stringData a secret in the plan.
+			if user.Inputs["type"] != "kubernetes.io/basic-auth" || user.Inputs["stringData"] != plan.Secret {
+				t.Errorf("writer Secret = %v, want basic-auth with secret data", user.Inputs)
+			}
+			// Plans show every Secret's data as [secret]: the role is read from its source.
+			roles := WriterRoleYAML()
+			for _, want := range []string{WriterRole + ":", `"create_index", "create_doc"`, `"logs-*", "node-logs-*"`, "cluster: []"} {
+				if !strings.Contains(roles, want) {
+					t.Errorf("roles.yml lacks %q:\n%s", want, roles)
+				}
+			}
+			for _, bad := range []string{"all", "write", "delete", "manage"} {
+				if strings.Contains(roles, `"`+bad) {
+					t.Errorf("roles.yml grants %q:\n%s", bad, roles)
+				}
+			}
+			charts := map[string]*plan.Resource{}
+			for _, r := range p.ByType("kubernetes:helm.sh/v3:Release") {
+				charts[r.Inputs["chart"].(string)] = r
+			}
+			es := charts["eck-stack"].Inputs["values"].(map[string]any)["eck-elasticsearch"].(map[string]any)
+			if n := es["nodeSets"].([]any)[0].(map[string]any)["count"]; n != float64(tc.nodes) && n != tc.nodes {
+				t.Errorf("nodeSets[0].count = %v, want %d", n, tc.nodes)
+			}
+			auth, _ := json.Marshal(es["auth"])
+			if string(auth) != `{"fileRealm":[{"secretName":"log-writer"}],"roles":[{"secretName":"log-writer-role"}]}` {
+				t.Errorf("eck-elasticsearch.auth = %s, want the writer's file realm and role Secrets", auth)
+			}
+			fb := charts["fluent-bit"]
+			fv, _ := json.Marshal(fb.Inputs["values"])
+			if strings.Contains(string(fv), "es-elastic-user") || strings.Contains(string(fv), "HTTP_User elastic") {
+				t.Errorf("fluent-bit still writes as elastic: %s", fv)
+			}
+			outputs := fb.Inputs["values"].(map[string]any)["config"].(map[string]any)["outputs"].(string)
+			if strings.Count(outputs, "HTTP_User "+WriterUser+"\n") != 2 || strings.Count(outputs, "Write_Operation create\n") != 2 {
+				t.Errorf("fluent-bit outputs do not both write as %s with create:\n%s", WriterUser, outputs)
+			}
+			req := fb.Inputs["values"].(map[string]any)["resources"].(map[string]any)["requests"].(map[string]any)
+			if req["cpu"] != tc.cpu || req["memory"] != tc.mem {
+				t.Errorf("fluent-bit requests = %v, want %s/%s", req, tc.cpu, tc.mem)
+			}
+			for _, rel := range []string{"eck-stack", "fluent-bit"} {
+				if deps := strings.Join(charts[rel].Dependencies, " "); !strings.Contains(deps, "c1-logging-writer") || !strings.Contains(deps, "c1-logging-writer-role") {
+					t.Errorf("%s dependencies = %s, want both writer Secrets", rel, deps)
+				}
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -89,6 +90,9 @@ type Args struct {
 	// TempoURL adds Tempo as a Grafana data source (linked to Loki's logs by trace ID
 	// when LokiURL is set); empty for none.
 	TempoURL string
+	// Production sizes the pods and the Prometheus and Alertmanager resources for a
+	// production cluster (Containers).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -204,7 +208,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.KubePrometheusStack, Override: args.Chart, ReleaseName: ReleaseName,
-		Namespace: args.Namespace, Values: Values(args),
+		Namespace: args.Namespace, Values: helmrelease.Merge(sizing.Values(Containers, args.Production), Values(args)),
 	}, pulumi.Parent(c), pulumi.DependsOn(needs))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
@@ -305,6 +309,28 @@ func (a *Args) check() error {
 		return fmt.Errorf("a spoke needs a host, a TLS Secret, credentials, and an ingress class or a gateway")
 	}
 	return nil
+}
+
+// Containers are every container kube-prometheus-stack 77.14.0 runs and their
+// sizes: the Prometheus and Alertmanager resources (their prometheusSpec and
+// alertmanagerSpec), the config reloader the operator adds to both (passed to the
+// operator as --config-reloader-* flags), the operator and its admission webhook's
+// certificate Jobs, and the subcharts' Grafana 10.0.0 (with its dashboard and data
+// source sidecars and the init container that chowns its volume), kube-state-metrics
+// 6.3.0 and prometheus-node-exporter 4.48.0. Every one is empty in the charts'
+// values.yaml and none advises a limit; Prometheus's memory grows with the series it
+// holds, so prod's is four times dev's.
+var Containers = []sizing.Container{
+	{Name: "prometheus", Path: "prometheus.prometheusSpec.resources", Other: sizing.Size{CPU: "100m", Memory: "512Mi"}, Prod: sizing.Size{CPU: "500m", Memory: "2Gi"}},
+	{Name: "alertmanager", Path: "alertmanager.alertmanagerSpec.resources", Other: sizing.Size{CPU: "10m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "128Mi"}},
+	{Name: "config-reloader", Path: "prometheusOperator.prometheusConfigReloader.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "32Mi"}},
+	{Name: "prometheus-operator", Path: "prometheusOperator.resources", Other: sizing.Size{CPU: "20m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "128Mi"}},
+	{Name: "admission-webhook certificate Jobs", Path: "prometheusOperator.admissionWebhooks.patch.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "32Mi"}},
+	{Name: "grafana", Path: "grafana.resources", Other: sizing.Size{CPU: "50m", Memory: "128Mi"}, Prod: sizing.Size{CPU: "100m", Memory: "256Mi"}},
+	{Name: "grafana sidecars (dashboards, datasources)", Path: "grafana.sidecar.resources", Other: sizing.Size{CPU: "10m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "128Mi"}},
+	{Name: "grafana init-chown-data", Path: "grafana.initChownData.resources", Other: sizing.Size{CPU: "10m", Memory: "16Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "16Mi"}},
+	{Name: "kube-state-metrics", Path: "kube-state-metrics.resources", Other: sizing.Size{CPU: "10m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "256Mi"}},
+	{Name: "node-exporter", Path: "prometheus-node-exporter.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "64Mi"}},
 }
 
 // PrometheusURL is the in-cluster address of the Prometheus in namespace ns.

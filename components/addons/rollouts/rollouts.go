@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
 
@@ -57,6 +58,9 @@ type Args struct {
 	Namespace pulumi.StringInput
 	// Dashboard installs the Rollouts dashboard.
 	Dashboard bool
+	// Production sizes the pods for a production cluster and gives the controller a
+	// PodDisruptionBudget (Sizing).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -82,7 +86,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.ArgoRollouts, Override: args.Chart, ReleaseName: ReleaseName,
-		Namespace: args.Namespace, Values: Values(args),
+		Namespace: args.Namespace, Values: helmrelease.Merge(Sizing(args.Production), Values(args)),
 	}, pulumi.Parent(c))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
@@ -118,6 +122,24 @@ func Values(args *Args) map[string]any {
 		"controller":  controller,
 		"dashboard":   map[string]any{"enabled": args.Dashboard},
 	}
+}
+
+// Containers are the controller's and dashboard's containers and their sizes
+// (argo-rollouts chart 2.40.5's values.yaml: controller.resources and
+// dashboard.resources empty, no limit advised). The controller watches every
+// Rollout, ReplicaSet and analysis run, and grows with them.
+var Containers = []sizing.Container{
+	{Name: "controller", Path: "controller.resources", Other: sizing.Size{CPU: "20m", Memory: "128Mi"}, Prod: sizing.Size{CPU: "100m", Memory: "256Mi"}},
+	{Name: "dashboard", Path: "dashboard.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "64Mi"}},
+}
+
+// Sizing are the values that size the pods for the cluster's environment and, on a
+// production cluster, keep one of the ControllerReplicas through a node's drain
+// with the chart's controller.pdb (a PodDisruptionBudget with minAvailable 1).
+func Sizing(prod bool) map[string]any {
+	v := sizing.Values(Containers, prod)
+	sizing.Set(v, "controller.pdb", sizing.PodDisruptionBudget(prod))
+	return v
 }
 
 // NewServiceMonitor has Prometheus scrape the controller's metrics Service (rollout

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/labels"
 )
@@ -86,6 +87,9 @@ type Args struct {
 	HubEndpoint string
 	// Token is the fleet bearer token (a Pulumi secret); required with Hub or RoleForward.
 	Token pulumi.StringInput
+	// Production sizes the pods for a production cluster and gives the collector a
+	// PodDisruptionBudget (CollectorSizing).
+	Production bool
 	// CollectorChart and TempoChart are the stack's chart overrides.
 	CollectorChart, TempoChart helmrelease.Override
 }
@@ -125,7 +129,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args.Role == RoleStore {
 		if _, err := helmrelease.New(ctx, name+"-tempo", &helmrelease.Args{
 			Pin: helmrelease.Tempo, Override: args.TempoChart, ReleaseName: TempoName,
-			Namespace: args.Namespace, Values: TempoValues(args),
+			Namespace: args.Namespace, Values: helmrelease.Merge(sizing.Values(TempoContainers, args.Production), TempoValues(args)),
 		}, pulumi.Parent(c)); err != nil {
 			return nil, fmt.Errorf("release tempo: %w", err)
 		}
@@ -133,7 +137,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	coll, err := helmrelease.New(ctx, name+"-collector", &helmrelease.Args{
 		Pin: helmrelease.OpenTelemetryCollector, Override: args.CollectorChart, ReleaseName: CollectorName,
-		Namespace: args.Namespace, Values: CollectorValues(args),
+		Namespace: args.Namespace, Values: helmrelease.Merge(CollectorSizing(args.Production), CollectorValues(args)),
 	}, pulumi.Parent(c), pulumi.DependsOn(deps))
 	if err != nil {
 		return nil, fmt.Errorf("release collector: %w", err)
@@ -336,6 +340,35 @@ func CollectorValues(a *Args) map[string]any {
 			"valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": TokenSecret, "key": TokenKey}},
 		}}
 	}
+	return v
+}
+
+// CollectorContainers are the collector's container and its sizes. Its chart
+// (opentelemetry-collector 0.170.0, values.yaml) "HIGHLY" recommends a memory limit:
+// the memory_limiter processor (limit_percentage 80, spike 25) measures against it,
+// and useGOMEMLIMIT sets GOMEMLIMIT to 80% of it (templates/_pod.tpl), so the Go
+// runtime collects garbage before the limiter refuses spans and long before the
+// kernel kills the pod. Without a limit both do nothing.
+var CollectorContainers = []sizing.Container{
+	{Name: "collector", Path: "resources",
+		Other: sizing.Size{CPU: "50m", Memory: "128Mi", MemoryLimit: "256Mi"},
+		Prod:  sizing.Size{CPU: "200m", Memory: "512Mi", MemoryLimit: "1Gi"}},
+}
+
+// TempoContainers are Tempo's container and its sizes (tempo chart 2.2.4's
+// values.yaml: tempo.resources empty, no limit advised). Tempo holds the traces of
+// the last blocks in memory before it writes them out.
+var TempoContainers = []sizing.Container{
+	{Name: "tempo", Path: "tempo.resources", Other: sizing.Size{CPU: "50m", Memory: "256Mi"}, Prod: sizing.Size{CPU: "200m", Memory: "1Gi"}},
+}
+
+// CollectorSizing are the collector's sizes for the cluster's environment, with
+// useGOMEMLIMIT written out, and on a production cluster the chart's
+// PodDisruptionBudget keeping one of its two replicas through a node's drain.
+func CollectorSizing(prod bool) map[string]any {
+	v := sizing.Values(CollectorContainers, prod)
+	v["useGOMEMLIMIT"] = true
+	v["podDisruptionBudget"] = sizing.PodDisruptionBudget(prod)
 	return v
 }
 

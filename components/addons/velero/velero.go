@@ -9,6 +9,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
@@ -69,6 +70,8 @@ type Args struct {
 	// MonitoringReady is the install of the CRDs those objects need.
 	Monitoring      bool
 	MonitoringReady pulumi.Resource
+	// Production sizes the server for a production cluster (Containers).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -136,7 +139,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		deps = append(deps, sec)
 	}
 	values := pulumi.All(loc.Bucket, loc.Config).ApplyT(func(v []any) map[string]any {
-		return Values(loc.Provider, v[0].(string), v[1].(map[string]string), image, withCredentials, loc.Identity.PodLabels, args.Schedules)
+		return helmrelease.Merge(sizing.Values(Containers, args.Production),
+			Values(loc.Provider, v[0].(string), v[1].(map[string]string), image, withCredentials, loc.Identity.PodLabels, args.Schedules))
 	}).(pulumi.MapOutput)
 	rel, err := helmrelease.NewWithValuesOutput(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.Velero, Override: args.Chart, ReleaseName: ReleaseName, Namespace: args.Namespace,
@@ -216,6 +220,7 @@ func Values(provider, bucket string, config map[string]string, pluginImage strin
 			"name":         "velero-plugin-for-" + provider,
 			"image":        pluginImage,
 			"volumeMounts": []any{map[string]any{"mountPath": "/target", "name": "plugins"}},
+			"resources":    PluginSize.Resources(),
 		}},
 		"configuration": map[string]any{
 			"backupStorageLocation": []any{map[string]any{
@@ -235,6 +240,21 @@ func Values(provider, bucket string, config map[string]string, pluginImage strin
 	}
 	return v
 }
+
+// Containers are the server's container and the chart's CRD upgrade Job (a hook,
+// sized by upgradeJobResources) with their sizes. Velero's chart (12.1.0,
+// values.yaml) leaves both empty, with requests 500m/128Mi and limits 1000m/512Mi as
+// the server's example and 50m/128Mi the Job's; the memory limit follows that
+// example, and prod gets more headroom for backups of large namespaces.
+var Containers = []sizing.Container{
+	{Name: "velero", Path: "resources",
+		Other: sizing.Size{CPU: "100m", Memory: "128Mi", MemoryLimit: "512Mi"},
+		Prod:  sizing.Size{CPU: "500m", Memory: "256Mi", MemoryLimit: "1Gi"}},
+	{Name: "upgrade-crds (hook Job)", Path: "upgradeJobResources", Other: sizing.Size{CPU: "50m", Memory: "128Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "128Mi"}},
+}
+
+// PluginSize is the plugin init container's size: it copies one binary and exits.
+var PluginSize = sizing.Size{CPU: "10m", Memory: "32Mi"}
 
 // monitor makes the ServiceMonitor (beside the chart, so the install waits for no
 // other release) and the backup alerts.

@@ -86,15 +86,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 // Values are the typed chart values for args, before the stack's raw values.
 func Values(args *Args) map[string]any {
+	admission := map[string]any{"enabled": args.Updates}
+	if args.Updates {
+		// Read only with the admission controller on (the chart's webhook configuration).
+		admission["mutatingWebhookConfiguration"] = map[string]any{"failurePolicy": WebhookFailurePolicy}
+	}
 	return map[string]any{
-		"recommender": map[string]any{"enabled": true},
-		"updater":     map[string]any{"enabled": args.Updates},
-		"admissionController": map[string]any{
-			"enabled": args.Updates,
-			"mutatingWebhookConfiguration": map[string]any{
-				"failurePolicy": WebhookFailurePolicy,
-			},
-		},
+		"recommender":         map[string]any{"enabled": true},
+		"updater":             map[string]any{"enabled": args.Updates},
+		"admissionController": admission,
 		// The clusters run their own metrics-server (EKS add-on, AKS and ACK built in).
 		"metrics-server": map[string]any{"enabled": false},
 	}
