@@ -364,8 +364,10 @@ func matches(selector, labels map[string]string) bool {
 	return true
 }
 
-// moduleCRDs are real CRDs from the modules that ship them, read from the module cache
-// like the engine tests' CRDs: the VerticalPodAutoscaler, and External Secrets'
+// moduleCRDs are the real CRDs the tests register, read from the modules that ship
+// them in the module cache like the engine tests' CRDs: Argo Rollouts' Rollout and
+// AnalysisTemplate (v1.8.3, the module the engine suite builds the controller from),
+// Flux's HelmRelease and HelmRepository for what render writes, the VerticalPodAutoscaler, and External Secrets'
 // ClusterSecretStore and ExternalSecret (v0.16.2 is the newest version served here
 // whole; its v1 API is the one the pinned 2.9 chart serves), the CSI snapshot
 // controller's VolumeSnapshotClass, and Karpenter's NodePool and EC2NodeClass.
@@ -374,13 +376,22 @@ var moduleCRDs = []struct {
 	files       []string
 	env         []string // added to `go mod download`'s environment
 }{
+	{"github.com/argoproj/argo-rollouts@v1.8.3", "manifests/crds", []string{
+		"rollout-crd.yaml", "analysis-template-crd.yaml", "cluster-analysis-template-crd.yaml"}, nil},
+	// Flux's GA HelmRelease (helm-controller v1.4.0 serves helm.toolkit.fluxcd.io/v2)
+	// and HelmRepository (source-controller v1.7.0 serves source.toolkit.fluxcd.io/v1).
+	{"github.com/fluxcd/helm-controller@v1.4.0", "config/crd/bases", []string{
+		"helm.toolkit.fluxcd.io_helmreleases.yaml"}, nil},
+	{"github.com/fluxcd/source-controller@v1.7.0", "config/crd/bases", []string{
+		"source.toolkit.fluxcd.io_helmrepositories.yaml"}, nil},
 	{"k8s.io/autoscaler/vertical-pod-autoscaler@v1.4.0", "deploy", []string{"vpa-v1-crd-gen.yaml"}, nil},
 	{"github.com/external-secrets/external-secrets@v0.16.2", "config/crds/bases", []string{
 		"external-secrets.io_clustersecretstores.yaml", "external-secrets.io_externalsecrets.yaml"}, nil},
-	// The PrometheusRule of Velero's backup alerts, as kube-prometheus-stack 77 (operator
-	// v0.85) installs it.
+	// The ServiceMonitor, PodMonitor and PrometheusRule (Velero's backup alerts), as
+	// kube-prometheus-stack 77 (operator v0.85) installs them.
 	{"github.com/prometheus-operator/prometheus-operator@v0.85.0", "example/prometheus-operator-crd", []string{
-		"monitoring.coreos.com_prometheusrules.yaml", "monitoring.coreos.com_podmonitors.yaml"}, nil},
+		"monitoring.coreos.com_prometheusrules.yaml", "monitoring.coreos.com_podmonitors.yaml",
+		"monitoring.coreos.com_servicemonitors.yaml"}, nil},
 	// The edges: the Gateway API's standard channel (its go.mod asks for Go 1.27, so it is
 	// downloaded with that toolchain, which the module proxy serves), Envoy Gateway's
 	// EnvoyProxy and SecurityPolicy as its pinned v1.8.2 charts install them, and
@@ -405,13 +416,9 @@ var moduleCRDs = []struct {
 		"karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"}, nil},
 }
 
-// registerTestCRDs applies the minimal CRDs in testdata/crds and the moduleCRDs,
-// and waits for them.
+// registerTestCRDs applies the moduleCRDs and waits for them.
 func registerTestCRDs() error {
-	files, err := filepath.Glob(filepath.Join("testdata", "crds", "*.yaml"))
-	if err != nil {
-		return err
-	}
+	var files []string
 	for _, m := range moduleCRDs {
 		cmd := exec.Command("go", "mod", "download", "-json", m.module)
 		cmd.Dir = os.TempDir() // outside the main module: nothing to add to go.mod

@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -286,7 +288,7 @@ func TestLifecycle(t *testing.T) {
 		if len(want) == 0 {
 			t.Fatal("the offline diff shows no change for the promotion")
 		}
-		for _, u := range sortedKeys(want) {
+		for _, u := range slices.Sorted(maps.Keys(want)) {
 			s, ok := got[u]
 			if !ok {
 				t.Errorf("%s: in the offline diff (%s), not in the preview", u, strings.Join(want[u], ", "))
@@ -299,7 +301,7 @@ func TestLifecycle(t *testing.T) {
 				t.Errorf("%s: changed properties differ\noffline diff: %s\npreview:      %s", u, w, g)
 			}
 		}
-		for _, u := range sortedKeys(got) {
+		for _, u := range slices.Sorted(maps.Keys(got)) {
 			if _, ok := want[u]; !ok {
 				t.Errorf("%s: %s in the preview (%s), not in the offline diff", u, got[u].Op, strings.Join(enginePaths(got[u]), ", "))
 			}
@@ -334,8 +336,13 @@ func TestLifecycle(t *testing.T) {
 				t.Errorf("the canary never showed %q; it showed:\n%s", want, seen)
 			}
 		}
-		if seen.has("weight 100") && !seen.has("Healthy") {
-			t.Errorf("full weight before Healthy")
+		// The steps came in order, and the canary reached full weight only after
+		// the last setWeight step.
+		if err := seen.inOrder("step 1 weight 25", "step 4 weight 50"); err != nil {
+			t.Errorf("%v; it showed:\n%s", err, seen)
+		}
+		if full, last := seen.index("weight 100"), seen.index("step 4 weight 50"); full >= 0 && full < last {
+			t.Errorf("full weight before step 4 (weight 50); it showed:\n%s", seen)
 		}
 		qs := env.prometheus.Queries()[asked:]
 		if len(qs) == 0 {
@@ -426,9 +433,14 @@ func TestLifecycle(t *testing.T) {
 			md, _ := r.Outputs["metadata"].(map[string]any)
 			o.Metadata.Name, _ = md["name"].(string)
 			o.Metadata.Namespace, _ = md["namespace"].(string)
-			if o.APIVersion != "" && o.Kind != "" {
-				objs = append(objs, o)
+			if o.APIVersion == "" || o.Kind == "" || o.Metadata.Name == "" {
+				t.Errorf("%s in the state has no apiVersion, kind or name in its outputs", r.URN)
+				continue
 			}
+			objs = append(objs, o)
+		}
+		if len(objs) == 0 {
+			t.Fatal("the state holds no Kubernetes objects to check after the destroy")
 		}
 		before := namespaces(t)
 		start := time.Now()
@@ -522,7 +534,7 @@ func offlineChanges(t *testing.T, before, after string) map[string][]string {
 		for _, p := range c.Properties {
 			set[normalizePath(p.Path)] = true
 		}
-		out[c.New.URN] = sortedKeys(set)
+		out[c.New.URN] = slices.Sorted(maps.Keys(set))
 	}
 	return out
 }
@@ -538,7 +550,7 @@ func enginePaths(s apitype.StepEventMetadata) []string {
 			set[p] = true
 		}
 	}
-	return sortedKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // normalizePath writes a property path as the engine's detailed diff does.
@@ -720,13 +732,32 @@ func rolloutDiagnostics(t *testing.T, name string) string {
 // observations are the distinct states a rollout went through, in order.
 type observations []string
 
-func (o observations) has(s string) bool {
-	for _, x := range o {
+func (o observations) has(s string) bool { return o.index(s) >= 0 }
+
+// index returns the position of the first state containing s, or -1.
+func (o observations) index(s string) int {
+	for i, x := range o {
 		if strings.Contains(x, s) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// inOrder reports an error unless each of want was seen, each after the one before.
+func (o observations) inOrder(want ...string) error {
+	prev := -1
+	for k, w := range want {
+		i := o.index(w)
+		switch {
+		case i < 0:
+			return fmt.Errorf("never showed %q", w)
+		case i < prev:
+			return fmt.Errorf("showed %q before %q", w, want[k-1])
+		}
+		prev = i
+	}
+	return nil
 }
 
 func (o observations) String() string { return joinLines(o) }

@@ -7,10 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -270,16 +271,6 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// sortedKeys returns a set's members in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func tail(s string, n int) string {
 	if len(s) > n {
 		return "..." + s[len(s)-n:]
@@ -340,7 +331,7 @@ func compareURNs(want, got map[string]bool) (missing, extra []string, chartChild
 			extra = append(extra, u)
 		}
 	}
-	sort.Strings(missing)
-	sort.Strings(extra)
+	slices.Sort(missing)
+	slices.Sort(extra)
 	return missing, extra, chartChildren
 }
