@@ -115,7 +115,7 @@ func TestFaults(t *testing.T) {
 		if failed { // leave nothing behind for TestLifecycle
 			write("false")
 			_, _ = cli("cancel", "--yes")
-			_, _ = cli("refresh", "--yes", "--clear-pending-creates")
+			_, _ = cli("refresh", "--yes", "--skip-preview", "--clear-pending-creates")
 			_, _ = run.stack.Up(ctx)
 			_, _ = run.stack.Destroy(ctx, optdestroy.Color("never"))
 		}
@@ -140,24 +140,33 @@ func TestFaults(t *testing.T) {
 			t.Fatal("the killed up reported success")
 		}
 		// What a user sees next, and the runbook (docs/engine.md, "Recovering an
-		// interrupted deploy").
-		again, err := cli("up", "--yes", "--skip-preview")
-		t.Logf("up right after the kill: err=%v\n%s", err, tail(again, 1500))
-		if err == nil {
-			t.Log("the next up converged by itself")
-		} else {
-			if strings.Contains(again, "locked") {
-				if o, err := cli("cancel", "--yes"); err != nil {
-					t.Logf("pulumi cancel: %v\n%s", err, o)
-				}
+		// interrupted deploy"). The program runs through the Automation API (inline), the
+		// recovery commands through the CLI, as a user would run them.
+		upErr := func() (string, error) {
+			o, e := run.streams(t)
+			_, err := run.stack.Up(ctx, optup.ProgressStreams(o), optup.ErrorProgressStreams(e), optup.Color("never"))
+			return o.String() + e.String() + errString(err), err
+		}
+		again, err := upErr()
+		if err == nil || !strings.Contains(again, "locked") {
+			t.Fatalf("up right after the kill: err=%v, want the killed run's lock:\n%s", err, tail(again, 1500))
+		}
+		t.Logf("up right after the kill is refused: the killed run's lock is still there")
+		if o, err := cli("cancel", "--yes"); err != nil {
+			t.Fatalf("pulumi cancel: %v\n%s", err, o)
+		}
+		again, err = upErr()
+		if err != nil {
+			// Operations the killed run had started and never recorded as done.
+			if !strings.Contains(again, "pending") {
+				t.Fatalf("up after pulumi cancel: %v\n%s", err, tail(again, 3000))
 			}
-			o, err := cli("refresh", "--yes", "--skip-preview", "--clear-pending-creates")
-			if err != nil {
+			t.Logf("up after pulumi cancel is refused for pending operations; refreshing with --clear-pending-creates")
+			if o, err := cli("refresh", "--yes", "--skip-preview", "--clear-pending-creates"); err != nil {
 				t.Fatalf("pulumi refresh --clear-pending-creates: %v\n%s", err, tail(o, 3000))
 			}
-			o, err = cli("up", "--yes", "--skip-preview")
-			if err != nil {
-				t.Fatalf("pulumi up after the recovery: %v\n%s", err, tail(o, 3000))
+			if again, err = upErr(); err != nil {
+				t.Fatalf("up after the recovery: %v\n%s", err, tail(again, 3000))
 			}
 		}
 		converged(t)
@@ -168,8 +177,9 @@ func TestFaults(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { _, err := run.stack.Refresh(ctx); done <- err }()
 		pulumiPID(t, "refresh") // it holds the lock now
-		out, err := cli("up", "--yes", "--skip-preview")
-		if err == nil || !strings.Contains(out, "locked") {
+		o, e := run.streams(t)
+		_, err := run.stack.Up(ctx, optup.ProgressStreams(o), optup.ErrorProgressStreams(e), optup.Color("never"))
+		if out := o.String() + e.String() + errString(err); err == nil || !strings.Contains(out, "locked") {
 			t.Errorf("a second up while a refresh runs: err=%v, want the backend's lock refusal:\n%s", err, tail(out, 1500))
 		}
 		if err := <-done; err != nil {

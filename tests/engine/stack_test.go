@@ -7,12 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -145,6 +145,15 @@ func (r *engineRun) refreshNoChanges(ctx context.Context, t *testing.T) {
 // providerCrash is how the engine reports a provider plugin that died mid-operation.
 const providerCrash = "exited prematurely"
 
+// knownCrash names the plugin of the one crash the suite retries: the kubernetes
+// provider, during a destroy (its delete awaiter, below). A crash of another plugin
+// fails the test, and so does any crash in up, preview or refresh, which never retry.
+const knownCrash = "kubernetes"
+
+// providerCrashes counts the known crashes of this run; TestMain reports the count,
+// so a retried crash never passes silently.
+var providerCrashes atomic.Int64
+
 // destroy runs `pulumi destroy`. The kubernetes provider (4.33) can panic in its
 // delete awaiter for custom resources (condition.(*Deleted).Satisfied on an object it
 // never observed, seen once in five runs here while two Rollouts and three
@@ -161,7 +170,13 @@ func (r *engineRun) destroy(ctx context.Context, t *testing.T) map[string]int {
 		if err == nil {
 			return changes(res.Summary.ResourceChanges)
 		}
-		if attempt <= 2 && strings.Contains(out.String()+errs.String(), providerCrash) {
+		printed := out.String() + errs.String()
+		if strings.Contains(printed, providerCrash) && !strings.Contains(printed, knownCrash) {
+			t.Fatalf("pulumi destroy: a provider other than kubernetes crashed:\n%s", tail(printed, 4000))
+		}
+		if attempt <= 2 && strings.Contains(printed, providerCrash) {
+			n := providerCrashes.Add(1)
+			t.Logf("KNOWN PROVIDER CRASH #%d of this run: the %s provider died during destroy", n, knownCrash)
 			// As a user would after a crash: refresh first, so what the crashed run
 			// deleted without recording it (a Helm release already uninstalled) leaves
 			// the state, then destroy again.
@@ -214,6 +229,9 @@ func (r *engineRun) export(ctx context.Context, t *testing.T) *exported {
 	}
 	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
 		t.Fatalf("reading the export: %v", err)
+	}
+	if len(d.Resources) == 0 {
+		return out // an empty stack (after destroy) exports no resources at all
 	}
 	if err := json.Unmarshal(d.Resources, &out.Resources); err != nil {
 		t.Fatalf("reading the export's resources: %v", err)
