@@ -10,3 +10,12 @@ func TestManagedControlPlane(t *testing.T) {
 		}
 	}
 }
+
+func TestScalesDNS(t *testing.T) {
+	want := map[Cloud]bool{AWS: true, Azure: true, Alicloud: false, Existing: false}
+	for _, c := range Clouds {
+		if got := c.ScalesDNS(); got != want[c] {
+			t.Errorf("%s: got %v, want %v", c, got, want[c])
+		}
+	}
+}
