@@ -36,9 +36,9 @@ const (
 // (`fleetform:platform.dnsAutoscaler`), which sets the coredns Deployment's replicas
 // from the cluster's nodes and cores (docs/platform.md, "DNS scaling").
 type DNSAutoscalerSpec struct {
-	// Enabled installs it. Defaults, per cluster, to true where the cloud does not scale
-	// CoreDNS itself (ACK, existing clusters: cluster.Cloud.ScalesDNS) and false
-	// elsewhere; true on a cluster whose cloud scales CoreDNS is refused.
+	// Enabled installs it. Defaults, per cluster, to cluster.Cloud.NeedsDNSAutoscaler:
+	// true on ACK, false on existing clusters (which may run their own) and on EKS and
+	// AKS, whose clouds scale CoreDNS; true with an EKS or AKS cluster is refused.
 	Enabled *bool `yaml:"enabled"`
 	// CoresPerReplica is one CoreDNS replica per this many cores. Defaults to DefaultDNSCoresPerReplica.
 	CoresPerReplica int `yaml:"coresPerReplica"`
@@ -96,12 +96,12 @@ func (s *Spec) validateDNSAutoscalerClusters(p *field.Path, clusters []cluster.S
 }
 
 // DNSAutoscaled says whether the platform runs the CoreDNS autoscaler on a cluster of
-// cloud: as set, or unset, where the cloud does not scale CoreDNS itself.
+// cloud: as set, or unset, where the cloud needs it (cluster.Cloud.NeedsDNSAutoscaler).
 func DNSAutoscaled(set *bool, cloud cluster.Cloud) bool {
 	if set != nil {
 		return *set
 	}
-	return !cloud.ScalesDNS()
+	return cloud.NeedsDNSAutoscaler()
 }
 
 // dnsAutoscaler installs the cluster-proportional-autoscaler for CoreDNS where

@@ -24,8 +24,9 @@ func TestDNSAutoscalerPerCloud(t *testing.T) {
 		{"eks scales CoreDNS itself", cluster.AWS, nil, 0, false},
 		{"aks runs coredns-autoscaler", cluster.Azure, nil, 0, false},
 		{"ack: the platform scales it", cluster.Alicloud, nil, 0, true},
-		{"existing: the platform scales it", cluster.Existing, nil, 20, true},
-		{"existing, switched off", cluster.Existing, &off, 0, false},
+		{"existing: the operators opt in", cluster.Existing, nil, 0, false},
+		{"existing, switched on", cluster.Existing, &on, 20, true},
+		{"ack, switched off", cluster.Alicloud, &off, 0, false},
 		{"eks, switched on", cluster.AWS, &on, 0, true},
 	}
 	for _, tc := range cases {

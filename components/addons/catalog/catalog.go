@@ -124,7 +124,7 @@ var Addons = []Addon{
 		InstalledOn: "every cluster with `platform.runtimeSecurity.enabled`"},
 	{Name: DNSAutoscaler, Namespace: "dns-autoscaler", PodSecurity: PodSecurityBaseline, Exempt: true,
 		Charts:      []string{"cluster-proportional-autoscaler"},
-		InstalledOn: "clusters whose cloud does not scale CoreDNS itself (existing, ACK; see \"DNS scaling\")"},
+		InstalledOn: "ACK clusters, and existing clusters with `platform.dnsAutoscaler.enabled` (see \"DNS scaling\")"},
 }
 
 // SystemNamespaces are the namespaces Kubernetes itself makes; no addon runs there
