@@ -117,7 +117,7 @@ func (b *builder) dnsAutoscaler() error {
 		return fmt.Errorf("namespace: %w", err)
 	}
 	if _, err := dnsautoscaler.New(b.ctx, b.name+"-dns-autoscaler", &dnsautoscaler.Args{
-		Namespace: ns, Chart: s.Chart.Override(),
+		Namespace: ns, Production: b.args.Production, Chart: s.Chart.Override(),
 		Linear: dnsautoscaler.Linear{CoresPerReplica: s.CoresPerReplica, NodesPerReplica: s.NodesPerReplica, Min: s.Min, Max: s.Max},
 	}, pulumi.Parent(b.c)); err != nil {
 		return fmt.Errorf("install: %w", err)

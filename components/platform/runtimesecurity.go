@@ -91,7 +91,7 @@ func (b *builder) runtimeSecurity() error {
 	}
 	if _, err := falco.New(b.ctx, b.name+"-falco", &falco.Args{
 		Namespace: ns, MinimumPriority: s.MinimumPriority, AlertmanagerURL: am,
-		MonitoringReady: ready, Chart: s.Chart.Override(),
+		MonitoringReady: ready, Production: b.args.Production, Chart: s.Chart.Override(),
 	}, pulumi.Parent(b.c)); err != nil {
 		return fmt.Errorf("install: %w", err)
 	}

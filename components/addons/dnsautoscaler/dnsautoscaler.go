@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
 
@@ -37,12 +38,21 @@ type Linear struct {
 	Max int
 }
 
+// Containers are the chart's one container and its size (`resources`, empty in the
+// chart at 1.1.0): the requests of Kubernetes' own dns-horizontal-autoscaler manifest.
+var Containers = []sizing.Container{
+	{Name: "autoscaler", Path: "resources",
+		Other: sizing.Size{CPU: "20m", Memory: "10Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "10Mi"}},
+}
+
 // Args configure the autoscaler on one cluster.
 type Args struct {
 	// Namespace is the namespace to install into.
 	Namespace pulumi.StringInput
 	// Linear are the scaling parameters.
 	Linear Linear
+	// Production sizes the pod for a production cluster (Containers).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -79,7 +89,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.DNSAutoscaler, Override: args.Chart, ReleaseName: ReleaseName,
-		Namespace: args.Namespace, Values: Values(args),
+		Namespace: args.Namespace, Values: helmrelease.Merge(sizing.Values(Containers, args.Production), Values(args)),
 	}, pulumi.Parent(c))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
 
@@ -66,6 +67,8 @@ type Args struct {
 	AlertmanagerURL string
 	// MonitoringReady is the monitoring install the ServiceMonitor waits for; nil makes none.
 	MonitoringReady pulumi.Resource
+	// Production sizes the pods for a production cluster (Containers).
+	Production bool
 	// Chart is the stack's chart override.
 	Chart helmrelease.Override
 }
@@ -103,7 +106,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.Falco, Override: args.Chart, ReleaseName: ReleaseName,
-		Namespace: args.Namespace, Values: Values(args),
+		Namespace: args.Namespace, Values: helmrelease.Merge(sizing.Values(Containers, args.Production), Values(args)),
 	}, pulumi.Parent(c))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
@@ -123,6 +126,22 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
+}
+
+// Containers are the chart's containers and their sizes (falco 9.1.0's values.yaml:
+// `resources` of the falco container, whose chart default is 100m/512Mi with limits of
+// 1 CPU and 1024Mi, kept in prod; falcoctl's `artifact.install` and `artifact.follow`
+// and Falcosidekick's `resources` are empty in the charts).
+var Containers = []sizing.Container{
+	{Name: "falco", Path: "resources",
+		Other: sizing.Size{CPU: "50m", Memory: "256Mi", MemoryLimit: "1024Mi"},
+		Prod:  sizing.Size{CPU: "100m", Memory: "512Mi", MemoryLimit: "1024Mi"}},
+	{Name: "falcoctl-artifact-install", Path: "falcoctl.artifact.install.resources",
+		Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "32Mi"}},
+	{Name: "falcoctl-artifact-follow", Path: "falcoctl.artifact.follow.resources",
+		Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "64Mi"}},
+	{Name: "falcosidekick", Path: "falcosidekick.resources",
+		Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "64Mi"}},
 }
 
 // NodeAgentTolerations let the DaemonSet run on every node whatever its taints, as the
