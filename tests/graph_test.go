@@ -155,6 +155,25 @@ func TestProdDependenciesAreReal(t *testing.T) {
 			}
 		}
 	}
+	// Falco and the CoreDNS autoscaler (prod's ACK cluster) wait for their namespace
+	// alone (Falco's ServiceMonitor for the monitoring install): both are in prod, and
+	// neither lies on the critical path.
+	for _, component := range []string{"platform:addons:Falco", "platform:addons:DNSAutoscaler"} {
+		n := 0
+		for _, r := range p.Resources {
+			if strings.Contains(r.URN, component) {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("prod plans no %s", component)
+		}
+		for _, c := range cp {
+			if strings.Contains(c.Resource.URN, component) {
+				t.Errorf("critical path holds %s (%s)", component, c.Resource.Name)
+			}
+		}
+	}
 	// Karpenter installs beside the other addons: the critical path is no longer with it
 	// than without it (its namespace, account, install and objects tie with it today),
 	// and each NodePool and EC2NodeClass waits for the install.

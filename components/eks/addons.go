@@ -72,6 +72,13 @@ func VPCCNIConfiguration(c cluster.VPCCNI) string {
 	return string(out)
 }
 
+// CoreDNSConfiguration is the coredns add-on's configurationValues: EKS's managed
+// CoreDNS autoscaling, which sets the replicas from the cluster's nodes and cores
+// (max of nodes/16 and cores/256; AWS EKS user guide, "Scale CoreDNS Pods for high DNS
+// traffic", coredns-autoscaling.md: add-on v1.9.3-eksbuild.15 and later, every
+// version AddonVersions pins). cluster.Cloud.ScalesDNS counts on it.
+const CoreDNSConfiguration = `{"autoScaling":{"enabled":true}}`
+
 // TaintEffect maps a Kubernetes taint effect to the EKS API's spelling.
 var TaintEffect = map[string]string{
 	"NoSchedule":       "NO_SCHEDULE",
@@ -139,7 +146,7 @@ func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) 
 		groups = append(groups, ng)
 	}
 	b.groups = groups
-	if _, err := b.addon(AddonCoreDNS, cl.Name, nil, nil, groups); err != nil {
+	if _, err := b.addon(AddonCoreDNS, cl.Name, pulumi.String(CoreDNSConfiguration), nil, groups); err != nil {
 		return err
 	}
 	ebsRole, ebsPolicies, err := b.irsaRole("ebs-csi", EBSCSIServiceAccount, id, PolicyEBSCSIDriver)

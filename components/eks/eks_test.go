@@ -439,6 +439,10 @@ func TestOnlyRealDependencies(t *testing.T) {
 	dns := one(t, p, typeAddon, "prod-aws-coredns")
 	ebs := one(t, p, typeAddon, "prod-aws-aws-ebs-csi-driver")
 	cl := one(t, p, typeEKSCluster, "prod-aws-eks")
+	// CoreDNS scales with the cluster (cluster.Cloud.ScalesDNS counts on it).
+	if got := dns.Inputs["configurationValues"]; got != CoreDNSConfiguration || !cluster.AWS.ScalesDNS() {
+		t.Errorf("coredns configurationValues = %v, want %s", got, CoreDNSConfiguration)
+	}
 	groups := p.ByType(typeNodeGroup)
 	for _, ng := range groups {
 		if !slices.Contains(ng.Dependencies, cl.URN) || !slices.Contains(ng.Dependencies, cni.URN) {

@@ -69,6 +69,14 @@ const (
 	// karpenter.k8s.aws/v1; the chart's crds/ install the NodePool and EC2NodeClass CRDs).
 	// renovate: datasource=docker depName=karpenter packageName=public.ecr.aws/karpenter/karpenter
 	KarpenterVersion = "1.14.1"
+	// FalcoVersion is the falcosecurity falco chart (Falco 0.44.1; Falcosidekick 2.31.1
+	// from its falcosidekick 0.12 dependency), the runtime security engine.
+	// renovate: datasource=helm depName=falco registryUrl=https://falcosecurity.github.io/charts
+	FalcoVersion = "9.1.0"
+	// ClusterProportionalAutoscalerVersion is the kubernetes-sigs cluster-proportional-autoscaler
+	// chart (autoscaler 1.8.6), which scales CoreDNS with the cluster's nodes and cores.
+	// renovate: datasource=helm depName=cluster-proportional-autoscaler registryUrl=https://kubernetes-sigs.github.io/cluster-proportional-autoscaler
+	ClusterProportionalAutoscalerVersion = "1.1.0"
 )
 
 // Upstream chart repositories.
@@ -90,6 +98,8 @@ const (
 	RepoJetstack         = "https://charts.jetstack.io"
 	RepoExternalDNS      = "https://kubernetes-sigs.github.io/external-dns"
 	RepoKarpenter        = "oci://public.ecr.aws/karpenter"
+	RepoFalco            = "https://falcosecurity.github.io/charts"
+	RepoCPA              = "https://kubernetes-sigs.github.io/cluster-proportional-autoscaler"
 )
 
 // Pin is where a chart comes from unless the stack overrides it.
@@ -126,6 +136,8 @@ var (
 	CertManager            = Pin{Chart: "cert-manager", Repository: RepoJetstack, Version: CertManagerVersion}
 	ExternalDNS            = Pin{Chart: "external-dns", Repository: RepoExternalDNS, Version: ExternalDNSVersion}
 	Karpenter              = Pin{Chart: "karpenter", Repository: RepoKarpenter, Version: KarpenterVersion}
+	Falco                  = Pin{Chart: "falco", Repository: RepoFalco, Version: FalcoVersion}
+	DNSAutoscaler          = Pin{Chart: "cluster-proportional-autoscaler", Repository: RepoCPA, Version: ClusterProportionalAutoscalerVersion}
 )
 
 // Pins lists every pinned chart in the order of catalog.Addons and their charts, which
@@ -135,4 +147,5 @@ var Pins = []Pin{
 	GatewayCRDs, EnvoyGateway, IstioBase, Istiod, IstioCNI, IngressNginx, // ingress (the edge)
 	ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA,
 	ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS, Karpenter,
+	Falco, DNSAutoscaler,
 }

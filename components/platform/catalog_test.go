@@ -9,6 +9,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/certmanager"
+	"github.com/fleetform/fleetform/components/addons/dnsautoscaler"
 	"github.com/fleetform/fleetform/components/addons/externaldns"
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/addons/karpenter"
@@ -34,6 +35,10 @@ func everything(edge string) func(*platform.Args) {
 		a.Stack, a.Workloads = "prod", dnsIdentities()
 		a.Karpenter = eksKarpenter()
 		a.Backups, a.BackupNamespaces = s3Location(), []string{"qa"}
+		on := true
+		a.Spec.RuntimeSecurity.Enabled = &on
+		// On EKS only where asked for (New leaves ValidateClusters' refusal to the stack).
+		a.Spec.DNSAutoscaler.Enabled = &on
 	}
 }
 
@@ -79,6 +84,8 @@ func TestNamespaceConstantsFollowCatalog(t *testing.T) {
 		{catalog.CertManager, []string{certmanager.Namespace}},
 		{catalog.ExternalDNS, []string{externaldns.Namespace}},
 		{catalog.Karpenter, []string{karpenter.Namespace}},
+		{catalog.RuntimeSecurity, []string{platform.NamespaceFalco}},
+		{catalog.DNSAutoscaler, []string{dnsautoscaler.Namespace}},
 	} {
 		a, ok := catalog.Lookup(tc.addon)
 		if !ok {

@@ -59,6 +59,12 @@ func (b *builder) servedNamespaces() map[string]servedNamespace {
 		// Every release sends spans to the collector.
 		NamespaceTracing: {from: base, anyNamespacePorts: []int{tracing.OTLPGRPCPort, tracing.OTLPHTTPPort}},
 	}
+	// Falcosidekick posts Falco's alerts to Alertmanager.
+	if _, made := b.namespaceObjects[NamespaceFalco]; made {
+		m := out[NamespaceMonitoring]
+		m.from = append(m.from, NamespaceFalco)
+		out[NamespaceMonitoring] = m
+	}
 	for ns := range out {
 		if _, made := b.namespaceObjects[ns]; !made {
 			delete(out, ns)

@@ -195,6 +195,12 @@ func (b *builder) build() error {
 	if err := b.karpenter(); err != nil {
 		return fmt.Errorf("%s: %w", AddonKarpenter, err)
 	}
+	if err := b.dnsAutoscaler(); err != nil {
+		return fmt.Errorf("%s: %w", AddonDNSAutoscaler, err)
+	}
+	if err := b.runtimeSecurity(); err != nil {
+		return fmt.Errorf("%s: %w", AddonRuntimeSecurity, err)
+	}
 	if a.RunsHarbor {
 		if err := b.harbor(); err != nil {
 			return fmt.Errorf("%s: %w", AddonHarbor, err)

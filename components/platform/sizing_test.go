@@ -10,8 +10,10 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/certmanager"
+	"github.com/fleetform/fleetform/components/addons/dnsautoscaler"
 	"github.com/fleetform/fleetform/components/addons/externaldns"
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
+	"github.com/fleetform/fleetform/components/addons/falco"
 	"github.com/fleetform/fleetform/components/addons/harbor"
 	"github.com/fleetform/fleetform/components/addons/logging"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
@@ -39,6 +41,8 @@ var sizedCharts = []struct {
 	{"opentelemetry-collector", tracing.CollectorContainers},
 	{"tempo", tracing.TempoContainers},
 	{"velero", velero.Containers},
+	{"falco", falco.Containers},
+	{"cluster-proportional-autoscaler", dnsautoscaler.Containers},
 }
 
 // unsized are the charts the platform does not size, each with why: a new addon's
@@ -81,6 +85,8 @@ func sizedPlatform(t *testing.T, prod bool) *plan.Plan {
 		s.Logging = fullSpec(platform.LoggingELK).Logging
 		a.Spec, a.Stack, a.Workloads, a.Production = s, "prod", dnsIdentities(), prod
 		a.Backups, a.BackupNamespaces = s3Location(), []string{"qa"}
+		on := true
+		a.Spec.RuntimeSecurity.Enabled, a.Spec.DNSAutoscaler.Enabled = &on, &on
 	})
 	return p
 }

@@ -34,6 +34,12 @@ type Spec struct {
 	// Mesh makes the Istio edge a sidecar mesh that environments join, with mTLS
 	// between their pods (docs/platform.md, "Mesh").
 	Mesh MeshSpec `yaml:"mesh"`
+	// RuntimeSecurity configures Falco, runtime threat detection on every node, off by
+	// default (docs/platform.md, "Runtime security").
+	RuntimeSecurity RuntimeSecuritySpec `yaml:"runtimeSecurity"`
+	// DNSAutoscaler scales CoreDNS with the cluster's size where the cloud does not
+	// (docs/platform.md, "DNS scaling").
+	DNSAutoscaler DNSAutoscalerSpec `yaml:"dnsAutoscaler"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a

@@ -153,6 +153,8 @@ func (s *Spec) ApplyDefaults() {
 	s.applyTLSDefaults()
 	s.Karpenter.applyDefaults()
 	s.Mesh.applyDefaults()
+	s.RuntimeSecurity.applyDefaults()
+	s.DNSAutoscaler.applyDefaults()
 	if s.Edge == "" {
 		s.Edge = DefaultEdge
 	}
@@ -246,6 +248,8 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, s.DNS.validate(p.Child("dns"))...)
 	errs = append(errs, s.Karpenter.validate(p.Child("karpenter"))...)
 	errs = append(errs, s.validateMesh(p.Child("mesh"))...)
+	errs = append(errs, s.RuntimeSecurity.validate(p.Child("runtimeSecurity"))...)
+	errs = append(errs, s.DNSAutoscaler.validate(p.Child("dnsAutoscaler"))...)
 	return errs
 }
 
@@ -486,6 +490,7 @@ func (d *HarborDatabaseSpec) validate(p *field.Path) field.ErrorList {
 func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.ErrorList {
 	errs := append(s.validateTracingClusters(p, clusters), s.validateBackupClusters(p, clusters)...)
 	errs = append(errs, s.validateDNSClusters(p, clusters)...)
+	errs = append(errs, s.validateDNSAutoscalerClusters(p, clusters)...)
 	fp := p.Child("monitoring", "federation")
 	federated, spoke := "", ""
 	for _, c := range clusters {

@@ -27,6 +27,10 @@ func TestValidate(t *testing.T) {
 		{"storage quantity", func(s *platform.Spec) { s.Monitoring.StorageSize = "-1Gi" }, nil, "platform.monitoring.storageSize", platform.MsgQuantity},
 		{"harbor storage quantity", func(s *platform.Spec) { s.Harbor.RegistryStorageSize = "lots" }, nil, "platform.harbor.registryStorageSize", platform.MsgQuantity},
 		{"backend enum", func(s *platform.Spec) { s.Logging.Backend = "splunk" }, nil, "platform.logging.backend", "Unsupported value"},
+		{"falco priority", func(s *platform.Spec) { s.RuntimeSecurity.MinimumPriority = "severe" }, nil, "platform.runtimeSecurity.minimumPriority", platform.MsgPriority},
+		{"dns autoscaler max below min", func(s *platform.Spec) { s.DNSAutoscaler.Max = 1 }, nil, "platform.dnsAutoscaler.max", platform.MsgDNSMax},
+		{"dns autoscaler negative", func(s *platform.Spec) { s.DNSAutoscaler.NodesPerReplica = -1 }, nil, "platform.dnsAutoscaler.nodesPerReplica", platform.MsgAtLeastOneReplica},
+		{"falco chart version", func(s *platform.Spec) { s.RuntimeSecurity.Chart.Version = "latest" }, nil, "platform.runtimeSecurity.chart.version", platform.MsgVersion},
 		{"two receiver kinds", func(s *platform.Spec) {
 			s.Monitoring.Receivers[0].Slack = &platform.SlackReceiver{APIURL: "slackUrl"}
 		}, nil, "platform.monitoring.receivers[0]", platform.MsgOneReceiverKind},

@@ -79,6 +79,8 @@ const (
 	CertManager     = "cert-manager"
 	ExternalDNS     = "external-dns"
 	Karpenter       = "karpenter"
+	RuntimeSecurity = "runtime-security"
+	DNSAutoscaler   = "dns-autoscaler"
 )
 
 // Addons is the registration of every addon, in documentation order: adding an addon
@@ -116,6 +118,13 @@ var Addons = []Addon{
 		Why:    "the controller runs as non-root, no capabilities, RuntimeDefault seccomp",
 		Exempt: true, Identity: IdentityKarpenter, Scraped: true, Charts: []string{"karpenter"},
 		InstalledOn: "EKS clusters with a Karpenter pool"},
+	{Name: RuntimeSecurity, Namespace: "falco", PodSecurity: PodSecurityPrivileged,
+		Why:    "Falco's modern eBPF probe loads BPF programs and reads the host's `/proc`, as a privileged container",
+		Exempt: true, Scraped: true, Charts: []string{"falco"},
+		InstalledOn: "every cluster with `platform.runtimeSecurity.enabled`"},
+	{Name: DNSAutoscaler, Namespace: "dns-autoscaler", PodSecurity: PodSecurityBaseline, Exempt: true,
+		Charts:      []string{"cluster-proportional-autoscaler"},
+		InstalledOn: "ACK clusters, and existing clusters with `platform.dnsAutoscaler.enabled` (see \"DNS scaling\")"},
 }
 
 // SystemNamespaces are the namespaces Kubernetes itself makes; no addon runs there
