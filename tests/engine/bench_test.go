@@ -146,6 +146,8 @@ func writeGeneratedStack(dir, stack string, envs int) error {
     dns:
       certManager: {enabled: false}
       externalDNS: {enabled: false}
+    runtimeSecurity: {enabled: false}
+    dnsAutoscaler: {enabled: false}
   fleetform:environments:
 `)
 	for i := 0; i < envs; i++ {
