@@ -104,6 +104,11 @@ func TestExternalSecretsInstall(t *testing.T) {
 	if dig(v, "serviceAccount", "create") != false || dig(v, "serviceAccount", "name") != externalsecrets.ServiceAccount {
 		t.Errorf("values %v: the chart must use the account that carries the IRSA role", v)
 	}
+	// Uninstalling or renaming the release keeps the CRDs, and with them every
+	// ExternalSecret and the Secrets they own (issue 27).
+	if dig(v, "installCRDs") != true || dig(v, "crds", "annotations", "helm.sh/resource-policy") != "keep" {
+		t.Errorf("values %v: the chart's CRDs must carry helm.sh/resource-policy: keep", v)
+	}
 	sas := p.ByType("kubernetes:core/v1:ServiceAccount")
 	found := false
 	for _, sa := range sas {

@@ -238,11 +238,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return c, nil
 }
 
+// KeepCRDs is the annotation the chart's CRDs carry (crds.annotations, which
+// hack/helm.generate.sh writes into every generated CRD template at chart 2.9.0) so that
+// uninstalling or renaming the release leaves them: deleting a CRD deletes every
+// ExternalSecret and, through their owner references, the Secrets they made.
+var KeepCRDs = map[string]any{"helm.sh/resource-policy": "keep"}
+
 // Values are the typed chart values, before the stack's raw values: the service account
-// is ours (it carries the cloud identity), the CRDs come with the chart.
+// is ours (it carries the cloud identity), the CRDs come with the chart and stay when it goes.
 func Values(podLabels map[string]string, monitoring bool) map[string]any {
 	v := map[string]any{
 		"installCRDs":    true,
+		"crds":           map[string]any{"annotations": KeepCRDs},
 		"serviceAccount": map[string]any{"create": false, "name": ServiceAccount},
 		"serviceMonitor": map[string]any{"enabled": false},
 		// The controller's metrics Service, which NewServiceMonitor's object scrapes.
