@@ -173,17 +173,23 @@ func TestFaults(t *testing.T) {
 	})
 
 	step("SecondUpWhileOneRunsIsRefused", func(t *testing.T) {
+		// A refresh and an up at once, as two pipelines might: the backend's lock lets one
+		// run and refuses the other, whichever comes second, and nothing changes.
 		before := len(run.export(ctx, t).Resources)
-		done := make(chan error, 1)
-		go func() { _, err := run.stack.Refresh(ctx); done <- err }()
-		pulumiPID(t, "refresh") // it holds the lock now
+		refreshed := make(chan error, 1)
+		go func() { _, err := run.stack.Refresh(ctx); refreshed <- err }()
+		pulumiPID(t, "refresh")
 		o, e := run.streams(t)
-		_, err := run.stack.Up(ctx, optup.ProgressStreams(o), optup.ErrorProgressStreams(e), optup.Color("never"))
-		if out := o.String() + e.String() + errString(err); err == nil || !strings.Contains(out, "locked") {
-			t.Errorf("a second up while a refresh runs: err=%v, want the backend's lock refusal:\n%s", err, tail(out, 1500))
-		}
-		if err := <-done; err != nil {
-			t.Fatalf("the refresh that held the lock: %v", err)
+		_, upErr := run.stack.Up(ctx, optup.ProgressStreams(o), optup.ErrorProgressStreams(e), optup.Color("never"))
+		refreshErr := <-refreshed
+		upOut := o.String() + e.String() + errString(upErr)
+		switch {
+		case upErr != nil && refreshErr == nil && strings.Contains(upOut, "locked"):
+			t.Log("the up, second, was refused by the lock; the refresh ran")
+		case refreshErr != nil && upErr == nil && strings.Contains(errString(refreshErr), "locked"):
+			t.Log("the refresh, second, was refused by the lock; the up ran")
+		default:
+			t.Fatalf("a refresh and an up at once: refresh err=%v, up err=%v; want exactly one refused by the lock:\n%s", refreshErr, upErr, tail(upOut, 1500))
 		}
 		if after := len(run.export(ctx, t).Resources); after != before {
 			t.Errorf("%d resources in the state, was %d", after, before)
@@ -192,14 +198,41 @@ func TestFaults(t *testing.T) {
 	})
 
 	step("DestroyOfProtectedStateIsRefused", func(t *testing.T) {
-		before := len(run.export(ctx, t).Resources)
+		// Pulumi's destroy is not all-or-nothing: it deletes what is not protected and
+		// refuses what is, with everything the protected resources stand on. What must
+		// survive is the state: kube-prometheus-stack's release (Prometheus's volume),
+		// its namespace and its Helm record. The pipeline's destroy gate is what stops a
+		// destroy before it starts (docs/protection.md).
 		_, err := run.stack.Destroy(ctx, optdestroy.Color("never"))
 		if err == nil || !strings.Contains(err.Error(), "protect") {
 			t.Fatalf("destroy of a protected stack: %v, want a refusal naming protection", err)
 		}
-		if after := len(run.export(ctx, t).Resources); after != before {
-			t.Errorf("the refused destroy changed the state: %d resources, was %d", after, before)
+		var kept []string
+		release := false
+		for _, r := range run.export(ctx, t).Resources {
+			kept = append(kept, r.URN)
+			release = release || strings.HasSuffix(r.URN, "-monitoring-release") || (r.Type == "kubernetes:helm.sh/v3:Release" && strings.Contains(r.URN, "onitoring"))
 		}
+		t.Logf("the refused destroy kept %d resources:\n%s", len(kept), joinLines(kept))
+		if !release {
+			t.Error("the protected kube-prometheus-stack release is not in the state any more")
+		}
+		var ns object
+		if found, err := getObject("v1", "Namespace", "", "monitoring", &ns); err != nil || !found || ns.Metadata.DeletionTimestamp != "" {
+			t.Errorf("namespace monitoring: found=%v deleting=%q %v; the protected release's namespace must stay", found, ns.Metadata.DeletionTimestamp, err)
+		}
+		records := 0
+		for _, sec := range listObjects(t, "v1", "Secret", "monitoring") {
+			if sec.Metadata.Labels["owner"] == "helm" && sec.Metadata.Labels["name"] == "kube-prometheus-stack" && sec.Metadata.Labels["status"] == "deployed" {
+				records++
+			}
+		}
+		if records != 1 {
+			t.Errorf("%d deployed Helm records of kube-prometheus-stack in monitoring, want 1", records)
+		}
+		// The next up puts back what the destroy removed, and the stack converges.
+		ch := run.up(ctx, t)
+		t.Logf("up after the refused destroy: %v", ch)
 		converged(t)
 	})
 
