@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/fleetform/fleetform/stacks"
+	"github.com/fleetform/fleetform/tests/controlplane"
 )
 
 // stackFaults is the faults test's stack (testdata/Pulumi.faults.yaml).
@@ -29,11 +30,13 @@ const stackFaults = "faults"
 // TestFaults interrupts deploys on the real engine and checks each ends converged (issue
 // 25): a `pulumi up` killed mid-way, a second `up` while one runs, a `destroy` of
 // protected state. The recovery each needs is docs/engine.md's runbook, and is what
-// the test does. It removes its stack at the end (lifting protection the documented
-// way), so the tests after it start from an empty cluster.
+// the test does. It runs on a control plane of its own and removes its stack at the end
+// (lifting protection the documented way).
 func TestFaults(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
+	t.Parallel() // on its own control plane, beside TestLayers and TestLifecycle
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
+	cp := ownControlPlane(t, "faults")
 	dir := filepath.Join(env.cp.Dir, "faults")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -44,7 +47,7 @@ func TestFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := strings.NewReplacer("__CHART_REPOSITORY__", env.charts.URL(), "__KUBECONFIG__", env.cp.Kubeconfig,
+		s := strings.NewReplacer("__CHART_REPOSITORY__", env.charts.URL(), "__KUBECONFIG__", cp.Kubeconfig,
 			"protect: true", "protect: "+protect).Replace(string(b))
 		if err := writeProject(dir); err != nil {
 			t.Fatal(err)
@@ -94,7 +97,7 @@ func TestFaults(t *testing.T) {
 		}
 		run.refreshNoChanges(ctx, t)
 		// Nothing duplicated: one Helm release record per release, each deployed.
-		for _, s := range listObjects(t, "v1", "Secret", "") {
+		for _, s := range listObjectsOn(t, cp, "v1", "Secret", "") {
 			if s.Metadata.Labels["owner"] == "helm" && s.Metadata.Labels["status"] != "deployed" && s.Metadata.Labels["status"] != "superseded" {
 				t.Errorf("helm release record %s/%s is %q", s.Metadata.Namespace, s.Metadata.Name, s.Metadata.Labels["status"])
 			}
@@ -112,7 +115,7 @@ func TestFaults(t *testing.T) {
 		}
 	}
 	defer func() {
-		if failed { // leave nothing behind for TestLifecycle
+		if failed { // leave no stack behind in the shared backend
 			write("false")
 			_, _ = cli("cancel", "--yes")
 			_, _ = cli("refresh", "--yes", "--skip-preview", "--clear-pending-creates")
@@ -130,7 +133,7 @@ func TestFaults(t *testing.T) {
 		}()
 		// Mid-way: once the edge's namespace exists, the charts are still installing.
 		eventually(t, 3*time.Minute, "the up reaches the edge's namespace", func() (bool, string) {
-			found, err := getObject("v1", "Namespace", "", "envoy-gateway-system", &object{})
+			found, err := getObjectOn(cp, "v1", "Namespace", "", "envoy-gateway-system", &object{})
 			return found, "not yet " + errString(err)
 		})
 		pid := pulumiPID(t, "up")
@@ -218,11 +221,11 @@ func TestFaults(t *testing.T) {
 			t.Error("the protected kube-prometheus-stack release is not in the state any more")
 		}
 		var ns object
-		if found, err := getObject("v1", "Namespace", "", "monitoring", &ns); err != nil || !found || ns.Metadata.DeletionTimestamp != "" {
+		if found, err := getObjectOn(cp, "v1", "Namespace", "", "monitoring", &ns); err != nil || !found || ns.Metadata.DeletionTimestamp != "" {
 			t.Errorf("namespace monitoring: found=%v deleting=%q %v; the protected release's namespace must stay", found, ns.Metadata.DeletionTimestamp, err)
 		}
 		records := 0
-		for _, sec := range listObjects(t, "v1", "Secret", "monitoring") {
+		for _, sec := range listObjectsOn(t, cp, "v1", "Secret", "monitoring") {
 			if sec.Metadata.Labels["owner"] == "helm" && sec.Metadata.Labels["name"] == "kube-prometheus-stack" && sec.Metadata.Labels["status"] == "deployed" {
 				records++
 			}
@@ -249,7 +252,7 @@ func TestFaults(t *testing.T) {
 			t.Errorf("%s left in the state", r.URN)
 		}
 		eventually(t, 2*time.Minute, "namespace team-f gone", func() (bool, string) {
-			found, err := getObject("v1", "Namespace", "", "team-f", &object{})
+			found, err := getObjectOn(cp, "v1", "Namespace", "", "team-f", &object{})
 			return err == nil && !found, "still there " + errString(err)
 		})
 	})
@@ -306,4 +309,25 @@ func errString(err error) string {
 		return string(ee.Stderr)
 	}
 	return err.Error()
+}
+
+// ownControlPlane starts a control plane with one fake node for a test that runs beside
+// the others (t.Parallel), and stops it when the test ends.
+func ownControlPlane(t *testing.T, name string) *controlplane.ControlPlane {
+	t.Helper()
+	bins, err := controlplane.FullBinaries(env.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	cp, err := controlplane.Start(controlplane.Options{
+		Binaries: bins,
+		Nodes:    []controlplane.Node{{Name: name + "-general-1", Labels: map[string]string{"workload": "general"}}},
+	})
+	if err != nil {
+		t.Fatalf("%s's control plane: %v", name, err)
+	}
+	t.Cleanup(cp.Stop)
+	t.Logf("%s's control plane at %s ready in %s", name, cp.URL, time.Since(start).Round(time.Millisecond))
+	return cp
 }

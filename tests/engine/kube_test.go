@@ -27,24 +27,31 @@ var (
 	discovered  = map[string][]apiResource{}
 )
 
-// resourcePath returns the REST path of an object (collection when name is "").
+// resourcePath returns the REST path of an object (collection when name is "") on the
+// shared control plane.
 func resourcePath(apiVersion, kind, namespace, name string) (string, error) {
+	return resourcePathOn(env.cp, apiVersion, kind, namespace, name)
+}
+
+// resourcePathOn is resourcePath on the control plane cp (discovery is kept per server).
+func resourcePathOn(cp *controlplane.ControlPlane, apiVersion, kind, namespace, name string) (string, error) {
 	discoveryMu.Lock()
 	defer discoveryMu.Unlock()
 	base := "/apis/" + apiVersion
 	if !strings.Contains(apiVersion, "/") {
 		base = "/api/" + apiVersion
 	}
-	rs, ok := discovered[apiVersion]
+	key := cp.URL + " " + apiVersion
+	rs, ok := discovered[key]
 	if !ok {
 		var list struct {
 			Resources []apiResource `json:"resources"`
 		}
-		if err := env.cp.Get(base, &list); err != nil {
+		if err := cp.Get(base, &list); err != nil {
 			return "", err
 		}
 		rs = list.Resources
-		discovered[apiVersion] = rs
+		discovered[key] = rs
 	}
 	for _, r := range rs {
 		if r.Kind != kind || strings.Contains(r.Name, "/") {
@@ -88,13 +95,18 @@ func (o object) String() string {
 	return fmt.Sprintf("%s %s", o.Kind, o.Metadata.Name)
 }
 
-// getObject reads one object; found is false on 404.
+// getObject reads one object from the shared control plane; found is false on 404.
 func getObject(apiVersion, kind, namespace, name string, out any) (found bool, err error) {
-	p, err := resourcePath(apiVersion, kind, namespace, name)
+	return getObjectOn(env.cp, apiVersion, kind, namespace, name, out)
+}
+
+// getObjectOn is getObject on the control plane cp.
+func getObjectOn(cp *controlplane.ControlPlane, apiVersion, kind, namespace, name string, out any) (found bool, err error) {
+	p, err := resourcePathOn(cp, apiVersion, kind, namespace, name)
 	if err != nil {
 		return false, err
 	}
-	err = env.cp.Get(p, out)
+	err = cp.Get(p, out)
 	var se *controlplane.StatusError
 	if errors.As(err, &se) && se.Code == http.StatusNotFound {
 		return false, nil
@@ -102,15 +114,21 @@ func getObject(apiVersion, kind, namespace, name string, out any) (found bool, e
 	return err == nil, err
 }
 
-// listObjects lists a kind in a namespace ("" for all).
+// listObjects lists a kind in a namespace ("" for all) on the shared control plane.
 func listObjects(t *testing.T, apiVersion, kind, namespace string) []object {
 	t.Helper()
-	p, err := resourcePath(apiVersion, kind, namespace, "")
+	return listObjectsOn(t, env.cp, apiVersion, kind, namespace)
+}
+
+// listObjectsOn is listObjects on the control plane cp.
+func listObjectsOn(t *testing.T, cp *controlplane.ControlPlane, apiVersion, kind, namespace string) []object {
+	t.Helper()
+	p, err := resourcePathOn(cp, apiVersion, kind, namespace, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var list struct{ Items []object }
-	if err := env.cp.Get(p, &list); err != nil {
+	if err := cp.Get(p, &list); err != nil {
 		t.Fatal(err)
 	}
 	return list.Items

@@ -44,8 +44,9 @@ var layerSecrets = []string{"federationPassword", "grafanaAdminPassword"}
 // layers is the state TestLayers' steps share.
 type layers struct {
 	dir string
-	// hub is the second control plane, the federation hub's cluster.
-	hub *controlplane.ControlPlane
+	// spoke and hub are the test's control planes: the spoke's cluster and the
+	// federation hub's.
+	spoke, hub *controlplane.ControlPlane
 	// spokeKubeconfig is the file the spoke's cluster entry names (rotated by a step).
 	spokeKubeconfig string
 	runs            map[string]*engineRun
@@ -60,31 +61,19 @@ type layers struct {
 // in-cluster stack reading the cluster stack through a real StackReference, a hub
 // built from scratch that reads the spoke's federation outputs through another, a
 // rotated kubeconfig that replaces nothing, and a destroy in reverse deploy order
-// that leaves nothing. It builds its own stacks and removes them, so TestLifecycle
-// starts from the same empty cluster.
+// that leaves nothing. It runs on two control planes of its own and removes its stacks.
 func TestLayers(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	t.Parallel() // on control planes of its own, beside TestFaults and TestLifecycle
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
 	l := &layers{dir: filepath.Join(env.cp.Dir, "layers"), runs: map[string]*engineRun{}, secrets: map[string]string{}}
 	if err := os.MkdirAll(l.dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	bins, err := controlplane.FullBinaries(env.root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	l.hub, err = controlplane.Start(controlplane.Options{
-		Binaries: bins,
-		Nodes:    []controlplane.Node{{Name: "hub-general-1", Labels: map[string]string{"workload": "general"}}},
-	})
-	if err != nil {
-		t.Fatalf("the hub's control plane: %v", err)
-	}
-	defer l.hub.Stop()
-	t.Logf("the hub's control plane at %s ready in %s", l.hub.URL, time.Since(start).Round(time.Millisecond))
+	l.spoke = ownControlPlane(t, "spoke")
+	l.hub = ownControlPlane(t, "hub")
 	l.spokeKubeconfig = filepath.Join(l.dir, "spoke.kubeconfig")
-	if err := os.WriteFile(l.spokeKubeconfig, controlplane.Kubeconfig(env.cp.URL, env.cp.CACert, controlplane.AdminToken), 0o600); err != nil {
+	if err := os.WriteFile(l.spokeKubeconfig, controlplane.Kubeconfig(l.spoke.URL, l.spoke.CACert, controlplane.AdminToken), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range layerSecrets {
@@ -280,7 +269,7 @@ func TestLayers(t *testing.T) {
 			t.Errorf("%s = %q, want it to name stack:spoke", monitoring.AnnotationFederationSpokes, got)
 		}
 		// Nothing of the hub's landed on the spoke's cluster, and the reverse.
-		if found, err := getObject("v1", "Secret", platform.NamespaceMonitoring, monitoring.ScrapeConfigSecret, &object{}); err != nil || found {
+		if found, err := getObjectOn(l.spoke, "v1", "Secret", platform.NamespaceMonitoring, monitoring.ScrapeConfigSecret, &object{}); err != nil || found {
 			t.Errorf("the scrape configuration is on the spoke's cluster too (found=%v, %v)", found, err)
 		}
 	})
@@ -297,7 +286,7 @@ func TestLayers(t *testing.T) {
 		// The cluster's credentials rotate: the cluster stack exports a new kubeconfig,
 		// the in-cluster stack's provider takes it as an update (same clusterIdentifier)
 		// and no Kubernetes object changes.
-		if err := os.WriteFile(l.spokeKubeconfig, controlplane.Kubeconfig(env.cp.URL, env.cp.CACert, controlplane.RotatedAdminToken), 0o600); err != nil {
+		if err := os.WriteFile(l.spokeKubeconfig, controlplane.Kubeconfig(l.spoke.URL, l.spoke.CACert, controlplane.RotatedAdminToken), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		if ch := l.runs[stackSpokeCluster].up(ctx, t); !onlySame(ch) {
@@ -342,7 +331,7 @@ func TestLayers(t *testing.T) {
 			}
 			name := urn[strings.LastIndex(urn, "::")+2:]
 			eventually(t, 2*time.Minute, "namespace "+name+" gone", func() (bool, string) {
-				found, err := getObject("v1", "Namespace", "", name, &object{})
+				found, err := getObjectOn(l.spoke, "v1", "Namespace", "", name, &object{})
 				return err == nil && !found, fmt.Sprintf("found=%v err=%v", found, err)
 			})
 		}

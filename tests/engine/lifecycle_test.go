@@ -47,6 +47,7 @@ var secretKeys = []string{"grafanaAdminPassword", "alertWebhookUrl", "harborAdmi
 // TestLifecycle walks the stack through its life on the real engine. The steps
 // share state and run in order; after a failed step the rest are skipped.
 func TestLifecycle(t *testing.T) {
+	t.Parallel() // the shared control plane is its own: TestFaults and TestLayers start theirs
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
 	run, err := env.newEngineRun(ctx, env.work)
