@@ -30,7 +30,8 @@ const (
 const envFleetplan = "FLEETPLAN"
 
 // env is what TestMain set up, shared by the tests of the package. The tests run
-// in file order and each builds on the state the one before left.
+// in parallel: TestLifecycle on this control plane, TestFaults and TestLayers on
+// control planes of their own (ownControlPlane).
 var env *testEnv
 
 type testEnv struct {
