@@ -72,11 +72,12 @@ func (f *Fleet) buildPlatform(ctx *pulumi.Context) error {
 			args.FederationTargets, args.FederationSources = targets, sources
 		}
 		opts := []pulumi.ResourceOption{pulumi.Providers(conn.Provider)}
-		if conn.Component != nil {
+		switch c := f.Config.Cluster(name); {
+		case conn.Component == nil:
+		case c != nil && c.Remote():
+			opts = append(opts, cluster.AttachedChild(conn.Component)) // found again after a state move
+		default:
 			opts = append(opts, pulumi.Parent(conn.Component))
-			if f.Config.Cluster(name).Remote() {
-				opts = append(opts, cluster.AttachedChild(conn.Component)) // found again after a state move
-			}
 		}
 		opts = append(opts, f.platformAliases(name)...)
 		p, err := platform.New(ctx, name+"-platform", args, opts...)

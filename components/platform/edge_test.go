@@ -187,12 +187,12 @@ func TestEdgeValidation(t *testing.T) {
 	}
 }
 
-// TestGatewayCRDsAreAChartTheyOutlive: the Gateway API CRDs (and Envoy Gateway's, on
+// TestGatewayCRDsAreAChart: the Gateway API CRDs (and Envoy Gateway's, on
 // that edge) come from gateway-crds-helm as a helm/v4 Chart, each CRD a resource of its
 // own, never a Helm release (its release Secret would pass the API server's 1 MiB cap:
 // envoyproxy/gateway #6105). That a delete leaves the CRDs in the cluster is the
 // engine suite's (tests/engine, DestroyLeavesNothing): the mocks make no chart children.
-func TestGatewayCRDsAreAChartTheyOutlive(t *testing.T) {
+func TestGatewayCRDsAreAChart(t *testing.T) {
 	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIstio} {
 		t.Run(edge, func(t *testing.T) {
 			p, _ := build(t, func(a *platform.Args) { a.Spec.Edge = edge })

@@ -72,7 +72,6 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		r.Parent = rpc.GetParent()
 		r.Remote = rpc.GetRemote()
 		r.Protect = rpc.GetProtect()
-		r.RetainOnDelete = rpc.GetRetainOnDelete()
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.Dependencies = uniqueSorted(rpc.GetDependencies())
 		r.Aliases = m.aliases(rpc.GetAliases(), r.Parent, args.TypeToken, args.Name)

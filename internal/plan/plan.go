@@ -48,9 +48,6 @@ type Resource struct {
 	// Read marks resources that are read, not created (stack references).
 	Read    bool `json:"read,omitempty"`
 	Protect bool `json:"protect,omitempty"`
-	// RetainOnDelete marks resources a delete leaves in the cluster or cloud (the
-	// gateway CRDs: removing them would delete every Gateway and route).
-	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
 	// Aliases are the URNs the resource was known by (a renamed cluster, environment
 	// or release); the diff shows a resource found under one as a rename.
 	Aliases []string `json:"aliases,omitempty"`

@@ -327,9 +327,9 @@ func joinLines(xs []string) string {
 // mocks) cannot, so a plan holds the Chart and the engine's state its children too.
 const chartChildType = "kubernetes:helm.sh/v4:Chart$"
 
-// enginePulumiProvider is the default provider of the `pulumi` package, which the
-// engine registers in a stack with a helm/v4 Chart (for the multi-language
-// component), never the program.
+// enginePulumiProvider is the default provider of the `pulumi` package. The engine
+// registered it in every stack here that holds a helm/v4 Chart (with or without stack
+// references); the program registers none, so no offline plan lists it.
 const enginePulumiProvider = "::pulumi:providers:pulumi::default"
 
 // compareURNs returns what the plan has and the state lacks, and what the state has
