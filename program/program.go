@@ -88,6 +88,10 @@ func build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store, 
 	if err := protectStateful(ctx, cfg); err != nil {
 		return nil, fmt.Errorf("protection: %w", err)
 	}
+	guard, err := watchResources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("destroy guard: %w", err)
+	}
 	layers := []struct {
 		name  string
 		build func(*pulumi.Context) error
@@ -104,6 +108,9 @@ func build(ctx *pulumi.Context, cfg *stacks.StackConfig, secrets *secret.Store, 
 		if err := layer.build(ctx); err != nil {
 			return nil, fmt.Errorf("%s: %w", layer.name, err)
 		}
+	}
+	if err := guard.register(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("destroy guard: %w", err)
 	}
 	return f.Exports, nil
 }

@@ -36,3 +36,41 @@ func chartOf(props pulumi.Input) string {
 	}
 	return ""
 }
+
+// destroyGuard is a component with no children and no cloud or cluster object.
+type destroyGuard struct{ pulumi.ResourceState }
+
+// guard is what a stack's build registers so that a `pulumi destroy` of a protected
+// stack deletes nothing. Pulumi's destroy is not all-or-nothing: it deletes every
+// unprotected resource and stops only at the protected ones and what they stand on. The
+// guard depends on every resource registered before it, so a destroy must delete it
+// first; when the stack protects, the guard is protected, the engine refuses that first
+// delete, and what waits for it (everything) stays. It is registered in every stack,
+// protected or not, so that lifting protection is an update of its flag, never the
+// delete of a protected resource.
+type guard struct {
+	seen []pulumi.Resource
+}
+
+// watchResources registers, before any resource, a stack transformation that records
+// every resource the program registers, for the guard to depend on. It changes nothing.
+func watchResources(ctx *pulumi.Context) (*guard, error) {
+	g := &guard{}
+	err := ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		if args.Resource != nil {
+			g.seen = append(g.seen, args.Resource)
+		}
+		return nil
+	})
+	return g, err
+}
+
+// register registers the guard after the build: protected when the stack protects,
+// depending on every resource seen. Resources a component registers later, inside an
+// output's callback, are not among them; none of the components does that today
+// (TestDestroyGuardDependsOnEverything).
+func (g *guard) register(ctx *pulumi.Context, cfg *stacks.StackConfig) error {
+	var r destroyGuard
+	return ctx.RegisterComponentResource(stateful.TypeDestroyGuard, stateful.DestroyGuardName, &r,
+		pulumi.DependsOn(g.seen), pulumi.Protect(cfg.Settings.Protects()))
+}

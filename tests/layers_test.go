@@ -7,6 +7,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/plan"
+	"github.com/fleetform/fleetform/internal/stateful"
 )
 
 // layeredProd are prod's layered stacks: a cluster stack per cloud, an in-cluster stack
@@ -29,16 +30,17 @@ func urnsWithoutStack(p *plan.Plan) []string {
 // TestLayeredProdHoldsTheSingleStack: the six layered stacks hold exactly the single prod
 // stack's resources, each with the same URN but for the stack name, so moving the
 // single stack's state into them (`pulumi state move`) recreates nothing. Only the
-// stack references are new, and each cluster's component and cloud provider is in
+// stack references and each stack's destroy guard are new, and each cluster's component and cloud provider is in
 // both of its stacks.
 func TestLayeredProdHoldsTheSingleStack(t *testing.T) {
-	single := slices.DeleteFunc(urnsWithoutStack(planStack(t, "prod", nil)), func(u string) bool {
-		return strings.Contains(u, "pulumi:pulumi:StackReference") // each stack reads what it reads
-	})
+	perStack := func(u string) bool { // each stack reads what it reads, and has its own guard
+		return strings.Contains(u, "pulumi:pulumi:StackReference") || strings.Contains(u, stateful.TypeDestroyGuard)
+	}
+	single := slices.DeleteFunc(urnsWithoutStack(planStack(t, "prod", nil)), perStack)
 	layered := map[string]int{}
 	for _, s := range layeredProd {
 		for _, u := range urnsWithoutStack(planStack(t, s, nil)) {
-			if strings.Contains(u, "pulumi:pulumi:StackReference") {
+			if perStack(u) {
 				continue
 			}
 			layered[u]++

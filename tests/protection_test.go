@@ -29,7 +29,7 @@ func protection(p *plan.Plan) (protected, unprotected map[string][]string, stray
 			protected[r.Type] = append(protected[r.Type], r.Name)
 		case ok:
 			unprotected[r.Type] = append(unprotected[r.Type], r.Name)
-		case r.Protect:
+		case r.Protect && r.Type != stateful.TypeDestroyGuard:
 			stray = append(stray, r.URN)
 		}
 	}
@@ -155,5 +155,52 @@ func TestProtectionPolicy(t *testing.T) {
 	}
 	if n := count(p, lifted); n != 0 {
 		t.Errorf("lifted prod: %d %s findings, want 0", n, rules.IDProtected)
+	}
+}
+
+// TestDestroyGuardDependsOnEverything plans every stack file: each has one destroy guard,
+// protected exactly when the stack's stateful resources are, that depends on every
+// resource the stack creates. A resource registered after it (inside an output's
+// callback) would be missing here, and a destroy could delete it before the guard
+// refuses.
+func TestDestroyGuardDependsOnEverything(t *testing.T) {
+	dev := planStack(t, "dev", nil)
+	for _, s := range append([]string{"dev", "local", "prod"}, layeredProd...) {
+		var p *plan.Plan
+		if s == "dev" {
+			p = dev
+		} else {
+			p = planStack(t, s, map[string]*plan.Plan{"organization/fleetform/dev": dev})
+		}
+		guards := p.ByType(stateful.TypeDestroyGuard)
+		if len(guards) != 1 {
+			t.Errorf("%s: %d destroy guards, want 1", s, len(guards))
+			continue
+		}
+		g := guards[0]
+		statefulProtected := false
+		for _, r := range p.Resources {
+			if _, ok := stateful.Holds(r.Type, chartOf(r)); ok && r.Protect {
+				statefulProtected = true
+			}
+		}
+		if g.Protect != statefulProtected {
+			t.Errorf("%s: destroy guard protect=%v, stateful resources protected=%v", s, g.Protect, statefulProtected)
+		}
+		deps := map[string]bool{}
+		for _, d := range g.Dependencies {
+			deps[d] = true
+		}
+		missing := 0
+		for _, r := range p.Resources {
+			if (r.Custom || r.Remote) && !r.Read && !deps[r.URN] {
+				missing++
+				t.Errorf("%s: the destroy guard does not depend on %s", s, r.URN)
+			}
+		}
+		t.Logf("%s: the destroy guard (protect=%v) depends on %d resources", s, g.Protect, len(deps))
+		if len(deps) == 0 || missing > 0 {
+			t.Errorf("%s: the destroy guard depends on %d resources, %d missing", s, len(deps), missing)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fleetform/fleetform/internal/plan"
+	"github.com/fleetform/fleetform/internal/stateful"
 )
 
 // Graph is a DAG over a plan's resources. An edge From→To means From waits for To.
@@ -32,12 +33,13 @@ type Edge struct {
 }
 
 // New builds the graph of p. The stack resource and parent links are not edges:
-// the engine does not wait for a component before creating its children.
+// the engine does not wait for a component before creating its children. The
+// destroy guard is not a node: it waits for everything and creates nothing.
 func New(p *plan.Plan) *Graph {
 	g := &Graph{byURN: map[string]*Node{}}
 	for i := range p.Resources {
 		r := &p.Resources[i]
-		if r.Type == "pulumi:pulumi:Stack" {
+		if r.Type == "pulumi:pulumi:Stack" || r.Type == stateful.TypeDestroyGuard {
 			continue
 		}
 		n := &Node{Resource: r, Why: map[string]string{}}

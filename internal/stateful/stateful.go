@@ -5,6 +5,14 @@ import "strings"
 // TypeHelmRelease is a helm/v3.Release: stateful only when its chart owns volumes.
 const TypeHelmRelease = "kubernetes:helm.sh/v3:Release"
 
+// TypeDestroyGuard is the stack's destroy guard (program/protect.go): a component
+// with no object that depends on every resource of its stack, so that a `pulumi
+// destroy` must delete it first and, protected, deletes nothing.
+const TypeDestroyGuard = "platform:stack:DestroyGuard"
+
+// DestroyGuardName is the destroy guard's resource name, one per stack.
+const DestroyGuardName = "destroy-guard"
+
 // Types maps each stateful or foundational type token the program makes to what is
 // lost with it. Tokens checked against the pinned SDKs (pulumi-aws v6.83.4,
 // pulumi-azure-native v2.92.3, pulumi-alicloud v3.10.0). Node pools are not listed:
@@ -26,6 +34,7 @@ var Types = map[string]string{
 	"alicloud:vpc/switch:Switch":                      "a vSwitch the nodes and pods stand on",
 	"alicloud:kms/key:Key":                            "a KMS key: what it encrypted cannot be read once the key is deleted (deletion is scheduled)",
 	"alicloud:oss/bucket:Bucket":                      "the backup bucket and the Velero backups in it",
+	TypeDestroyGuard:                                  "the stack's destroy guard: unprotected, a `pulumi destroy` deletes every resource of the stack that is not protected itself",
 }
 
 // VolumeCharts maps the charts whose releases own persistent volumes to what those

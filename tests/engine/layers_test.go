@@ -23,6 +23,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/monitoring"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/platform"
+	"github.com/fleetform/fleetform/internal/stateful"
 	"github.com/fleetform/fleetform/stacks"
 	"github.com/fleetform/fleetform/tests/controlplane"
 )
@@ -190,7 +191,7 @@ func TestLayers(t *testing.T) {
 		// The cluster stack first (it adds its contract outputs), then the in-cluster
 		// stack (it reads them). Neither previews a change to a resource but these: the
 		// in-cluster stack registers the default `pulumi` provider its stack references
-		// read with, and updates the labels that name the stack (the environment's
+		// read with, creates the cluster stack's destroy guard, and updates the labels that name the stack (the environment's
 		// Namespace carries environments.LabelStack, now spoke-apps).
 		for _, s := range []string{stackSpokeCluster, stackSpokeApps} {
 			r := l.runs[s]
@@ -200,6 +201,11 @@ func TestLayers(t *testing.T) {
 			for u, st := range steps {
 				switch {
 				case st.Op == apitype.OpCreate && strings.HasPrefix(st.Type, "pulumi:providers:") && strings.HasSuffix(u, "::default"):
+					providers++
+				case st.Op == apitype.OpCreate && st.Type == stateful.TypeDestroyGuard:
+					// Each stack has its own guard: the single stack's went with the
+					// in-cluster stack's resources, the cluster stack makes its own (a
+					// component: nothing in the cluster or the cloud).
 					providers++
 				case st.Op == apitype.OpUpdate && st.Type == "kubernetes:core/v1:Namespace":
 					t.Logf("%s: %s updates (the stack label)", s, u)
