@@ -75,46 +75,80 @@ run() {
   pids+=($!)
 }
 
+# The CI stacks (.ci/stacks), as the preview and drift matrices name their jobs.
+mapfile -t ci_stacks < <(grep -v '^\s*#' .ci/stacks | grep -v '^\s*$')
+previews=$(for s in "${ci_stacks[@]}"; do echo "preview: [$s]"; done | sort | paste -sd';' -)
+drifts=$(for s in "${ci_stacks[@]}"; do case $s in prod*) echo "drift: [$s,production]" ;; *) echo "drift: [$s,$s]" ;; esac; done | sort | paste -sd';' -)
+
 echo "== jobs per pipeline"
 mr=(CI_PIPELINE_SOURCE=merge_request_event CI_PROJECT_ID=100 CI_MERGE_REQUEST_IID=7 CI_DEFAULT_BRANCH=main)
 run "merge request, same project" \
-  "lint:gitlab-ci;plan;plan:note;policies;preview: [dev];preview: [prod];test" \
+  "lint:gitlab-ci;plan;plan:note;policies;$previews;test" \
   "${mr[@]}" CI_MERGE_REQUEST_SOURCE_PROJECT_ID=100 FLEETFORM_BOT_TOKEN=x
 run "merge request, same project, no note token" \
-  "lint:gitlab-ci;plan;policies;preview: [dev];preview: [prod];test" \
+  "lint:gitlab-ci;plan;policies;$previews;test" \
   "${mr[@]}" CI_MERGE_REQUEST_SOURCE_PROJECT_ID=100
 run "merge request from a fork, run in this project" \
   "lint:gitlab-ci;plan;policies;test" \
   "${mr[@]}" CI_MERGE_REQUEST_SOURCE_PROJECT_ID=200 FLEETFORM_BOT_TOKEN=x
 run "push to the default branch" \
-  "deploy:dev;deploy:prod;policies" \
+  "deploy;deploy:pipeline;policies" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
 run "push to another protected branch" \
-  "preview: [dev];preview: [prod]" \
+  "$previews" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=release-1 CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
 run "push to an unprotected branch" \
   "" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_BRANCH=topic CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=false
 run "push of a protected version tag" \
-  "preview: [dev];preview: [prod];release" \
+  "$previews;release" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_TAG=v1.2.3 CI_COMMIT_BRANCH= CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
 run "push of an unprotected version tag" \
   "" \
   CI_PIPELINE_SOURCE=push CI_COMMIT_TAG=v1.2.3 CI_COMMIT_BRANCH= CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=false
 run "schedule" \
-  "drift: [dev,dev];drift: [prod,production]" \
+  "$drifts" \
   CI_PIPELINE_SOURCE=schedule CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main CI_COMMIT_REF_PROTECTED=true
 run "manual run with FLEETFORM_DRIFT=true" \
-  "drift: [dev,dev];drift: [prod,production]" \
+  "$drifts" \
   CI_PIPELINE_SOURCE=web CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main FLEETFORM_DRIFT=true
 run "manual run on the default branch" \
-  "deploy:dev;deploy:prod" \
+  "deploy;deploy:pipeline" \
   CI_PIPELINE_SOURCE=web CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main
 
 for i in "${!pids[@]}"; do
   wait "${pids[$i]}" || failures=$((failures + 1))
   cat "$cache/scenario-$((i + 1)).txt"
 done
+
+# The deploy child pipeline, written from the real stack files as deploy:pipeline writes it
+# for a manual run (every CI stack): valid, one job per CI stack plus the approval, each
+# `needs` naming a job of the child pipeline, and the prod jobs behind the approval.
+echo "== deploy child pipeline"
+go build -o "$cache/fleetplan" ./cmd/fleetplan
+child=.cache/gitlab-lint/deploy-pipeline.yml
+CI_PIPELINE_SOURCE=web bash .ci/gitlab-deploy-pipeline.sh "$child" "$cache/fleetplan" 2>/dev/null
+want_child=$( (echo "approve: production"; for s in "${ci_stacks[@]}"; do echo "deploy: $s"; done) | sort | paste -sd';' -)
+if ! LINT_STATE_DIR=.cache/gitlab-lint/state-child gcl --file "$child" --preview > "$cache/child-expanded.txt"; then
+  sed -n '1,40p' "$cache/child-expanded.txt"; echo "gitlab-lint: the deploy child pipeline is invalid"; failures=$((failures + 1))
+fi
+got_child=$(LINT_STATE_DIR=.cache/gitlab-lint/state-child gcl --file "$child" --list-csv --json-schema-validation=false | grep ';' | tail -n +2 | cut -d';' -f1 | sort | paste -sd';' -)
+echo "   deploy child pipeline: ${got_child//;/, }"
+if [ "$got_child" != "$want_child" ]; then
+  echo "gitlab-lint: deploy child pipeline: jobs differ"; echo "   got:  $got_child"; echo "   want: $want_child"; failures=$((failures + 1))
+fi
+# (gitlab-ci-local 4.69's chain check ignores --manual, so it reads a copy without `when`.)
+jq 'with_entries(if (.value | type) == "object" then .value |= del(.when) else . end)' "$child" > "${child%.yml}-chain.yml"
+if ! LINT_STATE_DIR=.cache/gitlab-lint/state-child gcl --file "${child%.yml}-chain.yml" --validate-dependency-chain --json-schema-validation=false > "$cache/child-chain.txt"; then
+  cat "$cache/child-chain.txt"; echo "gitlab-lint: deploy child pipeline: a job needs a job that is not in it"; failures=$((failures + 1))
+fi
+if [ "$(jq -r '."approve: production".when' "$child")" != manual ]; then
+  echo "gitlab-lint: deploy child pipeline: approve: production is not manual"; failures=$((failures + 1))
+fi
+unapproved=$(jq -r 'to_entries[] | select((.key | startswith("deploy: prod")) and ((.value.needs | index("approve: production")) == null)) | .key' "$child")
+if [ -n "$unapproved" ]; then
+  echo "gitlab-lint: deploy child pipeline: prod jobs not behind the approval: $unapproved"; failures=$((failures + 1))
+fi
 
 if [ "$failures" -gt 0 ]; then
   echo "gitlab-lint: $failures problem(s) ($(( $(date +%s) - start ))s)" >&2

@@ -2,8 +2,9 @@
 # Writes the review comment for the offline plans of a change to stdout: one
 # `fleetplan diff` section per stack, under the sticky-comment marker. Used by the
 # GitHub pull-request workflow and the GitLab merge-request pipeline alike.
-#   .ci/plan-comment.sh FLEETPLAN BASE_DIR HEAD_DIR    (stacks: $STACKS, default "dev prod local")
-# A stack with no base plan is reported as new. `fleetplan diff` exits 1 when
+#   .ci/plan-comment.sh FLEETPLAN BASE_DIR HEAD_DIR
+# The stacks are every stack planned on either side (STACKS, space-separated, picks
+# some). A stack with no base plan is reported as new, one with no head plan as gone. `fleetplan diff` exits 1 when
 # something changed, which is the point; any other failure stops the script. A
 # stack whose diff destroys protected state gets the review gate's note under it.
 set -euo pipefail
@@ -13,7 +14,14 @@ destroy_marker='<!-- fleetplan: destroys protected state -->'
 echo "<!-- fleetplan-diff -->"
 echo "## Offline plan diff"
 echo
-for s in ${STACKS:-dev prod local}; do
+stacks=${STACKS:-$(for f in "$base"/*.json "$head"/*.json; do [ -f "$f" ] && basename "$f" .json; done | sort -u)}
+for s in $stacks; do
+  if [ ! -f "$head/$s.json" ]; then
+    echo "### Stack \`$s\` has no stack file any more"
+    echo
+    echo "Its resources stay where they are until the stack is destroyed (\`pulumi destroy\`, then \`pulumi stack rm\`), or moved (\`pulumi state move\`, docs/clusters.md)."
+    echo; continue
+  fi
   if [ ! -f "$base/$s.json" ]; then
     echo "### Stack \`$s\` is new"; echo; continue
   fi

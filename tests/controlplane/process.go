@@ -14,6 +14,10 @@ type process struct {
 	name string
 	cmd  *exec.Cmd
 	done chan struct{}
+	// env, bin and args start it again (Interrupt).
+	env  []string
+	bin  string
+	args []string
 }
 
 // Run starts another program beside the control plane (a controller under test)
@@ -25,7 +29,7 @@ func (cp *ControlPlane) Run(name string, env []string, bin string, args ...strin
 
 // start runs bin in its own process group with its output in <Dir>/<name>.log.
 func (cp *ControlPlane) start(name string, env []string, bin string, args ...string) (*process, error) {
-	logf, err := os.Create(filepath.Join(cp.Dir, name+".log"))
+	logf, err := os.OpenFile(filepath.Join(cp.Dir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +42,7 @@ func (cp *ControlPlane) start(name string, env []string, bin string, args ...str
 		logf.Close()
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
-	p := &process{name: name, cmd: cmd, done: make(chan struct{})}
+	p := &process{name: name, cmd: cmd, done: make(chan struct{}), env: env, bin: bin, args: args}
 	go func() {
 		_ = cmd.Wait()
 		logf.Close()
@@ -79,4 +83,38 @@ func (p *process) waitFor(ready func() bool) error {
 		time.Sleep(250 * time.Millisecond)
 	}
 	return fmt.Errorf("%s not ready after %s", p.name, readyTimeout)
+}
+
+// InterruptAPIServer makes the API server unavailable for down, then serves again on the
+// same address and storage: it freezes the running kube-apiserver (SIGSTOP, so requests
+// in flight hang as on a lost network), kills it once down has passed, starts a new one
+// with the same flags, and waits until it is ready. Controllers and clients reconnect
+// on their own. What a control-plane upgrade, a failover or a network outage does to a
+// deploy that is running.
+func (cp *ControlPlane) InterruptAPIServer(down time.Duration) error {
+	cp.mu.Lock()
+	var api *process
+	for _, p := range cp.procs {
+		if p.name == "kube-apiserver" {
+			api = p
+		}
+	}
+	cp.mu.Unlock()
+	if api == nil || api.cmd.Process == nil {
+		return fmt.Errorf("controlplane: no kube-apiserver running")
+	}
+	if err := syscall.Kill(-api.cmd.Process.Pid, syscall.SIGSTOP); err != nil {
+		return fmt.Errorf("freezing kube-apiserver: %w", err)
+	}
+	time.Sleep(down)
+	_ = syscall.Kill(-api.cmd.Process.Pid, syscall.SIGKILL)
+	<-api.done
+	next, err := cp.start(api.name, api.env, api.bin, api.args...)
+	if err != nil {
+		return err
+	}
+	return next.waitFor(func() bool {
+		status, _, err := cp.Do("GET", "/readyz", "", nil)
+		return err == nil && status == 200
+	})
 }

@@ -44,14 +44,23 @@ func TestFaults(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	write := func(protect string) {
+	// write writes the stack file with protect set, and each change (below) applied.
+	write := func(protect string, changes ...string) {
 		t.Helper()
 		b, err := os.ReadFile(filepath.Join(env.root, "tests", "engine", "testdata", "Pulumi."+stackFaults+".yaml"))
 		if err != nil {
 			t.Fatal(err)
 		}
+		text := string(b)
+		for _, c := range changes {
+			old, new, _ := strings.Cut(c, "\x00")
+			if !strings.Contains(text, old) {
+				t.Fatalf("the faults stack file has no %q to change", old)
+			}
+			text = strings.Replace(text, old, new, 1)
+		}
 		s := strings.NewReplacer("__CHART_REPOSITORY__", env.charts.URL(), "__KUBECONFIG__", cp.Kubeconfig,
-			"protect: true", "protect: "+protect).Replace(string(b))
+			"protect: true", "protect: "+protect).Replace(text)
 		if err := writeProject(dir); err != nil {
 			t.Fatal(err)
 		}
@@ -73,10 +82,6 @@ func TestFaults(t *testing.T) {
 	if err := run.stack.SetConfig(ctx, stacks.Project+":grafanaAdminPassword", auto.ConfigValue{Value: hex.EncodeToString(b), Secret: true}); err != nil {
 		t.Fatal(err)
 	}
-	planPath, err := env.planStack(ctx, dir, stackFaults, stackFaults)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cli := func(args ...string) (string, error) {
 		cmd := exec.CommandContext(ctx, filepath.Join(env.pulumiDir, "pulumi"), append(args, "--stack", stackFaults, "--cwd", dir, "--color", "never", "--non-interactive")...)
 		cmd.Env = append(os.Environ(), env.pulumiEnv()...)
@@ -87,6 +92,10 @@ func TestFaults(t *testing.T) {
 	// up changes nothing, and refresh finds nothing to change.
 	converged := func(t *testing.T) {
 		t.Helper()
+		planPath, err := env.planStack(ctx, dir, stackFaults, stackFaults)
+		if err != nil {
+			t.Fatal(err)
+		}
 		got := map[string]bool{}
 		for _, r := range run.export(ctx, t).Resources {
 			got[r.URN] = true
@@ -99,10 +108,28 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("a second up changed %v", ch)
 		}
 		run.refreshNoChanges(ctx, t)
-		// Nothing duplicated: one Helm release record per release, each deployed.
+		// Nothing duplicated: one Helm release per name, its latest revision deployed and
+		// each older one superseded, or failed (a failed install stays in the history).
+		latest := map[string]object{}
 		for _, s := range listObjectsOn(t, cp, "v1", "Secret", "") {
-			if s.Metadata.Labels["owner"] == "helm" && s.Metadata.Labels["status"] != "deployed" && s.Metadata.Labels["status"] != "superseded" {
-				t.Errorf("helm release record %s/%s is %q", s.Metadata.Namespace, s.Metadata.Name, s.Metadata.Labels["status"])
+			if s.Metadata.Labels["owner"] != "helm" {
+				continue
+			}
+			key := s.Metadata.Namespace + "/" + s.Metadata.Labels["name"]
+			if l, ok := latest[key]; !ok || revision(s) > revision(l) {
+				latest[key] = s
+			}
+		}
+		for _, s := range listObjectsOn(t, cp, "v1", "Secret", "") {
+			if s.Metadata.Labels["owner"] != "helm" {
+				continue
+			}
+			st, l := s.Metadata.Labels["status"], latest[s.Metadata.Namespace+"/"+s.Metadata.Labels["name"]]
+			switch {
+			case s.Metadata.Name == l.Metadata.Name && st != "deployed":
+				t.Errorf("helm release %s/%s: the latest revision (%s) is %q", s.Metadata.Namespace, s.Metadata.Labels["name"], s.Metadata.Labels["version"], st)
+			case s.Metadata.Name != l.Metadata.Name && st != "superseded" && st != "failed":
+				t.Errorf("helm release record %s/%s is %q", s.Metadata.Namespace, s.Metadata.Name, st)
 			}
 		}
 	}
@@ -213,6 +240,89 @@ func TestFaults(t *testing.T) {
 		converged(t)
 	})
 
+	// Changes to the stack file of the steps below: the VPA on (an addon the stack did not
+	// have, so its Helm release is a new install), with the test chart's failing hook,
+	// and a second environment.
+	const (
+		vpaOn   = "  fleetform:environments:\x00    vpa:\n      enabled: true\n      chart:\n        repository: __CHART_REPOSITORY__\n  fleetform:environments:"
+		vpaFail = "  fleetform:environments:\x00    vpa:\n      enabled: true\n      chart:\n        repository: __CHART_REPOSITORY__\n        values:\n          fleetformTest:\n            failInstall: true\n  fleetform:environments:"
+		teamG   = "          role: edit\x00          role: edit\n    - name: team-g\n      cluster: faults\n      team: g\n"
+	)
+
+	step("FailedInstallThenFixed", func(t *testing.T) {
+		// A Helm release whose install fails (the test chart's pre-install hook is refused
+		// by the API server, as a failing hook or migration is), then the stack file fixed.
+		write("true", vpaFail)
+		o, e := run.streams(t)
+		_, err := run.stack.Up(ctx, optup.ProgressStreams(o), optup.ErrorProgressStreams(e), optup.Color("never"))
+		failed := o.String() + e.String() + errString(err)
+		if err == nil || !strings.Contains(failed, "Failing-Hook") {
+			t.Fatalf("up with the failing hook: %v, want a failure naming the hook:\n%s", err, tail(failed, 2000))
+		}
+		t.Logf("up with the failing hook fails: %s", strings.TrimSpace(tail(errString(err), 300)))
+		var records []string
+		for _, sec := range listObjectsOn(t, cp, "v1", "Secret", "vpa") {
+			if sec.Metadata.Labels["owner"] == "helm" {
+				records = append(records, sec.Metadata.Name+" "+sec.Metadata.Labels["status"])
+			}
+		}
+		inState := false
+		for _, r := range run.export(ctx, t).Resources {
+			inState = inState || (r.Type == "kubernetes:helm.sh/v3:Release" && strings.Contains(r.URN, "-vpa-"))
+		}
+		t.Logf("after the failed install: Helm records in vpa %v; the release in the state: %v", records, inState)
+		// The fix: the stack file without the failing value; one up converges.
+		write("true", vpaOn)
+		ch := run.up(ctx, t)
+		t.Logf("up after the fix: %v", ch)
+		converged(t)
+	})
+
+	step("APIServerInterruptedDuringUp", func(t *testing.T) {
+		// The API server goes away for 20 s while an up runs (a control-plane upgrade, a
+		// failover, a network outage) and comes back on the same storage. The up is
+		// frozen mid-way on purpose: once the CLI has started, before it could finish
+		// the new environment, every request hangs, then the connections drop.
+		write("true", vpaOn, teamG)
+		o, e := run.streams(t)
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() {
+			_, err := run.stack.Up(ctx, optup.ProgressStreams(o), optup.ErrorProgressStreams(e), optup.Color("never"))
+			done <- err
+		}()
+		pulumiPID(t, "up")
+		time.Sleep(2 * time.Second)
+		if err := cp.InterruptAPIServer(20 * time.Second); err != nil {
+			t.Fatalf("interrupting the API server: %v", err)
+		}
+		t.Logf("the API server was frozen 20 s, killed and started again, %s after the up began", time.Since(start).Round(time.Second))
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Minute):
+			t.Fatalf("the up still runs 10 minutes after the API server came back: it hangs")
+		}
+		out := o.String() + e.String() + errString(err)
+		if err != nil {
+			t.Logf("the interrupted up failed after %s: %s", time.Since(start).Round(time.Second), strings.TrimSpace(tail(errString(err), 400)))
+			// The runbook: nothing was killed, so no lock and no pending operation is left;
+			// the next up does what the interrupted one could not.
+			if strings.Contains(out, "locked") || strings.Contains(out, "pending") {
+				t.Fatalf("the interrupted up left a lock or pending operations:\n%s", tail(out, 2000))
+			}
+			ch := run.up(ctx, t)
+			t.Logf("up after the API server came back: %v", ch)
+		} else {
+			t.Logf("the interrupted up rode it out and succeeded after %s", time.Since(start).Round(time.Second))
+		}
+		found, gerr := getObjectOn(cp, "v1", "Namespace", "", "team-g", &object{})
+		if gerr != nil || !found {
+			t.Fatalf("namespace team-g after the recovery: found=%v %v", found, gerr)
+		}
+		converged(t)
+	})
+
 	step("SecondUpWhileOneRunsIsRefused", func(t *testing.T) {
 		// A refresh and an up at once, as two pipelines might: the backend's lock lets one
 		// run and refuses the other, whichever comes second, and nothing changes.
@@ -283,7 +393,7 @@ func TestFaults(t *testing.T) {
 	step("LiftedProtectionThenDestroy", func(t *testing.T) {
 		// docs/protection.md, "Removing a cluster": one change lifts protection, the next
 		// removes what it guarded.
-		write("false")
+		write("false", vpaOn, teamG)
 		if ch := run.up(ctx, t); ch["create"]+ch["delete"]+ch["replace"] > 0 {
 			t.Fatalf("lifting protection changed resources: %v", ch)
 		}
@@ -292,10 +402,12 @@ func TestFaults(t *testing.T) {
 		for _, r := range run.export(ctx, t).Resources {
 			t.Errorf("%s left in the state", r.URN)
 		}
-		eventually(t, 2*time.Minute, "namespace team-f gone", func() (bool, string) {
-			found, err := getObjectOn(cp, "v1", "Namespace", "", "team-f", &object{})
-			return err == nil && !found, "still there " + errString(err)
-		})
+		for _, ns := range []string{"team-f", "team-g"} {
+			eventually(t, 2*time.Minute, "namespace "+ns+" gone", func() (bool, string) {
+				found, err := getObjectOn(cp, "v1", "Namespace", "", ns, &object{})
+				return err == nil && !found, "still there " + errString(err)
+			})
+		}
 	})
 }
 
@@ -398,4 +510,10 @@ func ownControlPlane(t *testing.T, name string) *controlplane.ControlPlane {
 	t.Cleanup(cp.Stop)
 	t.Logf("%s's control plane at %s ready in %s", name, cp.URL, time.Since(start).Round(time.Millisecond))
 	return cp
+}
+
+// revision is a Helm release record's revision (its version label).
+func revision(o object) int {
+	n, _ := strconv.Atoi(o.Metadata.Labels["version"])
+	return n
 }

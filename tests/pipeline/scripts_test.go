@@ -22,6 +22,18 @@ diff)
   s=$(basename "$2" .json); v="RC_$s"
   printf '### Stack \x60%s\x60 changed\n' "$s"
   exit "${!v:-1}" ;;
+stacks)
+  # stacks --dir D --json: every stack file of D, in name order.
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --dir) dir=$2; shift 2 ;; --json) shift ;;
+      *) echo "unexpected flag $1" >&2; exit 2 ;;
+    esac
+  done
+  sep=""; printf '{"stacks":['
+  for f in "$dir"/Pulumi.*.yaml; do s=$(basename "$f" .yaml); printf '%s{"name":"%s"}' "$sep" "${s#Pulumi.}"; sep=","; done
+  printf ']}\n'
+  exit 0 ;;
 plan)
   # plan --dir D --stack S [--ref R] -o F --quiet: the "plan" is the stack file.
   while [ $# -gt 0 ]; do
@@ -63,12 +75,17 @@ func TestPlanComment(t *testing.T) {
 			name: "every stack diffed; exit 1 from diff means changed, not failed",
 			base: []string{"dev", "prod", "local"},
 			env:  []string{"RC_dev=0"},
-			want: []string{"<!-- fleetplan-diff -->", "## Offline plan diff", "### Stack `dev` changed", "### Stack `prod` changed", "### Stack `local` changed", "_Planned offline by `fleetplan`"},
+			want: []string{"<!-- fleetplan-diff -->", "## Offline plan diff", "### Stack `dev` changed", "### Stack `local` changed", "### Stack `prod` changed", "_Planned offline by `fleetplan`"},
 		},
 		{
 			name: "a stack without a base plan is new",
 			base: []string{"dev"},
-			want: []string{"<!-- fleetplan-diff -->", "### Stack `dev` changed", "### Stack `prod` is new", "### Stack `local` is new"},
+			want: []string{"<!-- fleetplan-diff -->", "### Stack `dev` changed", "### Stack `local` is new", "### Stack `prod` is new"},
+		},
+		{
+			name: "a stack planned only on the base has no stack file any more",
+			base: []string{"dev", "prod", "local", "old"},
+			want: []string{"### Stack `dev` changed", "### Stack `local` changed", "### Stack `old` has no stack file any more", "### Stack `prod` changed"},
 		},
 		{
 			name:      "STACKS picks the stacks",
@@ -297,7 +314,7 @@ echo "AZURE_TOKEN=$( [ -n "${AZURE_FEDERATED_TOKEN_FILE:-}" ] && cat "$AZURE_FED
 // plan-review.sh against a fake `go` whose build installs the fake fleetplan: the
 // base is planned from a worktree of the base commit, which is removed afterwards.
 func TestPlanReview(t *testing.T) {
-	needTools(t, "bash", "git")
+	needTools(t, "bash", "git", "jq")
 	files := map[string]string{"README.md": "x", "cmd/fleetplan/main.go": "package main\n"}
 	for _, f := range []string{"plan-review.sh", "plan-all.sh", "plan-comment.sh"} {
 		files[".ci/"+f] = readFile(t, filepath.Join("..", "..", ".ci", f))
