@@ -97,7 +97,11 @@ func TestFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := map[string]bool{}
-		for _, r := range run.export(ctx, t).Resources {
+		state := run.export(ctx, t)
+		if len(state.Pending) > 0 {
+			t.Fatalf("the state still holds %d pending operations:\n%s", len(state.Pending), joinLines(state.Pending))
+		}
+		for _, r := range state.Resources {
 			got[r.URN] = true
 		}
 		missing, extra, _ := compareURNs(planURNs(t, planPath), got)
@@ -198,19 +202,17 @@ func TestFaults(t *testing.T) {
 		if o, err := cli("cancel", "--yes"); err != nil {
 			t.Fatalf("pulumi cancel: %v\n%s", err, o)
 		}
-		again, err = upErr()
-		if err != nil {
-			// Operations the killed run had started and never recorded as done.
-			if !strings.Contains(again, "pending") {
-				t.Fatalf("up after pulumi cancel: %v\n%s", err, tail(again, 3000))
-			}
-			t.Logf("up after pulumi cancel is refused for pending operations; refreshing with --clear-pending-creates")
+		// Operations the killed run had started and never recorded as done stay in the
+		// state as pending operations: an up warns about them and carries on (v3.259.0),
+		// but only a refresh clears them, and a non-interactive one needs to be told to.
+		if pending := run.export(ctx, t).Pending; len(pending) > 0 {
+			t.Logf("the killed run left %d pending operations; pulumi refresh --clear-pending-creates:\n%s", len(pending), joinLines(pending))
 			if o, err := cli("refresh", "--yes", "--skip-preview", "--clear-pending-creates"); err != nil {
 				t.Fatalf("pulumi refresh --clear-pending-creates: %v\n%s", err, tail(o, 3000))
 			}
-			if again, err = upErr(); err != nil {
-				t.Fatalf("up after the recovery: %v\n%s", err, tail(again, 3000))
-			}
+		}
+		if again, err = upErr(); err != nil {
+			t.Fatalf("up after the recovery: %v\n%s", err, tail(again, 3000))
 		}
 		converged(t)
 	})
@@ -305,11 +307,18 @@ func TestFaults(t *testing.T) {
 		}
 		out := o.String() + e.String() + errString(err)
 		if err != nil {
-			t.Logf("the interrupted up failed after %s: %s", time.Since(start).Round(time.Second), strings.TrimSpace(tail(errString(err), 400)))
-			// The runbook: nothing was killed, so no lock and no pending operation is left;
-			// the next up does what the interrupted one could not.
-			if strings.Contains(out, "locked") || strings.Contains(out, "pending") {
-				t.Fatalf("the interrupted up left a lock or pending operations:\n%s", tail(out, 2000))
+			var errs []string
+			for _, l := range strings.Split(out, "\n") {
+				if l = strings.TrimSpace(l); strings.HasPrefix(l, "error:") && len(errs) < 6 {
+					errs = append(errs, tail(l, 200))
+				}
+			}
+			t.Logf("the interrupted up failed after %s:\n%s", time.Since(start).Round(time.Second), joinLines(errs))
+			// The runbook: the CLI was not killed, so it released its lock and recorded
+			// each failed operation as failed: no pending operation; the next up does what
+			// the interrupted one could not.
+			if pending := run.export(ctx, t).Pending; len(pending) > 0 {
+				t.Fatalf("the interrupted up left pending operations:\n%s", joinLines(pending))
 			}
 			ch := run.up(ctx, t)
 			t.Logf("up after the API server came back: %v", ch)

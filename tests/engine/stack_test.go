@@ -193,7 +193,10 @@ func (r *engineRun) destroy(ctx context.Context, t *testing.T) map[string]int {
 
 // exported is the stack's state as `pulumi stack export` gives it.
 type exported struct {
-	Raw       []byte
+	Raw []byte
+	// Pending are the operations a run started and never recorded as done (a killed
+	// CLI), as "<type> <urn>".
+	Pending   []string
 	Resources []struct {
 		URN    string `json:"urn"`
 		Type   string `json:"type"`
@@ -226,9 +229,18 @@ func (r *engineRun) export(ctx context.Context, t *testing.T) *exported {
 	out := &exported{Raw: raw}
 	var d struct {
 		Resources json.RawMessage `json:"resources"`
+		Pending   []struct {
+			Type     string `json:"type"`
+			Resource struct {
+				URN string `json:"urn"`
+			} `json:"resource"`
+		} `json:"pending_operations"`
 	}
 	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
 		t.Fatalf("reading the export: %v", err)
+	}
+	for _, p := range d.Pending {
+		out.Pending = append(out.Pending, p.Type+" "+p.Resource.URN)
 	}
 	if len(d.Resources) == 0 {
 		return out // an empty stack (after destroy) exports no resources at all

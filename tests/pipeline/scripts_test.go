@@ -198,21 +198,28 @@ func TestGitLabAffected(t *testing.T) {
 	ci["README.md"] = "x"
 	dir, git := gitRepo(t, ci)
 	base := git("rev-parse", "HEAD")
-	writeFile(t, dir, "Pulumi.prod.yaml", "changed")
+	writeFile(t, dir, "Pulumi.prod-aws.yaml", "changed")
 	git("add", "-A")
-	git("commit", "-qm", "prod only")
+	git("commit", "-qm", "prod-aws only")
 	const zero = "0000000000000000000000000000000000000000"
+	var listed []string // .ci/stacks, in its order
+	for _, l := range strings.Split(ci[".ci/stacks"], "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			listed = append(listed, `"`+l+`"`)
+		}
+	}
+	every := "[" + strings.Join(listed, ",") + "]"
 	cases := []struct {
 		name string
 		env  []string
 		want string
 	}{
-		{"merge request: from the merge base", []string{"CI_PIPELINE_SOURCE=merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA=" + base}, `["prod"]`},
-		{"push: from the previous tip", []string{"CI_PIPELINE_SOURCE=push", "CI_COMMIT_BEFORE_SHA=" + base}, `["prod"]`},
-		{"push of a new branch: every stack", []string{"CI_PIPELINE_SOURCE=push", "CI_COMMIT_BEFORE_SHA=" + zero}, `["dev","prod"]`},
-		{"base missing from a shallow clone: every stack", []string{"CI_PIPELINE_SOURCE=push", "CI_COMMIT_BEFORE_SHA=1234567890123456789012345678901234567890"}, `["dev","prod"]`},
-		{"schedule: every stack", []string{"CI_PIPELINE_SOURCE=schedule", "CI_COMMIT_BEFORE_SHA=" + base}, `["dev","prod"]`},
-		{"manual run: every stack", []string{"CI_PIPELINE_SOURCE=web"}, `["dev","prod"]`},
+		{"merge request: from the merge base", []string{"CI_PIPELINE_SOURCE=merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA=" + base}, `["prod-aws"]`},
+		{"push: from the previous tip", []string{"CI_PIPELINE_SOURCE=push", "CI_COMMIT_BEFORE_SHA=" + base}, `["prod-aws"]`},
+		{"push of a new branch: every stack", []string{"CI_PIPELINE_SOURCE=push", "CI_COMMIT_BEFORE_SHA=" + zero}, every},
+		{"base missing from a shallow clone: every stack", []string{"CI_PIPELINE_SOURCE=push", "CI_COMMIT_BEFORE_SHA=1234567890123456789012345678901234567890"}, every},
+		{"schedule: every stack", []string{"CI_PIPELINE_SOURCE=schedule", "CI_COMMIT_BEFORE_SHA=" + base}, every},
+		{"manual run: every stack", []string{"CI_PIPELINE_SOURCE=web"}, every},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -224,7 +231,7 @@ func TestGitLabAffected(t *testing.T) {
 	}
 	t.Run("STACK mode answers with the exit code", func(t *testing.T) {
 		env := []string{"CI_PIPELINE_SOURCE=push", "CI_COMMIT_BEFORE_SHA=" + base}
-		for stack, want := range map[string]int{"prod": 0, "dev": 1, "pro": 1} {
+		for stack, want := range map[string]int{"prod-aws": 0, "dev": 1, "prod": 1, "prod-aws-cluster": 1} {
 			if res := runScript(t, dir, env, filepath.Join(dir, ".ci", "gitlab-affected.sh"), stack); res.code != want {
 				t.Errorf("stack %s: exit %d, want %d (%s)", stack, res.code, want, res.stderr)
 			}
