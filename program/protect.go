@@ -2,6 +2,7 @@ package program
 
 import (
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/internal/stateful"
@@ -70,7 +71,29 @@ func watchResources(ctx *pulumi.Context) (*guard, error) {
 // output's callback, are not among them; none of the components does that today
 // (TestDestroyGuardDependsOnEverything).
 func (g *guard) register(ctx *pulumi.Context, cfg *stacks.StackConfig) error {
+	opts := []pulumi.ResourceOption{pulumi.DependsOn(g.seen), pulumi.Protect(cfg.Settings.Protects())}
+	// A helm/v4 Chart's children are made by the provider, so the SDK cannot list them
+	// among a component's children: the guard depends on them through the chart's
+	// `resources` output. Without that, a destroy deletes them first (the engine suite
+	// saw the gateway chart's 18 CRDs leave the state while everything else stayed).
+	for _, r := range g.seen {
+		if c, ok := r.(*helmv4.Chart); ok {
+			opts = append(opts, pulumi.DependsOnInputs(chartChildren(c)))
+		}
+	}
 	var r destroyGuard
-	return ctx.RegisterComponentResource(stateful.TypeDestroyGuard, stateful.DestroyGuardName, &r,
-		pulumi.DependsOn(g.seen), pulumi.Protect(cfg.Settings.Protects()))
+	return ctx.RegisterComponentResource(stateful.TypeDestroyGuard, stateful.DestroyGuardName, &r, opts...)
+}
+
+// chartChildren are the resources a helm/v4 Chart made, from its `resources` output.
+func chartChildren(c *helmv4.Chart) pulumi.ResourceArrayOutput {
+	return c.Resources.ApplyT(func(xs []interface{}) []pulumi.Resource {
+		var out []pulumi.Resource
+		for _, x := range xs {
+			if r, ok := x.(pulumi.Resource); ok {
+				out = append(out, r)
+			}
+		}
+		return out
+	}).(pulumi.ResourceArrayOutput)
 }

@@ -389,13 +389,16 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("destroy of a protected stack: %v, want a refusal naming the protected destroy guard", err)
 		}
 		if after := urns(); !slices.Equal(after, beforeState) {
-			t.Errorf("the refused destroy changed the state: %d resources, was %d", len(after), len(beforeState))
+			gone := slices.DeleteFunc(slices.Clone(beforeState), func(u string) bool { return slices.Contains(after, u) })
+			t.Errorf("the refused destroy changed the state: %d resources, was %d; gone:\n%s", len(after), len(beforeState), joinLines(gone))
 		}
 		if after := objects(); !slices.Equal(after, beforeObjects) {
 			gone := slices.DeleteFunc(slices.Clone(beforeObjects), func(o string) bool { return slices.Contains(after, o) })
 			t.Errorf("the refused destroy deleted %d objects in the cluster:\n%s", len(gone), joinLines(gone))
 		}
-		t.Logf("the refused destroy kept all %d resources and %d objects", len(beforeState), len(beforeObjects))
+		if !t.Failed() {
+			t.Logf("the refused destroy kept all %d resources and %d objects", len(beforeState), len(beforeObjects))
+		}
 		converged(t)
 	})
 
