@@ -1,10 +1,12 @@
 package tests
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/eks"
+	"github.com/fleetform/fleetform/policies/rules"
 )
 
 // Type tokens of the workload identity check.
@@ -55,5 +57,39 @@ func TestAddonsOnEKSUsePodIdentity(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPolicyKnowsWherePodIdentityIs: EKS006 takes the partitions with Pod Identity from
+// its own list, which must be the EKS component's.
+func TestPolicyKnowsWherePodIdentityIs(t *testing.T) {
+	if !slices.Equal(rules.PodIdentityPartitions, eks.PodIdentityPartitions) {
+		t.Errorf("rules.PodIdentityPartitions %v, eks.PodIdentityPartitions %v: keep them equal", rules.PodIdentityPartitions, eks.PodIdentityPartitions)
+	}
+}
+
+// TestEKSStacksHaveNoIRSAOrUnpinnedAddon: the EKS stacks' plans give EKS005 and EKS006
+// nothing to report at any level (every add-on pinned, no IRSA in the aws partition).
+func TestEKSStacksHaveNoIRSAOrUnpinnedAddon(t *testing.T) {
+	for _, stack := range []string{"dev", "prod-aws-cluster", "prod-aws"} {
+		p := planStack(t, stack, nil)
+		rs := make([]rules.Resource, 0, len(p.Resources))
+		addons := 0
+		for _, r := range p.Resources {
+			rs = append(rs, rules.Resource{URN: r.URN, Type: r.Type, Name: r.Name, Parent: r.Parent, Provider: r.Provider, Dependencies: r.Dependencies, Inputs: r.Inputs})
+			if r.Type == rules.TypeEKSAddon {
+				addons++
+			}
+		}
+		for _, f := range rules.Check(policyConfig(t).Env(stack), rs) {
+			if f.Rule.ID == rules.IDEKSAddonVersion || f.Rule.ID == rules.IDIRSAWherePodIdent {
+				t.Errorf("%s: %s %s: %s", stack, f.Rule.ID, f.URN, f.Message)
+			}
+		}
+		// The cluster stacks' five; the snapshot controller comes with backups, in the
+		// stack that installs Velero.
+		if stack != "prod-aws" && addons < 5 {
+			t.Errorf("%s: %d EKS add-ons, want at least vpc-cni, kube-proxy, coredns, EBS CSI and the Pod Identity Agent", stack, addons)
+		}
 	}
 }
