@@ -108,7 +108,7 @@ func init() {
 		},
 		&Rule{
 			ID:          IDACKPublicAPI,
-			Description: "In prod, the ACK API server has no internet load balancer (pulumi-alicloud v3.10.0 can put no allow-list on it).",
+			Description: "In prod, the ACK API server has no internet load balancer (the managed cluster takes no allow-list at provider v3.105.0, registered by type token).",
 			Level:       Mandatory,
 			Remediation: "Set alicloud.publicApiServer: false (slbInternetEnabled false on the managed cluster) and deploy from a runner inside the VPC.",
 			Types:       []string{TypeACKCluster},
