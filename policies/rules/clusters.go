@@ -218,11 +218,17 @@ func subnetsOf(ng Resource, byURN map[string]Resource) []Resource {
 	return out
 }
 
-func checkEKSPrivateNodes(env *Env, rs []Resource) []Violation {
-	byURN := make(map[string]Resource, len(rs))
+// indexByURN maps each resource of a stack by its URN.
+func indexByURN(rs []Resource) map[string]Resource {
+	out := make(map[string]Resource, len(rs))
 	for _, r := range rs {
-		byURN[r.URN] = r
+		out[r.URN] = r
 	}
+	return out
+}
+
+func checkEKSPrivateNodes(env *Env, rs []Resource) []Violation {
+	byURN := indexByURN(rs)
 	var out []Violation
 	for _, ng := range rs {
 		if ng.Type != TypeEKSNodeGroup {

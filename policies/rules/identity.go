@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/fleetform/fleetform/components/cluster"
 )
 
 // Rule IDs of the cloud identity rules.
@@ -196,17 +198,6 @@ func checkStaticCloudKeys(env *Env, rs []Resource) []Violation {
 	return out
 }
 
-// partitionOfRegion is the AWS partition of a region.
-func partitionOfRegion(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
-
 // isIRSATrust reports whether a role is trusted through an OIDC provider: by its trust
 // policy when known, else (an offline plan, where the provider's ARN is unknown) by
 // depending on an OIDC provider.
@@ -219,10 +210,7 @@ func isIRSATrust(r Resource) bool {
 }
 
 func checkIRSAWherePodIdentity(env *Env, rs []Resource) []Violation {
-	byURN := make(map[string]Resource, len(rs))
-	for _, r := range rs {
-		byURN[r.URN] = r
-	}
+	byURN := indexByURN(rs)
 	var out []Violation
 	for _, r := range rs {
 		if r.Type != TypeIAMRole || !isIRSATrust(r) {
@@ -231,7 +219,7 @@ func checkIRSAWherePodIdentity(env *Env, rs []Resource) []Violation {
 		partition := "aws"
 		if p, ok := byURN[r.Provider]; ok && p.Type == TypeAWSProvider {
 			if region := getString(p.Inputs, "region"); region != "" && !hidden(region) {
-				partition = partitionOfRegion(region)
+				partition = cluster.AWSPartition(region)
 			}
 		}
 		if hasString(PodIdentityPartitions, partition) {
