@@ -20,7 +20,7 @@ func init() {
 			return c.Connection(), nil
 		},
 		attach: func(ctx *pulumi.Context, r cluster.Remote, needs platformNeeds) (*cluster.Connection, error) {
-			c, err := ack.Attach(ctx, r.Contract.Name, &ack.AttachArgs{Remote: r, Backups: needs.Backups})
+			c, err := ack.Attach(ctx, r.Contract.Name, &ack.AttachArgs{Remote: r, Workloads: needs.Workloads, Backups: needs.Backups})
 			if err != nil {
 				return nil, err
 			}

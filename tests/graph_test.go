@@ -139,7 +139,7 @@ func TestProdDependenciesAreReal(t *testing.T) {
 	}
 	// Today (12, on EKS): the provider, VPC, subnet, cluster, the deployer's access
 	// entry and policy, the kubernetes provider, then cert-manager's namespace, its
-	// service account (annotated for IRSA before the pods start), the install (its
+	// service account (after its Pod Identity association), the install (its
 	// CRDs), the ClusterIssuer and a Certificate. Each step needs the one before; more
 	// steps means a new wait crept in: review it.
 	if len(cp) > 12 {

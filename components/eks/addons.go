@@ -121,13 +121,17 @@ func (b *builder) addon(name string, clusterName pulumi.StringInput, config, rol
 // computeAndAddons creates the add-ons and node groups in the order they need each other:
 // vpc-cni before nodes (its prefix-delegation setting decides the nodes' max pods when they
 // join), coredns and the EBS CSI controller after nodes (their pods must run for the add-on
-// to turn ACTIVE), kube-proxy with no wait (a DaemonSet is healthy with no nodes).
+// to turn ACTIVE), kube-proxy and the Pod Identity Agent with no wait (a DaemonSet is
+// healthy with no nodes).
 func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) error {
-	cniRole, cniPolicies, err := b.irsaRole("vpc-cni", VPCCNIServiceAccount, id, PolicyEKSCNI)
+	if err := b.podIdentityAgent(cl.Name); err != nil {
+		return err
+	}
+	cniRole, cniReady, err := b.addonRole("vpc-cni", VPCCNIServiceAccount, PolicyEKSCNI)
 	if err != nil {
 		return err
 	}
-	cni, err := b.addon(AddonVPCCNI, cl.Name, pulumi.String(VPCCNIConfiguration(b.spec.AWS.VPCCNI)), cniRole.Arn, cniPolicies)
+	cni, err := b.addon(AddonVPCCNI, cl.Name, pulumi.String(VPCCNIConfiguration(b.spec.AWS.VPCCNI)), cniRole, cniReady)
 	if err != nil {
 		return err
 	}
@@ -149,11 +153,11 @@ func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) 
 	if _, err := b.addon(AddonCoreDNS, cl.Name, pulumi.String(CoreDNSConfiguration), nil, groups); err != nil {
 		return err
 	}
-	ebsRole, ebsPolicies, err := b.irsaRole("ebs-csi", EBSCSIServiceAccount, id, PolicyEBSCSIDriver)
+	ebsRole, ebsReady, err := b.addonRole("ebs-csi", EBSCSIServiceAccount, PolicyEBSCSIDriver)
 	if err != nil {
 		return err
 	}
-	_, err = b.addon(AddonEBSCSI, cl.Name, nil, ebsRole.Arn, append(ebsPolicies, groups...))
+	_, err = b.addon(AddonEBSCSI, cl.Name, nil, ebsRole, append(ebsReady, groups...))
 	return err
 }
 
@@ -185,7 +189,7 @@ func (b *builder) nodeGroup(np cluster.NodePool, cl *eks.Cluster, net *network, 
 	}, b.opts(
 		// Nodes join only with the node role's policies attached, and take their max pods
 		// from the vpc-cni configuration present when they are created.
-		pulumi.DependsOn(append(append([]pulumi.Resource{}, id.nodePolicies...), cni)),
+		pulumi.DependsOn(b.nodesNeed(id, cni)),
 		// The cluster autoscaler moves the desired size; the next update must not undo it.
 		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),
 	)...)
@@ -193,6 +197,17 @@ func (b *builder) nodeGroup(np cluster.NodePool, cl *eks.Cluster, net *network, 
 		return nil, fmt.Errorf("node group %s: %w", np.Name, err)
 	}
 	return ng, nil
+}
+
+// nodesNeed is what nodes wait for before they join: the node role's policies, the
+// vpc-cni add-on (with its role bound), and the Pod Identity Agent where the cluster
+// uses Pod Identity, so the CNI's pods find their credentials on the first node.
+func (b *builder) nodesNeed(id *identity, cni *eks.Addon) []pulumi.Resource {
+	out := append(append([]pulumi.Resource{}, id.nodePolicies...), cni)
+	if b.agent != nil {
+		out = append(out, b.agent)
+	}
+	return out
 }
 
 // StorageClassParameters are the gp3 class's parameters: encrypted volumes, with the

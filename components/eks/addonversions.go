@@ -30,25 +30,28 @@ var AddonVersions = AddonVersionTable{
 		"the edition listing 1.36); vpc-cni and aws-ebs-csi-driver: one version for every minor, as AWS recommends " +
 		"the latest VPC CNI for all Kubernetes versions: v1.23.0-eksbuild.1 (published as an EKS add-on 2026-07) and " +
 		"v1.66.0-eksbuild.1 (the add-on's defaultVersion for 1.36 in 2026-09), read from public infrastructure " +
-		"repositories that pin them, since `aws eks describe-addon-versions` needs an account",
+		"repositories that pin them, since `aws eks describe-addon-versions` needs an account; eks-pod-identity-agent and snapshot-controller: " +
+		"one version for every minor, v1.3.10-eksbuild.3 (AWS made v1.3.10 the default in every region in 2025-11, " +
+		"aws/containers-roadmap#2684; eksbuild.3 is what public infrastructure repositories pin with the 1.35 and 1.36 " +
+		"add-ons above) and v8.5.0-eksbuild.3 (external-snapshotter v8.5, pinned beside the 1.35 add-ons in the same " +
+		"repositories)",
 	Checked: "2026-12-07",
 	Versions: map[string]map[string]string{
-		"1.32": {AddonKubeProxy: "v1.32.13-eksbuild.16", AddonCoreDNS: "v1.11.4-eksbuild.40", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion},
-		"1.33": {AddonKubeProxy: "v1.33.10-eksbuild.13", AddonCoreDNS: "v1.12.4-eksbuild.18", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion},
-		"1.34": {AddonKubeProxy: "v1.34.6-eksbuild.13", AddonCoreDNS: "v1.13.2-eksbuild.11", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion},
-		"1.35": {AddonKubeProxy: "v1.35.3-eksbuild.13", AddonCoreDNS: "v1.14.3-eksbuild.3", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion},
-		"1.36": {AddonKubeProxy: "v1.36.0-eksbuild.14", AddonCoreDNS: "v1.14.3-eksbuild.3", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion},
+		"1.32": {AddonKubeProxy: "v1.32.13-eksbuild.16", AddonCoreDNS: "v1.11.4-eksbuild.40", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion, AddonPodIdentityAgent: podIdentityAgentVersion, AddonSnapshotController: snapshotControllerVersion},
+		"1.33": {AddonKubeProxy: "v1.33.10-eksbuild.13", AddonCoreDNS: "v1.12.4-eksbuild.18", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion, AddonPodIdentityAgent: podIdentityAgentVersion, AddonSnapshotController: snapshotControllerVersion},
+		"1.34": {AddonKubeProxy: "v1.34.6-eksbuild.13", AddonCoreDNS: "v1.13.2-eksbuild.11", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion, AddonPodIdentityAgent: podIdentityAgentVersion, AddonSnapshotController: snapshotControllerVersion},
+		"1.35": {AddonKubeProxy: "v1.35.3-eksbuild.13", AddonCoreDNS: "v1.14.3-eksbuild.3", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion, AddonPodIdentityAgent: podIdentityAgentVersion, AddonSnapshotController: snapshotControllerVersion},
+		"1.36": {AddonKubeProxy: "v1.36.0-eksbuild.14", AddonCoreDNS: "v1.14.3-eksbuild.3", AddonVPCCNI: vpcCNIVersion, AddonEBSCSI: ebsCSIVersion, AddonPodIdentityAgent: podIdentityAgentVersion, AddonSnapshotController: snapshotControllerVersion},
 	},
-	Unpinned: map[string]string{
-		AddonSnapshotController: "no published snapshot-controller add-on version could be checked without an AWS account; " +
-			"EKS installs its default (docs/clusters.md)",
-	},
+	Unpinned: map[string]string{},
 }
 
 // Versions of the add-ons that are the same on every minor.
 const (
-	vpcCNIVersion = "v1.23.0-eksbuild.1"
-	ebsCSIVersion = "v1.66.0-eksbuild.1"
+	vpcCNIVersion             = "v1.23.0-eksbuild.1"
+	ebsCSIVersion             = "v1.66.0-eksbuild.1"
+	podIdentityAgentVersion   = "v1.3.10-eksbuild.3"
+	snapshotControllerVersion = "v8.5.0-eksbuild.3"
 )
 
 // AddonVersion is the pinned version of an add-on for a Kubernetes version (MAJOR.MINOR,

@@ -15,7 +15,7 @@ var addonVersionForm = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0
 // now) has no pinned version for an add-on the component installs, so the table moves
 // with the EKS version table.
 func TestAddonVersionsCoverEveryMinor(t *testing.T) {
-	addons := []string{AddonVPCCNI, AddonCoreDNS, AddonKubeProxy, AddonEBSCSI, AddonSnapshotController}
+	addons := []string{AddonVPCCNI, AddonCoreDNS, AddonKubeProxy, AddonEBSCSI, AddonSnapshotController, AddonPodIdentityAgent}
 	soon := time.Now().UTC().AddDate(0, 0, 60)
 	for _, minor := range cluster.EKSVersionTable.Minors(soon) {
 		for _, a := range addons {
@@ -51,7 +51,7 @@ func TestAddonVersionsFollowTheControlPlane(t *testing.T) {
 			s.KubernetesVersion = minor
 			p := planClusters(t, s)
 			eksCl := one(t, p, typeEKSCluster, "prod-aws-eks")
-			for _, a := range []string{AddonVPCCNI, AddonCoreDNS, AddonKubeProxy, AddonEBSCSI} {
+			for _, a := range []string{AddonVPCCNI, AddonCoreDNS, AddonKubeProxy, AddonEBSCSI, AddonPodIdentityAgent} {
 				r := one(t, p, typeAddon, "prod-aws-"+a)
 				if got, want := r.Inputs["addonVersion"], AddonVersions.Versions[minor][a]; got != want {
 					t.Errorf("%s addonVersion: got %v, want %s", a, got, want)

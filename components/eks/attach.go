@@ -13,7 +13,8 @@ import (
 type AttachArgs struct {
 	// Remote is what the in-cluster stack read of the cluster stack (cloud aws).
 	Remote cluster.Remote
-	// Workloads are addon service accounts that get an IRSA role each, as in Args.
+	// Workloads are addon service accounts that get an IAM role each, as in Args (through
+	// the mechanism the cluster stack recorded in FactWorkloadIdentity).
 	Workloads []cluster.Workload
 	// Backups asks for a backup bucket and Velero's identity; nil for none.
 	Backups *cluster.Backups
@@ -21,7 +22,7 @@ type AttachArgs struct {
 
 // Attach registers, in an in-cluster stack, the EKS component of a cluster that a
 // cluster stack built (New with ClusterOnly): the same type and name, so the children
-// made here (the addons' IRSA roles, the backup bucket, the kubernetes provider and
+// made here (the addons' IAM roles and Pod Identity associations, the backup bucket, the kubernetes provider and
 // StorageClass) have the URNs they have when one stack builds everything, and `pulumi
 // state move` carries them between the two layouts unchanged.
 func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
@@ -40,7 +41,15 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 	if clusterName == "" {
 		return nil, fmt.Errorf("eks cluster %q: %w: no %s fact", name, cluster.ErrContractShape, FactClusterName)
 	}
-	c := &Cluster{spec: r.Spec(), stack: r.Contract.Stack, subjects: r.Contract.Subjects, workloads: map[string]cluster.WorkloadIdentity{}}
+	mode := r.Contract.Facts[FactWorkloadIdentity]
+	if mode == "" {
+		mode = IdentityIRSA // a cluster stack from before Pod Identity: its Karpenter role is IRSA's
+	}
+	if mode != IdentityIRSA && mode != IdentityPodIdentity {
+		return nil, fmt.Errorf("eks cluster %q: %w: %s fact %q", name, cluster.ErrContractShape, FactWorkloadIdentity, mode)
+	}
+	c := &Cluster{spec: r.Spec(), stack: r.Contract.Stack, subjects: r.Contract.Subjects, workloads: map[string]cluster.WorkloadIdentity{},
+		identityMode: mode}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
 	}
@@ -57,6 +66,10 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 			ClusterName: k.ClusterName, InterruptionQueue: k.InterruptionQueue, InstanceProfile: k.InstanceProfile, Pools: k.Pools,
 			Identity: cluster.WorkloadIdentity{Annotations: pulumi.StringMap{cluster.AnnotationIRSARole: c.karpenterRole}.ToStringMapOutput()},
 		}
+		if mode == IdentityPodIdentity {
+			// The cluster stack made the controller's association: the account needs nothing.
+			c.karpenter.Identity = cluster.WorkloadIdentity{Annotations: pulumi.StringMap{}.ToStringMapOutput()}
+		}
 	}
 	b := &builder{
 		ctx:          ctx,
@@ -65,6 +78,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		stack:        r.Contract.Stack,
 		clusterName:  clusterName,
 		partition:    Partition(c.spec.Region),
+		identityMode: mode,
 		workloads:    cluster.CloneWorkloads(args.Workloads),
 		backupsReq:   args.Backups,
 		c:            c,

@@ -24,7 +24,7 @@ const EBSCSIDriver = "ebs.csi.aws.com"
 // backups creates the cluster's backup bucket: kept when the stack is destroyed
 // (RetainOnDelete, with its key), since backups exist to outlive their cluster; private (public access blocked, the
 // bucket owner owns every object), encrypted with a KMS key of its own (rotated
-// yearly), objects expiring after Backups.ExpireDays, and an IRSA role that lets
+// yearly), objects expiring after Backups.ExpireDays, and a role (Pod Identity, or IRSA) that lets
 // Velero's service account use the bucket and the key and nothing else.
 func (b *builder) backups() error {
 	req := b.backupsReq
@@ -85,15 +85,20 @@ func (b *builder) backups() error {
 	}, b.opts()...); err != nil {
 		return fmt.Errorf("backup bucket lifecycle: %w", err)
 	}
-	role, _, err := b.role("velero", b.irsaTrust(b.id, req.Namespace, req.ServiceAccount))
+	role, _, err := b.serviceAccountRole("velero", req.Namespace, req.ServiceAccount)
 	if err != nil {
 		return err
 	}
 	policy := pulumi.All(bucket.Arn, key.Arn).ApplyT(func(v []any) string {
 		return VeleroPolicy(v[0].(string), v[1].(string))
 	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(b.ctx, b.name+"-velero", &iam.RolePolicyArgs{Role: role.Name, Policy: policy}, b.opts()...); err != nil {
+	rp, err := iam.NewRolePolicy(b.ctx, b.name+"-velero", &iam.RolePolicyArgs{Role: role.Name, Policy: policy}, b.opts()...)
+	if err != nil {
 		return fmt.Errorf("velero policy: %w", err)
+	}
+	identity, _, err := b.bind("velero", req.Namespace, req.ServiceAccount, role, rp)
+	if err != nil {
+		return err
 	}
 	if _, err := b.addon(AddonSnapshotController, b.c.ClusterName, nil, nil, b.groups); err != nil {
 		return err
@@ -102,7 +107,7 @@ func (b *builder) backups() error {
 		Provider:       "aws",
 		Bucket:         bucket.Bucket,
 		Config:         pulumi.StringMap{"region": pulumi.String(b.spec.Region), "kmsKeyId": key.Arn}.ToStringMapOutput(),
-		Identity:       cluster.WorkloadIdentity{Annotations: pulumi.StringMap{cluster.AnnotationIRSARole: role.Arn}.ToStringMapOutput()},
+		Identity:       identity,
 		SnapshotDriver: EBSCSIDriver,
 	}
 	return nil

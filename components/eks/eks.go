@@ -41,8 +41,9 @@ type Args struct {
 	// Access is who reaches the cluster: admins get cluster admin, groups an access entry
 	// that makes them members of the Kubernetes group of their name. At least one admin.
 	Access cluster.Access
-	// Workloads are addon service accounts that get an IRSA role each (those with an
-	// AWSPolicy), trusted through the cluster's OIDC provider.
+	// Workloads are addon service accounts that get an IAM role each (those with an
+	// AWSPolicy), bound through EKS Pod Identity (IRSA where the partition has no Pod
+	// Identity: WorkloadIdentityFor).
 	Workloads []cluster.Workload
 	// Backups asks for a backup bucket and Velero's identity (Connection.Backups); nil for none.
 	Backups *cluster.Backups
@@ -92,6 +93,8 @@ type Cluster struct {
 	workloads map[string]cluster.WorkloadIdentity
 	backups   *cluster.BackupLocation
 	karpenter *cluster.Karpenter
+	// identityMode is how the cluster's service accounts get their roles (FactWorkloadIdentity).
+	identityMode string
 }
 
 // Connection is what the layers above deploy through.
@@ -116,7 +119,8 @@ func (c *Cluster) Connection() *cluster.Connection {
 			OutputOIDCProviderArn:       c.OIDCProviderArn,
 			cluster.OutputKarpenterRole: c.karpenterRole,
 		},
-		Facts:           map[string]string{FactClusterName: PhysicalName(c.spec.Name, c.stack), cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack))},
+		Facts: map[string]string{FactClusterName: PhysicalName(c.spec.Name, c.stack), cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack)),
+			FactWorkloadIdentity: c.identityMode},
 		ManagementCIDRs: c.spec.ManagementCIDRs(),
 		Component:       c,
 	}
@@ -172,6 +176,11 @@ type builder struct {
 	// resourceTags, when set, replace the spec's: an attached cluster tags what it makes
 	// as its cluster stack does.
 	resourceTags map[string]string
+	// identityMode is how service accounts get their roles: IdentityPodIdentity or
+	// IdentityIRSA (WorkloadIdentityFor, or the cluster stack's FactWorkloadIdentity).
+	identityMode string
+	// agent is the Pod Identity Agent add-on, which nodes wait for; nil under IRSA.
+	agent *eks.Addon
 	// pathReady are what a runner in the management network needs to reach the API
 	// server: the attachment, the routes and the security group rules.
 	pathReady []pulumi.Resource
@@ -195,22 +204,23 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("eks cluster %q: %w", name, errs.ToAggregate())
 	}
 	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.AWS), workloads: map[string]cluster.WorkloadIdentity{},
-		karpenterRole: pulumi.String("").ToStringOutput()}
+		karpenterRole: pulumi.String("").ToStringOutput(), identityMode: WorkloadIdentityFor(Partition(spec.Region))}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
 	}
 	b := &builder{
-		ctx:         ctx,
-		name:        name,
-		spec:        &c.spec,
-		stack:       args.Stack,
-		clusterName: PhysicalName(spec.Name, args.Stack),
-		partition:   Partition(spec.Region),
-		grants:      args.Access,
-		workloads:   cluster.CloneWorkloads(args.Workloads),
-		backupsReq:  args.Backups,
-		c:           c,
-		parent:      pulumi.Parent(c),
+		ctx:          ctx,
+		name:         name,
+		spec:         &c.spec,
+		stack:        args.Stack,
+		clusterName:  PhysicalName(spec.Name, args.Stack),
+		partition:    Partition(spec.Region),
+		identityMode: c.identityMode,
+		grants:       args.Access,
+		workloads:    cluster.CloneWorkloads(args.Workloads),
+		backupsReq:   args.Backups,
+		c:            c,
+		parent:       pulumi.Parent(c),
 	}
 	if err := b.build(args.ClusterOnly); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)

@@ -17,15 +17,17 @@ import (
 
 // Type tokens the tests look for.
 const (
-	typeAddon        = "aws:eks/addon:Addon"
-	typeNodeGroup    = "aws:eks/nodeGroup:NodeGroup"
-	typeEKSCluster   = "aws:eks/cluster:Cluster"
-	typeSubnet       = "aws:ec2/subnet:Subnet"
-	typeNAT          = "aws:ec2/natGateway:NatGateway"
-	typeAWSProvider  = "pulumi:providers:aws"
-	typeK8sProvider  = "pulumi:providers:kubernetes"
-	typeStorageClass = "kubernetes:storage.k8s.io/v1:StorageClass"
-	testStack        = "test"
+	typeAddon = "aws:eks/addon:Addon"
+	// typePodIdentityAssociation is an EKS Pod Identity association.
+	typePodIdentityAssociation = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+	typeNodeGroup              = "aws:eks/nodeGroup:NodeGroup"
+	typeEKSCluster             = "aws:eks/cluster:Cluster"
+	typeSubnet                 = "aws:ec2/subnet:Subnet"
+	typeNAT                    = "aws:ec2/natGateway:NatGateway"
+	typeAWSProvider            = "pulumi:providers:aws"
+	typeK8sProvider            = "pulumi:providers:kubernetes"
+	typeStorageClass           = "kubernetes:storage.k8s.io/v1:StorageClass"
+	testStack                  = "test"
 )
 
 // testAccess is who reaches the test clusters: the CI role as admin, and one team.
@@ -147,9 +149,10 @@ func TestVPCCNISettingsReachAddon(t *testing.T) {
 				t.Errorf("configurationValues: got env %v enableNetworkPolicy %q, want env %v enableNetworkPolicy %q",
 					got.Env, got.EnableNetworkPolicy, tc.wantEnv, tc.wantNP)
 			}
-			role := one(t, p, "aws:iam/role:Role", "dev-aws-vpc-cni")
-			if !slices.Contains(addon.Dependencies, role.URN) {
-				t.Errorf("vpc-cni dependencies %v: want its IRSA role %s", addon.Dependencies, role.URN)
+			assoc := one(t, p, typePodIdentityAssociation, "dev-aws-vpc-cni")
+			if !slices.Contains(addon.Dependencies, assoc.URN) || addon.Inputs["serviceAccountRoleArn"] != nil {
+				t.Errorf("vpc-cni dependencies %v, serviceAccountRoleArn %v: want its Pod Identity association %s and no IRSA role",
+					addon.Dependencies, addon.Inputs["serviceAccountRoleArn"], assoc.URN)
 			}
 		})
 	}
@@ -413,10 +416,10 @@ func TestEveryAWSResourceIsTagged(t *testing.T) {
 		}
 		tagged++
 	}
-	// VPC, IGW, 1+3 route tables, 6 subnets, 3 EIPs, 3 NATs, KMS key, EKS, OIDC, 4 roles, 2 node groups, 4 add-ons,
-	// 2 access entries.
-	if tagged != 33 {
-		t.Errorf("got %d tagged AWS resources, want 33", tagged)
+	// VPC, IGW, 1+3 route tables, 6 subnets, 3 EIPs, 3 NATs, KMS key, EKS, OIDC, 4 roles, 2 node groups, 5 add-ons
+	// (with the Pod Identity Agent), 2 access entries, 2 Pod Identity associations (vpc-cni, EBS CSI).
+	if tagged != 36 {
+		t.Errorf("got %d tagged AWS resources, want 36", tagged)
 	}
 	params, _ := one(t, p, typeStorageClass, "prod-aws-gp3").Inputs["parameters"].(map[string]any)
 	var volumeTags []string
@@ -465,9 +468,18 @@ func TestOnlyRealDependencies(t *testing.T) {
 			}
 		}
 	}
-	ebsRole := one(t, p, "aws:iam/role:Role", "prod-aws-ebs-csi")
-	if !slices.Contains(ebs.Dependencies, ebsRole.URN) {
-		t.Errorf("ebs csi dependencies %v: want its IRSA role", ebs.Dependencies)
+	ebsAssoc := one(t, p, typePodIdentityAssociation, "prod-aws-ebs-csi")
+	if !slices.Contains(ebs.Dependencies, ebsAssoc.URN) {
+		t.Errorf("ebs csi dependencies %v: want its Pod Identity association", ebs.Dependencies)
+	}
+	agent := one(t, p, typeAddon, "prod-aws-"+AddonPodIdentityAgent)
+	if got := agent.Dependencies; len(got) != 1 || got[0] != cl.URN {
+		t.Errorf("pod identity agent dependencies: got %v, want only the cluster", got)
+	}
+	for _, ng := range groups {
+		if !slices.Contains(ng.Dependencies, agent.URN) {
+			t.Errorf("%s does not wait for the Pod Identity Agent", ng.Name)
+		}
 	}
 	if got := proxy.Dependencies; len(got) != 1 || got[0] != cl.URN {
 		t.Errorf("kube-proxy dependencies: got %v, want only the cluster", got)

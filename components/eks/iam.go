@@ -137,9 +137,23 @@ func (b *builder) identity(cl *eks.Cluster) (*identity, error) {
 	return &identity{issuer: issuer, providerArn: oidc.Arn, nodeRole: node, nodePolicies: policies}, nil
 }
 
-// irsaRole is a role for one service account of kube-system, trusted through the OIDC provider.
-func (b *builder) irsaRole(part, serviceAccount string, id *identity, policies ...string) (*iam.Role, []pulumi.Resource, error) {
-	return b.role(part, b.irsaTrust(id, AddonNamespace, serviceAccount), policies...)
+// addonRole is the role of an EKS add-on's service account in kube-system, with AWS-managed
+// policies, bound through Pod Identity or IRSA (bind): the add-on then takes the role's
+// ARN as serviceAccountRoleArn under IRSA, and nothing under Pod Identity, and waits for
+// the returned resources.
+func (b *builder) addonRole(part, serviceAccount string, policies ...string) (roleARN pulumi.StringPtrInput, ready []pulumi.Resource, err error) {
+	r, attached, err := b.serviceAccountRole(part, AddonNamespace, serviceAccount, policies...)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, assoc, err := b.bind(part, AddonNamespace, serviceAccount, r, attached...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if assoc != nil {
+		return nil, append(attached, assoc), nil
+	}
+	return r.Arn, attached, nil
 }
 
 // irsaTrust is the trust policy of a role for one service account.
@@ -149,27 +163,31 @@ func (b *builder) irsaTrust(id *identity, namespace, serviceAccount string) pulu
 	}).(pulumi.StringOutput)
 }
 
-// workloadRoles gives each workload with an AWS policy an IRSA role carrying that policy
-// inline (it is the workload's own, so it lives and dies with the role).
+// workloadRoles gives each workload with an AWS policy a role of its own carrying that
+// policy inline (it is the workload's own, so it lives and dies with the role), bound to
+// its service account through Pod Identity or IRSA.
 func (b *builder) workloadRoles() error {
 	for _, w := range b.workloads {
 		if w.AWSPolicy == "" {
 			continue
 		}
 		part := "wl-" + w.Name
-		r, _, err := b.role(part, b.irsaTrust(b.id, w.Namespace, w.ServiceAccount))
+		r, _, err := b.serviceAccountRole(part, w.Namespace, w.ServiceAccount)
 		if err != nil {
 			return err
 		}
-		if _, err := iam.NewRolePolicy(b.ctx, b.name+"-"+part, &iam.RolePolicyArgs{
+		policy, err := iam.NewRolePolicy(b.ctx, b.name+"-"+part, &iam.RolePolicyArgs{
 			Role:   r.Name,
 			Policy: pulumi.String(w.AWSPolicy),
-		}, b.opts()...); err != nil {
+		}, b.opts()...)
+		if err != nil {
 			return fmt.Errorf("role %s: policy: %w", part, err)
 		}
-		b.c.workloads[w.Name] = cluster.WorkloadIdentity{
-			Annotations: pulumi.StringMap{cluster.AnnotationIRSARole: r.Arn}.ToStringMapOutput(),
+		id, _, err := b.bind(part, w.Namespace, w.ServiceAccount, r, policy)
+		if err != nil {
+			return err
 		}
+		b.c.workloads[w.Name] = id
 	}
 	return nil
 }

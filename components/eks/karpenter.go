@@ -232,7 +232,8 @@ func jsonString(v any) string {
 // role (worker and image pull policies only, as the managed nodes' role) with its
 // instance profile and an EC2_LINUX access entry; the interruption queue (SSE, five
 // minutes' retention, sends only from EventBridge over TLS) and the rules that feed
-// it; the controller's IRSA role; and the discovery tag on the cluster security group
+// it; the controller's role (bound through Pod Identity, or IRSA where the partition
+// has no Pod Identity); and the discovery tag on the cluster security group
 // (the private subnets carry it from the network step). The platform installs the
 // chart and the NodePools with Connection.Karpenter.
 func (b *builder) karpenter() error {
@@ -297,7 +298,7 @@ func (b *builder) karpenter() error {
 			return fmt.Errorf("karpenter rule %s target: %w", r.Part, err)
 		}
 	}
-	ctrlRole, _, err := b.role("karpenter", b.irsaTrust(b.id, cluster.KarpenterNamespace, cluster.KarpenterServiceAccount))
+	ctrlRole, _, err := b.serviceAccountRole("karpenter", cluster.KarpenterNamespace, cluster.KarpenterServiceAccount)
 	if err != nil {
 		return err
 	}
@@ -321,6 +322,14 @@ func (b *builder) karpenter() error {
 	if err != nil {
 		return fmt.Errorf("karpenter security group tag: %w", err)
 	}
+	ctrlIdentity, ctrlAssoc, err := b.bind("karpenter", cluster.KarpenterNamespace, cluster.KarpenterServiceAccount, ctrlRole, ctrlPolicy)
+	if err != nil {
+		return err
+	}
+	controllerReady := []pulumi.Resource{ctrlPolicy, queue, queuePolicy}
+	if ctrlAssoc != nil {
+		controllerReady = append(controllerReady, ctrlAssoc)
+	}
 	b.c.karpenterRole = ctrlRole.Arn
 	nodesReady := append(append([]pulumi.Resource{}, nodePolicies...), profile, entry, sgTag)
 	if slr, err := b.spotServiceLinkedRole(); err != nil {
@@ -332,9 +341,9 @@ func (b *builder) karpenter() error {
 		ClusterName:       b.clusterName,
 		InterruptionQueue: queueName,
 		InstanceProfile:   profileName,
-		Identity:          cluster.WorkloadIdentity{Annotations: pulumi.StringMap{cluster.AnnotationIRSARole: ctrlRole.Arn}.ToStringMapOutput()},
+		Identity:          ctrlIdentity,
 		Pools:             b.spec.KarpenterNodePools(b.stack),
-		ControllerReady:   []pulumi.Resource{ctrlPolicy, queue, queuePolicy},
+		ControllerReady:   controllerReady,
 		NodesReady:        nodesReady,
 	}
 	return nil

@@ -147,8 +147,12 @@ func TestKarpenterAWSSide(t *testing.T) {
 	if len(k.Pools) != 1 || k.Pools[0].Name != "burst" || k.Pools[0].MaxNodes != 4 || k.Pools[0].MaxPods != cluster.DefaultMaxPodsPrefixDelegation {
 		t.Errorf("pools: got %+v, want burst, 4 nodes, the pool's maxPods with prefix delegation", k.Pools)
 	}
-	if len(k.ControllerReady) != 3 || len(k.NodesReady) != 5 {
-		t.Errorf("controller waits for %d, nodes for %d; want the policy, queue and queue policy, and 2 attachments, profile, access entry and tag", len(k.ControllerReady), len(k.NodesReady))
+	if len(k.ControllerReady) != 4 || len(k.NodesReady) != 5 {
+		t.Errorf("controller waits for %d, nodes for %d; want the policy, queue, queue policy and Pod Identity association, and 2 attachments, profile, access entry and tag", len(k.ControllerReady), len(k.NodesReady))
+	}
+	assoc := one(t, p, typePodIdentityAssociation, "dev-aws-karpenter")
+	if assoc.Inputs["namespace"] != cluster.KarpenterNamespace || assoc.Inputs["serviceAccount"] != cluster.KarpenterServiceAccount {
+		t.Errorf("karpenter association: got %v, want %s/%s", assoc.Inputs, cluster.KarpenterNamespace, cluster.KarpenterServiceAccount)
 	}
 }
 
@@ -346,8 +350,8 @@ func TestKarpenterPoliciesByValue(t *testing.T) {
 
 	t.Run("controller trust", func(t *testing.T) {
 		trust := rec.ByType(typeRole)["dev-aws-karpenter"].Inputs["assumeRolePolicy"].StringValue()
-		if !strings.Contains(trust, `"oidc.eks.us-east-1.amazonaws.com/id/X:sub":"system:serviceaccount:karpenter:karpenter"`) {
-			t.Errorf("trust policy %s: want karpenter/karpenter through the cluster's OIDC provider only", trust)
+		if trust != PodIdentityTrustPolicy(PhysicalName("dev-aws", testStack), cluster.KarpenterNamespace, cluster.KarpenterServiceAccount) {
+			t.Errorf("trust policy %s: want karpenter/karpenter of this cluster through Pod Identity only", trust)
 		}
 	})
 

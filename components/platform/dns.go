@@ -101,8 +101,8 @@ type DNSAzure struct {
 }
 
 // DNSAlicloud are Alibaba Cloud DNS zones, which ACK clusters' external-dns writes
-// with a RAM user's access key (pulumi-alicloud v3.10 cannot turn on RRSA, so there is
-// no workload identity on ACK).
+// with a RAM user's access key: ACK clusters have RRSA, but external-dns's alibabacloud
+// provider reads no RRSA token (docs/clusters.md, "RRSA"; policy SEC005 reports the key).
 type DNSAlicloud struct {
 	// Domains are the zones' domain names.
 	Domains []string `yaml:"domains"`

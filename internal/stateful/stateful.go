@@ -15,7 +15,8 @@ const DestroyGuardName = "destroy-guard"
 
 // Types maps each stateful or foundational type token the program makes to what is
 // lost with it. Tokens checked against the pinned SDKs (pulumi-aws v6.83.4,
-// pulumi-azure-native v2.92.3, pulumi-alicloud v3.10.0). Node pools are not listed:
+// pulumi-azure-native v2.92.3, pulumi-alicloud v3.10.0, whose tokens the alicloud
+// plugin v3.105.0 that ACK runs on keeps). Node pools are not listed:
 // replacing one moves its pods to the new nodes and loses no data (the AKS system
 // pool is part of its ManagedCluster and protected with it).
 var Types = map[string]string{

@@ -108,7 +108,7 @@ func init() {
 		},
 		&Rule{
 			ID:          IDACKPublicAPI,
-			Description: "In prod, the ACK API server has no internet load balancer (pulumi-alicloud v3.10.0 can put no allow-list on it).",
+			Description: "In prod, the ACK API server has no internet load balancer (the managed cluster takes no allow-list at provider v3.105.0, registered by type token).",
 			Level:       Mandatory,
 			Remediation: "Set alicloud.publicApiServer: false (slbInternetEnabled false on the managed cluster) and deploy from a runner inside the VPC.",
 			Types:       []string{TypeACKCluster},
@@ -218,11 +218,17 @@ func subnetsOf(ng Resource, byURN map[string]Resource) []Resource {
 	return out
 }
 
-func checkEKSPrivateNodes(env *Env, rs []Resource) []Violation {
-	byURN := make(map[string]Resource, len(rs))
+// indexByURN maps each resource of a stack by its URN.
+func indexByURN(rs []Resource) map[string]Resource {
+	out := make(map[string]Resource, len(rs))
 	for _, r := range rs {
-		byURN[r.URN] = r
+		out[r.URN] = r
 	}
+	return out
+}
+
+func checkEKSPrivateNodes(env *Env, rs []Resource) []Violation {
+	byURN := indexByURN(rs)
 	var out []Violation
 	for _, ng := range rs {
 		if ng.Type != TypeEKSNodeGroup {

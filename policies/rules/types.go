@@ -2,7 +2,9 @@ package rules
 
 // Type tokens the rules look at, as the providers register them (checked against
 // the pinned SDKs: pulumi-kubernetes v4.33.0, pulumi-aws v6.83.4,
-// pulumi-azure-native v2.92.3, pulumi-alicloud v3.10.0).
+// pulumi-azure-native v2.92.3; Alibaba Cloud's against the alicloud provider plugin
+// v3.105.0 that components/ack registers its cluster with by type token, the same
+// tokens as the v3.10.0 SDK's).
 const (
 	TypeNamespace     = "kubernetes:core/v1:Namespace"
 	TypePod           = "kubernetes:core/v1:Pod"
