@@ -54,12 +54,17 @@ var knownOpen = map[string]map[string]struct {
 	why   string
 }{
 	"prod": {
-		rules.IDPluginChecksum: {3, "the sha256 of the Gateway API plugin v0.15.0's release asset is not known here (no GitHub): " +
-			"set platform.rollouts.gatewayPlugin.sha256 in Pulumi.prod*.yaml from the release, then remove this entry"},
+		rules.IDPluginChecksum: {3, pluginChecksumUnknown},
 		rules.IDStaticCloudKey: {2, staticKeysOnACK},
 	},
-	"prod-ali": {rules.IDStaticCloudKey: {2, staticKeysOnACK}},
+	"prod-ali":   {rules.IDStaticCloudKey: {2, staticKeysOnACK}, rules.IDPluginChecksum: {1, pluginChecksumUnknown}},
+	"prod-aws":   {rules.IDPluginChecksum: {1, pluginChecksumUnknown}},
+	"prod-azure": {rules.IDPluginChecksum: {1, pluginChecksumUnknown}},
 }
+
+// pluginChecksumUnknown is why each prod cluster's Rollouts keeps an unchecked plugin (K8S014).
+const pluginChecksumUnknown = "the sha256 of the Gateway API plugin v0.15.0's release asset is not known here (no GitHub): " +
+	"set platform.rollouts.gatewayPlugin.sha256 in Pulumi.prod*.yaml from the release, then remove this entry"
 
 // staticKeysOnACK is why the ACK stacks keep RAM users' access keys (SEC005).
 const staticKeysOnACK = "platform.backups.alicloud and platform.dns.alicloud: Velero's Alibaba Cloud plugin and external-dns's " +
@@ -208,5 +213,27 @@ func TestAddonNamespacesExemptByDefault(t *testing.T) {
 			}
 			t.Logf("%d addon namespaces, each exempt", n)
 		})
+	}
+}
+
+// TestEveryStackFileHasPolicySettings: each stack file at the repository's root has its
+// entry under stacks: in policies/config.yaml, and each prod* one checks as prod. A stack
+// left out would get the defaults with its own name as its environment: a new prod stack
+// would pass as non-prod.
+func TestEveryStackFileHasPolicySettings(t *testing.T) {
+	cfg := policyConfig(t)
+	files, err := filepath.Glob(filepath.Join(repoRoot, "Pulumi.*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
+		s, ok := cfg.Stacks[stack]
+		switch {
+		case !ok:
+			t.Errorf("%s: no stacks.%s in policies/config.yaml", filepath.Base(f), stack)
+		case strings.HasPrefix(stack, "prod") && (s.Environment != "prod" || s.Enforcement != rules.Mandatory):
+			t.Errorf("stacks.%s: environment %q, enforcement %q; a prod stack checks as prod, every rule mandatory", stack, s.Environment, s.Enforcement)
+		}
 	}
 }
