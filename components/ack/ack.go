@@ -80,6 +80,10 @@ const (
 type Args struct {
 	// Spec is the cluster's spec from the stack file; defaults are applied to a copy.
 	Spec cluster.Spec
+	// Index is the spec's position in the stack file's clusters list: New reports the
+	// spec's problems at clusters[Index] (cluster.Path), as the stack's validation does.
+	// Defaults to 0, right for a stack of one cluster.
+	Index int
 	// Stack is the stack name, for tags and the default environment.
 	Stack string
 	// Access is who reaches the cluster: admins are bound to cluster-admin by their RAM
@@ -144,7 +148,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec, err := cluster.Prepare(args.Spec, cluster.Alicloud, args.Stack)
+	spec, err := cluster.Prepare(args.Spec, args.Index, cluster.Alicloud, args.Stack)
 	if err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}

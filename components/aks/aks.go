@@ -53,6 +53,10 @@ type Args struct {
 	// Spec is the cluster's entry in the stack file (cloud azure). New works on a copy,
 	// applies the defaults to it and validates it before creating anything.
 	Spec cluster.Spec
+	// Index is the spec's position in the stack file's clusters list: New reports the
+	// spec's problems at clusters[Index] (cluster.Path), as the stack's validation does.
+	// Defaults to 0, right for a stack of one cluster.
+	Index int
 	// Stack is the stack name: the default environment and the stack tag.
 	Stack string
 	// Access is who reaches the cluster. With aadRbac the admins' Entra ID object IDs
@@ -112,7 +116,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec, err := cluster.Prepare(args.Spec, cluster.Azure, args.Stack)
+	spec, err := cluster.Prepare(args.Spec, args.Index, cluster.Azure, args.Stack)
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}

@@ -398,8 +398,8 @@ func TestInvalidSpecRegistersNothing(t *testing.T) {
 		_, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test"})
 		return nil, err
 	}, plan.Options{Project: "fleetform", Stack: "test"})
-	if err == nil || !strings.Contains(err.Error(), cluster.MsgAzureOverlayPodSubnet) || !strings.Contains(err.Error(), "clusters[prod-azure].azure.podSubnetPerPool") {
-		t.Errorf("err = %v, want %q at clusters[prod-azure].azure.podSubnetPerPool", err, cluster.MsgAzureOverlayPodSubnet)
+	if err == nil || !strings.Contains(err.Error(), cluster.MsgAzureOverlayPodSubnet) || !strings.Contains(err.Error(), "clusters[0].azure.podSubnetPerPool") {
+		t.Errorf("err = %v, want %q at clusters[0].azure.podSubnetPerPool", err, cluster.MsgAzureOverlayPodSubnet)
 	}
 	if mon.Registrations() != 0 {
 		t.Errorf("%d registrations, want none", mon.Registrations())

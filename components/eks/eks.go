@@ -36,6 +36,10 @@ type Args struct {
 	// Spec is the cluster's entry in the stack file (cloud aws). New works on a copy,
 	// applies the defaults to it and validates it before creating anything.
 	Spec cluster.Spec
+	// Index is the spec's position in the stack file's clusters list: New reports the
+	// spec's problems at clusters[Index] (cluster.Path), as the stack's validation does.
+	// Defaults to 0, right for a stack of one cluster.
+	Index int
 	// Stack is the stack name; it goes into every tag and into the EKS cluster name.
 	Stack string
 	// Access is who reaches the cluster: admins get cluster admin, groups an access entry
@@ -192,7 +196,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec, err := cluster.Prepare(args.Spec, cluster.AWS, args.Stack)
+	spec, err := cluster.Prepare(args.Spec, args.Index, cluster.AWS, args.Stack)
 	if err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
