@@ -285,30 +285,9 @@ func (b *builder) managedCluster() error {
 	spec, a := b.spec, b.spec.Azure
 	var systemPools containerservice.ManagedClusterAgentPoolProfileArray
 	for _, np := range spec.NodePools {
-		if !np.System {
-			continue
+		if np.System {
+			systemPools = append(systemPools, inlinePool(np.Name, b.poolArgs(np)))
 		}
-		systemPools = append(systemPools, containerservice.ManagedClusterAgentPoolProfileArgs{
-			Name:                pulumi.String(np.Name),
-			Mode:                pulumi.String(string(containerservice.AgentPoolModeSystem)),
-			Type:                pulumi.String("VirtualMachineScaleSets"),
-			OsType:              pulumi.String("Linux"),
-			OsSKU:               pulumi.String(np.OSSKU),
-			VmSize:              pulumi.String(np.InstanceTypes[0]),
-			OrchestratorVersion: pulumi.String(spec.KubernetesVersion),
-			EnableAutoScaling:   pulumi.Bool(true),
-			Count:               pulumi.Int(np.DesiredSize),
-			MinCount:            pulumi.Int(np.MinSize),
-			MaxCount:            pulumi.Int(np.MaxSize),
-			MaxPods:             pulumi.Int(np.MaxPods),
-			OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
-			AvailabilityZones:   zones(spec.Network.Zones),
-			NodeLabels:          labels(np.Labels),
-			NodeTaints:          taints(np.Taints),
-			VnetSubnetID:        b.c.NodeSubnetID,
-			PodSubnetID:         b.podSubnetID(np.Name),
-			Tags:                b.tags,
-		})
 	}
 	netProfile := &containerservice.ContainerServiceNetworkProfileArgs{
 		NetworkPlugin:   pulumi.String("azure"),
@@ -371,39 +350,78 @@ func (b *builder) managedCluster() error {
 
 // nodePools creates the user pools, autoscaled.
 func (b *builder) nodePools() error {
-	spec := b.spec
-	for _, np := range spec.NodePools {
+	for _, np := range b.spec.NodePools {
 		if np.System {
 			continue
 		}
-		_, err := containerservice.NewAgentPool(b.ctx, b.name+"-"+np.Name, &containerservice.AgentPoolArgs{
-			ResourceGroupName:   b.rg.Name,
-			ResourceName:        b.mc.Name,
-			AgentPoolName:       pulumi.String(np.Name),
-			Mode:                pulumi.String(string(containerservice.AgentPoolModeUser)),
-			Type:                pulumi.String("VirtualMachineScaleSets"),
-			OsType:              pulumi.String("Linux"),
-			OsSKU:               pulumi.String(np.OSSKU),
-			VmSize:              pulumi.String(np.InstanceTypes[0]),
-			OrchestratorVersion: pulumi.String(spec.KubernetesVersion),
-			EnableAutoScaling:   pulumi.Bool(true),
-			Count:               pulumi.Int(np.DesiredSize),
-			MinCount:            pulumi.Int(np.MinSize),
-			MaxCount:            pulumi.Int(np.MaxSize),
-			MaxPods:             pulumi.Int(np.MaxPods),
-			OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
-			AvailabilityZones:   zones(spec.Network.Zones),
-			NodeLabels:          labels(np.Labels),
-			NodeTaints:          taints(np.Taints),
-			VnetSubnetID:        b.c.NodeSubnetID,
-			PodSubnetID:         b.podSubnetID(np.Name),
-			Tags:                b.tags,
-		}, append(b.child, pulumi.IgnoreChanges([]string{"count"}))...)
-		if err != nil {
+		args := b.poolArgs(np)
+		args.ResourceName = b.mc.Name
+		if _, err := containerservice.NewAgentPool(b.ctx, b.name+"-"+np.Name, args,
+			append(b.child, pulumi.IgnoreChanges([]string{"count"}))...); err != nil {
 			return fmt.Errorf("%q: %w", np.Name, err)
 		}
 	}
 	return nil
+}
+
+// poolArgs is the one place a node pool's settings become Azure's: a system pool goes
+// inline into the managed cluster (AKS needs one at creation, inlinePool), a user pool
+// becomes an AgentPool of its own (nodePools, which sets the cluster's ResourceName).
+// Every pool is a Linux scale set, autoscaled between its bounds.
+func (b *builder) poolArgs(np cluster.NodePool) *containerservice.AgentPoolArgs {
+	mode := containerservice.AgentPoolModeUser
+	if np.System {
+		mode = containerservice.AgentPoolModeSystem
+	}
+	return &containerservice.AgentPoolArgs{
+		ResourceGroupName:   b.rg.Name,
+		AgentPoolName:       pulumi.String(np.Name),
+		Mode:                pulumi.String(string(mode)),
+		Type:                pulumi.String("VirtualMachineScaleSets"),
+		OsType:              pulumi.String("Linux"),
+		OsSKU:               pulumi.String(np.OSSKU),
+		VmSize:              pulumi.String(np.InstanceTypes[0]),
+		OrchestratorVersion: pulumi.String(b.spec.KubernetesVersion),
+		EnableAutoScaling:   pulumi.Bool(true),
+		Count:               pulumi.Int(np.DesiredSize),
+		MinCount:            pulumi.Int(np.MinSize),
+		MaxCount:            pulumi.Int(np.MaxSize),
+		MaxPods:             pulumi.Int(np.MaxPods),
+		OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
+		AvailabilityZones:   zones(b.spec.Network.Zones),
+		NodeLabels:          labels(np.Labels),
+		NodeTaints:          taints(np.Taints),
+		VnetSubnetID:        b.c.NodeSubnetID,
+		PodSubnetID:         b.podSubnetID(np.Name),
+		Tags:                b.tags,
+	}
+}
+
+// inlinePool is a pool's AgentPool settings as a profile inline in the managed cluster:
+// field for field what poolArgs decided, nothing decided here
+// (TestSystemAndUserPoolsShareTheirSettings holds the two to each other).
+func inlinePool(name string, a *containerservice.AgentPoolArgs) containerservice.ManagedClusterAgentPoolProfileArgs {
+	return containerservice.ManagedClusterAgentPoolProfileArgs{
+		Name:                pulumi.String(name),
+		Mode:                a.Mode,
+		Type:                a.Type,
+		OsType:              a.OsType,
+		OsSKU:               a.OsSKU,
+		VmSize:              a.VmSize,
+		OrchestratorVersion: a.OrchestratorVersion,
+		EnableAutoScaling:   a.EnableAutoScaling,
+		Count:               a.Count,
+		MinCount:            a.MinCount,
+		MaxCount:            a.MaxCount,
+		MaxPods:             a.MaxPods,
+		OsDiskSizeGB:        a.OsDiskSizeGB,
+		AvailabilityZones:   a.AvailabilityZones,
+		NodeLabels:          a.NodeLabels,
+		NodeTaints:          a.NodeTaints,
+		VnetSubnetID:        a.VnetSubnetID,
+		PodSubnetID:         a.PodSubnetID,
+		Tags:                a.Tags,
+	}
 }
 
 // roleID is a built-in role's definition ID in the cluster's subscription, which comes
