@@ -14,7 +14,6 @@ import (
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -157,9 +156,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("ack cluster %q: address plan: %w", name, err)
 	}
 
-	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
-		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
-		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
+	if err := cluster.CheckNeeds(args.Workloads, args.Backups); err != nil {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
 	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.Alicloud), admins: adminSubjects(args.Access),
 		workloads: map[string]cluster.WorkloadIdentity{}}
@@ -691,10 +689,5 @@ func deref(v any) string {
 	return ""
 }
 
-// parentOpt places a child under the component (cluster.AttachedChild in an in-cluster stack).
-func (b *builder) parentOpt() pulumi.ResourceOption {
-	if b.attached {
-		return cluster.AttachedChild(b.c)
-	}
-	return pulumi.Parent(b.c)
-}
+// parentOpt places a child under the component (cluster.ChildOf).
+func (b *builder) parentOpt() pulumi.ResourceOption { return cluster.ChildOf(b.c, b.attached) }

@@ -140,3 +140,11 @@ func ClusterOnly(steps []Step) []Step {
 		return s.Name == StepWorkloadIdentities || s.Name == StepBackupStorage || s.Name == StepKubernetes
 	})
 }
+
+// CheckNeeds checks, before a component registers anything, what the platform asks of
+// it: the workloads that want a cloud identity (at workloads) and the backups request
+// (at backups; nil asks for none). Every problem is returned at once.
+func CheckNeeds(ws []Workload, b *Backups) error {
+	errs := append(ValidateWorkloads(field.NewPath("workloads"), ws), ValidateBackups(field.NewPath("backups"), b)...)
+	return errs.ToAggregate()
+}

@@ -10,7 +10,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -203,9 +202,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if len(args.Access.Admins) == 0 {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, ErrNoAdmin)
 	}
-	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
-		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
-		return nil, fmt.Errorf("eks cluster %q: %w", name, errs.ToAggregate())
+	if err := cluster.CheckNeeds(args.Workloads, args.Backups); err != nil {
+		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
 	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.AWS), workloads: map[string]cluster.WorkloadIdentity{},
 		karpenterRole: pulumi.String("").ToStringOutput(), identityMode: WorkloadIdentityFor(Partition(spec.Region))}
