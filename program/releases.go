@@ -6,7 +6,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/components/release"
 )
@@ -105,7 +104,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 // Routing is how a cluster's platform edge serves releases.
 func Routing(pl *platform.Outputs) release.Routing {
 	r := release.Routing{Edge: pl.Edge, Issuer: pl.Issuer, Plugin: pl.GatewayPlugin}
-	if r.Edge != edges.IngressNginx {
+	if r.Edge.UsesGateway() {
 		r.GatewayName, r.GatewayNamespace = pl.ReleaseGatewayName, pl.ReleaseGatewayNamespace
 	}
 	return r
