@@ -12,8 +12,8 @@ import (
 // init registers the AKS builders; the Azure SDK is linked only through this file.
 func init() {
 	clusterBuilders[cluster.Azure] = cloudBuilder{
-		build: func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error) {
-			c, err := aks.New(ctx, spec.Name, &aks.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, Backups: needs.Backups, ClusterOnly: clusterOnly})
+		build: func(ctx *pulumi.Context, spec *cluster.Spec, index int, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error) {
+			c, err := aks.New(ctx, spec.Name, &aks.Args{Spec: *spec, Index: index, Stack: stack, Access: access, Workloads: needs.Workloads, Backups: needs.Backups, ClusterOnly: clusterOnly})
 			if err != nil {
 				return nil, err
 			}

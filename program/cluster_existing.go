@@ -10,8 +10,8 @@ import (
 // init registers the builders of existing clusters, reached through a kubeconfig.
 func init() {
 	clusterBuilders[cluster.Existing] = cloudBuilder{
-		build: func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error) {
-			c, err := existing.New(ctx, spec.Name, &existing.Args{Spec: *spec, Stack: stack, Access: access, Workloads: needs.Workloads, ClusterOnly: clusterOnly})
+		build: func(ctx *pulumi.Context, spec *cluster.Spec, index int, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error) {
+			c, err := existing.New(ctx, spec.Name, &existing.Args{Spec: *spec, Index: index, Stack: stack, Access: access, Workloads: needs.Workloads, ClusterOnly: clusterOnly})
 			if err != nil {
 				return nil, err
 			}

@@ -11,12 +11,13 @@ import (
 	"github.com/fleetform/fleetform/stacks"
 )
 
-// cloudBuilder is how the program builds a cluster of one cloud: build creates it (with
-// clusterOnly, only its cloud side, for a cluster stack), attach registers in an
+// cloudBuilder is how the program builds a cluster of one cloud: build creates the one at
+// index in the stack file's clusters list, whose problems it reports at clusters[index]
+// (with clusterOnly, only its cloud side, for a cluster stack), attach registers in an
 // in-cluster stack the side of a cluster another stack built that the layers above
 // need (their cloud identities, backup storage, the kubernetes provider).
 type cloudBuilder struct {
-	build  func(ctx *pulumi.Context, spec *cluster.Spec, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error)
+	build  func(ctx *pulumi.Context, spec *cluster.Spec, index int, stack string, access cluster.Access, needs platformNeeds, clusterOnly bool) (*cluster.Connection, error)
 	attach func(ctx *pulumi.Context, r cluster.Remote, needs platformNeeds) (*cluster.Connection, error)
 }
 
@@ -80,7 +81,7 @@ func (f *Fleet) buildClusters(ctx *pulumi.Context) error {
 			continue
 		}
 		access := f.Config.Identities.AccessFor(spec.Cloud, f.Config.AccessGroups(spec.Name))
-		conn, err := cb.build(ctx, clusterIdentity(spec), f.Config.Stack, access, needs, !settings.BuildsInCluster())
+		conn, err := cb.build(ctx, clusterIdentity(spec), i, f.Config.Stack, access, needs, !settings.BuildsInCluster())
 		if err != nil {
 			return fmt.Errorf("cluster %q: %w", spec.Name, err)
 		}

@@ -146,7 +146,7 @@ func (f *Fleet) federationTargets(spec platform.Spec, reference func(string) (*p
 // certificates from each release's Ingress instead, so it gets none.
 func (f *Fleet) releaseHostnames(c cluster.Spec) []platform.Hostname {
 	spec := f.Config.Platform
-	if !platform.UsesGateway(spec.Edge) || !platform.OnByDefault(spec.Ingress.Enabled) {
+	if !spec.Edge.UsesGateway() || !platform.OnByDefault(spec.Ingress.Enabled) {
 		return nil
 	}
 	_, issues := spec.Issuer(c)

@@ -103,8 +103,8 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 
 // Routing is how a cluster's platform edge serves releases.
 func Routing(pl *platform.Outputs) release.Routing {
-	r := release.Routing{Edge: release.EdgeOf(pl.Edge), Issuer: pl.Issuer, Plugin: pl.GatewayPlugin}
-	if r.Edge != release.EdgeIngress {
+	r := release.Routing{Edge: pl.Edge, Issuer: pl.Issuer, Plugin: pl.GatewayPlugin}
+	if r.Edge.UsesGateway() {
 		r.GatewayName, r.GatewayNamespace = pl.ReleaseGatewayName, pl.ReleaseGatewayNamespace
 	}
 	return r

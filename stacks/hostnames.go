@@ -7,6 +7,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/certmanager"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/platform"
 )
 
@@ -123,7 +124,7 @@ func (c *StackConfig) validateIssuerZones() field.ErrorList {
 // try to certify over HTTP-01, at the path that declares each, naming the cluster.
 func (c *StackConfig) validateIstioHTTP01() field.ErrorList {
 	p := &c.Platform
-	if p.Edge != platform.EdgeIstio || !platform.OnByDefault(p.Ingress.Enabled) {
+	if p.Edge != edges.Istio || !platform.OnByDefault(p.Ingress.Enabled) {
 		return nil
 	}
 	var errs field.ErrorList

@@ -141,7 +141,7 @@ func (c *StackConfig) releasePlatform() release.Platform {
 	return release.Platform{
 		Rollouts:      platform.OnByDefault(c.Platform.Rollouts.Enabled),
 		Ingress:       platform.OnByDefault(c.Platform.Ingress.Enabled),
-		Edge:          release.EdgeOf(c.Platform.Edge),
+		Edge:          c.Platform.Edge,
 		GatewayPlugin: platform.OnByDefault(c.Platform.Rollouts.GatewayPlugin.Enabled),
 		Prometheus:    platform.OnByDefault(c.Platform.Monitoring.Enabled),
 		VPA:           platform.OnByDefault(c.Platform.VPA.Enabled),

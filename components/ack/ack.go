@@ -14,7 +14,6 @@ import (
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -80,6 +79,10 @@ const (
 type Args struct {
 	// Spec is the cluster's spec from the stack file; defaults are applied to a copy.
 	Spec cluster.Spec
+	// Index is the spec's position in the stack file's clusters list: New reports the
+	// spec's problems at clusters[Index] (cluster.Path), as the stack's validation does.
+	// Defaults to 0, right for a stack of one cluster.
+	Index int
 	// Stack is the stack name, for tags and the default environment.
 	Stack string
 	// Access is who reaches the cluster: admins are bound to cluster-admin by their RAM
@@ -144,7 +147,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec, err := cluster.Prepare(args.Spec, cluster.Alicloud, args.Stack)
+	spec, err := cluster.Prepare(args.Spec, args.Index, cluster.Alicloud, args.Stack)
 	if err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
@@ -153,9 +156,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("ack cluster %q: address plan: %w", name, err)
 	}
 
-	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
-		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
-		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
+	if err := cluster.CheckNeeds(args.Workloads, args.Backups); err != nil {
+		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
 	}
 	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.Alicloud), admins: adminSubjects(args.Access),
 		workloads: map[string]cluster.WorkloadIdentity{}}
@@ -687,10 +689,5 @@ func deref(v any) string {
 	return ""
 }
 
-// parentOpt places a child under the component (cluster.AttachedChild in an in-cluster stack).
-func (b *builder) parentOpt() pulumi.ResourceOption {
-	if b.attached {
-		return cluster.AttachedChild(b.c)
-	}
-	return pulumi.Parent(b.c)
-}
+// parentOpt places a child under the component (cluster.ChildOf).
+func (b *builder) parentOpt() pulumi.ResourceOption { return cluster.ChildOf(b.c, b.attached) }

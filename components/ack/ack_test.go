@@ -469,7 +469,7 @@ func TestInvalidSpecCreatesNothing(t *testing.T) {
 	if err == nil {
 		t.Fatal("invalid spec: got no error")
 	}
-	for _, want := range []string{"clusters[prod-ali].kubernetesVersion", cluster.MsgACKVersionForm, "clusters[prod-ali].network.podCidr", cluster.MsgPodCIDRRequired} {
+	for _, want := range []string{"clusters[0].kubernetesVersion", cluster.MsgACKVersionForm, "clusters[0].network.podCidr", cluster.MsgPodCIDRRequired} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 )
@@ -29,12 +28,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("ack cluster %q: %w", name, cluster.ErrNoArgs)
 	}
 	r := args.Remote
-	if err := r.ForCloud(cluster.Alicloud); err != nil {
+	if err := r.Check(cluster.Alicloud, args.Workloads, args.Backups); err != nil {
 		return nil, fmt.Errorf("ack cluster %q: %w", name, err)
-	}
-	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
-		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
-		return nil, fmt.Errorf("ack cluster %q: %w", name, errs.ToAggregate())
 	}
 	c := &Cluster{spec: r.Spec(), stack: r.Contract.Stack, subjects: r.Contract.Subjects, admins: r.Contract.Admins,
 		workloads: map[string]cluster.WorkloadIdentity{}}
@@ -50,7 +45,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 	b := &builder{
 		attached: true,
 		ctx:      ctx, name: name, stack: r.Contract.Stack, c: c, spec: &c.spec,
-		tags: tagMap(cluster.DecodeTags(r.Contract.Facts[cluster.FactTags])), backupsReq: args.Backups, kubeconfig: r.Kubeconfig,
+		tags: tagMap(r.Tags()), backupsReq: args.Backups, kubeconfig: r.Kubeconfig,
 		workloads: cluster.CloneWorkloads(args.Workloads),
 	}
 	if err := cluster.RunSteps(

@@ -15,7 +15,6 @@ import (
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -53,6 +52,10 @@ type Args struct {
 	// Spec is the cluster's entry in the stack file (cloud azure). New works on a copy,
 	// applies the defaults to it and validates it before creating anything.
 	Spec cluster.Spec
+	// Index is the spec's position in the stack file's clusters list: New reports the
+	// spec's problems at clusters[Index] (cluster.Path), as the stack's validation does.
+	// Defaults to 0, right for a stack of one cluster.
+	Index int
 	// Stack is the stack name: the default environment and the stack tag.
 	Stack string
 	// Access is who reaches the cluster. With aadRbac the admins' Entra ID object IDs
@@ -112,7 +115,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec, err := cluster.Prepare(args.Spec, cluster.Azure, args.Stack)
+	spec, err := cluster.Prepare(args.Spec, args.Index, cluster.Azure, args.Stack)
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}
@@ -124,9 +127,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}
-	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
-		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
-		return nil, fmt.Errorf("aks cluster %q: %w", name, errs.ToAggregate())
+	if err := cluster.CheckNeeds(args.Workloads, args.Backups); err != nil {
+		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
 	}
 	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.Azure), workloads: map[string]cluster.WorkloadIdentity{}}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
@@ -281,30 +283,9 @@ func (b *builder) managedCluster() error {
 	spec, a := b.spec, b.spec.Azure
 	var systemPools containerservice.ManagedClusterAgentPoolProfileArray
 	for _, np := range spec.NodePools {
-		if !np.System {
-			continue
+		if np.System {
+			systemPools = append(systemPools, inlinePool(np.Name, b.poolArgs(np)))
 		}
-		systemPools = append(systemPools, containerservice.ManagedClusterAgentPoolProfileArgs{
-			Name:                pulumi.String(np.Name),
-			Mode:                pulumi.String(string(containerservice.AgentPoolModeSystem)),
-			Type:                pulumi.String("VirtualMachineScaleSets"),
-			OsType:              pulumi.String("Linux"),
-			OsSKU:               pulumi.String(np.OSSKU),
-			VmSize:              pulumi.String(np.InstanceTypes[0]),
-			OrchestratorVersion: pulumi.String(spec.KubernetesVersion),
-			EnableAutoScaling:   pulumi.Bool(true),
-			Count:               pulumi.Int(np.DesiredSize),
-			MinCount:            pulumi.Int(np.MinSize),
-			MaxCount:            pulumi.Int(np.MaxSize),
-			MaxPods:             pulumi.Int(np.MaxPods),
-			OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
-			AvailabilityZones:   zones(spec.Network.Zones),
-			NodeLabels:          labels(np.Labels),
-			NodeTaints:          taints(np.Taints),
-			VnetSubnetID:        b.c.NodeSubnetID,
-			PodSubnetID:         b.podSubnetID(np.Name),
-			Tags:                b.tags,
-		})
 	}
 	netProfile := &containerservice.ContainerServiceNetworkProfileArgs{
 		NetworkPlugin:   pulumi.String("azure"),
@@ -367,39 +348,78 @@ func (b *builder) managedCluster() error {
 
 // nodePools creates the user pools, autoscaled.
 func (b *builder) nodePools() error {
-	spec := b.spec
-	for _, np := range spec.NodePools {
+	for _, np := range b.spec.NodePools {
 		if np.System {
 			continue
 		}
-		_, err := containerservice.NewAgentPool(b.ctx, b.name+"-"+np.Name, &containerservice.AgentPoolArgs{
-			ResourceGroupName:   b.rg.Name,
-			ResourceName:        b.mc.Name,
-			AgentPoolName:       pulumi.String(np.Name),
-			Mode:                pulumi.String(string(containerservice.AgentPoolModeUser)),
-			Type:                pulumi.String("VirtualMachineScaleSets"),
-			OsType:              pulumi.String("Linux"),
-			OsSKU:               pulumi.String(np.OSSKU),
-			VmSize:              pulumi.String(np.InstanceTypes[0]),
-			OrchestratorVersion: pulumi.String(spec.KubernetesVersion),
-			EnableAutoScaling:   pulumi.Bool(true),
-			Count:               pulumi.Int(np.DesiredSize),
-			MinCount:            pulumi.Int(np.MinSize),
-			MaxCount:            pulumi.Int(np.MaxSize),
-			MaxPods:             pulumi.Int(np.MaxPods),
-			OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
-			AvailabilityZones:   zones(spec.Network.Zones),
-			NodeLabels:          labels(np.Labels),
-			NodeTaints:          taints(np.Taints),
-			VnetSubnetID:        b.c.NodeSubnetID,
-			PodSubnetID:         b.podSubnetID(np.Name),
-			Tags:                b.tags,
-		}, append(b.child, pulumi.IgnoreChanges([]string{"count"}))...)
-		if err != nil {
+		args := b.poolArgs(np)
+		args.ResourceName = b.mc.Name
+		if _, err := containerservice.NewAgentPool(b.ctx, b.name+"-"+np.Name, args,
+			append(b.child, pulumi.IgnoreChanges([]string{"count"}))...); err != nil {
 			return fmt.Errorf("%q: %w", np.Name, err)
 		}
 	}
 	return nil
+}
+
+// poolArgs is the one place a node pool's settings become Azure's: a system pool goes
+// inline into the managed cluster (AKS needs one at creation, inlinePool), a user pool
+// becomes an AgentPool of its own (nodePools, which sets the cluster's ResourceName).
+// Every pool is a Linux scale set, autoscaled between its bounds.
+func (b *builder) poolArgs(np cluster.NodePool) *containerservice.AgentPoolArgs {
+	mode := containerservice.AgentPoolModeUser
+	if np.System {
+		mode = containerservice.AgentPoolModeSystem
+	}
+	return &containerservice.AgentPoolArgs{
+		ResourceGroupName:   b.rg.Name,
+		AgentPoolName:       pulumi.String(np.Name),
+		Mode:                pulumi.String(string(mode)),
+		Type:                pulumi.String("VirtualMachineScaleSets"),
+		OsType:              pulumi.String("Linux"),
+		OsSKU:               pulumi.String(np.OSSKU),
+		VmSize:              pulumi.String(np.InstanceTypes[0]),
+		OrchestratorVersion: pulumi.String(b.spec.KubernetesVersion),
+		EnableAutoScaling:   pulumi.Bool(true),
+		Count:               pulumi.Int(np.DesiredSize),
+		MinCount:            pulumi.Int(np.MinSize),
+		MaxCount:            pulumi.Int(np.MaxSize),
+		MaxPods:             pulumi.Int(np.MaxPods),
+		OsDiskSizeGB:        pulumi.Int(np.DiskSizeGB),
+		AvailabilityZones:   zones(b.spec.Network.Zones),
+		NodeLabels:          labels(np.Labels),
+		NodeTaints:          taints(np.Taints),
+		VnetSubnetID:        b.c.NodeSubnetID,
+		PodSubnetID:         b.podSubnetID(np.Name),
+		Tags:                b.tags,
+	}
+}
+
+// inlinePool is a pool's AgentPool settings as a profile inline in the managed cluster:
+// field for field what poolArgs decided, nothing decided here
+// (TestSystemAndUserPoolsShareTheirSettings holds the two to each other).
+func inlinePool(name string, a *containerservice.AgentPoolArgs) containerservice.ManagedClusterAgentPoolProfileArgs {
+	return containerservice.ManagedClusterAgentPoolProfileArgs{
+		Name:                pulumi.String(name),
+		Mode:                a.Mode,
+		Type:                a.Type,
+		OsType:              a.OsType,
+		OsSKU:               a.OsSKU,
+		VmSize:              a.VmSize,
+		OrchestratorVersion: a.OrchestratorVersion,
+		EnableAutoScaling:   a.EnableAutoScaling,
+		Count:               a.Count,
+		MinCount:            a.MinCount,
+		MaxCount:            a.MaxCount,
+		MaxPods:             a.MaxPods,
+		OsDiskSizeGB:        a.OsDiskSizeGB,
+		AvailabilityZones:   a.AvailabilityZones,
+		NodeLabels:          a.NodeLabels,
+		NodeTaints:          a.NodeTaints,
+		VnetSubnetID:        a.VnetSubnetID,
+		PodSubnetID:         a.PodSubnetID,
+		Tags:                a.Tags,
+	}
 }
 
 // roleID is a built-in role's definition ID in the cluster's subscription, which comes
@@ -705,10 +725,5 @@ func subscriptionOf(id string) (string, error) {
 	return parts[2], nil
 }
 
-// parentOpt places a child under the component (cluster.AttachedChild in an in-cluster stack).
-func (b *builder) parentOpt() pulumi.ResourceOption {
-	if b.attached {
-		return cluster.AttachedChild(b.c)
-	}
-	return pulumi.Parent(b.c)
-}
+// parentOpt places a child under the component (cluster.ChildOf).
+func (b *builder) parentOpt() pulumi.ResourceOption { return cluster.ChildOf(b.c, b.attached) }

@@ -398,8 +398,8 @@ func TestInvalidSpecRegistersNothing(t *testing.T) {
 		_, err := New(ctx, s.Name, &Args{Spec: s, Stack: "test"})
 		return nil, err
 	}, plan.Options{Project: "fleetform", Stack: "test"})
-	if err == nil || !strings.Contains(err.Error(), cluster.MsgAzureOverlayPodSubnet) || !strings.Contains(err.Error(), "clusters[prod-azure].azure.podSubnetPerPool") {
-		t.Errorf("err = %v, want %q at clusters[prod-azure].azure.podSubnetPerPool", err, cluster.MsgAzureOverlayPodSubnet)
+	if err == nil || !strings.Contains(err.Error(), cluster.MsgAzureOverlayPodSubnet) || !strings.Contains(err.Error(), "clusters[0].azure.podSubnetPerPool") {
+		t.Errorf("err = %v, want %q at clusters[0].azure.podSubnetPerPool", err, cluster.MsgAzureOverlayPodSubnet)
 	}
 	if mon.Registrations() != 0 {
 		t.Errorf("%d registrations, want none", mon.Registrations())
@@ -681,4 +681,44 @@ func sameSet(a, b []string) bool {
 		return m
 	}
 	return reflect.DeepEqual(set(a), set(b))
+}
+
+// TestSystemAndUserPoolsShareTheirSettings: a system pool (inline in the managed
+// cluster) and a user pool (an AgentPool) of the same settings get the same Azure
+// fields with the same values, but for the pool's name and mode: both come from
+// poolArgs, and inlinePool drops none of its fields.
+func TestSystemAndUserPoolsShareTheirSettings(t *testing.T) {
+	s := devSpec("twins")
+	twin := s.NodePools[0]
+	twin.Name, twin.System = "twin", false
+	s.NodePools = append(s.NodePools[:1], twin)
+	p := planOf(t, s)
+	inline, ok := at(one(t, p, typeManagedCluster, "twins-aks").Inputs, "agentPoolProfiles", 0).(map[string]any)
+	if !ok {
+		t.Fatal("no inline system pool")
+	}
+	user := one(t, p, typeAgentPool, "twins-twin").Inputs
+	ownName := map[string]bool{"name": true, "agentPoolName": true, "mode": true}
+	agentPoolOnly := map[string]bool{"resourceGroupName": true, "resourceName": true}
+	shared := 0
+	for k, v := range user {
+		if ownName[k] || agentPoolOnly[k] {
+			continue
+		}
+		shared++
+		if got, ok := inline[k]; !ok || !reflect.DeepEqual(got, v) {
+			t.Errorf("%s: system pool %v, user pool %v; want the same", k, got, v)
+		}
+	}
+	for k := range inline {
+		if _, ok := user[k]; !ok && !ownName[k] {
+			t.Errorf("%s is set on the system pool only", k)
+		}
+	}
+	if shared < 15 {
+		t.Errorf("%d shared fields, want every pool setting (at least 15): %v", shared, user)
+	}
+	if inline["name"] != "system" || inline["mode"] != "System" || user["agentPoolName"] != "twin" || user["mode"] != "User" {
+		t.Errorf("names and modes: system %v/%v, user %v/%v", inline["name"], inline["mode"], user["agentPoolName"], user["mode"])
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 )
@@ -28,12 +27,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("aks cluster %q: %w", name, cluster.ErrNoArgs)
 	}
 	r := args.Remote
-	if err := r.ForCloud(cluster.Azure); err != nil {
+	if err := r.Check(cluster.Azure, args.Workloads, args.Backups); err != nil {
 		return nil, fmt.Errorf("aks cluster %q: %w", name, err)
-	}
-	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
-		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
-		return nil, fmt.Errorf("aks cluster %q: %w", name, errs.ToAggregate())
 	}
 	rg := r.Contract.Facts[FactResourceGroup]
 	if rg == "" {
@@ -57,7 +52,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		attached: true,
 		ctx:      ctx, name: name, stack: r.Contract.Stack, c: c, spec: &c.spec,
 		workloads: cluster.CloneWorkloads(args.Workloads), backupsReq: args.Backups,
-		tags: pulumi.ToStringMap(cluster.DecodeTags(r.Contract.Facts[cluster.FactTags])), location: pulumi.String(spec.Region),
+		tags: pulumi.ToStringMap(r.Tags()), location: pulumi.String(spec.Region),
 		rgName: c.ResourceGroupName, rgID: c.resourceGroupID, kubeconfig: r.Kubeconfig,
 	}
 	if err := cluster.RunSteps(

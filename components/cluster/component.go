@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/stacks/configkeys"
 )
 
 // What every cluster component shares, so that all of them (and a fifth cloud) start,
@@ -27,13 +29,16 @@ var (
 	ErrNoStack = errors.New("stack name is required")
 )
 
-// Path is the field path of a cluster's spec in component errors: clusters[<name>].
-func Path(name string) *field.Path { return field.NewPath("clusters").Key(name) }
+// Path is the field path of the cluster spec at index i of the stack file's clusters
+// list: clusters[i], the form the stack decoder and the stack's validation report. A
+// component reports its spec's problems at the same path, so the user finds the entry
+// whatever layer found the problem; the program's error context adds the cluster's name.
+func Path(i int) *field.Path { return field.NewPath(configkeys.Clusters).Index(i) }
 
 // Prepare is every component's first step: it checks the spec is for cloud, applies the
 // defaults to a copy (so the caller's spec never changes) and validates the copy at
-// clusters[<name>], returning every problem at once. Nothing is registered before it.
-func Prepare(spec Spec, cloud Cloud, stack string) (Spec, error) {
+// Path(index), returning every problem at once. Nothing is registered before it.
+func Prepare(spec Spec, index int, cloud Cloud, stack string) (Spec, error) {
 	if spec.Cloud != cloud {
 		return Spec{}, fmt.Errorf("%w: %q, want %q", ErrWrongCloud, spec.Cloud, cloud)
 	}
@@ -42,7 +47,7 @@ func Prepare(spec Spec, cloud Cloud, stack string) (Spec, error) {
 	}
 	s := spec.Clone()
 	s.ApplyDefaults(stack)
-	if errs := s.Validate(Path(s.Name)); len(errs) > 0 {
+	if errs := s.Validate(Path(index)); len(errs) > 0 {
 		return Spec{}, errs.ToAggregate()
 	}
 	return s, nil
@@ -134,4 +139,12 @@ func ClusterOnly(steps []Step) []Step {
 	return slices.DeleteFunc(steps, func(s Step) bool {
 		return s.Name == StepWorkloadIdentities || s.Name == StepBackupStorage || s.Name == StepKubernetes
 	})
+}
+
+// CheckNeeds checks, before a component registers anything, what the platform asks of
+// it: the workloads that want a cloud identity (at workloads) and the backups request
+// (at backups; nil asks for none). Every problem is returned at once.
+func CheckNeeds(ws []Workload, b *Backups) error {
+	errs := append(ValidateWorkloads(field.NewPath("workloads"), ws), ValidateBackups(field.NewPath("backups"), b)...)
+	return errs.ToAggregate()
 }

@@ -9,7 +9,7 @@ import (
 func TestPrepare(t *testing.T) {
 	in := *awsSpec()
 	in.Tags = map[string]string{"team": "platform"}
-	out, err := Prepare(in, AWS, "dev")
+	out, err := Prepare(in, 0, AWS, "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,17 +26,17 @@ func TestPrepare(t *testing.T) {
 		t.Error("the prepared copy shares maps or lists with the caller's spec")
 	}
 
-	if _, err := Prepare(in, Azure, "dev"); !errors.Is(err, ErrWrongCloud) {
+	if _, err := Prepare(in, 0, Azure, "dev"); !errors.Is(err, ErrWrongCloud) {
 		t.Errorf("wrong cloud: got %v, want ErrWrongCloud", err)
 	}
-	if _, err := Prepare(in, AWS, ""); !errors.Is(err, ErrNoStack) {
+	if _, err := Prepare(in, 0, AWS, ""); !errors.Is(err, ErrNoStack) {
 		t.Errorf("no stack: got %v, want ErrNoStack", err)
 	}
 	bad := *awsSpec()
 	bad.Network.Zones = 1
 	bad.NodePools[0].MaxSize = 0
-	_, err = Prepare(bad, AWS, "dev")
-	for _, want := range []string{"clusters[dev-aws].network.zones", "clusters[dev-aws].nodePools[0].maxSize"} {
+	_, err = Prepare(bad, 2, AWS, "dev")
+	for _, want := range []string{"clusters[2].network.zones", "clusters[2].nodePools[0].maxSize"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("invalid spec: got %v, want every problem, including %s", err, want)
 		}

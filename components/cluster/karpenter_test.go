@@ -246,7 +246,7 @@ func TestKarpenterNodePools(t *testing.T) {
 func TestPrepareCopiesKarpenterBlocks(t *testing.T) {
 	in := *karpenterSpec()
 	in.NodePools[1].Karpenter.CapacityTypes = []string{CapacitySpot}
-	out, err := Prepare(in, AWS, "dev")
+	out, err := Prepare(in, 0, AWS, "dev")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,10 @@ func (r Remote) Spec() Spec {
 	return Spec{Name: c.Name, Cloud: c.Cloud, Region: c.Region, Environment: c.Environment, Federation: c.Federation, KubernetesVersion: c.KubernetesVersion}
 }
 
+// Tags are the cloud tags the cluster stack put on its resources (FactTags), for the
+// resources an attach path makes; nil when the cluster stack recorded none.
+func (r Remote) Tags() map[string]string { return DecodeTags(r.Contract.Facts[FactTags]) }
+
 // ForCloud checks, before an attach path registers anything, that the remote cluster
 // is of the path's cloud.
 func (r Remote) ForCloud(cloud Cloud) error {
@@ -37,6 +41,24 @@ func (r Remote) ForCloud(cloud Cloud) error {
 		return fmt.Errorf("%w: %q, want %q", ErrWrongCloud, r.Contract.Cloud, cloud)
 	}
 	return nil
+}
+
+// Check is every attach path's first step: the remote cluster is of the path's cloud,
+// and what the platform asks of it is valid (CheckNeeds). Nothing is registered before it.
+func (r Remote) Check(cloud Cloud, ws []Workload, b *Backups) error {
+	if err := r.ForCloud(cloud); err != nil {
+		return err
+	}
+	return CheckNeeds(ws, b)
+}
+
+// ChildOf places a child under its cluster component: with AttachedChild when the
+// component was attached (an in-cluster stack's Attach), with Parent when New built it.
+func ChildOf(c pulumi.Resource, attached bool) pulumi.ResourceOption {
+	if attached {
+		return AttachedChild(c)
+	}
+	return pulumi.Parent(c)
 }
 
 // AttachedChild places a resource under an attached cluster component (an in-cluster

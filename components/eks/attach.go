@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 )
@@ -30,12 +29,8 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("eks cluster %q: %w", name, cluster.ErrNoArgs)
 	}
 	r := args.Remote
-	if err := r.ForCloud(cluster.AWS); err != nil {
+	if err := r.Check(cluster.AWS, args.Workloads, args.Backups); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
-	}
-	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
-		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
-		return nil, fmt.Errorf("eks cluster %q: %w", name, errs.ToAggregate())
 	}
 	clusterName := r.Contract.Facts[FactClusterName]
 	if clusterName == "" {
@@ -85,7 +80,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		parent:       cluster.AttachedChild(c),
 		id:           &identity{issuer: c.OIDCIssuer, providerArn: c.OIDCProviderArn},
 		kubeconfig:   r.Kubeconfig,
-		resourceTags: cluster.DecodeTags(r.Contract.Facts[cluster.FactTags]),
+		resourceTags: r.Tags(),
 	}
 	if err := cluster.RunSteps(
 		cluster.Step{Name: "aws provider", Run: b.provider},

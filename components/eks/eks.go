@@ -10,7 +10,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -36,6 +35,10 @@ type Args struct {
 	// Spec is the cluster's entry in the stack file (cloud aws). New works on a copy,
 	// applies the defaults to it and validates it before creating anything.
 	Spec cluster.Spec
+	// Index is the spec's position in the stack file's clusters list: New reports the
+	// spec's problems at clusters[Index] (cluster.Path), as the stack's validation does.
+	// Defaults to 0, right for a stack of one cluster.
+	Index int
 	// Stack is the stack name; it goes into every tag and into the EKS cluster name.
 	Stack string
 	// Access is who reaches the cluster: admins get cluster admin, groups an access entry
@@ -192,16 +195,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec, err := cluster.Prepare(args.Spec, cluster.AWS, args.Stack)
+	spec, err := cluster.Prepare(args.Spec, args.Index, cluster.AWS, args.Stack)
 	if err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
 	if len(args.Access.Admins) == 0 {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, ErrNoAdmin)
 	}
-	if errs := append(cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads),
-		cluster.ValidateBackups(field.NewPath("backups"), args.Backups)...); len(errs) > 0 {
-		return nil, fmt.Errorf("eks cluster %q: %w", name, errs.ToAggregate())
+	if err := cluster.CheckNeeds(args.Workloads, args.Backups); err != nil {
+		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
 	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.AWS), workloads: map[string]cluster.WorkloadIdentity{},
 		karpenterRole: pulumi.String("").ToStringOutput(), identityMode: WorkloadIdentityFor(Partition(spec.Region))}

@@ -505,7 +505,7 @@ func TestNewRejectsBadArgs(t *testing.T) {
 		{"other cloud", &Args{Spec: existing, Stack: testStack, Access: testAccess}, cluster.ErrWrongCloud, ""},
 		{"no stack", &Args{Spec: *devSpec("x"), Access: testAccess}, cluster.ErrNoStack, ""},
 		{"no admin", &Args{Spec: *devSpec("x"), Stack: testStack, Access: cluster.Access{Groups: testAccess.Groups}}, ErrNoAdmin, ""},
-		{"invalid spec", &Args{Spec: *tooFewZones, Stack: testStack, Access: testAccess}, nil, "clusters[x].network.zones"},
+		{"invalid spec", &Args{Spec: *tooFewZones, Stack: testStack, Access: testAccess}, nil, "clusters[0].network.zones"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -186,10 +186,10 @@ func TestBadKarpenterPoolRegistersNothing(t *testing.T) {
 		t.Fatal("a bad Karpenter pool was accepted")
 	}
 	for _, want := range []string{
-		"clusters[dev-aws].nodePools[1].minSize: Invalid value: 2: " + cluster.MsgKarpenterMinSize,
-		"clusters[dev-aws].nodePools[1].desiredSize",
-		"clusters[dev-aws].nodePools[1].karpenter.instanceFamilies[1]: Invalid value: \"t2\": " + cluster.MsgPrefixDelegationNitro,
-		"clusters[dev-aws].nodePools: Required value: " + cluster.MsgKarpenterNeedsManagedPool,
+		"clusters[0].nodePools[1].minSize: Invalid value: 2: " + cluster.MsgKarpenterMinSize,
+		"clusters[0].nodePools[1].desiredSize",
+		"clusters[0].nodePools[1].karpenter.instanceFamilies[1]: Invalid value: \"t2\": " + cluster.MsgPrefixDelegationNitro,
+		"clusters[0].nodePools: Required value: " + cluster.MsgKarpenterNeedsManagedPool,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %q", err, want)

@@ -3,7 +3,6 @@ package existing
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/cluster"
@@ -25,7 +24,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("existing cluster %q: %w", name, cluster.ErrNoArgs)
 	}
 	r := args.Remote
-	if err := r.ForCloud(cluster.Existing); err != nil {
+	if err := r.Check(cluster.Existing, nil, nil); err != nil {
 		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
 	spec := r.Spec()
@@ -40,22 +39,11 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 	c.StorageClass = pulumi.String(r.Contract.StorageClass).ToStringOutput()
 	c.KubernetesVersion = pulumi.String("").ToStringOutput()
 	c.clusterIdentifier = r.Output(cluster.OutputClusterIdentifier)
-	pargs := &kubernetes.ProviderArgs{Kubeconfig: r.Kubeconfig, ClusterIdentifier: c.clusterIdentifier}
-	if c.context != "" {
-		pargs.Context = pulumi.String(c.context)
-	}
-	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", pargs, cluster.AttachedChild(c))
-	if err != nil {
+	b := &builder{ctx: ctx, name: name, c: c, kubeconfig: r.Kubeconfig, attached: true}
+	if err := b.kubernetes(); err != nil {
 		return nil, fmt.Errorf("existing cluster %q: kubernetes: %w", name, err)
 	}
-	c.Provider = provider
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName":       c.ClusterName,
-		"kubeconfig":        c.Kubeconfig,
-		"context":           c.Context,
-		"storageClass":      c.StorageClass,
-		"kubernetesVersion": c.KubernetesVersion,
-	}); err != nil {
+	if err := ctx.RegisterResourceOutputs(c, c.outputs()); err != nil {
 		return nil, fmt.Errorf("existing cluster %q: registering outputs: %w", name, err)
 	}
 	return c, nil

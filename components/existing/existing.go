@@ -5,7 +5,6 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/cluster"
 	kubeconfigfile "github.com/fleetform/fleetform/components/existing/kubeconfig"
@@ -30,6 +29,10 @@ type Args struct {
 	// Spec is the cluster's entry in the stack file (cloud existing). New works on a
 	// copy, applies the defaults to it and validates it before creating anything.
 	Spec cluster.Spec
+	// Index is the spec's position in the stack file's clusters list: New reports the
+	// spec's problems at clusters[Index] (cluster.Path), as the stack's validation does.
+	// Defaults to 0, right for a stack of one cluster.
+	Index int
 	// Stack is the stack name, the default environment.
 	Stack string
 	// Access is who reaches the cluster. Existing clusters keep their own identity
@@ -78,7 +81,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		return nil, fmt.Errorf("existing cluster %q: %w", name, cluster.ErrNoArgs)
 	}
-	spec, err := cluster.Prepare(args.Spec, cluster.Existing, args.Stack)
+	spec, err := cluster.Prepare(args.Spec, args.Index, cluster.Existing, args.Stack)
 	if err != nil {
 		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
@@ -87,14 +90,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
-	if errs := cluster.ValidateWorkloads(field.NewPath("workloads"), args.Workloads); len(errs) > 0 {
-		return nil, fmt.Errorf("existing cluster %q: %w", name, errs.ToAggregate())
+	if err := cluster.CheckNeeds(args.Workloads, nil); err != nil {
+		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
 	c := &Cluster{spec: spec, subjects: args.Access.Subjects(cluster.Existing)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("existing cluster %q: registering component: %w", name, err)
 	}
-	b := &builder{ctx: ctx, name: name, c: c, kc: kc}
+	b := &builder{ctx: ctx, name: name, c: c, kc: kc, kubeconfig: kc.forProvider()}
 	steps := []cluster.Step{{Name: "connection", Run: b.connection}}
 	if !args.ClusterOnly {
 		steps = append(steps, cluster.Step{Name: "kubernetes", Run: b.kubernetes})
@@ -102,16 +105,21 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := cluster.RunSteps(steps...); err != nil {
 		return nil, fmt.Errorf("existing cluster %q: %w", name, err)
 	}
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+	if err := ctx.RegisterResourceOutputs(c, c.outputs()); err != nil {
+		return nil, fmt.Errorf("existing cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}
+
+// outputs are the component's registered outputs, the same from New and Attach.
+func (c *Cluster) outputs() pulumi.Map {
+	return pulumi.Map{
 		"clusterName":       c.ClusterName,
 		"kubeconfig":        c.Kubeconfig,
 		"context":           c.Context,
 		"storageClass":      c.StorageClass,
 		"kubernetesVersion": c.KubernetesVersion,
-	}); err != nil {
-		return nil, fmt.Errorf("existing cluster %q: registering outputs: %w", name, err)
 	}
-	return c, nil
 }
 
 // Connection is what the layers above deploy through.
@@ -169,12 +177,17 @@ func loadKubeconfig(specName string, kc *cluster.KubeconfigSpec) (kubeconfig, er
 	return out, nil
 }
 
-// builder carries what the steps of New share.
+// builder carries what the steps of New (and the kubernetes step of Attach) share.
 type builder struct {
 	ctx  *pulumi.Context
 	name string
 	c    *Cluster
 	kc   kubeconfig
+	// kubeconfig is what the provider reads (kubeconfig.forProvider, or the cluster
+	// stack's kubeconfig output when attached); nil for the provider's default lookup.
+	kubeconfig pulumi.StringPtrInput
+	// attached is set by Attach: the provider is a cluster.AttachedChild of the component.
+	attached bool
 }
 
 // connection fills the outputs from the kubeconfig.
@@ -194,25 +207,30 @@ func (b *builder) connection() error {
 	return nil
 }
 
-// kubernetes creates the provider.
+// kubernetes creates the provider, on the context the component chose (if any).
 func (b *builder) kubernetes() error {
-	kc := b.kc
-	pargs := &kubernetes.ProviderArgs{ClusterIdentifier: b.c.clusterIdentifier}
-	switch {
-	case kc.content != "":
-		pargs.Kubeconfig = pulumi.ToSecret(pulumi.String(kc.content)).(pulumi.StringOutput)
-	case kc.path != "":
-		// Not there yet at plan time; the provider reads the path at deploy time.
-		pargs.Kubeconfig = pulumi.String(kc.path)
+	pargs := &kubernetes.ProviderArgs{Kubeconfig: b.kubeconfig, ClusterIdentifier: b.c.clusterIdentifier}
+	if b.c.context != "" {
+		pargs.Context = pulumi.String(b.c.context)
 	}
-	if kc.spec.Context != "" {
-		pargs.Context = pulumi.String(kc.spec.Context)
-	}
-	provider, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", pargs, pulumi.Parent(b.c))
+	provider, err := kubernetes.NewProvider(b.ctx, b.name+"-k8s", pargs, cluster.ChildOf(b.c, b.attached))
 	if err != nil {
 		return err
 	}
 	b.c.Provider = provider
+	return nil
+}
+
+// forProvider is the kubeconfig the provider reads: the file's content, a secret; its
+// path when the file is not there yet at plan time (the provider reads it at deploy
+// time); nil when no file is configured (the provider's own default lookup).
+func (kc kubeconfig) forProvider() pulumi.StringPtrInput {
+	switch {
+	case kc.content != "":
+		return pulumi.ToSecret(pulumi.String(kc.content)).(pulumi.StringOutput)
+	case kc.path != "":
+		return pulumi.String(kc.path)
+	}
 	return nil
 }
 

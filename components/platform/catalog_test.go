@@ -15,6 +15,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/karpenter"
 	"github.com/fleetform/fleetform/components/addons/velero"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -28,7 +29,7 @@ var monitorTypes = []string{
 }
 
 // everything turns on every addon the platform has on one EKS cluster, on edge.
-func everything(edge string) func(*platform.Args) {
+func everything(edge edges.Edge) func(*platform.Args) {
 	return func(a *platform.Args) {
 		a.Spec = dnsSpec(cluster.Spec{Name: "c1", Cloud: cluster.AWS, Region: "us-east-1"})
 		a.Spec.Edge = edge
@@ -44,10 +45,10 @@ func everything(edge string) func(*platform.Args) {
 
 // builtAddons plans the platform on every edge with everything on and returns the
 // plans by edge.
-func builtAddons(t *testing.T) map[string]*plan.Plan {
+func builtAddons(t *testing.T) map[edges.Edge]*plan.Plan {
 	t.Helper()
-	out := map[string]*plan.Plan{}
-	for _, edge := range platform.Edges {
+	out := map[edges.Edge]*plan.Plan{}
+	for _, edge := range edges.All {
 		p, _ := build(t, everything(edge))
 		out[edge] = p
 	}
@@ -97,13 +98,13 @@ func TestNamespaceConstantsFollowCatalog(t *testing.T) {
 		}
 	}
 	ingress, _ := catalog.Lookup(catalog.Ingress)
-	for _, edge := range platform.Edges {
+	for _, edge := range edges.All {
 		if ns := platform.EdgeNamespace(edge); !slices.Contains(ingress.Namespaces(), ns) {
 			t.Errorf("edge %s runs in %s, which the ingress addon does not register", edge, ns)
 		}
 	}
-	if ingress.Namespace != platform.EdgeNamespace(platform.DefaultEdge) {
-		t.Errorf("the ingress addon's own namespace is %s, the default edge's %s", ingress.Namespace, platform.EdgeNamespace(platform.DefaultEdge))
+	if ingress.Namespace != platform.EdgeNamespace(edges.Default) {
+		t.Errorf("the ingress addon's own namespace is %s, the default edge's %s", ingress.Namespace, platform.EdgeNamespace(edges.Default))
 	}
 }
 
@@ -177,7 +178,7 @@ func TestEveryMonitorWaitsForMonitoring(t *testing.T) {
 	}
 	off := false
 	p, _ := build(t, func(a *platform.Args) {
-		everything(platform.EdgeEnvoyGateway)(a)
+		everything(edges.EnvoyGateway)(a)
 		a.Spec.Monitoring.Enabled = &off
 		a.Spec.Monitoring.Federation = platform.FederationSpec{}
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/secret"
 )
@@ -80,7 +81,7 @@ func (s *Spec) validateDashboard(p *field.Path) field.ErrorList {
 		errs = append(errs, field.Invalid(p.Child("domain"), d.Domain, "needs rollouts.enabled and rollouts.dashboard: true"))
 	case !OnByDefault(s.Ingress.Enabled):
 		errs = append(errs, field.Invalid(p.Child("domain"), d.Domain, "the Rollouts dashboard "+MsgNeedsIngress))
-	case s.Edge == EdgeIstio:
+	case s.Edge == edges.Istio:
 		errs = append(errs, field.Invalid(p.Child("domain"), d.Domain, MsgDashboardIstio))
 	}
 	return errs
@@ -111,7 +112,7 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 	if err != nil {
 		return fmt.Errorf("secret password: %w", err)
 	}
-	user, cluster, envoy := d.Username, b.args.Cluster, UsesGateway(b.spec.Edge)
+	user, cluster, envoy := d.Username, b.args.Cluster, b.spec.Edge.UsesGateway()
 	key := monitoring.HtpasswdKey
 	line := pw.ApplyT(func(p string) string { return monitoring.HtpasswdLine(user, p, cluster+"/rollouts-dashboard") + "\n" }).(pulumi.StringOutput)
 	if envoy {

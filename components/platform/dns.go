@@ -16,6 +16,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 
@@ -413,7 +414,7 @@ func (s *Spec) Issuer(c cluster.Spec) (certmanager.Issuer, bool) {
 	case !OnByDefault(s.Ingress.Enabled) || s.Ingress.Internal:
 		// HTTP-01 needs the ACME server to reach port 80 of a public edge.
 		return certmanager.Issuer{}, false
-	case UsesGateway(s.Edge):
+	case s.Edge.UsesGateway():
 		i.Solver = certmanager.SolverHTTP01
 		i.HTTP01 = certmanager.HTTP01{GatewayName: gateway.Name, GatewayNamespace: EdgeNamespace(s.Edge), GatewayListener: gateway.HTTPListener}
 	default:
@@ -471,13 +472,13 @@ func (s *Spec) dnsWorkloads(c cluster.Spec) []cluster.Workload {
 // HTTPRoutes on a Gateway edge (and Istio's own Gateways and VirtualServices, which
 // releases on istio route through), Ingresses on ingress-nginx, and annotated
 // LoadBalancer Services everywhere.
-func ExternalDNSSources(edge string, ingressOn bool) []string {
+func ExternalDNSSources(edge edges.Edge, ingressOn bool) []string {
 	out := []string{externaldns.SourceService}
 	switch {
 	case !ingressOn:
-	case edge == EdgeIstio:
+	case edge == edges.Istio:
 		out = append(out, externaldns.SourceHTTPRoute, externaldns.SourceIstioGateway, externaldns.SourceIstioVirtualService)
-	case UsesGateway(edge):
+	case edge.UsesGateway():
 		out = append(out, externaldns.SourceHTTPRoute)
 	default:
 		out = append(out, externaldns.SourceIngress)
@@ -591,7 +592,7 @@ func (b *builder) externalDNS(zones externaldns.Zones) error {
 	if w, found := a.Workloads[externaldns.WorkloadName]; found {
 		eargs.Identity = &w
 	}
-	if UsesGateway(s.Edge) && b.gatewayCRDs != nil {
+	if s.Edge.UsesGateway() && b.gatewayCRDs != nil {
 		eargs.EdgeReady = b.gatewayCRDs // the Gateway API (and Istio) CRDs its sources watch
 	}
 	if zones.Provider == externaldns.ProviderAlibaba {

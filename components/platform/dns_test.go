@@ -14,6 +14,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/externaldns"
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
 )
@@ -55,7 +56,7 @@ func TestIssuerPerCloud(t *testing.T) {
 		{"eks: DNS-01 through Route 53", cluster.Spec{Name: "c", Cloud: cluster.AWS, Region: "us-east-1"}, nil,
 			certmanager.SolverRoute53, []string{"arn:aws:route53:::hostedzone/Z0STACKZONE"}, nil},
 		{"eks without zones: HTTP-01 on the Gateway", cluster.Spec{Name: "c", Cloud: cluster.AWS, Region: "us-east-1"}, func(s *platform.Spec) {
-			s.DNS.AWS.HostedZoneIDs, s.Edge = nil, platform.EdgeEnvoyGateway
+			s.DNS.AWS.HostedZoneIDs, s.Edge = nil, edges.EnvoyGateway
 		}, certmanager.SolverHTTP01, nil, nil},
 		{"aks: DNS-01 through Azure DNS", aks, nil, certmanager.SolverAzureDNS, nil, []string{azureZone}},
 		{"ack: HTTP-01 through ingress-nginx", cluster.Spec{Name: "c", Cloud: cluster.Alicloud, Region: "cn-hangzhou"}, nil, certmanager.SolverHTTP01, nil, nil},
@@ -307,17 +308,17 @@ func TestPlatformTLSAndDNSOnEKS(t *testing.T) {
 }
 
 func TestExternalDNSSources(t *testing.T) {
-	cases := map[string][]string{
-		platform.EdgeEnvoyGateway: {"service", "gateway-httproute"},
-		platform.EdgeIstio:        {"service", "gateway-httproute", "istio-gateway", "istio-virtualservice"},
-		platform.EdgeIngressNginx: {"service", "ingress"},
+	cases := map[edges.Edge][]string{
+		edges.EnvoyGateway: {"service", "gateway-httproute"},
+		edges.Istio:        {"service", "gateway-httproute", "istio-gateway", "istio-virtualservice"},
+		edges.IngressNginx: {"service", "ingress"},
 	}
 	for edge, want := range cases {
 		if got := platform.ExternalDNSSources(edge, true); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: sources %v, want %v", edge, got, want)
 		}
 	}
-	if got := platform.ExternalDNSSources(platform.EdgeIstio, false); !reflect.DeepEqual(got, []string{"service"}) {
+	if got := platform.ExternalDNSSources(edges.Istio, false); !reflect.DeepEqual(got, []string{"service"}) {
 		t.Errorf("edge off: sources %v", got)
 	}
 }

@@ -8,27 +8,9 @@ import (
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
-
-// Edges: what serves traffic into a cluster (`platform.edge`).
-const (
-	// EdgeEnvoyGateway is Envoy Gateway behind a Gateway API Gateway.
-	EdgeEnvoyGateway = string(gateway.EnvoyGateway)
-	// EdgeIstio is Istio's gateway (istiod) behind a Gateway API Gateway.
-	EdgeIstio = string(gateway.Istio)
-	// EdgeIngressNginx is the retired ingress-nginx controller, kept as an explicit legacy choice.
-	EdgeIngressNginx = "ingress-nginx"
-)
-
-// DefaultEdge is Envoy Gateway: a CNCF project with regular releases, routed by
-// Argo Rollouts through its Gateway API plugin, one controller plus one Envoy
-// Deployment per Gateway, and images on Docker Hub that mirror like any other
-// (docs/platform.md, "Edge").
-const DefaultEdge = EdgeEnvoyGateway
-
-// Edges lists the accepted platform.edge values.
-var Edges = []string{EdgeEnvoyGateway, EdgeIstio, EdgeIngressNginx}
 
 // Namespaces of the Gateway API implementations (their upstream defaults); the
 // shared Gateway and its proxies run there too.
@@ -53,24 +35,21 @@ const (
 	HarborServicePort = 80
 )
 
-// EdgeNamespace is the namespace an edge runs in ("" is DefaultEdge); environments
+// EdgeNamespace is the namespace an edge runs in ("" is edges.Default); environments
 // let it in through their NetworkPolicies.
-func EdgeNamespace(edge string) string {
-	if edge == "" {
-		edge = DefaultEdge
+func EdgeNamespace(e edges.Edge) string {
+	if e == "" {
+		e = edges.Default
 	}
-	switch edge {
-	case EdgeEnvoyGateway:
+	switch e {
+	case edges.EnvoyGateway:
 		return NamespaceEnvoyGateway
-	case EdgeIstio:
+	case edges.Istio:
 		return NamespaceIstio
 	default:
 		return NamespaceIngress
 	}
 }
-
-// UsesGateway reports whether an edge is a Gateway API implementation.
-func UsesGateway(edge string) bool { return edge == EdgeEnvoyGateway || edge == EdgeIstio }
 
 // edge installs the stack's edge: a Gateway API implementation with the shared
 // Gateway, or the legacy ingress-nginx.
@@ -82,7 +61,7 @@ func (b *builder) edge() error {
 	}
 	b.ingressNS = ns
 	b.c.Outputs.Edge = s.Edge
-	if !UsesGateway(s.Edge) {
+	if !s.Edge.UsesGateway() {
 		if err := b.ctx.Log.Warn(MsgEdgeLegacy, &pulumi.LogArgs{Resource: b.c}); err != nil {
 			return fmt.Errorf("warning: %w", err)
 		}
@@ -106,7 +85,7 @@ func (b *builder) edge() error {
 			TLSSecretName: h.SecretName, TLSSecretNamespace: h.SecretNamespace,
 		})
 	}
-	if s.Edge == EdgeEnvoyGateway {
+	if s.Edge == edges.EnvoyGateway {
 		// Releases' HTTPS hosts: one listener each, their HTTPRoutes attach by name.
 		for _, h := range a.Hostnames {
 			if !h.Plain {
@@ -118,7 +97,7 @@ func (b *builder) edge() error {
 		}
 	}
 	gw, err := gateway.New(b.ctx, b.name+"-gateway", &gateway.Args{
-		Implementation: gateway.Implementation(s.Edge), Cloud: a.Cloud,
+		Implementation: s.Edge, Cloud: a.Cloud,
 		Namespace: ns, NamespaceName: EdgeNamespace(s.Edge),
 		Internal: s.Ingress.Internal, Replicas: s.Ingress.Replicas, Chart: s.Ingress.Chart.Override(),
 		Listeners: listeners, Mesh: s.gatewayMesh(),
@@ -131,7 +110,7 @@ func (b *builder) edge() error {
 	b.c.Outputs.GatewayName = gateway.Name
 	b.c.Outputs.GatewayNamespace = EdgeNamespace(s.Edge)
 	b.c.Outputs.ReleaseGatewayName, b.c.Outputs.ReleaseGatewayNamespace = gateway.Name, EdgeNamespace(s.Edge)
-	if s.Edge == EdgeIstio {
+	if s.Edge == edges.Istio {
 		// Releases bind VirtualServices (which Argo Rollouts reweights natively) to an
 		// Istio Gateway on the shared Gateway's own pods.
 		b.c.Outputs.ReleaseGatewayName = gateway.IstioReleasesGateway
@@ -175,7 +154,7 @@ func HarborGatewayValues() map[string]any {
 // harborChart is Harbor's chart override on a Gateway edge: HarborGatewayValues,
 // with the stack's raw values still merged last.
 func (b *builder) harborChart(o helmrelease.Override) helmrelease.Override {
-	if UsesGateway(b.spec.Edge) {
+	if b.spec.Edge.UsesGateway() {
 		o.Values = helmrelease.Merge(HarborGatewayValues(), o.Values)
 	}
 	return o
@@ -184,7 +163,7 @@ func (b *builder) harborChart(o helmrelease.Override) helmrelease.Override {
 // harborRoute sends Harbor's host, on the Gateway's HTTPS listener for it, to the
 // Harbor Service, and lets the Gateway read the TLS Secret in Harbor's namespace.
 func (b *builder) harborRoute(ns pulumi.StringInput, harborReady pulumi.Resource) error {
-	if !UsesGateway(b.spec.Edge) {
+	if !b.spec.Edge.UsesGateway() {
 		return nil
 	}
 	if b.gateway == nil {

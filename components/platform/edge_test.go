@@ -11,6 +11,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
@@ -37,7 +38,7 @@ func one(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
 // load-balancer settings, for Envoy Gateway (EnvoyProxy) and Istio (the options
 // ConfigMap the Gateway's infrastructure names).
 func TestGatewayEdgePerCloud(t *testing.T) {
-	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIstio} {
+	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.Istio} {
 		for _, tc := range []struct {
 			name     string
 			cloud    cluster.Cloud
@@ -50,7 +51,7 @@ func TestGatewayEdgePerCloud(t *testing.T) {
 			{"alicloud intranet CLB", cluster.Alicloud, true, "LoadBalancer", "Local"},
 			{"existing internal", cluster.Existing, true, "NodePort", "Cluster"},
 		} {
-			t.Run(edge+"/"+tc.name, func(t *testing.T) {
+			t.Run(string(edge)+"/"+tc.name, func(t *testing.T) {
 				p, out := build(t, func(a *platform.Args) {
 					a.Cloud = tc.cloud
 					a.Spec.Edge = edge
@@ -59,12 +60,12 @@ func TestGatewayEdgePerCloud(t *testing.T) {
 				want := ingress.Annotations(tc.cloud, tc.internal)
 				var svc map[string]any
 				switch edge {
-				case platform.EdgeEnvoyGateway:
+				case edges.EnvoyGateway:
 					svc, _ = dig(one(t, p, envoyProxyType).Inputs, "spec", "provider", "kubernetes", "envoyService").(map[string]any)
 					if r := dig(one(t, p, envoyProxyType).Inputs, "spec", "provider", "kubernetes", "envoyDeployment", "replicas"); r != float64(platform.DefaultIngressReplicas) {
 						t.Errorf("envoy replicas = %v, want %d", r, platform.DefaultIngressReplicas)
 					}
-				case platform.EdgeIstio:
+				case edges.Istio:
 					cm := one(t, p, configMapType)
 					s, _ := dig(cm.Inputs, "data", "service").(string)
 					if err := yaml.Unmarshal([]byte(s), &svc); err != nil {
@@ -104,7 +105,7 @@ func TestGatewayEdgePerCloud(t *testing.T) {
 // terminates TLS on a listener for Harbor's host with the Secret in Harbor's
 // namespace (granted by a ReferenceGrant), and an HTTPRoute sends the host there.
 func TestHarborOnTheGateway(t *testing.T) {
-	p, _ := build(t, func(a *platform.Args) { a.Spec.Edge = platform.EdgeEnvoyGateway })
+	p, _ := build(t, func(a *platform.Args) { a.Spec.Edge = edges.EnvoyGateway })
 	h := release(t, p, "harbor")
 	if typ := dig(h.Inputs["values"], "expose", "type"); typ != "clusterIP" {
 		t.Errorf("harbor expose.type = %v, want clusterIP", typ)
@@ -154,23 +155,23 @@ func TestEdgeValidation(t *testing.T) {
 	spoke := []cluster.Spec{{Name: "c1", Federation: cluster.FederationSpoke}}
 	for _, tc := range []struct {
 		name     string
-		edge     string
+		edge     edges.Edge
 		clusters []cluster.Spec
 		want     string // field path of the one error; "" for none
 		msg      string
 	}{
 		{"default is envoy-gateway", "", nil, "", ""},
 		{"unknown edge", "traefik", nil, "platform.edge", "Unsupported value"},
-		{"spoke on envoy-gateway", platform.EdgeEnvoyGateway, spoke, "", ""},
-		{"spoke on istio", platform.EdgeIstio, spoke, "platform.edge", platform.MsgEdgeFederation},
-		{"spoke on ingress-nginx", platform.EdgeIngressNginx, spoke, "", ""},
+		{"spoke on envoy-gateway", edges.EnvoyGateway, spoke, "", ""},
+		{"spoke on istio", edges.Istio, spoke, "platform.edge", platform.MsgEdgeFederation},
+		{"spoke on ingress-nginx", edges.IngressNginx, spoke, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := fullSpec(platform.LoggingLoki)
 			s.Edge = tc.edge
 			s.ApplyDefaults()
-			if tc.edge == "" && s.Edge != platform.DefaultEdge {
-				t.Errorf("default edge %q, want %q", s.Edge, platform.DefaultEdge)
+			if tc.edge == "" && s.Edge != edges.Default {
+				t.Errorf("default edge %q, want %q", s.Edge, edges.Default)
 			}
 			p := field.NewPath("platform")
 			errs := append(s.Validate(p), s.ValidateClusters(p, tc.clusters)...)
@@ -193,8 +194,8 @@ func TestEdgeValidation(t *testing.T) {
 // envoyproxy/gateway #6105). That a delete leaves the CRDs in the cluster is the
 // engine suite's (tests/engine, DestroyLeavesNothing): the mocks make no chart children.
 func TestGatewayCRDsAreAChart(t *testing.T) {
-	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIstio} {
-		t.Run(edge, func(t *testing.T) {
+	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.Istio} {
+		t.Run(string(edge), func(t *testing.T) {
 			p, _ := build(t, func(a *platform.Args) { a.Spec.Edge = edge })
 			chart := one(t, p, "kubernetes:helm.sh/v4:Chart")
 			if !chart.Remote || !strings.HasSuffix(chart.Name, "-gateway-crds") {
@@ -205,7 +206,7 @@ func TestGatewayCRDsAreAChart(t *testing.T) {
 			}
 			want := map[string]any{"crds": map[string]any{
 				"gatewayAPI":   map[string]any{"enabled": true, "channel": "standard"},
-				"envoyGateway": map[string]any{"enabled": edge == platform.EdgeEnvoyGateway},
+				"envoyGateway": map[string]any{"enabled": edge == edges.EnvoyGateway},
 			}}
 			if got := chart.Inputs["values"]; !reflect.DeepEqual(got, want) {
 				t.Errorf("values %v, want %v", got, want)

@@ -5,6 +5,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/edges"
 )
 
 // MeshSpec configures the sidecar mesh of an Istio edge (`platform.mesh`). Each
@@ -56,7 +57,7 @@ func (m *MeshSpec) applyDefaults() {
 
 // MeshOn says the stack's clusters run the mesh: asked for, on an Istio edge that is on.
 func (s *Spec) MeshOn() bool {
-	return s.Mesh.Enabled && s.Edge == EdgeIstio && OnByDefault(s.Ingress.Enabled)
+	return s.Mesh.Enabled && s.Edge == edges.Istio && OnByDefault(s.Ingress.Enabled)
 }
 
 func (s *Spec) validateMesh(p *field.Path) field.ErrorList {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/platform"
 )
 
@@ -19,7 +20,7 @@ func TestMeshOnEachCloud(t *testing.T) {
 		t.Run(string(cloud), func(t *testing.T) {
 			p, out := build(t, func(a *platform.Args) {
 				a.Cloud = cloud
-				a.Spec.Edge = platform.EdgeIstio
+				a.Spec.Edge = edges.Istio
 				a.Spec.Mesh.Enabled = true
 				a.Spec.Mesh.Proxy.LimitsMemory = "384Mi"
 				// A federation spoke would need basic auth on the edge, which istio lacks.
@@ -52,7 +53,7 @@ func TestMeshOnEachCloud(t *testing.T) {
 	}
 	t.Run("no mesh", func(t *testing.T) {
 		p, out := build(t, func(a *platform.Args) {
-			a.Spec.Edge = platform.EdgeIstio
+			a.Spec.Edge = edges.Istio
 			a.Federation = cluster.FederationNone
 		})
 		for _, r := range p.ByType(releaseType) {
@@ -72,16 +73,16 @@ func TestMeshValidation(t *testing.T) {
 		mutate func(*platform.Spec)
 		want   []string
 	}{
-		{"istio", func(s *platform.Spec) { s.Edge = platform.EdgeIstio }, nil},
-		{"envoy-gateway", func(s *platform.Spec) { s.Edge = platform.EdgeEnvoyGateway }, []string{"platform.mesh.enabled"}},
-		{"edge off", func(s *platform.Spec) { s.Edge = platform.EdgeIstio; off := false; s.Ingress.Enabled = &off }, []string{"platform.mesh.enabled"}},
+		{"istio", func(s *platform.Spec) { s.Edge = edges.Istio }, nil},
+		{"envoy-gateway", func(s *platform.Spec) { s.Edge = edges.EnvoyGateway }, []string{"platform.mesh.enabled"}},
+		{"edge off", func(s *platform.Spec) { s.Edge = edges.Istio; off := false; s.Ingress.Enabled = &off }, []string{"platform.mesh.enabled"}},
 		{"bad quantity and a request above its limit, both at once", func(s *platform.Spec) {
-			s.Edge = platform.EdgeEnvoyGateway
+			s.Edge = edges.EnvoyGateway
 			s.Mesh.Proxy.LimitsCPU = "lots"
 			s.Mesh.Proxy.RequestsMemory = "1Gi"
 		}, []string{"platform.mesh.enabled", "platform.mesh.proxy.limitsCpu", "platform.mesh.proxy.requestsMemory"}},
 		{"a request above its limit", func(s *platform.Spec) {
-			s.Edge = platform.EdgeIstio
+			s.Edge = edges.Istio
 			s.Mesh.Proxy.RequestsMemory = "1Gi"
 		}, []string{"platform.mesh.proxy.requestsMemory"}},
 	} {

@@ -3,6 +3,7 @@ package platform
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/internal/secret"
 )
 
@@ -26,7 +27,7 @@ type Outputs struct {
 	// IngressClass is the IngressClass apps use; empty unless the edge is ingress-nginx.
 	IngressClass string
 	// Edge is the stack's platform.edge; empty when the edge is disabled.
-	Edge string
+	Edge edges.Edge
 	// GatewayName and GatewayNamespace are the shared Gateway routes attach to; empty
 	// unless the edge is a Gateway API implementation.
 	GatewayName, GatewayNamespace string

@@ -260,7 +260,7 @@ func (b *builder) earlierMonitors() error {
 			return ingress.NewServiceMonitor(b.ctx, b.name+"-ingress-servicemonitor", b.ingressNS, ready, parent)
 		}},
 		{AddonIngress, "podmonitor", b.gateway != nil, func() (pulumi.Resource, error) {
-			return gateway.NewPodMonitor(b.ctx, b.name+"-gateway-podmonitor", gateway.Implementation(b.spec.Edge), b.ingressNS, ready, parent)
+			return gateway.NewPodMonitor(b.ctx, b.name+"-gateway-podmonitor", b.spec.Edge, b.ingressNS, ready, parent)
 		}},
 		{AddonTracing, "servicemonitor", b.tracingNS != nil, func() (pulumi.Resource, error) {
 			return tracing.NewServiceMonitor(b.ctx, b.name+"-tracing-servicemonitor", b.tracingNS, ready, parent)
@@ -362,7 +362,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 			Host: host, TLSSecretName: s.Federation.TLSSecretName,
 			IngressClass: IngressClassName, IngressReady: b.ingress, Username: s.Federation.Username, Password: pw,
 		}
-		if UsesGateway(b.spec.Edge) {
+		if b.spec.Edge.UsesGateway() {
 			if err := b.endpointGrant("federation", ns, s.Federation.TLSSecretName); err != nil {
 				return fmt.Errorf("endpoint grant: %w", err)
 			}
@@ -375,7 +375,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 	if g := s.Grafana; g.Domain != "" && OnByDefault(b.spec.Ingress.Enabled) {
 		host := monitoring.GrafanaHost(a.Cluster, g.Domain)
 		margs.Grafana = &monitoring.GrafanaArgs{Host: host, TLSSecretName: g.TLSSecretName, IngressClass: IngressClassName}
-		if UsesGateway(b.spec.Edge) {
+		if b.spec.Edge.UsesGateway() {
 			if err := b.endpointGrant("grafana", ns, g.TLSSecretName); err != nil {
 				return fmt.Errorf("endpoint grant: %w", err)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/monitoring"
 	"github.com/fleetform/fleetform/components/addons/rollouts"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/components/platform"
 	fflabels "github.com/fleetform/fleetform/internal/labels"
@@ -56,7 +57,7 @@ func storeWithout(missing secret.Ref) *secret.Store {
 // were written for (edge_test.go covers the Gateway edges).
 func fullSpec(backend string) platform.Spec {
 	s := platform.Spec{
-		Edge:     platform.EdgeIngressNginx,
+		Edge:     edges.IngressNginx,
 		Rollouts: platform.RolloutsSpec{Dashboard: true},
 		Tracing:  platform.TracingSpec{Token: "tracingToken", Hub: platform.TracingHubSpec{Host: "otlp.hub.example.com", TLSSecretName: "otlp-tls"}},
 		Monitoring: platform.MonitoringSpec{

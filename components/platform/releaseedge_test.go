@@ -13,6 +13,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/rollouts"
 	"github.com/fleetform/fleetform/components/addons/tracing"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
 )
@@ -36,7 +37,7 @@ var releaseHosts = []platform.Hostname{
 // Prometheus scrapes the Envoy proxies.
 func TestReleaseHostsOnEnvoyGateway(t *testing.T) {
 	p, out := build(t, func(a *platform.Args) {
-		a.Spec.Edge, a.Spec.Rollouts.GatewayPlugin.Enabled = platform.EdgeEnvoyGateway, nil
+		a.Spec.Edge, a.Spec.Rollouts.GatewayPlugin.Enabled = edges.EnvoyGateway, nil
 		a.Spec.ApplyDefaults()
 		a.Hostnames = releaseHosts
 	})
@@ -76,7 +77,7 @@ func TestReleaseHostsOnEnvoyGateway(t *testing.T) {
 // port 80; no plugin is loaded (Rollouts routes Istio natively).
 func TestReleaseHostsOnIstio(t *testing.T) {
 	p, out := build(t, func(a *platform.Args) {
-		a.Spec.Edge, a.Spec.Rollouts.GatewayPlugin.Enabled = platform.EdgeIstio, nil
+		a.Spec.Edge, a.Spec.Rollouts.GatewayPlugin.Enabled = edges.Istio, nil
 		a.Spec.ApplyDefaults()
 		a.Hostnames = releaseHosts
 	})
@@ -150,7 +151,7 @@ func TestEndpointsOnEnvoyGateway(t *testing.T) {
 	for _, role := range []cluster.FederationRole{cluster.FederationSpoke, cluster.FederationHub} {
 		p, _ := build(t, func(a *platform.Args) {
 			a.Federation = role
-			a.Spec.Edge = platform.EdgeEnvoyGateway
+			a.Spec.Edge = edges.EnvoyGateway
 			a.Spec.ApplyDefaults()
 		})
 		var host, routeName string
@@ -196,7 +197,7 @@ func TestEndpointsOnEnvoyGateway(t *testing.T) {
 // through the chart's Ingress; either way with the grafana-tls certificate.
 func TestGrafanaOnTheEdge(t *testing.T) {
 	host := monitoring.GrafanaHost("c1", "example.com")
-	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIngressNginx} {
+	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.IngressNginx} {
 		p, _ := build(t, func(a *platform.Args) {
 			a.Spec.Edge = edge
 			a.Spec.Monitoring.Grafana.Domain = "example.com"
@@ -214,7 +215,7 @@ func TestGrafanaOnTheEdge(t *testing.T) {
 			}
 		}
 		switch edge {
-		case platform.EdgeEnvoyGateway:
+		case edges.EnvoyGateway:
 			if route == nil {
 				t.Fatalf("no HTTPRoute %s", monitoring.GrafanaRoute)
 			}
@@ -225,7 +226,7 @@ func TestGrafanaOnTheEdge(t *testing.T) {
 			if g["ingress"] != nil {
 				t.Errorf("the chart's Ingress is on with a Gateway edge: %v", g["ingress"])
 			}
-		case platform.EdgeIngressNginx:
+		case edges.IngressNginx:
 			if route != nil {
 				t.Error("an HTTPRoute on ingress-nginx")
 			}
@@ -252,7 +253,7 @@ func TestGrafanaOnTheEdge(t *testing.T) {
 // HTTPRoute on envoy-gateway, nginx's auth annotations on ingress-nginx; the password
 // never appears in plain text; istio and a dashboard that is off are refused.
 func TestDashboardOnTheEdge(t *testing.T) {
-	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIngressNginx} {
+	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.IngressNginx} {
 		p, _ := build(t, func(a *platform.Args) {
 			a.Spec.Edge = edge
 			a.Spec.Rollouts.Dashboard = true
@@ -261,7 +262,7 @@ func TestDashboardOnTheEdge(t *testing.T) {
 		})
 		host := platform.DashboardHost("c1", "example.com")
 		switch edge {
-		case platform.EdgeEnvoyGateway:
+		case edges.EnvoyGateway:
 			var route, policy *plan.Resource
 			for _, r := range p.ByType(routeType) {
 				if dig(r.Inputs, "metadata", "name") == platform.DashboardRoute {
@@ -286,7 +287,7 @@ func TestDashboardOnTheEdge(t *testing.T) {
 			if got := dig(route.Inputs, "spec", "hostnames"); !reflect.DeepEqual(got, []any{host}) {
 				t.Errorf("hostnames = %v", got)
 			}
-		case platform.EdgeIngressNginx:
+		case edges.IngressNginx:
 			var ing *plan.Resource
 			for _, r := range p.ByType(ingressType) {
 				if dig(r.Inputs, "metadata", "name") == platform.DashboardRoute {
@@ -307,7 +308,7 @@ func TestDashboardOnTheEdge(t *testing.T) {
 		name   string
 		mutate func(*platform.Spec)
 	}{
-		{"istio", func(s *platform.Spec) { s.Edge = platform.EdgeIstio }},
+		{"istio", func(s *platform.Spec) { s.Edge = edges.Istio }},
 		{"dashboard off", func(s *platform.Spec) { s.Rollouts.Dashboard = false }},
 		{"no password", func(s *platform.Spec) { s.Rollouts.DashboardAccess.Password = "" }},
 	} {

@@ -1,13 +1,16 @@
 package platform
 
-import "github.com/fleetform/fleetform/internal/secret"
+import (
+	"github.com/fleetform/fleetform/components/edges"
+	"github.com/fleetform/fleetform/internal/secret"
+)
 
 // Spec configures the delivery and observability stack installed on every cluster
 // (`fleetform:platform`). Per-cluster differences (federation role) live on the cluster.
 type Spec struct {
 	// Edge is what serves traffic into each cluster: envoy-gateway, istio, or the
-	// retired ingress-nginx (legacy; it warns). Defaults to DefaultEdge.
-	Edge string `yaml:"edge"`
+	// retired ingress-nginx (legacy; it warns). Defaults to edges.Default.
+	Edge edges.Edge `yaml:"edge"`
 	// Ingress configures the edge (whichever platform.edge is).
 	Ingress IngressSpec `yaml:"ingress"`
 	// Rollouts configures Argo Rollouts.

@@ -172,7 +172,7 @@ func (b *builder) tracing() (tempoURL string, err error) {
 		targs.Role, targs.HubEndpoint = tracing.RoleForward, "https://"+t.Hub.Host
 	case cluster.FederationHub:
 		targs.Hub = &tracing.HubArgs{Host: t.Hub.Host, TLSSecretName: t.Hub.TLSSecretName, IngressClass: IngressClassName, IngressReady: b.ingress}
-		if UsesGateway(b.spec.Edge) {
+		if b.spec.Edge.UsesGateway() {
 			if err := b.endpointGrant("tracing-hub", ns, t.Hub.TLSSecretName); err != nil {
 				return "", fmt.Errorf("endpoint grant: %w", err)
 			}

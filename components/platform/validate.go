@@ -20,6 +20,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/logging"
 	"github.com/fleetform/fleetform/components/addons/rollouts"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/image"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -156,14 +157,14 @@ func (s *Spec) ApplyDefaults() {
 	s.RuntimeSecurity.applyDefaults()
 	s.DNSAutoscaler.applyDefaults()
 	if s.Edge == "" {
-		s.Edge = DefaultEdge
+		s.Edge = edges.Default
 	}
 	if s.Ingress.Replicas == 0 {
 		s.Ingress.Replicas = DefaultIngressReplicas
 	}
 	s.Rollouts.DashboardAccess.applyDefaults()
 	if gp := &s.Rollouts.GatewayPlugin; gp.Enabled == nil {
-		on := s.Edge == EdgeEnvoyGateway
+		on := s.Edge == edges.EnvoyGateway
 		gp.Enabled = &on
 	}
 	if gp := &s.Rollouts.GatewayPlugin; gp.Location == "" {
@@ -227,8 +228,8 @@ func (s *Spec) ApplyDefaults() {
 // (federation roles, the Harbor cluster) is checked by ValidateClusters.
 func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	if !slices.Contains(Edges, s.Edge) {
-		errs = append(errs, field.NotSupported(p.Child("edge"), s.Edge, Edges))
+	if !slices.Contains(edges.All, s.Edge) {
+		errs = append(errs, field.NotSupported(p.Child("edge"), s.Edge, edges.All))
 	}
 	ip := p.Child("ingress")
 	if OnByDefault(s.Ingress.Enabled) && s.Ingress.Replicas < 1 {
@@ -515,7 +516,7 @@ func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.Er
 	if spoke != "" {
 		if !OnByDefault(s.Ingress.Enabled) {
 			errs = append(errs, field.Invalid(p.Child("ingress", "enabled"), false, "federation spoke "+spoke+" "+MsgNeedsIngress))
-		} else if s.Edge == EdgeIstio {
+		} else if s.Edge == edges.Istio {
 			errs = append(errs, field.Invalid(p.Child("edge"), s.Edge, "cluster "+spoke+": "+MsgEdgeFederation))
 		}
 		if s.Monitoring.Federation.Domain == "" {

@@ -13,10 +13,10 @@
 //     weights the Rollouts controller shifts on the cluster's edge) or blue-green
 //     (`<app>-active` and `<app>-preview` Services, an optional preview host);
 //   - the objects that carry its hosts on the cluster's edge (Routing): on Envoy
-//     Gateway, the default edge (EdgeGateway), an HTTPRoute on the shared Gateway,
+//     Gateway, the default edge (edges.EnvoyGateway), an HTTPRoute on the shared Gateway,
 //     its canary weights set by the Rollouts Gateway API traffic-router plugin; on
-//     Istio (EdgeIstio), a VirtualService reweighted by Rollouts' Istio router; on the
-//     legacy ingress-nginx (EdgeIngress), an Ingress and Rollouts' nginx router
+//     Istio (edges.Istio), a VirtualService reweighted by Rollouts' Istio router; on the
+//     legacy ingress-nginx (edges.IngressNginx), an Ingress and Rollouts' nginx router
 //     through `stableIngress`;
 //   - an AnalysisTemplate (`<app>-success-rate`) on the cluster's Prometheus, measuring
 //     the share of non-5xx requests through the edge (SuccessRateQueryFor);

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleetform/fleetform/components/edges"
 	fflabels "github.com/fleetform/fleetform/internal/labels"
 )
 
@@ -39,11 +40,11 @@ const (
 )
 
 // analysisArgs are the argument names of the edge's success-rate query, in order.
-func analysisArgs(edge string) []string {
+func analysisArgs(edge edges.Edge) []string {
 	switch edge {
-	case EdgeIstio:
+	case edges.Istio:
 		return []string{ArgService, ArgNamespace}
-	case EdgeGateway:
+	case edges.EnvoyGateway:
 		return []string{ArgCluster}
 	default:
 		return []string{ArgIngress, ArgHost}
@@ -54,18 +55,18 @@ func analysisArgs(edge string) []string {
 // requests through one Ingress and host that did not answer 5xx, over window. With no
 // requests at all the ratio is NaN and the measurement fails: a release nobody calls
 // is not proven healthy.
-func SuccessRateQuery(window string) string { return SuccessRateQueryFor(EdgeIngress, window) }
+func SuccessRateQuery(window string) string { return SuccessRateQueryFor(edges.IngressNginx, window) }
 
-// SuccessRateQueryFor is the analysis query on an edge (EdgeIngress, EdgeGateway or
-// EdgeIstio), with the template's arguments in place of the Ingress, route or Service.
-func SuccessRateQueryFor(edge, window string) string {
+// SuccessRateQueryFor is the analysis query on an edge (edges.IngressNginx, edges.EnvoyGateway or
+// edges.Istio), with the template's arguments in place of the Ingress, route or Service.
+func SuccessRateQueryFor(edge edges.Edge, window string) string {
 	var metric, sel, ok string
 	switch edge {
-	case EdgeIstio:
+	case edges.Istio:
 		metric = IstioRequestsMetric
 		sel = fmt.Sprintf(`reporter="source",destination_service_name="{{args.%s}}",destination_service_namespace="{{args.%s}}"`, ArgService, ArgNamespace)
 		ok = `,response_code!~"5.."`
-	case EdgeGateway:
+	case edges.EnvoyGateway:
 		metric = EnvoyRequestsMetric
 		sel = fmt.Sprintf(`envoy_cluster_name="{{args.%s}}"`, ArgCluster)
 		ok = `,envoy_response_code_class!="5"`
@@ -79,7 +80,7 @@ func SuccessRateQueryFor(edge, window string) string {
 
 // analysisTemplateSpec is the AnalysisTemplate's spec: one success-rate metric on the
 // cluster's Prometheus, with the threshold from the release's analysis block.
-func analysisTemplateSpec(a *Analysis, prometheusURL, edge string) map[string]any {
+func analysisTemplateSpec(a *Analysis, prometheusURL string, edge edges.Edge) map[string]any {
 	args := []any{}
 	for _, n := range analysisArgs(edge) {
 		args = append(args, map[string]any{"name": n})
@@ -107,9 +108,9 @@ func analysisTemplateSpec(a *Analysis, prometheusURL, edge string) map[string]an
 func (b *builder) analysisRef(route, host string) map[string]any {
 	var values []string
 	switch b.a.Routing.edge() {
-	case EdgeIstio:
+	case edges.Istio:
 		values = []string{route, b.a.Namespace}
-	case EdgeGateway:
+	case edges.EnvoyGateway:
 		values = []string{"httproute/" + b.a.Namespace + "/" + route + "/rule/0"}
 	default:
 		values = []string{route, host}
@@ -135,20 +136,20 @@ func (b *builder) analysisTarget(role string) (route, host string) {
 	switch role {
 	case RolePreview:
 		host = b.s.Strategy.BlueGreen.PreviewHost
-		if edge == EdgeIstio {
+		if edge == edges.Istio {
 			return b.n.service(RolePreview), host
 		}
 		return b.n.previewIngress, host
 	case RoleActive:
-		if edge == EdgeIstio {
+		if edge == edges.Istio {
 			return b.n.service(RoleActive), host
 		}
 		return b.n.app, host
 	default:
 		switch edge {
-		case EdgeIstio:
+		case edges.Istio:
 			return b.n.service(RoleCanary), host
-		case EdgeGateway:
+		case edges.EnvoyGateway:
 			return b.n.app, host
 		}
 		return b.n.canaryIngress(), host
@@ -197,7 +198,7 @@ func (b *builder) strategy() map[string]any {
 		out["trafficRouting"] = map[string]any{"nginx": map[string]any{
 			"stableIngress": b.ingress.Metadata.Name().Elem(),
 		}}
-	case b.route != nil && b.a.Routing.edge() == EdgeIstio:
+	case b.route != nil && b.a.Routing.edge() == edges.Istio:
 		// By name: the controller finds the VirtualService and the route it reweights.
 		out["trafficRouting"] = map[string]any{"istio": map[string]any{
 			"virtualService": map[string]any{"name": b.n.app, "routes": []any{PrimaryRoute}},

@@ -9,34 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/edges"
 )
-
-// Edges a release's traffic can come through (Routing.Edge). Each decides which
-// objects carry the release's hosts and which router shifts canary traffic.
-const (
-	// EdgeIngress is ingress-nginx: Ingress objects, canary weights by Argo Rollouts'
-	// nginx router (a canary Ingress it makes from the stable one).
-	EdgeIngress = "ingress"
-	// EdgeGateway is a Gateway API implementation (Envoy Gateway): HTTPRoutes on the
-	// shared Gateway, canary weights by the Rollouts Gateway API traffic-router plugin.
-	EdgeGateway = "gateway"
-	// EdgeIstio is Istio: VirtualServices bound to the cluster's Istio Gateway, canary
-	// weights by Argo Rollouts' native Istio router.
-	EdgeIstio = "istio"
-)
-
-// EdgeOf is how a stack's platform.edge (envoy-gateway, istio, ingress-nginx) routes
-// releases: the stack validation and the program agree on it through this one place.
-func EdgeOf(platformEdge string) string {
-	switch platformEdge {
-	case "envoy-gateway":
-		return EdgeGateway
-	case "istio":
-		return EdgeIstio
-	default:
-		return EdgeIngress
-	}
-}
 
 // API versions and kinds of the routing objects.
 const (
@@ -58,13 +32,15 @@ const GatewayAPIPlugin = "argoproj-labs/gatewayAPI"
 
 // Routing is how the cluster's edge serves a release, as the platform layer reports it.
 type Routing struct {
-	// Edge is EdgeIngress (also when empty), EdgeGateway or EdgeIstio.
-	Edge string
+	// Edge is the cluster's edge (edges.EnvoyGateway, edges.Istio or edges.IngressNginx).
+	// Empty routes through Ingress objects, as edges.IngressNginx does: without a
+	// gateway that is the one way a release can be served.
+	Edge edges.Edge
 	// GatewayName and GatewayNamespace are the shared Gateway API Gateway HTTPRoutes
-	// attach to (EdgeGateway), or the Istio Gateway VirtualServices bind to (EdgeIstio).
+	// attach to (edges.EnvoyGateway), or the Istio Gateway VirtualServices bind to (edges.Istio).
 	GatewayName, GatewayNamespace string
 	// Plugin says the Rollouts controller loads the Gateway API plugin; without it an
-	// EdgeGateway canary cannot shift traffic, and New refuses one with an ingress.
+	// edges.EnvoyGateway canary cannot shift traffic, and New refuses one with an ingress.
 	Plugin bool
 	// Issuer is the cert-manager ClusterIssuer of the cluster. With it a host without a
 	// tlsSecretName is served over HTTPS with a certificate cert-manager issues; without
@@ -72,9 +48,9 @@ type Routing struct {
 	Issuer string
 }
 
-func (r Routing) edge() string {
+func (r Routing) edge() edges.Edge {
 	if r.Edge == "" {
-		return EdgeIngress
+		return edges.IngressNginx
 	}
 	return r.Edge
 }
@@ -88,7 +64,7 @@ func (b *builder) hostTLS(host, secretName string) (on bool, secret string) {
 		return true, secretName
 	case b.a.Routing.Issuer == "":
 		return false, ""
-	case b.a.Routing.edge() == EdgeIngress:
+	case b.a.Routing.edge() == edges.IngressNginx:
 		return true, b.n.app + "-" + strings.ReplaceAll(host, ".", "-") + "-tls"
 	default:
 		return true, gateway.EdgeSecretName(host)
@@ -165,7 +141,7 @@ func VirtualServiceSpec(gatewayName, gatewayNamespace, host string, paths []stri
 // buildRoutes makes the objects that carry the release's hosts on its edge: the
 // main host (stable and canary, or active) and the blue-green preview host.
 func (b *builder) buildRoutes() error {
-	if b.a.Routing.edge() == EdgeIngress {
+	if b.a.Routing.edge() == edges.IngressNginx {
 		return b.buildIngresses()
 	}
 	in := b.s.Ingress
@@ -201,7 +177,7 @@ func (b *builder) newRoute(resName, name, host, secretName string, paths []strin
 	tls, _ := b.hostTLS(host, secretName)
 	apiVersion, kind, spec := GatewayAPIVersion, KindHTTPRoute, map[string]any(nil)
 	var ignore []string
-	if r.edge() == EdgeIstio {
+	if r.edge() == edges.Istio {
 		apiVersion, kind = IstioAPIVersion, KindVirtualService
 		spec = VirtualServiceSpec(r.GatewayName, r.GatewayNamespace, host, paths, port, bes...)
 		for i := range bes {
@@ -240,16 +216,16 @@ func (r Routing) validate(s *Spec) error {
 		return nil
 	}
 	switch r.edge() {
-	case EdgeIngress:
+	case edges.IngressNginx:
 		return nil
-	case EdgeGateway, EdgeIstio:
+	case edges.EnvoyGateway, edges.Istio:
 		if r.GatewayName == "" || r.GatewayNamespace == "" {
 			return fmt.Errorf("routing: edge %s needs the gateway's name and namespace", r.Edge)
 		}
 	default:
-		return fmt.Errorf("routing: edge %q is not one of %s, %s, %s", r.Edge, EdgeIngress, EdgeGateway, EdgeIstio)
+		return fmt.Errorf("routing: edge %q is not one of %s, %s, %s", r.Edge, edges.IngressNginx, edges.EnvoyGateway, edges.Istio)
 	}
-	if r.edge() == EdgeGateway && !r.Plugin && s.Strategy.Canary != nil && s.Ingress != nil {
+	if r.edge() == edges.EnvoyGateway && !r.Plugin && s.Strategy.Canary != nil && s.Ingress != nil {
 		return ErrCannotRoute
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/fleetform/fleetform/components/edges"
 )
 
 const (
@@ -13,8 +15,8 @@ const (
 )
 
 var (
-	gatewayRouting = Routing{Edge: EdgeGateway, GatewayName: "edge", GatewayNamespace: "envoy-gateway-system", Plugin: true, Issuer: "fleetform"}
-	istioRouting   = Routing{Edge: EdgeIstio, GatewayName: "releases", GatewayNamespace: "istio-system", Issuer: "fleetform"}
+	gatewayRouting = Routing{Edge: edges.EnvoyGateway, GatewayName: "edge", GatewayNamespace: "envoy-gateway-system", Plugin: true, Issuer: "fleetform"}
+	istioRouting   = Routing{Edge: edges.Istio, GatewayName: "releases", GatewayNamespace: "istio-system", Issuer: "fleetform"}
 )
 
 func routed(s Spec, ns string, r Routing) *Args {
@@ -106,14 +108,14 @@ func TestBlueGreenOnGatewayEdges(t *testing.T) {
 	for _, r := range []Routing{gatewayRouting, istioRouting} {
 		p := runRelease(t, routed(blueGreenSpec("billing"), "stage", r))
 		typ := typeHTTPRoute
-		if r.Edge == EdgeIstio {
+		if r.Edge == edges.Istio {
 			typ = typeVirtualService
 		}
 		got := map[string]string{}
 		for _, res := range p.ByType(typ) {
 			spec := res.Inputs["spec"]
 			var svc any
-			if r.Edge == EdgeIstio {
+			if r.Edge == edges.Istio {
 				svc = get(t, spec, "http", 0, "route", 0, "destination", "host")
 				if n := len(get(t, spec, "http", 0, "route").([]any)); n != 1 {
 					t.Errorf("%s: %d destinations, want 1", r.Edge, n)
@@ -128,7 +130,7 @@ func TestBlueGreenOnGatewayEdges(t *testing.T) {
 				t.Errorf("%s: ignoreChanges %v on a single-backend route", r.Edge, res.IgnoreChanges)
 			}
 			hosts := "hostnames"
-			if r.Edge == EdgeIstio {
+			if r.Edge == edges.Istio {
 				hosts = "hosts"
 			}
 			got[get(t, spec, hosts, 0).(string)] = svc.(string)

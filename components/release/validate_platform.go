@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/edges"
 )
 
 // Platform is what the platform layer of the clusters a release goes to offers it,
@@ -19,10 +21,10 @@ type Platform struct {
 	Ingress bool
 	// Prometheus says a Prometheus answers analysis queries (platform.monitoring.enabled).
 	Prometheus bool
-	// Edge is how the edge routes releases: EdgeIngress, EdgeGateway or EdgeIstio.
-	Edge string
+	// Edge is the platform's edge, which decides how releases are routed.
+	Edge edges.Edge
 	// GatewayPlugin says Argo Rollouts loads the Gateway API traffic-router plugin
-	// (platform.rollouts.gatewayPlugin), which EdgeGateway canaries need.
+	// (platform.rollouts.gatewayPlugin), which edges.EnvoyGateway canaries need.
 	GatewayPlugin bool
 	// VPA says the Vertical Pod Autoscaler runs (platform.vpa.enabled).
 	VPA bool
@@ -75,7 +77,7 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 				at = ep.Child("ingress")
 			}
 			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressController))
-		} else if pf.Edge == EdgeGateway && !pf.GatewayPlugin && r.Ingress != nil && r.Strategy.Canary != nil {
+		} else if pf.Edge == edges.EnvoyGateway && !pf.GatewayPlugin && r.Ingress != nil && r.Strategy.Canary != nil {
 			at := p.Child("strategy")
 			if o.Strategy != nil {
 				at = ep.Child("strategy")

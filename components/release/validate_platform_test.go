@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/fleetform/fleetform/components/edges"
 )
 
 func TestValidatePlatform(t *testing.T) {
@@ -70,10 +72,10 @@ func TestGatewayEdgeCanaryNeedsPlugin(t *testing.T) {
 	}
 	base := Platform{Rollouts: true, Ingress: true, Prometheus: true}
 	for _, tc := range []struct {
-		edge   string
+		edge   edges.Edge
 		plugin bool
 		want   int
-	}{{EdgeGateway, false, 1}, {EdgeGateway, true, 0}, {EdgeIstio, false, 0}, {EdgeIngress, false, 0}} {
+	}{{edges.EnvoyGateway, false, 1}, {edges.EnvoyGateway, true, 0}, {edges.Istio, false, 0}, {edges.IngressNginx, false, 0}} {
 		pf := base
 		pf.Edge, pf.GatewayPlugin = tc.edge, tc.plugin
 		errs := s.ValidatePlatform(field.NewPath("r"), pf)

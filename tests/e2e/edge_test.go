@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -37,8 +38,8 @@ var edgeKinds = map[string]bool{"GatewayClass": true, "Gateway": true, "HTTPRout
 // Istio edge (with Harbor behind them), with strict field validation.
 func TestEdgeGatewayObjectsAccepted(t *testing.T) {
 	registerGatewayAPICRDs(t)
-	for _, edge := range []string{platform.EdgeEnvoyGateway, platform.EdgeIstio} {
-		t.Run(edge, func(t *testing.T) {
+	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.Istio} {
+		t.Run(string(edge), func(t *testing.T) {
 			objs := edgeObjects(t, edge)
 			kinds := map[string]int{}
 			for _, ns := range []string{platform.EdgeNamespace(edge), platform.NamespaceHarbor} {
@@ -58,7 +59,7 @@ func TestEdgeGatewayObjectsAccepted(t *testing.T) {
 				kinds[o["kind"].(string)]++
 			}
 			want := map[string]int{"Gateway": 1, "HTTPRoute": 1, "ReferenceGrant": 1}
-			if edge == platform.EdgeEnvoyGateway {
+			if edge == edges.EnvoyGateway {
 				want["GatewayClass"] = 1
 			}
 			for k, n := range want {
@@ -72,7 +73,7 @@ func TestEdgeGatewayObjectsAccepted(t *testing.T) {
 
 // edgeObjects plans one AWS cluster's platform on edge under mocks and returns its
 // Gateway API objects as manifests.
-func edgeObjects(t *testing.T, edge string) []map[string]any {
+func edgeObjects(t *testing.T, edge edges.Edge) []map[string]any {
 	t.Helper()
 	vals := map[secret.Ref]secret.Value{}
 	for _, k := range []secret.Ref{"grafana", "harborAdmin", "harborPull", "harborDb"} {

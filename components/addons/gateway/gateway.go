@@ -13,20 +13,9 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/labels"
-)
-
-// Implementation is a Gateway API implementation the platform can install.
-type Implementation string
-
-// Implementations.
-const (
-	// EnvoyGateway is the Envoy Gateway controller, which provisions one Envoy proxy
-	// Deployment and Service per Gateway.
-	EnvoyGateway Implementation = "envoy-gateway"
-	// Istio is istiod, which provisions a gateway Deployment and Service per Gateway of class istio.
-	Istio Implementation = "istio"
 )
 
 // API versions and kinds of the objects this package creates.
@@ -77,7 +66,7 @@ type Listener struct {
 // Args configure the edge of one cluster.
 type Args struct {
 	// Implementation is the Gateway API implementation to install.
-	Implementation Implementation
+	Implementation edges.Edge
 	// Cloud decides the load-balancer annotations.
 	Cloud cluster.Cloud
 	// Namespace is the namespace the controller and the Gateway go in (the Namespace's name output).
@@ -121,14 +110,14 @@ var sectionNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 // validate checks args before anything is registered.
 func (a *Args) validate() error {
 	switch {
-	case a.Implementation != EnvoyGateway && a.Implementation != Istio:
-		return fmt.Errorf("implementation %q is not one of %s, %s", a.Implementation, EnvoyGateway, Istio)
+	case a.Implementation != edges.EnvoyGateway && a.Implementation != edges.Istio:
+		return fmt.Errorf("implementation %q is not one of %s, %s", a.Implementation, edges.EnvoyGateway, edges.Istio)
 	case a.Replicas < 1:
 		return fmt.Errorf("at least one replica is required")
 	case a.Namespace == nil || a.NamespaceName == "":
 		return fmt.Errorf("a namespace is required")
-	case a.Mesh != nil && a.Implementation != Istio:
-		return fmt.Errorf("a mesh needs implementation %s, not %s", Istio, a.Implementation)
+	case a.Mesh != nil && a.Implementation != edges.Istio:
+		return fmt.Errorf("a mesh needs implementation %s, not %s", edges.Istio, a.Implementation)
 	}
 	seen := map[string]bool{HTTPListener: true}
 	for i, l := range a.Listeners {
@@ -159,7 +148,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	// The CRDs as resources of their own (helmrelease.NewCRDChart): the chart is too big
 	// for a Helm release, and its CRDs outlive the addon.
 	crds, err := helmrelease.NewCRDChart(ctx, name+"-crds", &helmrelease.Args{
-		Pin: helmrelease.GatewayCRDs, Override: companion(args.Chart, args.Implementation == EnvoyGateway), Namespace: args.Namespace,
+		Pin: helmrelease.GatewayCRDs, Override: companion(args.Chart, args.Implementation == edges.EnvoyGateway), Namespace: args.Namespace,
 		Values: CRDValues(args.Implementation),
 	}, parent)
 	if err != nil {
@@ -170,7 +159,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	var infra map[string]any
 	var controller pulumi.Resource
 	switch args.Implementation {
-	case EnvoyGateway:
+	case edges.EnvoyGateway:
 		rel, err := helmrelease.New(ctx, name+"-envoy-gateway", &helmrelease.Args{
 			Pin: helmrelease.EnvoyGateway, Override: args.Chart, ReleaseName: EnvoyGatewayReleaseName,
 			Namespace: args.Namespace, Values: EnvoyGatewayValues(),
@@ -203,7 +192,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		class, controller = EnvoyGatewayClassName, rel
 		after = func(rs ...pulumi.Resource) pulumi.ResourceOption { return pulumi.DependsOn(append(rs, gc)) }
-	case Istio:
+	case edges.Istio:
 		base, err := helmrelease.New(ctx, name+"-istio-base", &helmrelease.Args{
 			Pin: helmrelease.IstioBase, Override: companion(args.Chart, true), ReleaseName: IstioBaseReleaseName, Namespace: args.Namespace,
 			Values: map[string]any{"defaultRevision": "default"},
@@ -286,10 +275,10 @@ func meta(name string, ns pulumi.StringInput) *metav1.ObjectMetaArgs {
 
 // CRDValues install the standard-channel Gateway API CRDs (the chart's default is
 // experimental), and Envoy Gateway's own CRDs when it is the implementation.
-func CRDValues(impl Implementation) map[string]any {
+func CRDValues(impl edges.Edge) map[string]any {
 	return map[string]any{"crds": map[string]any{
 		"gatewayAPI":   map[string]any{"enabled": true, "channel": "standard"},
-		"envoyGateway": map[string]any{"enabled": impl == EnvoyGateway},
+		"envoyGateway": map[string]any{"enabled": impl == edges.EnvoyGateway},
 	}}
 }
 

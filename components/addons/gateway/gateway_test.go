@@ -8,11 +8,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/cluster"
+	"github.com/fleetform/fleetform/components/edges"
 )
 
 func TestArgsValidation(t *testing.T) {
 	ok := func() Args {
-		return Args{Implementation: EnvoyGateway, Namespace: pulumi.String("ns"), NamespaceName: "ns", Replicas: 2,
+		return Args{Implementation: edges.EnvoyGateway, Namespace: pulumi.String("ns"), NamespaceName: "ns", Replicas: 2,
 			Listeners: []Listener{{Name: "harbor", Host: "harbor.example.com", TLSSecretName: "harbor-tls", TLSSecretNamespace: "harbor"}}}
 	}
 	for _, tc := range []struct {

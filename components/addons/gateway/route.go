@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/helmrelease"
 )
 
@@ -193,9 +194,9 @@ const (
 )
 
 // PodMonitorSpec scrapes the shared Gateway's proxy pods of an implementation.
-func PodMonitorSpec(impl Implementation) map[string]any {
+func PodMonitorSpec(impl edges.Edge) map[string]any {
 	label, port := GatewayNameLabel, IstioMetricsPort
-	if impl == EnvoyGateway {
+	if impl == edges.EnvoyGateway {
 		label, port = EnvoyOwningGatewayLabel, EnvoyMetricsPort
 	}
 	return map[string]any{
@@ -208,7 +209,7 @@ func PodMonitorSpec(impl Implementation) map[string]any {
 
 // NewPodMonitor has Prometheus scrape the shared Gateway's proxies; it waits for the
 // monitoring install (the CRD) only, which is required.
-func NewPodMonitor(ctx *pulumi.Context, name string, impl Implementation, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+func NewPodMonitor(ctx *pulumi.Context, name string, impl edges.Edge, namespace pulumi.StringInput, monitoringReady pulumi.Resource, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
 	dep, err := helmrelease.MonitorDependsOn(monitoringReady)
 	if err != nil {
 		return nil, fmt.Errorf("gateway pod monitor: %w", err)
