@@ -16,14 +16,14 @@ const ReleaseName = "ingress-nginx"
 // Load-balancer annotations per cloud, as the in-tree cloud providers (and the
 // Alibaba Cloud CCM) read them from the controller Service.
 const (
-	AnnotationAWSLBType          = "service.beta.kubernetes.io/aws-load-balancer-type"
-	AnnotationAWSInternal        = "service.beta.kubernetes.io/aws-load-balancer-internal"
-	AnnotationAWSCrossZone       = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
+	AnnotationAWSLBType    = "service.beta.kubernetes.io/aws-load-balancer-type"
+	AnnotationAWSInternal  = "service.beta.kubernetes.io/aws-load-balancer-internal"
+	AnnotationAWSCrossZone = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
 	// AnnotationAWSScheme is what EKS Auto Mode's load balancing (and the AWS Load
 	// Balancer Controller) reads instead of AnnotationAWSInternal, defaulting to an
 	// internal NLB (AWS EKS user guide, "Use Service Annotations to configure Network
 	// Load Balancers"); the in-tree controller ignores it.
-	AnnotationAWSScheme = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+	AnnotationAWSScheme          = "service.beta.kubernetes.io/aws-load-balancer-scheme"
 	AnnotationAzureInternal      = "service.beta.kubernetes.io/azure-load-balancer-internal"
 	AnnotationAzureProbePath     = "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path"
 	AnnotationAlicloudChargeType = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-instance-charge-type"
