@@ -63,3 +63,13 @@ func autoModeArgs(args *eks.ClusterArgs, pools []string, nodeRoleARN pulumi.Stri
 	knc := args.KubernetesNetworkConfig.(*eks.ClusterKubernetesNetworkConfigArgs)
 	knc.ElasticLoadBalancing = &eks.ClusterKubernetesNetworkConfigElasticLoadBalancingArgs{Enabled: pulumi.Bool(true)}
 }
+
+// AutoModeMinAddonVersions are the oldest add-on versions a cluster may run when it turns
+// Auto Mode on (AWS EKS user guide, "Enable EKS Auto Mode on an existing cluster",
+// Required Add-on Versions; kube-proxy is listed there per minor up to 1.31 only).
+var AutoModeMinAddonVersions = map[string]string{
+	AddonVPCCNI:             "v1.19.0-eksbuild.1",
+	AddonEBSCSI:             "v1.37.0-eksbuild.1",
+	AddonSnapshotController: "v8.1.0-eksbuild.2",
+	AddonPodIdentityAgent:   "v1.3.4-eksbuild.1",
+}

@@ -2,6 +2,7 @@ package eks
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -188,5 +189,35 @@ func TestAutoModeContractFact(t *testing.T) {
 		if got := conn.Facts[FactAutoMode]; got != tc.want {
 			t.Errorf("%s: fact %s = %q, want %q", tc.spec.Name, FactAutoMode, got, tc.want)
 		}
+	}
+}
+
+// addonVersionParts splits vX.Y.Z-eksbuild.N into its four numbers.
+func addonVersionParts(t *testing.T, v string) []int {
+	t.Helper()
+	var a, b, c, d int
+	if _, err := fmt.Sscanf(v, "v%d.%d.%d-eksbuild.%d", &a, &b, &c, &d); err != nil {
+		t.Fatalf("add-on version %q: %v", v, err)
+	}
+	return []int{a, b, c, d}
+}
+
+func TestAddonPinsMeetAutoModeMinimums(t *testing.T) {
+	checked := 0
+	for minor, pins := range AddonVersions.Versions {
+		for addon, min := range AutoModeMinAddonVersions {
+			pin, ok := pins[addon]
+			if !ok {
+				t.Errorf("%s: no %s pin", minor, addon)
+				continue
+			}
+			if slices.Compare(addonVersionParts(t, pin), addonVersionParts(t, min)) < 0 {
+				t.Errorf("%s: %s %s is older than %s, which a cluster turning Auto Mode on needs", minor, addon, pin, min)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no pins checked")
 	}
 }
