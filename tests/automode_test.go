@@ -11,7 +11,8 @@ import (
 
 // TestDevStackOnEKSAutoMode plans the dev stack with its EKS cluster in Auto Mode and
 // no node pool of its own (prod stays as it is): the whole platform still plans, on
-// Auto Mode's StorageClass, with no Karpenter, no EKS add-on and no node group.
+// Auto Mode's StorageClass, with no Karpenter, no EKS add-on but Velero's snapshot
+// controller and no node group, and passes dev's policy gate.
 func TestDevStackOnEKSAutoMode(t *testing.T) {
 	cfg, err := loadStack("dev")
 	if err != nil {
@@ -61,5 +62,7 @@ func TestDevStackOnEKSAutoMode(t *testing.T) {
 			t.Errorf("%s %s in the plan, want no Karpenter under Auto Mode", r.Type, r.Name)
 		}
 	}
+	// The dev policy gate holds on Auto Mode as it does on the stack as written.
+	checkGate(t, "dev", p)
 	t.Logf("dev on Auto Mode: %d resources", len(p.Resources))
 }
