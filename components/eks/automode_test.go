@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/plan"
 )
@@ -219,5 +221,44 @@ func TestAddonPinsMeetAutoModeMinimums(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no pins checked")
+	}
+}
+
+// TestAttachFollowsAutoModeFact: an in-cluster stack makes its StorageClass on Auto Mode's
+// provisioner, and Velero's snapshots on its driver, when the cluster stack's contract
+// says Auto Mode; on the EBS CSI add-on's otherwise.
+func TestAttachFollowsAutoModeFact(t *testing.T) {
+	for _, auto := range []bool{true, false} {
+		r := remoteWith(IdentityPodIdentity)
+		r.Contract.Karpenter = nil
+		if auto {
+			r.Contract.Facts[FactAutoMode] = "true"
+		}
+		var driver string
+		p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+			c, err := Attach(ctx, "prod-aws", &AttachArgs{Remote: r, Backups: &cluster.Backups{ExpireDays: 30, Namespace: "velero", ServiceAccount: "velero"}})
+			if err != nil {
+				return nil, err
+			}
+			conn := c.Connection()
+			driver = conn.Backups.SnapshotDriver
+			if got := conn.Facts[FactAutoMode] == "true"; got != auto {
+				t.Errorf("auto %v: the attached connection's %s fact = %q", auto, FactAutoMode, conn.Facts[FactAutoMode])
+			}
+			return nil, nil
+		}, plan.Options{Project: "fleetform", Stack: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantProv, wantDriver := EBSCSIProvisioner, EBSCSIDriver
+		if auto {
+			wantProv, wantDriver = AutoModeEBSProvisioner, AutoModeEBSProvisioner
+		}
+		if got := one(t, p, typeStorageClass, "prod-aws-"+StorageClassName).Inputs["provisioner"]; got != wantProv {
+			t.Errorf("auto %v: StorageClass provisioner %v, want %s", auto, got, wantProv)
+		}
+		if driver != wantDriver {
+			t.Errorf("auto %v: snapshot driver %s, want %s", auto, driver, wantDriver)
+		}
 	}
 }
