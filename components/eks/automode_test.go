@@ -9,22 +9,10 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/sizing"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/plan"
 )
-
-// lookup reads a dotted path of nested maps; nil where any step is missing.
-func lookup(m map[string]any, path string) any {
-	var v any = m
-	for _, k := range strings.Split(path, ".") {
-		mm, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = mm[k]
-	}
-	return v
-}
 
 const typePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
@@ -62,11 +50,11 @@ func TestAutoModeClusterArgs(t *testing.T) {
 		"kubernetesNetworkConfig.serviceIpv4Cidr":              "172.20.0.0/16",
 	}
 	for path, w := range want {
-		if got := lookup(auto.Inputs, path); mustJSON(got) != mustJSON(w) {
+		if got := sizing.Get(auto.Inputs, path); mustJSON(got) != mustJSON(w) {
 			t.Errorf("auto cluster %s = %v, want %v", path, got, w)
 		}
 	}
-	if role, _ := lookup(auto.Inputs, "computeConfig.nodeRoleArn").(string); role == "" {
+	if role, _ := sizing.Get(auto.Inputs, "computeConfig.nodeRoleArn").(string); role == "" {
 		t.Error("auto cluster computeConfig.nodeRoleArn is empty, want the auto-node role's ARN")
 	}
 	if !slices.Contains(auto.IgnoreChanges, PropBootstrapSelfManagedAddons) {
@@ -74,7 +62,7 @@ func TestAutoModeClusterArgs(t *testing.T) {
 	}
 	std := one(t, p, typeEKSCluster, "std-eks")
 	for _, k := range []string{"bootstrapSelfManagedAddons", "computeConfig", "storageConfig", "kubernetesNetworkConfig.elasticLoadBalancing"} {
-		if v := lookup(std.Inputs, k); v != nil {
+		if v := sizing.Get(std.Inputs, k); v != nil {
 			t.Errorf("standard cluster has %s = %v, want it unset (an existing cluster's inputs unchanged)", k, v)
 		}
 	}
