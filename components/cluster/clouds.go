@@ -26,6 +26,19 @@ type AWSSpec struct {
 	// Karpenter holds the cluster-wide Karpenter settings; only allowed when a node pool
 	// has a karpenter block, and defaulted then.
 	Karpenter *KarpenterSpec `yaml:"karpenter"`
+	// AutoMode creates the cluster in EKS Auto Mode (automode.go): AWS then launches and
+	// patches the nodes of AutoModeNodePools and runs pod networking, cluster DNS, block
+	// storage and load balancing itself, and the program makes no Karpenter and no
+	// add-on for any of those. Needs Kubernetes MinAutoModeVersion or newer; refused with
+	// Karpenter pools. Node pools without karpenter stay managed node groups beside Auto
+	// Mode's nodes, as AWS allows. Turning it on for an existing cluster updates the
+	// cluster in place; turning it off is not offered. Defaults to false.
+	AutoMode bool `yaml:"autoMode"`
+	// AutoModeNodePools are the built-in Auto Mode node pools to turn on: general-purpose
+	// (workloads) and system (critical add-ons, tainted CriticalAddonsOnly). An empty list
+	// turns both off, which needs a node pool of this stack file. Defaults to both
+	// (DefaultAutoModeNodePools) with autoMode; refused without it.
+	AutoModeNodePools []string `yaml:"autoModeNodePools"`
 }
 
 // VPCCNI is the Amazon VPC CNI add-on configuration; it becomes the add-on's configurationValues.

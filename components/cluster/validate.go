@@ -132,7 +132,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	}
 	errs = append(errs, s.Network.validate(p.Child("network"))...)
 	errs = append(errs, s.validateManagement(p.Child("network", "management"))...)
-	if len(s.NodePools) == 0 {
+	if len(s.NodePools) == 0 && !s.AutoModeRunsNodes() {
 		errs = append(errs, field.Required(p.Child("nodePools"), "at least one node pool"))
 	}
 	pools := map[string]bool{}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -123,7 +124,14 @@ func (b *builder) addon(name string, clusterName pulumi.StringInput, config, rol
 // join), coredns and the EBS CSI controller after nodes (their pods must run for the add-on
 // to turn ACTIVE), kube-proxy and the Pod Identity Agent with no wait (a DaemonSet is
 // healthy with no nodes).
+//
+// Under EKS Auto Mode the EBS CSI add-on is left out (Auto Mode's block storage serves
+// the StorageClass), and with no managed node group every other add-on too: Auto Mode
+// runs the CNI, kube-proxy, CoreDNS and the Pod Identity Agent on its own nodes.
 func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) error {
+	if LeavesOutAddons(b.spec) {
+		return nil
+	}
 	if err := b.podIdentityAgent(cl.Name); err != nil {
 		return err
 	}
@@ -152,6 +160,9 @@ func (b *builder) computeAndAddons(cl *eks.Cluster, net *network, id *identity) 
 	b.groups = groups
 	if _, err := b.addon(AddonCoreDNS, cl.Name, pulumi.String(CoreDNSConfiguration), nil, groups); err != nil {
 		return err
+	}
+	if b.spec.AWS.AutoMode {
+		return nil
 	}
 	ebsRole, ebsReady, err := b.addonRole("ebs-csi", EBSCSIServiceAccount, PolicyEBSCSIDriver)
 	if err != nil {
@@ -224,10 +235,20 @@ func StorageClassParameters(tags map[string]string) map[string]string {
 	return params
 }
 
+// AutoModeStorageClassParameters are the gp3 class's parameters under EKS Auto Mode:
+// encrypted gp3 volumes without the tag parameters, since Auto Mode's managed policies do
+// not let it put user-defined tags on what it creates ("Amazon EKS Auto Mode cluster IAM
+// role", custom AWS tags).
+func AutoModeStorageClassParameters() map[string]string {
+	return map[string]string{"type": "gp3", "encrypted": "true", "csi.storage.k8s.io/fstype": "ext4"}
+}
+
 // storageClass creates the default gp3 StorageClass through the cluster's provider. It needs
-// only the API server: PVCs wait for the EBS CSI driver on their own.
+// only the API server: PVCs wait for the EBS CSI driver on their own. Under EKS Auto Mode
+// it names Auto Mode's provisioner, whose volumes attach to Auto Mode's nodes only, so
+// its topology keeps their pods there.
 func (b *builder) storageClass(k8s *kubernetes.Provider) error {
-	_, err := storagev1.NewStorageClass(b.ctx, b.name+"-"+StorageClassName, &storagev1.StorageClassArgs{
+	args := &storagev1.StorageClassArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:        pulumi.String(StorageClassName),
 			Annotations: pulumi.StringMap{AnnotationDefaultClass: pulumi.String("true")},
@@ -238,7 +259,17 @@ func (b *builder) storageClass(k8s *kubernetes.Provider) error {
 		ReclaimPolicy:        pulumi.String("Delete"),
 		VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),
 		AllowVolumeExpansion: pulumi.Bool(true),
-	}, b.parent, pulumi.Provider(k8s))
+	}
+	if b.autoMode {
+		args.Provisioner = pulumi.String(AutoModeEBSProvisioner)
+		args.Parameters = pulumi.ToStringMap(AutoModeStorageClassParameters())
+		args.AllowedTopologies = corev1.TopologySelectorTermArray{&corev1.TopologySelectorTermArgs{
+			MatchLabelExpressions: corev1.TopologySelectorLabelRequirementArray{&corev1.TopologySelectorLabelRequirementArgs{
+				Key: pulumi.String(LabelComputeType), Values: pulumi.StringArray{pulumi.String(ComputeTypeAuto)},
+			}},
+		}}
+	}
+	_, err := storagev1.NewStorageClass(b.ctx, b.name+"-"+StorageClassName, args, b.parent, pulumi.Provider(k8s))
 	if err != nil {
 		return fmt.Errorf("storage class: %w", err)
 	}

@@ -44,7 +44,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("eks cluster %q: %w: %s fact %q", name, cluster.ErrContractShape, FactWorkloadIdentity, mode)
 	}
 	c := &Cluster{spec: r.Spec(), stack: r.Contract.Stack, subjects: r.Contract.Subjects, workloads: map[string]cluster.WorkloadIdentity{},
-		identityMode: mode}
+		identityMode: mode, autoMode: r.Contract.Facts[FactAutoMode] == "true"}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
 	}
@@ -81,6 +81,7 @@ func Attach(ctx *pulumi.Context, name string, args *AttachArgs, opts ...pulumi.R
 		id:           &identity{issuer: c.OIDCIssuer, providerArn: c.OIDCProviderArn},
 		kubeconfig:   r.Kubeconfig,
 		resourceTags: r.Tags(),
+		autoMode:     c.autoMode,
 	}
 	if err := cluster.RunSteps(
 		cluster.Step{Name: "aws provider", Run: b.provider},

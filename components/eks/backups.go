@@ -108,9 +108,18 @@ func (b *builder) backups() error {
 		Bucket:         bucket.Bucket,
 		Config:         pulumi.StringMap{"region": pulumi.String(b.spec.Region), "kmsKeyId": key.Arn}.ToStringMapOutput(),
 		Identity:       identity,
-		SnapshotDriver: EBSCSIDriver,
+		SnapshotDriver: b.snapshotDriver(),
 	}
 	return nil
+}
+
+// snapshotDriver is the CSI driver of the cluster's volumes, which snapshots them: EKS
+// Auto Mode's provisioner under Auto Mode, the EBS CSI add-on's otherwise.
+func (b *builder) snapshotDriver() string {
+	if b.autoMode {
+		return AutoModeEBSProvisioner
+	}
+	return EBSCSIDriver
 }
 
 // bucketPrefix is the backup bucket's name prefix (S3 adds a unique suffix): lower

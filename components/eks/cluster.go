@@ -37,9 +37,22 @@ func EndpointAccess(mode string) (private, public bool) {
 // cluster creates the cluster role, the Secrets KMS key and the EKS cluster.
 func (b *builder) cluster(net *network) (*eks.Cluster, error) {
 	a := b.spec.AWS
-	role, waits, err := b.role("cluster", pulumi.String(ServiceTrustPolicy("eks.amazonaws.com")), PolicyEKSCluster)
+	trust, policies := ServiceTrustPolicy("eks.amazonaws.com"), []string{PolicyEKSCluster}
+	if a.AutoMode {
+		trust, policies = AutoModeClusterTrustPolicy(), AutoModeClusterPolicies
+	}
+	role, waits, err := b.role("cluster", pulumi.String(trust), policies...)
 	if err != nil {
 		return nil, err
+	}
+	var autoNodeRole pulumi.StringOutput
+	if a.AutoMode {
+		// Auto Mode's nodes run as a role of their own; EKS gives it its access entry.
+		node, nodeWaits, err := b.role(autoModeNodeRolePart, pulumi.String(ServiceTrustPolicy("ec2.amazonaws.com")), AutoModeNodePolicies...)
+		if err != nil {
+			return nil, err
+		}
+		autoNodeRole, waits = node.Arn, append(waits, nodeWaits...)
 	}
 	var encryption eks.ClusterEncryptionConfigPtrInput
 	if *a.SecretsEncryption {
@@ -84,7 +97,7 @@ func (b *builder) cluster(net *network) (*eks.Cluster, error) {
 	if a.EndpointAccess == cluster.EndpointPublicWithAllowList {
 		vpcConfig.PublicAccessCidrs = pulumi.ToStringArray(a.PublicAccessCIDRs)
 	}
-	cl, err := eks.NewCluster(b.ctx, b.name+"-eks", &eks.ClusterArgs{
+	args := &eks.ClusterArgs{
 		Name:      pulumi.String(b.clusterName),
 		RoleArn:   role.Arn,
 		Version:   pulumi.String(b.spec.KubernetesVersion),
@@ -100,11 +113,21 @@ func (b *builder) cluster(net *network) (*eks.Cluster, error) {
 			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(BootstrapCreatorAdmin),
 		},
 		Tags: b.tags("eks", nil),
-	}, b.opts(
+	}
+	opts := []pulumi.ResourceOption{
 		// EKS needs the role's policies in place to create the cluster, and to delete its
 		// network interfaces on destroy; only the role ARN flows as an input.
 		pulumi.DependsOn(waits),
-	)...)
+	}
+	if a.AutoMode {
+		autoModeArgs(args, a.AutoModeNodePools, autoNodeRole)
+		// EKS takes bootstrapSelfManagedAddons at creation only (false for an Auto Mode
+		// cluster), and the provider replaces the cluster when it changes: a cluster that
+		// turns Auto Mode on later keeps the value it was created with and is updated in
+		// place, as AWS allows.
+		opts = append(opts, pulumi.IgnoreChanges([]string{PropBootstrapSelfManagedAddons}))
+	}
+	cl, err := eks.NewCluster(b.ctx, b.name+"-eks", args, b.opts(opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("eks cluster: %w", err)
 	}

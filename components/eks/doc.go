@@ -7,5 +7,7 @@
 // aws-ebs-csi-driver add-ons at pinned versions, a default gp3
 // StorageClass, and a kubeconfig with `aws eks get-token` exec auth. Every AWS resource goes
 // through the cluster's own aws.Provider for the spec's region, so clusters in different
-// regions live in one stack.
+// regions live in one stack. With aws.autoMode the cluster runs EKS Auto Mode (automode.go):
+// Auto Mode's capabilities and roles, and none of the add-ons, node groups and Karpenter
+// parts Auto Mode runs itself.
 package eks

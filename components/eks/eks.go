@@ -98,6 +98,8 @@ type Cluster struct {
 	karpenter *cluster.Karpenter
 	// identityMode is how the cluster's service accounts get their roles (FactWorkloadIdentity).
 	identityMode string
+	// autoMode says the cluster runs EKS Auto Mode (FactAutoMode).
+	autoMode bool
 }
 
 // Connection is what the layers above deploy through.
@@ -122,11 +124,21 @@ func (c *Cluster) Connection() *cluster.Connection {
 			OutputOIDCProviderArn:       c.OIDCProviderArn,
 			cluster.OutputKarpenterRole: c.karpenterRole,
 		},
-		Facts: map[string]string{FactClusterName: PhysicalName(c.spec.Name, c.stack), cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack)),
-			FactWorkloadIdentity: c.identityMode},
+		Facts:           c.facts(),
 		ManagementCIDRs: c.spec.ManagementCIDRs(),
 		Component:       c,
 	}
+}
+
+// facts are the plain cloud facts of the contract; FactAutoMode only where Auto Mode is
+// on, so other clusters' contracts stay as they were.
+func (c *Cluster) facts() map[string]string {
+	f := map[string]string{FactClusterName: PhysicalName(c.spec.Name, c.stack), cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack)),
+		FactWorkloadIdentity: c.identityMode}
+	if c.autoMode {
+		f[FactAutoMode] = "true"
+	}
+	return f
 }
 
 // Contract keys of what the EKS attach path reads.
@@ -187,6 +199,9 @@ type builder struct {
 	// pathReady are what a runner in the management network needs to reach the API
 	// server: the attachment, the routes and the security group rules.
 	pathReady []pulumi.Resource
+	// autoMode says the cluster runs EKS Auto Mode (the spec's, or the cluster stack's
+	// FactAutoMode): the StorageClass then uses Auto Mode's provisioner.
+	autoMode bool
 }
 
 // New creates an EKS cluster named after name; children are named "<name>-<part>", so two
@@ -206,7 +221,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)
 	}
 	c := &Cluster{spec: spec, stack: args.Stack, subjects: args.Access.Subjects(cluster.AWS), workloads: map[string]cluster.WorkloadIdentity{},
-		karpenterRole: pulumi.String("").ToStringOutput(), identityMode: WorkloadIdentityFor(Partition(spec.Region))}
+		karpenterRole: pulumi.String("").ToStringOutput(), identityMode: WorkloadIdentityFor(Partition(spec.Region)), autoMode: spec.AWS.AutoMode}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: registering component: %w", name, err)
 	}
@@ -223,6 +238,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		backupsReq:   args.Backups,
 		c:            c,
 		parent:       pulumi.Parent(c),
+		autoMode:     spec.AWS.AutoMode,
 	}
 	if err := b.build(args.ClusterOnly); err != nil {
 		return nil, fmt.Errorf("eks cluster %q: %w", name, err)

@@ -68,6 +68,15 @@ func ServiceTrustPolicy(service string) string {
 	}}}.String()
 }
 
+// AutoModeClusterTrustPolicy lets EKS assume the cluster role of an Auto Mode cluster:
+// sts:AssumeRole and sts:TagSession, which Auto Mode needs to tag its sessions (AWS EKS
+// user guide, "Amazon EKS Auto Mode cluster IAM role").
+func AutoModeClusterTrustPolicy() string {
+	return policyDocument{Version: iamPolicyVersion, Statement: []policyStatement{{
+		Effect: "Allow", Principal: map[string]string{"Service": "eks.amazonaws.com"}, Action: []string{"sts:AssumeRole", "sts:TagSession"},
+	}}}.String()
+}
+
 // IRSATrustPolicy lets exactly one Kubernetes service account assume a role through the
 // cluster's OIDC provider; issuer may carry its https:// scheme.
 func IRSATrustPolicy(providerARN, issuer, namespace, serviceAccount string) string {

@@ -158,8 +158,8 @@ func TestIngressValuesPerCloud(t *testing.T) {
 		want     map[string]any
 		svcType  string
 	}{
-		{"aws public NLB", cluster.AWS, false, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true"}, "LoadBalancer"},
-		{"aws internal NLB", cluster.AWS, true, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true", ingress.AnnotationAWSInternal: "true"}, "LoadBalancer"},
+		{"aws public NLB", cluster.AWS, false, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true", ingress.AnnotationAWSScheme: "internet-facing", ingress.AnnotationAWSAttributes: ingress.AWSCrossZoneAttribute}, "LoadBalancer"},
+		{"aws internal NLB", cluster.AWS, true, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true", ingress.AnnotationAWSInternal: "true", ingress.AnnotationAWSScheme: "internal", ingress.AnnotationAWSAttributes: ingress.AWSCrossZoneAttribute}, "LoadBalancer"},
 		{"azure public LB", cluster.Azure, false, map[string]any{ingress.AnnotationAzureProbePath: "/healthz"}, "LoadBalancer"},
 		{"azure internal LB", cluster.Azure, true, map[string]any{ingress.AnnotationAzureProbePath: "/healthz", ingress.AnnotationAzureInternal: "true"}, "LoadBalancer"},
 		{"alicloud internet SLB", cluster.Alicloud, false, map[string]any{ingress.AnnotationAlicloudChargeType: "PayByCLCU", ingress.AnnotationAlicloudAddrType: "internet"}, "LoadBalancer"},

@@ -16,9 +16,17 @@ const ReleaseName = "ingress-nginx"
 // Load-balancer annotations per cloud, as the in-tree cloud providers (and the
 // Alibaba Cloud CCM) read them from the controller Service.
 const (
-	AnnotationAWSLBType          = "service.beta.kubernetes.io/aws-load-balancer-type"
-	AnnotationAWSInternal        = "service.beta.kubernetes.io/aws-load-balancer-internal"
-	AnnotationAWSCrossZone       = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
+	AnnotationAWSLBType    = "service.beta.kubernetes.io/aws-load-balancer-type"
+	AnnotationAWSInternal  = "service.beta.kubernetes.io/aws-load-balancer-internal"
+	AnnotationAWSCrossZone = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
+	// AnnotationAWSScheme and AnnotationAWSAttributes are what EKS Auto Mode's load
+	// balancing reads instead of AnnotationAWSInternal and AnnotationAWSCrossZone, which
+	// it does not support (AWS EKS user guide, "Use Service Annotations to configure
+	// Network Load Balancers"); the in-tree controller reads the other two.
+	AnnotationAWSScheme     = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+	AnnotationAWSAttributes = "service.beta.kubernetes.io/aws-load-balancer-attributes"
+	// AWSCrossZoneAttribute turns on cross-zone load balancing in AnnotationAWSAttributes.
+	AWSCrossZoneAttribute        = "load_balancing.cross_zone.enabled=true"
 	AnnotationAzureInternal      = "service.beta.kubernetes.io/azure-load-balancer-internal"
 	AnnotationAzureProbePath     = "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path"
 	AnnotationAlicloudChargeType = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-instance-charge-type"
@@ -127,9 +135,11 @@ func Values(args *Args) map[string]any {
 func Annotations(cloud cluster.Cloud, internal bool) map[string]any {
 	switch cloud {
 	case cluster.AWS:
-		a := map[string]any{AnnotationAWSLBType: "nlb", AnnotationAWSCrossZone: "true"}
+		a := map[string]any{AnnotationAWSLBType: "nlb", AnnotationAWSCrossZone: "true", AnnotationAWSScheme: "internet-facing",
+			AnnotationAWSAttributes: AWSCrossZoneAttribute}
 		if internal {
 			a[AnnotationAWSInternal] = "true"
+			a[AnnotationAWSScheme] = "internal"
 		}
 		return a
 	case cluster.Azure:
