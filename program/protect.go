@@ -75,7 +75,7 @@ func (g *guard) register(ctx *pulumi.Context, cfg *stacks.StackConfig) error {
 	// A helm/v4 Chart's children are made by the provider, so the SDK cannot list them
 	// among a component's children: the guard depends on them through the chart's
 	// `resources` output. Without that, a destroy deletes them first (the engine suite
-	// saw the gateway chart's 18 CRDs leave the state while everything else stayed).
+	// saw the gateway chart's 18 children leave the state while everything else stayed).
 	for _, r := range g.seen {
 		if c, ok := r.(*helmv4.Chart); ok {
 			opts = append(opts, pulumi.DependsOnInputs(chartChildren(c)))
