@@ -82,6 +82,9 @@ type Args struct {
 	// MeshReady is what a meshed pod waits for (platform.Outputs.MeshReady): a pod made
 	// before istiod's webhook runs gets no sidecar and, under strict mTLS, no traffic.
 	MeshReady []pulumi.Resource
+	// Annotations are the platform's annotations on the Namespace, such as Chaos Mesh's
+	// namespace filter for an environment that releases run experiments in.
+	Annotations map[string]string
 }
 
 // MsgNoSubject says an access group has no subject on the environment's cluster: the
@@ -277,10 +280,20 @@ func (b *builder) namespace() (*corev1.Namespace, error) {
 	}
 	return corev1.NewNamespace(b.ctx, b.name+"-namespace", &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:   pulumi.String(b.spec.Name),
-			Labels: pulumi.ToStringMap(labels),
+			Name:        pulumi.String(b.spec.Name),
+			Labels:      pulumi.ToStringMap(labels),
+			Annotations: annotations(b.args.Annotations),
 		},
 	}, b.opts...)
+}
+
+// annotations are the Namespace's annotations; none is no map, so a Namespace without
+// any plans as before.
+func annotations(a map[string]string) pulumi.StringMapInput {
+	if len(a) == 0 {
+		return nil
+	}
+	return pulumi.ToStringMap(a)
 }
 
 // canonical writes a validated quantity the way the API server stores it, so the

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/fleetform/fleetform/components/addons/chaos"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/environments"
 )
@@ -22,8 +23,12 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 		}
 		var registry *platform.Registry
 		var meshReady []pulumi.Resource
+		var annotations map[string]string
 		if p := f.Platforms[spec.Cluster]; p != nil {
 			registry, meshReady = p.Registry, p.MeshReady
+			if p.ChaosReady != nil && f.runsExperiments(spec.Name) {
+				annotations = map[string]string{chaos.InjectAnnotation: chaos.InjectEnabled}
+			}
 		}
 		// Validation refused a mesh the platform cannot run; here a cluster without a
 		// platform (or with the edge off) has none to join.
@@ -43,6 +48,7 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 			Mesh:                meshed,
 			MeshNamespace:       meshNS,
 			MeshReady:           meshReady,
+			Annotations:         annotations,
 		}, f.environmentAliases(spec)...)
 		if err != nil {
 			return err
@@ -63,6 +69,18 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 		}
 	}
 	return nil
+}
+
+// runsExperiments says a release runs chaos experiments in environment env: only
+// such a namespace admits Chaos Mesh (its namespace filter), so an experiment cannot
+// reach any other, whatever its selector.
+func (f *Fleet) runsExperiments(env string) bool {
+	for i := range f.Config.Releases {
+		if len(chaos.RunsIn(f.Config.Releases[i].Chaos, env)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // platformNamespaces returns the namespaces of the ingress controller and of

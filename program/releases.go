@@ -86,6 +86,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 		args.VPAUpdates = pl.VPAUpdates
 		args.SecretStore, args.SecretStoreReady, args.SecretRefresh = pl.SecretStore, pl.SecretStoreReady, pl.SecretRefresh
 		args.OTLPEndpoint = pl.OTLPEndpoint
+		args.ChaosReady = pl.ChaosReady
 		args.Routing = Routing(pl)
 	}
 	r, err := release.New(ctx, ns.Cluster+"-"+ns.Name+"-"+base.Name, args,

@@ -66,6 +66,10 @@ type Settings struct {
 	// such a resource, set it to false in a pull request of its own first
 	// (docs/protection.md).
 	Protect *bool `yaml:"protect"`
+	// ChaosInProduction allows releases' chaos experiments in prod-tier environments.
+	// Off (the default), policy CHA001, which reads this setting, refuses every
+	// experiment there. Set it in a pull request of its own.
+	ChaosInProduction bool `yaml:"chaosInProduction"`
 }
 
 // Defaults of Settings.

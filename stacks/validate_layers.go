@@ -148,6 +148,7 @@ func (c *StackConfig) releasePlatform() release.Platform {
 		VPAUpdates:    platform.OnByDefault(c.Platform.VPA.Updates),
 		NoSecretStore: c.environmentsWithoutSecretStore(),
 		Tracing:       platform.OnByDefault(c.Platform.Tracing.Enabled),
+		Chaos:         c.Platform.Chaos.On(),
 	}
 }
 

@@ -77,6 +77,11 @@ const (
 	// chart (autoscaler 1.8.6), which scales CoreDNS with the cluster's nodes and cores.
 	// renovate: datasource=helm depName=cluster-proportional-autoscaler registryUrl=https://kubernetes-sigs.github.io/cluster-proportional-autoscaler
 	ClusterProportionalAutoscalerVersion = "1.1.0"
+	// ChaosMeshVersion is the chaos-mesh chart (Chaos Mesh v2.8.3, June 2026, the newest
+	// release tag in chaos-mesh/chaos-mesh; APIs chaos-mesh.org/v1alpha1; the chart's
+	// crds/ install the CRDs, which Helm never deletes).
+	// renovate: datasource=helm depName=chaos-mesh registryUrl=https://charts.chaos-mesh.org
+	ChaosMeshVersion = "2.8.3"
 )
 
 // Upstream chart repositories.
@@ -100,6 +105,7 @@ const (
 	RepoKarpenter        = "oci://public.ecr.aws/karpenter"
 	RepoFalco            = "https://falcosecurity.github.io/charts"
 	RepoCPA              = "https://kubernetes-sigs.github.io/cluster-proportional-autoscaler"
+	RepoChaosMesh        = "https://charts.chaos-mesh.org"
 )
 
 // Pin is where a chart comes from unless the stack overrides it.
@@ -138,6 +144,7 @@ var (
 	Karpenter              = Pin{Chart: "karpenter", Repository: RepoKarpenter, Version: KarpenterVersion}
 	Falco                  = Pin{Chart: "falco", Repository: RepoFalco, Version: FalcoVersion}
 	DNSAutoscaler          = Pin{Chart: "cluster-proportional-autoscaler", Repository: RepoCPA, Version: ClusterProportionalAutoscalerVersion}
+	ChaosMesh              = Pin{Chart: "chaos-mesh", Repository: RepoChaosMesh, Version: ChaosMeshVersion}
 )
 
 // Pins lists every pinned chart in the order of catalog.Addons and their charts, which
@@ -147,5 +154,5 @@ var Pins = []Pin{
 	GatewayCRDs, EnvoyGateway, IstioBase, Istiod, IstioCNI, IngressNginx, // ingress (the edge)
 	ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA,
 	ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS, Karpenter,
-	Falco, DNSAutoscaler,
+	Falco, DNSAutoscaler, ChaosMesh,
 }

@@ -37,7 +37,7 @@ func everything(edge edges.Edge) func(*platform.Args) {
 		a.Karpenter = eksKarpenter()
 		a.Backups, a.BackupNamespaces = s3Location(), []string{"qa"}
 		on := true
-		a.Spec.RuntimeSecurity.Enabled = &on
+		a.Spec.RuntimeSecurity.Enabled, a.Spec.Chaos.Enabled = &on, &on
 		// On EKS only where asked for (New leaves ValidateClusters' refusal to the stack).
 		a.Spec.DNSAutoscaler.Enabled = &on
 	}
@@ -87,6 +87,7 @@ func TestNamespaceConstantsFollowCatalog(t *testing.T) {
 		{catalog.Karpenter, []string{karpenter.Namespace}},
 		{catalog.RuntimeSecurity, []string{platform.NamespaceFalco}},
 		{catalog.DNSAutoscaler, []string{dnsautoscaler.Namespace}},
+		{catalog.Chaos, []string{platform.NamespaceChaos}},
 	} {
 		a, ok := catalog.Lookup(tc.addon)
 		if !ok {

@@ -68,6 +68,9 @@ type Outputs struct {
 	// OTLPEndpoint is the cluster collector's OTLP/HTTP address releases with tracing
 	// export to; empty when tracing is off.
 	OTLPEndpoint string
+	// ChaosReady is what releases' chaos Schedules must depend on (the Chaos Mesh
+	// install, whose chart serves the CRDs); nil when platform.chaos is off.
+	ChaosReady pulumi.Resource
 }
 
 // Registry is a container registry and a pull credential for it.

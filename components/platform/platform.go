@@ -201,6 +201,9 @@ func (b *builder) build() error {
 	if err := b.runtimeSecurity(); err != nil {
 		return fmt.Errorf("%s: %w", AddonRuntimeSecurity, err)
 	}
+	if err := b.chaosMesh(); err != nil {
+		return fmt.Errorf("%s: %w", AddonChaos, err)
+	}
 	if a.RunsHarbor {
 		if err := b.harbor(); err != nil {
 			return fmt.Errorf("%s: %w", AddonHarbor, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/catalog"
 	"github.com/fleetform/fleetform/components/addons/certmanager"
+	"github.com/fleetform/fleetform/components/addons/chaos"
 	"github.com/fleetform/fleetform/components/addons/dnsautoscaler"
 	"github.com/fleetform/fleetform/components/addons/externaldns"
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
@@ -42,6 +43,7 @@ var sizedCharts = []struct {
 	{"tempo", tracing.TempoContainers},
 	{"velero", velero.Containers},
 	{"falco", falco.Containers},
+	{"chaos-mesh", chaos.Containers},
 	{"cluster-proportional-autoscaler", dnsautoscaler.Containers},
 }
 
@@ -86,7 +88,7 @@ func sizedPlatform(t *testing.T, prod bool) *plan.Plan {
 		a.Spec, a.Stack, a.Workloads, a.Production = s, "prod", dnsIdentities(), prod
 		a.Backups, a.BackupNamespaces = s3Location(), []string{"qa"}
 		on := true
-		a.Spec.RuntimeSecurity.Enabled, a.Spec.DNSAutoscaler.Enabled = &on, &on
+		a.Spec.RuntimeSecurity.Enabled, a.Spec.DNSAutoscaler.Enabled, a.Spec.Chaos.Enabled = &on, &on, &on
 	})
 	return p
 }

@@ -43,6 +43,9 @@ type Spec struct {
 	// DNSAutoscaler scales CoreDNS with the cluster's size where the cloud does not
 	// (docs/platform.md, "DNS scaling").
 	DNSAutoscaler DNSAutoscalerSpec `yaml:"dnsAutoscaler"`
+	// Chaos configures Chaos Mesh, which runs releases' chaos experiments, off by
+	// default (docs/platform.md, "Chaos experiments").
+	Chaos ChaosSpec `yaml:"chaos"`
 }
 
 // VPASpec configures the Vertical Pod Autoscaler. With it on, every release gets a

@@ -251,6 +251,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, s.validateMesh(p.Child("mesh"))...)
 	errs = append(errs, s.RuntimeSecurity.validate(p.Child("runtimeSecurity"))...)
 	errs = append(errs, s.DNSAutoscaler.validate(p.Child("dnsAutoscaler"))...)
+	errs = append(errs, s.Chaos.validate(p.Child("chaos"))...)
 	return errs
 }
 

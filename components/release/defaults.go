@@ -1,6 +1,10 @@
 package release
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/fleetform/fleetform/components/addons/chaos"
+)
 
 // Defaults, each chosen so an app that sets nothing more still rolls out safely.
 const (
@@ -88,6 +92,7 @@ func defaultAutoscaling(a *Autoscaling) {
 func (s *Spec) For(env string) Spec {
 	out := *s
 	out.Environments = nil
+	out.Chaos = chaos.RunsIn(s.Chaos, env)
 	o, ok := s.Environments[env]
 	if !ok {
 		return out

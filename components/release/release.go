@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/chaos"
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/internal/labels"
@@ -71,6 +72,8 @@ var (
 	ErrNoSecretStore = errors.New("secretEnv names external secrets, and the cluster has no secret store (platform.externalSecrets)")
 	// ErrCannotRoute: the cluster's edge cannot shift this release's canary traffic.
 	ErrCannotRoute = errors.New(MsgCanaryNeedsPlugin)
+	// ErrNoChaos: the release declares chaos experiments and the cluster runs no Chaos Mesh.
+	ErrNoChaos = errors.New("chaos experiments " + chaos.MsgNoChaos)
 	// ErrSecretEnv: a secretEnv entry has no resolved value, or a value has no secretEnv entry.
 	ErrSecretEnv = errors.New("secret env values do not match spec.secretEnv")
 )
@@ -120,6 +123,9 @@ type Args struct {
 	PodsReady []pulumi.Resource
 	// RolloutsReady is what the Rollout and AnalysisTemplate wait for (the CRDs). Optional.
 	RolloutsReady pulumi.Resource
+	// ChaosReady is the cluster's Chaos Mesh install, which the chaos Schedules wait
+	// for (its chart serves their CRD). Nil with experiments: ErrNoChaos.
+	ChaosReady pulumi.Resource
 	// MonitoringReady is what the ServiceMonitor waits for (the CRD). Optional.
 	MonitoringReady pulumi.Resource
 	// VPAReady is the cluster's VPA install (the CRD): with it the release gets a
@@ -234,6 +240,9 @@ func (a *Args) validate() error {
 			all = append(all, fmt.Errorf("%w: %s is not a secret config entry of spec.secretEnv", ErrSecretEnv, k))
 		}
 	}
+	if len(a.Spec.Chaos) > 0 && a.ChaosReady == nil {
+		all = append(all, ErrNoChaos)
+	}
 	if a.Spec.Tracing && a.OTLPEndpoint == "" {
 		all = append(all, ErrNoTracing)
 	}
@@ -314,7 +323,7 @@ func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaA
 func (b *builder) selector() map[string]string { return map[string]string{LabelName: b.n.app} }
 
 func (b *builder) build() error {
-	steps := []func() error{b.buildEnv, b.buildServices, b.buildRoutes, b.buildAnalysis, b.buildRollout, b.buildAutoscaler, b.buildVerticalAutoscaler, b.buildDisruptionBudget, b.buildServiceMonitor}
+	steps := []func() error{b.buildEnv, b.buildServices, b.buildRoutes, b.buildAnalysis, b.buildRollout, b.buildAutoscaler, b.buildVerticalAutoscaler, b.buildDisruptionBudget, b.buildServiceMonitor, b.buildChaos}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

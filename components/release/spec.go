@@ -1,6 +1,9 @@
 package release
 
-import "github.com/fleetform/fleetform/internal/secret"
+import (
+	"github.com/fleetform/fleetform/components/addons/chaos"
+	"github.com/fleetform/fleetform/internal/secret"
+)
 
 // Spec is one app (`fleetform:releases[i]`), declared once and overridden per environment.
 type Spec struct {
@@ -56,6 +59,11 @@ type Spec struct {
 	Monitoring *bool `yaml:"monitoring"`
 	// Metrics says where the app serves Prometheus metrics, for the ServiceMonitor.
 	Metrics Metrics `yaml:"metrics"`
+	// Chaos are chaos experiments (pod kill, network delay, CPU stress) that Chaos Mesh
+	// runs on a schedule against the release's pods, each in the environments it names.
+	// Needs platform.chaos; refused in prod-tier environments by policy CHA001 unless the
+	// stack sets stack.chaosInProduction.
+	Chaos []chaos.Experiment `yaml:"chaos"`
 	// Environments are the environments the app is released to, with per-environment overrides.
 	Environments map[string]Override `yaml:"environments"`
 }

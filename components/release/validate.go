@@ -1,6 +1,7 @@
 package release
 
 import (
+	"github.com/fleetform/fleetform/components/addons/chaos"
 	"maps"
 	"regexp"
 	"slices"
@@ -91,6 +92,7 @@ func (s *Spec) Validate(p *field.Path, tiers map[string]string) field.ErrorList 
 	}
 	errs = append(errs, validateImage(p.Child("image"), s.Image)...)
 	errs = append(errs, validateReplicas(p.Child("replicas"), s.Replicas)...)
+	errs = append(errs, chaos.Validate(p.Child("chaos"), s.Chaos, s.EnvironmentNames())...)
 
 	ports := map[string]bool{}
 	if len(s.Ports) == 0 && s.needsPorts() {

@@ -2,6 +2,7 @@ package release
 
 import (
 	"fmt"
+	"github.com/fleetform/fleetform/components/addons/chaos"
 	"maps"
 	"slices"
 	"strings"
@@ -35,6 +36,8 @@ type Platform struct {
 	NoSecretStore map[string][]string
 	// Tracing says every cluster runs an OpenTelemetry Collector (platform.tracing.enabled).
 	Tracing bool
+	// Chaos says every cluster runs Chaos Mesh (platform.chaos.enabled).
+	Chaos bool
 }
 
 // Messages of ValidatePlatform, exported so tests can assert on them.
@@ -59,6 +62,9 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 	}
 	if s.Tracing && !pf.Tracing {
 		errs = append(errs, field.Invalid(p.Child("tracing"), true, MsgNeedsTracing))
+	}
+	if len(s.Chaos) > 0 && !pf.Chaos {
+		errs = append(errs, field.Invalid(p.Child("chaos"), len(s.Chaos), chaos.MsgNoChaos))
 	}
 	seen := map[string]bool{}
 	add := func(e *field.Error) {

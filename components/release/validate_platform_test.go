@@ -1,6 +1,7 @@
 package release
 
 import (
+	"github.com/fleetform/fleetform/components/addons/chaos"
 	"reflect"
 	"testing"
 
@@ -20,6 +21,16 @@ func TestValidatePlatform(t *testing.T) {
 		want []problem
 	}{
 		{"everything on", validSpec, all, nil},
+		{"chaos experiments without Chaos Mesh", func() Spec {
+			s := validSpec()
+			s.Chaos = chaosSpec().Chaos[:1]
+			return s
+		}, all, []problem{{"r.chaos", chaos.MsgNoChaos}}},
+		{"chaos experiments with Chaos Mesh", func() Spec {
+			s := validSpec()
+			s.Chaos = chaosSpec().Chaos[:1]
+			return s
+		}, Platform{Rollouts: true, Ingress: true, Prometheus: true, Chaos: true}, nil},
 		{"rollouts off", validSpec, Platform{Ingress: true, Prometheus: true},
 			[]problem{{"r", MsgNeedsRollouts}}},
 		{"ingress off: the base ingress, once for both environments", validSpec, Platform{Rollouts: true, Prometheus: true},

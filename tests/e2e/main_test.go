@@ -414,6 +414,11 @@ var moduleCRDs = []struct {
 	// (its crds/ link to these files of the same tag).
 	{"github.com/aws/karpenter-provider-aws@v1.14.1", "pkg/apis/crds", []string{
 		"karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"}, nil},
+	// Chaos Mesh's Schedule (releases' chaos experiments). The proxy serves no v2.8.3
+	// (its v2 tags lack a /v2 module path), so master of 2026-09-02, after v2.8.3; its
+	// chaos-mesh.org_schedules.yaml is byte-identical to the chart's crds/ at v2.8.3.
+	{"github.com/chaos-mesh/chaos-mesh@v0.9.1-0.20260902003049-47411975a8cb", "helm/chaos-mesh/crds", []string{
+		"chaos-mesh.org_schedules.yaml"}, nil},
 }
 
 // registerTestCRDs applies the moduleCRDs and waits for them.

@@ -61,6 +61,11 @@ func TestRenderedObjectsAccepted(t *testing.T) {
 			if kinds["NodePool"] != 1 || kinds["EC2NodeClass"] != 1 {
 				t.Errorf("%s applied %d NodePools and %d EC2NodeClasses, want 1 each (its Karpenter pool)", stack, kinds["NodePool"], kinds["EC2NodeClass"])
 			}
+			// Dev's storefront runs chaos experiments in qa (two) and e2e (one): their
+			// Schedules went through Chaos Mesh's real CRD.
+			if want := map[string]int{"dev": 3}[stack]; kinds["Schedule"] != want {
+				t.Errorf("%s applied %d chaos Schedules, want %d", stack, kinds["Schedule"], want)
+			}
 			if stack == "dev" && (kinds["ClusterSecretStore"] != 1 || kinds["ExternalSecret"] == 0) {
 				t.Errorf("dev applied %d ClusterSecretStores and %d ExternalSecrets, want 1 and some", kinds["ClusterSecretStore"], kinds["ExternalSecret"])
 			}

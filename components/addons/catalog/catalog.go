@@ -81,6 +81,7 @@ const (
 	Karpenter       = "karpenter"
 	RuntimeSecurity = "runtime-security"
 	DNSAutoscaler   = "dns-autoscaler"
+	Chaos           = "chaos"
 )
 
 // Addons is the registration of every addon, in documentation order: adding an addon
@@ -125,6 +126,10 @@ var Addons = []Addon{
 	{Name: DNSAutoscaler, Namespace: "dns-autoscaler", PodSecurity: PodSecurityBaseline, Exempt: true,
 		Charts:      []string{"cluster-proportional-autoscaler"},
 		InstalledOn: "ACK clusters, and existing clusters with `platform.dnsAutoscaler.enabled` (see \"DNS scaling\")"},
+	{Name: Chaos, Namespace: "chaos-mesh", PodSecurity: PodSecurityPrivileged,
+		Why:    "the chaos daemon enters pods' network and process namespaces through the node's container runtime, as a privileged container",
+		Exempt: true, Scraped: true, Charts: []string{"chaos-mesh"},
+		InstalledOn: "clusters with `platform.chaos.enabled`"},
 }
 
 // SystemNamespaces are the namespaces Kubernetes itself makes; no addon runs there
