@@ -37,7 +37,7 @@ func (f *Fleet) buildReleases(ctx *pulumi.Context) error {
 					continue
 				}
 				found = true
-				if err := f.buildRelease(ctx, spec, env, ns); err != nil {
+				if err := f.buildRelease(ctx, i, spec, env, ns); err != nil {
 					return fmt.Errorf("release %q in %s: %w", spec.Name, key, err)
 				}
 			}
@@ -50,7 +50,7 @@ func (f *Fleet) buildReleases(ctx *pulumi.Context) error {
 }
 
 // buildRelease creates one release in one namespace.
-func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string, ns *Namespace) error {
+func (f *Fleet) buildRelease(ctx *pulumi.Context, index int, base *release.Spec, env string, ns *Namespace) error {
 	conn := f.Clusters[ns.Cluster]
 	if conn == nil || conn.Provider == nil {
 		return fmt.Errorf("cluster %q has no kubernetes provider", ns.Cluster)
@@ -62,6 +62,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, base *release.Spec, env string
 	}
 	args := &release.Args{
 		Spec:           spec,
+		Path:           release.Path(index),
 		Namespace:      ns.kubeName(),
 		Tier:           ns.Tier,
 		Environment:    ns.kubeName(),

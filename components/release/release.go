@@ -21,6 +21,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/internal/labels"
+	"github.com/fleetform/fleetform/stacks/configkeys"
 )
 
 // TypeToken is the component's Pulumi type.
@@ -93,10 +94,16 @@ type Release struct {
 	URL pulumi.StringOutput `pulumi:"url"`
 }
 
+// Path is the field path of the release at index i of the stack file's releases.
+func Path(i int) *field.Path { return field.NewPath(configkeys.Releases).Index(i) }
+
 // Args configure one release in one namespace. Spec is plain: it decides which objects exist.
 type Args struct {
 	// Spec is the release as resolved for this environment (Spec.For) and defaulted.
 	Spec Spec
+	// Path is where the release is in the stack file (Path(i): releases[i]), so New's
+	// errors name the field the user wrote. Nil: "spec".
+	Path *field.Path
 	// Namespace is the namespace the objects go in.
 	Namespace string
 	// Tier is the environment's tier; `latest` images are refused for stage and prod.
@@ -208,7 +215,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 // validate checks the resolved spec and what the cluster offers, all at once.
 func (a *Args) validate() error {
-	p := field.NewPath("spec")
+	p := a.Path
+	if p == nil {
+		p = field.NewPath("spec")
+	}
 	errs := a.Spec.Validate(p, nil)
 	errs = append(errs, a.Spec.validateResolved(p, a.Tier)...)
 	if a.Namespace == "" {

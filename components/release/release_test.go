@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -615,5 +616,23 @@ func TestMeshedMetrics(t *testing.T) {
 				t.Errorf("metrics Service ports %v, want only %s 15020", ports, MeshMetricsPortName)
 			}
 		})
+	}
+}
+
+// New's errors name the field as the stack file has it when the program says where
+// the release is (Path), and "spec" otherwise.
+func TestNewErrorsNameTheStackPath(t *testing.T) {
+	s := canarySpec("storefront")
+	s.Image = "storefront:latest" // refused for the prod tier
+	for _, tc := range []struct {
+		path *field.Path
+		want string
+	}{{Path(2), "releases[2].image"}, {nil, "spec.image"}} {
+		a := testArgs(s, "prod")
+		a.Path = tc.path
+		_, err := runReleaseE(a)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Path %v: error %v, want it to name %s", tc.path, err, tc.want)
+		}
 	}
 }
