@@ -113,16 +113,6 @@ func setBenchSecrets(ctx context.Context, run *engineRun) error {
 // for a public chart repository; unnamedAddons fails the benchmark when a new
 // addon joins unnamed.
 func writeGeneratedStack(dir, stack string, envs int) error {
-	project, err := os.ReadFile(filepath.Join(env.root, "Pulumi.yaml"))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
-		return err
-	}
-	if err := linkProgram(env.root, dir); err != nil {
-		return err
-	}
 	var b strings.Builder
 	b.WriteString(`config:
   fleetform:clusters:
@@ -147,6 +137,7 @@ func writeGeneratedStack(dir, stack string, envs int) error {
       certManager: {enabled: false}
       externalDNS: {enabled: false}
     runtimeSecurity: {enabled: false}
+    chaos: {enabled: false}
     dnsAutoscaler: {enabled: false}
   fleetform:environments:
 `)
@@ -181,7 +172,7 @@ func writeGeneratedStack(dir, stack string, envs int) error {
 			fmt.Fprintf(&b, "        team%02d: {}\n", i)
 		}
 	}
-	return os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(b.String()), 0o644)
+	return writeStack(dir, stack, b.String(), nil)
 }
 
 // unnamedAddons lists the addons (every section of fleetform:platform with an

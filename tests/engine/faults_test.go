@@ -47,11 +47,10 @@ func TestFaults(t *testing.T) {
 	// write writes the stack file with protect set, and each change (below) applied.
 	write := func(protect string, changes ...string) {
 		t.Helper()
-		b, err := os.ReadFile(filepath.Join(env.root, "tests", "engine", "testdata", "Pulumi."+stackFaults+".yaml"))
+		text, err := readTestStack(stackFaults)
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := string(b)
 		for _, c := range changes {
 			old, new, _ := strings.Cut(c, "\x00")
 			if !strings.Contains(text, old) {
@@ -59,16 +58,8 @@ func TestFaults(t *testing.T) {
 			}
 			text = strings.Replace(text, old, new, 1)
 		}
-		s := strings.NewReplacer("__CHART_REPOSITORY__", env.charts.URL(), "__KUBECONFIG__", cp.Kubeconfig,
-			"protect: true", "protect: "+protect).Replace(text)
-		if err := writeProject(dir); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, "Pulumi."+stackFaults+".yaml")
-		if old, err := os.ReadFile(path); err == nil {
-			s = mergeSecrets(s, string(old))
-		}
-		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		if err := writeStack(dir, stackFaults, text, map[string]string{"__CHART_REPOSITORY__": env.charts.URL(),
+			"__KUBECONFIG__": cp.Kubeconfig, "protect: true": "protect: " + protect}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -452,18 +443,6 @@ func removeTornSidecars(t *testing.T, backend string) []string {
 		t.Fatal(err)
 	}
 	return removed
-}
-
-// writeProject copies Pulumi.yaml into dir and links the program's folder.
-func writeProject(dir string) error {
-	project, err := os.ReadFile(filepath.Join(env.root, "Pulumi.yaml"))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
-		return err
-	}
-	return linkProgram(env.root, dir)
 }
 
 // pulumiPID waits for the pulumi CLI running op on the faults stack and returns its pid.

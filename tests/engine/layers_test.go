@@ -358,30 +358,15 @@ func TestLayers(t *testing.T) {
 // writeStackFile copies testdata's stack file into the layers folder with the chart
 // repository and the kubeconfigs filled in, keeping what SetConfig wrote.
 func (l *layers) writeStackFile(stack string) error {
-	b, err := os.ReadFile(filepath.Join(env.root, "tests", "engine", "testdata", "Pulumi."+stack+".yaml"))
+	s, err := readTestStack(stack)
 	if err != nil {
 		return err
 	}
-	s := strings.NewReplacer(
-		"__CHART_REPOSITORY__", env.charts.URL(),
-		"__HUB_KUBECONFIG__", l.hub.Kubeconfig,
-		"__KUBECONFIG__", l.spokeKubeconfig,
-	).Replace(string(b))
-	project, err := os.ReadFile(filepath.Join(env.root, "Pulumi.yaml"))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(l.dir, "Pulumi.yaml"), project, 0o644); err != nil {
-		return err
-	}
-	if err := linkProgram(env.root, l.dir); err != nil {
-		return err
-	}
-	path := filepath.Join(l.dir, "Pulumi."+stack+".yaml")
-	if old, err := os.ReadFile(path); err == nil {
-		s = mergeSecrets(s, string(old))
-	}
-	return os.WriteFile(path, []byte(s), 0o644)
+	return writeStack(l.dir, stack, s, map[string]string{
+		"__CHART_REPOSITORY__": env.charts.URL(),
+		"__HUB_KUBECONFIG__":   l.hub.Kubeconfig,
+		"__KUBECONFIG__":       l.spokeKubeconfig,
+	})
 }
 
 // open creates the stack in the layers folder, with its secrets when it builds a

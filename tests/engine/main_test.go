@@ -178,34 +178,56 @@ func buildFleetplan(root string) (string, error) {
 // writeStackFile copies Pulumi.yaml and the test stack file into dir, with the
 // chart repository filled in and each edit applied (old → new, exactly once).
 func (e *testEnv) writeStackFile(dir string, edits map[string]string) error {
-	project, err := os.ReadFile(filepath.Join(e.root, "Pulumi.yaml"))
+	s, err := readTestStack(stackName)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
-		return err
-	}
-	// Pulumi.yaml's main names the program's folder; the engine checks it exists.
-	if err := linkProgram(e.root, dir); err != nil {
-		return err
-	}
-	stack, err := os.ReadFile(filepath.Join(e.root, "tests", "engine", "testdata", "Pulumi."+stackName+".yaml"))
-	if err != nil {
-		return err
-	}
-	s := strings.ReplaceAll(string(stack), "__CHART_REPOSITORY__", e.charts.URL())
 	for old, repl := range edits {
 		if n := strings.Count(s, old); n != 1 {
 			return fmt.Errorf("edit %q matches %d times in the stack file, want 1", old, n)
 		}
 		s = strings.Replace(s, old, repl, 1)
 	}
-	path := filepath.Join(dir, "Pulumi."+stackName+".yaml")
-	// Keep what SetConfig added (encryptionsalt, secure values) when rewriting.
+	return writeStack(dir, stackName, s, map[string]string{"__CHART_REPOSITORY__": e.charts.URL()})
+}
+
+// readTestStack reads testdata's stack file of stack.
+func readTestStack(stack string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(env.root, "tests", "engine", "testdata", "Pulumi."+stack+".yaml"))
+	return string(b), err
+}
+
+// writeStack is the one way the engine tests write a stack: the project (Pulumi.yaml
+// and the program's folder, writeProject) and Pulumi.<stack>.yaml holding text with
+// each placeholder replaced, keeping what SetConfig wrote to an earlier copy
+// (encryptionsalt, secure values).
+func writeStack(dir, stack, text string, placeholders map[string]string) error {
+	if err := writeProject(dir); err != nil {
+		return err
+	}
+	pairs := make([]string, 0, 2*len(placeholders))
+	for k, v := range placeholders {
+		pairs = append(pairs, k, v)
+	}
+	s := strings.NewReplacer(pairs...).Replace(text)
+	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
 	if old, err := os.ReadFile(path); err == nil {
 		s = mergeSecrets(s, string(old))
 	}
 	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+// writeProject copies Pulumi.yaml into dir and links the program's folder (its main
+// names that folder; the engine checks it exists).
+func writeProject(dir string) error {
+	project, err := os.ReadFile(filepath.Join(env.root, "Pulumi.yaml"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
+		return err
+	}
+	return linkProgram(env.root, dir)
 }
 
 // linkProgram makes dir/cmd the repository's cmd folder, so the main of a copied
