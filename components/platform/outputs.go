@@ -44,8 +44,9 @@ type Outputs struct {
 	// RolloutsReady is what Rollout, AnalysisTemplate objects must depend on (the
 	// Argo Rollouts install that registers their CRDs); nil when rollouts are disabled.
 	RolloutsReady pulumi.Resource
-	// MonitoringReady is what ServiceMonitor objects must depend on (the install that
-	// registers the CRD); nil when monitoring is disabled.
+	// MonitoringReady is what ServiceMonitor, PodMonitor and PrometheusRule objects must
+	// depend on: the prometheus-operator-crds chart that registers their CRDs (which
+	// kube-prometheus-stack's install waits for too); nil when monitoring is disabled.
 	MonitoringReady pulumi.Resource
 	// MeshReady is what a meshed environment waits for (istiod, whose webhook injects
 	// sidecars and whose base install registers PeerAuthentication, and the CNI agent);
