@@ -449,10 +449,10 @@ func Values(args *Args) map[string]any {
 	return map[string]any{
 		"fullnameOverride": ReleaseName,
 		// The crds subchart (its condition crds.enabled): the CRD chart owns them.
-		"crds": map[string]any{"enabled": false},
-		"prometheus":       map[string]any{"prometheusSpec": promSpec},
-		"grafana":          grafana,
-		"alertmanager":     am,
+		"crds":         map[string]any{"enabled": false},
+		"prometheus":   map[string]any{"prometheusSpec": promSpec},
+		"grafana":      grafana,
+		"alertmanager": am,
 		// A managed control plane shows no scheduler, controller-manager or etcd pods:
 		// their Services, ServiceMonitors and absent() alerts would page forever.
 		"kubeControllerManager": map[string]any{"enabled": args.ControlPlane},
