@@ -218,7 +218,7 @@ func TestAlertmanagerConfig(t *testing.T) {
 }
 
 // TestAlertmanagerKeepsChartDefaults: our configuration replaces the chart's, so it
-// must carry the chart's defaults (kube-prometheus-stack 77.14.0 values.yaml
+// must carry the chart's defaults (kube-prometheus-stack 88.5.3 values.yaml
 // alertmanager.config), inhibit rules above all.
 func TestAlertmanagerKeepsChartDefaults(t *testing.T) {
 	got, err := renderAlertmanager([]Receiver{{Name: "hook", Webhook: &Webhook{}}}, []any{"https://hook"}, "monitoring")
@@ -252,7 +252,7 @@ func TestAlertmanagerKeepsChartDefaults(t *testing.T) {
 	}
 }
 
-// chartAlertmanagerConfig is alertmanager.config of kube-prometheus-stack 77.14.0's
+// chartAlertmanagerConfig is alertmanager.config of kube-prometheus-stack 88.5.3's
 // values.yaml, verbatim.
 const chartAlertmanagerConfig = `
 global:
