@@ -34,6 +34,9 @@ type Outputs struct {
 	// ReleaseGatewayName and ReleaseGatewayNamespace are what releases' routes attach
 	// to: the shared Gateway on envoy-gateway, the Istio Gateway for releases on istio.
 	ReleaseGatewayName, ReleaseGatewayNamespace string
+	// RoutesReady is what a release's HTTPRoute or VirtualService must depend on (the
+	// install that serves its kind); nil on ingress-nginx, whose Ingress is built in.
+	RoutesReady pulumi.Resource
 	// GatewayPlugin says Argo Rollouts loads the Gateway API traffic-router plugin.
 	GatewayPlugin bool
 	// Issuer is the cert-manager ClusterIssuer that certifies the cluster's hosts;
