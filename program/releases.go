@@ -105,7 +105,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, index int, base *release.Spec,
 
 // Routing is how a cluster's platform edge serves releases.
 func Routing(pl *platform.Outputs) release.Routing {
-	r := release.Routing{Edge: pl.Edge, Issuer: pl.Issuer, Plugin: pl.GatewayPlugin}
+	r := release.Routing{Edge: pl.Edge, Issuer: pl.Issuer, Plugin: pl.GatewayPlugin, Ready: pl.RoutesReady}
 	if r.Edge.UsesGateway() {
 		r.GatewayName, r.GatewayNamespace = pl.ReleaseGatewayName, pl.ReleaseGatewayNamespace
 	}

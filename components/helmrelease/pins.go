@@ -11,9 +11,16 @@ const (
 	// ArgoRolloutsVersion is the argo-rollouts chart (Argo Rollouts v1.8).
 	// renovate: datasource=helm depName=argo-rollouts registryUrl=https://argoproj.github.io/argo-helm
 	ArgoRolloutsVersion = "2.40.5"
-	// KubePrometheusStackVersion is the kube-prometheus-stack chart (Prometheus Operator v0.85).
+	// PrometheusOperatorCRDsVersion is the prometheus-operator-crds chart: the
+	// monitoring.coreos.com CRDs of Prometheus Operator v0.93.1, the operator
+	// KubePrometheusStackVersion runs. Move the two together.
+	// renovate: datasource=helm depName=prometheus-operator-crds registryUrl=https://prometheus-community.github.io/helm-charts
+	PrometheusOperatorCRDsVersion = "31.0.1"
+	// KubePrometheusStackVersion is the kube-prometheus-stack chart (Prometheus Operator
+	// v0.93.1; Grafana 13.2.0 from grafana-community's grafana chart 12.11.1, past
+	// CVE-2026-21720), installed without its CRDs (PrometheusOperatorCRDsVersion has them).
 	// renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
-	KubePrometheusStackVersion = "77.14.0"
+	KubePrometheusStackVersion = "88.5.3"
 	// LokiVersion is the grafana/loki chart (Loki 3.5.7: 3.5.6 fixed GHSA-2464-8j7c-4cjm), run as a single binary.
 	// renovate: datasource=helm depName=loki registryUrl=https://grafana.github.io/helm-charts
 	LokiVersion = "6.46.0"
@@ -122,6 +129,7 @@ type Pin struct {
 var (
 	IngressNginx           = Pin{Chart: "ingress-nginx", Repository: RepoIngressNginx, Version: IngressNginxVersion}
 	ArgoRollouts           = Pin{Chart: "argo-rollouts", Repository: RepoArgo, Version: ArgoRolloutsVersion}
+	PrometheusOperatorCRDs = Pin{Chart: "prometheus-operator-crds", Repository: RepoPrometheus, Version: PrometheusOperatorCRDsVersion}
 	KubePrometheusStack    = Pin{Chart: "kube-prometheus-stack", Repository: RepoPrometheus, Version: KubePrometheusStackVersion}
 	Loki                   = Pin{Chart: "loki", Repository: RepoGrafana, Version: LokiVersion}
 	Alloy                  = Pin{Chart: "alloy", Repository: RepoGrafana, Version: AlloyVersion}
@@ -152,7 +160,7 @@ var (
 // without a pin, fails there.
 var Pins = []Pin{
 	GatewayCRDs, EnvoyGateway, IstioBase, Istiod, IstioCNI, IngressNginx, // ingress (the edge)
-	ArgoRollouts, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA,
+	ArgoRollouts, PrometheusOperatorCRDs, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA,
 	ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS, Karpenter,
 	Falco, DNSAutoscaler, ChaosMesh,
 }

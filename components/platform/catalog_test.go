@@ -16,6 +16,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/velero"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
+	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/components/platform"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -141,13 +142,17 @@ func TestEveryAddonBuiltAsRegistered(t *testing.T) {
 }
 
 // TestEveryMonitorWaitsForMonitoring: with everything on, on each edge, every
-// ServiceMonitor, PodMonitor and PrometheusRule waits for the kube-prometheus-stack
-// install explicitly, and the addons that have monitors are exactly the registered
+// ServiceMonitor, PodMonitor and PrometheusRule waits explicitly for the
+// prometheus-operator-crds chart that registers its CRD (as kube-prometheus-stack's
+// install does), and the addons that have monitors are exactly the registered
 // Scraped ones; with monitoring off there is none.
 func TestEveryMonitorWaitsForMonitoring(t *testing.T) {
 	scraped := map[string]bool{}
 	for edge, p := range builtAddons(t) {
-		prom := release(t, p, "kube-prometheus-stack")
+		crds := crdChart(t, p, helmrelease.PrometheusOperatorCRDs.Chart)
+		if prom := release(t, p, "kube-prometheus-stack"); !slices.Contains(prom.Dependencies, crds.URN) {
+			t.Errorf("edge %s: kube-prometheus-stack does not wait for its CRDs' chart: %v", edge, prom.Dependencies)
+		}
 		n := 0
 		for _, typ := range monitorTypes {
 			for _, m := range p.ByType(typ) {
@@ -162,15 +167,15 @@ func TestEveryMonitorWaitsForMonitoring(t *testing.T) {
 				if !a.Scraped {
 					t.Errorf("edge %s: addon %s has %s %s but does not register Scraped", edge, a.Name, typ, m.Name)
 				}
-				if !slices.Contains(m.Dependencies, prom.URN) {
-					t.Errorf("edge %s: %s %s (addon %s) does not wait for kube-prometheus-stack: %v", edge, typ, m.Name, a.Name, m.Dependencies)
+				if !slices.Contains(m.Dependencies, crds.URN) {
+					t.Errorf("edge %s: %s %s (addon %s) does not wait for prometheus-operator-crds: %v", edge, typ, m.Name, a.Name, m.Dependencies)
 				}
 			}
 		}
 		if n == 0 {
 			t.Fatalf("edge %s: no monitor at all", edge)
 		}
-		t.Logf("edge %s: %d monitors, each waiting for kube-prometheus-stack", edge, n)
+		t.Logf("edge %s: %d monitors, each waiting for prometheus-operator-crds", edge, n)
 	}
 	for _, a := range catalog.Addons {
 		if a.Scraped && !scraped[a.Name] {

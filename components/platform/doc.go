@@ -19,8 +19,8 @@
 // Each addon is registered once in package catalog (its namespace, Pod Security
 // level, charts, cloud identity, storage and monitors); New labels the namespaces
 // from it and fails on an addon it does not register. An addon's monitors wait for
-// the monitoring install, which the builder hands out (monitoringReady) and refuses
-// to hand out before it is built.
+// the monitoring CRDs' install (the prometheus-operator-crds chart), which the builder
+// hands out (monitoringReady) and refuses to hand out before it is built.
 //
 // Spec is the typed `platform` section of a stack file. Spec.Validate reports every
 // problem with its field path before New registers anything.

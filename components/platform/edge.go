@@ -107,6 +107,7 @@ func (b *builder) edge() error {
 	}
 	b.gateway, b.gatewayCRDs = gw.Ready, gw.CRDs
 	b.c.Outputs.MeshReady = gw.MeshReady
+	b.c.Outputs.RoutesReady = gw.RoutesReady
 	b.c.Outputs.GatewayName = gateway.Name
 	b.c.Outputs.GatewayNamespace = EdgeNamespace(s.Edge)
 	b.c.Outputs.ReleaseGatewayName, b.c.Outputs.ReleaseGatewayNamespace = gateway.Name, EdgeNamespace(s.Edge)

@@ -197,7 +197,7 @@ func TestGatewayCRDsAreAChart(t *testing.T) {
 	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.Istio} {
 		t.Run(string(edge), func(t *testing.T) {
 			p, _ := build(t, func(a *platform.Args) { a.Spec.Edge = edge })
-			chart := one(t, p, "kubernetes:helm.sh/v4:Chart")
+			chart := crdChart(t, p, helmrelease.GatewayCRDs.Chart)
 			if !chart.Remote || !strings.HasSuffix(chart.Name, "-gateway-crds") {
 				t.Errorf("%s: remote=%v, want the remote chart <cluster>-gateway-crds", chart.Name, chart.Remote)
 			}

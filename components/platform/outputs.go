@@ -34,6 +34,9 @@ type Outputs struct {
 	// ReleaseGatewayName and ReleaseGatewayNamespace are what releases' routes attach
 	// to: the shared Gateway on envoy-gateway, the Istio Gateway for releases on istio.
 	ReleaseGatewayName, ReleaseGatewayNamespace string
+	// RoutesReady is what a release's HTTPRoute or VirtualService must depend on (the
+	// install that serves its kind); nil on ingress-nginx, whose Ingress is built in.
+	RoutesReady pulumi.Resource
 	// GatewayPlugin says Argo Rollouts loads the Gateway API traffic-router plugin.
 	GatewayPlugin bool
 	// Issuer is the cert-manager ClusterIssuer that certifies the cluster's hosts;
@@ -44,8 +47,9 @@ type Outputs struct {
 	// RolloutsReady is what Rollout, AnalysisTemplate objects must depend on (the
 	// Argo Rollouts install that registers their CRDs); nil when rollouts are disabled.
 	RolloutsReady pulumi.Resource
-	// MonitoringReady is what ServiceMonitor objects must depend on (the install that
-	// registers the CRD); nil when monitoring is disabled.
+	// MonitoringReady is what ServiceMonitor, PodMonitor and PrometheusRule objects must
+	// depend on: the prometheus-operator-crds chart that registers their CRDs (which
+	// kube-prometheus-stack's install waits for too); nil when monitoring is disabled.
 	MonitoringReady pulumi.Resource
 	// MeshReady is what a meshed environment waits for (istiod, whose webhook injects
 	// sidecars and whose base install registers PeerAuthentication, and the CNI agent);

@@ -246,7 +246,7 @@ func (b *builder) rollouts() error {
 }
 
 // earlierMonitors makes the monitors of the addons built before monitoring (the
-// edge, tracing, rollouts), each waiting for the monitoring install.
+// edge, tracing, rollouts), each waiting for the monitoring CRDs' install.
 func (b *builder) earlierMonitors() error {
 	ready, err := b.monitoringReady()
 	if err != nil {
@@ -286,7 +286,8 @@ func (b *builder) earlierMonitors() error {
 // the monitoring install was built (builder.build must build monitoring first).
 var ErrMonitorsBeforeMonitoring = errors.New("the monitoring install its monitors wait for is not built yet; build monitoring first")
 
-// monitoringReady is what an addon's monitors wait for, the monitoring install: nil
+// monitoringReady is what an addon's monitors wait for, the monitoring CRDs' install
+// (the prometheus-operator-crds chart, which kube-prometheus-stack waits for too): nil
 // with monitoring off (the addon makes no monitor). With monitoring on but its
 // install not built yet (a step ordered before it) it fails with
 // ErrMonitorsBeforeMonitoring instead of letting monitors wait for nothing.
@@ -391,7 +392,7 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 		return fmt.Errorf("install: %w", err)
 	}
 	b.c.Outputs.PrometheusURL = monitoring.PrometheusURL(NamespaceMonitoring)
-	b.c.Outputs.MonitoringReady = m.Release
+	b.c.Outputs.MonitoringReady = m.CRDs
 	b.c.FederationEndpoint = m.FederationEndpoint
 	return nil
 }

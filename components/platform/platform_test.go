@@ -123,6 +123,22 @@ func release(t *testing.T, p *plan.Plan, chart string) *plan.Resource {
 	return nil
 }
 
+// crdChart returns the helm/v4 Chart of a CRD chart (helmrelease.NewCRDChart); there
+// must be exactly one.
+func crdChart(t *testing.T, p *plan.Plan, chart string) *plan.Resource {
+	t.Helper()
+	var found []*plan.Resource
+	for _, r := range p.ByType("kubernetes:helm.sh/v4:Chart") {
+		if c, _ := r.Inputs["chart"].(string); c == chart || strings.HasSuffix(c, "/"+chart) {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("got %d charts %s, want 1", len(found), chart)
+	}
+	return found[0]
+}
+
 func dig(m any, path ...string) any {
 	for _, k := range path {
 		mm, ok := m.(map[string]any)
@@ -367,8 +383,8 @@ func TestIngressMetricsAreScraped(t *testing.T) {
 	prom := release(t, p, "kube-prometheus-stack")
 	ing := release(t, p, "ingress-nginx")
 	deps := strings.Join(sm.Dependencies, " ")
-	if !strings.Contains(deps, prom.URN) {
-		t.Errorf("ServiceMonitor does not wait for kube-prometheus-stack (its CRD): %v", sm.Dependencies)
+	if crds := crdChart(t, p, helmrelease.PrometheusOperatorCRDs.Chart); !strings.Contains(deps, crds.URN) {
+		t.Errorf("ServiceMonitor does not wait for prometheus-operator-crds (its CRD): %v", sm.Dependencies)
 	}
 	for _, d := range ing.Dependencies {
 		if d == prom.URN {
@@ -442,8 +458,8 @@ func TestRolloutsMetricsAreScraped(t *testing.T) {
 		t.Errorf("selector = %v, want the controller's metrics Service", sel)
 	}
 	prom := release(t, p, "kube-prometheus-stack")
-	if !strings.Contains(strings.Join(sm.Dependencies, " "), prom.URN) {
-		t.Errorf("ServiceMonitor does not wait for kube-prometheus-stack: %v", sm.Dependencies)
+	if crds := crdChart(t, p, helmrelease.PrometheusOperatorCRDs.Chart); !strings.Contains(strings.Join(sm.Dependencies, " "), crds.URN) {
+		t.Errorf("ServiceMonitor does not wait for prometheus-operator-crds: %v", sm.Dependencies)
 	}
 	for _, d := range release(t, p, "argo-rollouts").Dependencies {
 		if d == prom.URN || d == sm.URN {

@@ -25,7 +25,7 @@ const NamespaceFalco = falco.Namespace
 const DefaultRuntimeSecurityMinimumPriority = falco.PriorityWarning
 
 // AlertmanagerPort is the port of kube-prometheus-stack's Alertmanager Service
-// (alertmanager.service.port in the chart's values.yaml at 77.14.0), named
+// (alertmanager.service.port in the chart's values.yaml at 88.5.3), named
 // <release>-alertmanager (templates/alertmanager/service.yaml).
 const AlertmanagerPort = 9093
 

@@ -50,18 +50,19 @@ var sizedCharts = []struct {
 // unsized are the charts the platform does not size, each with why: a new addon's
 // chart must be in sizedCharts or here (TestEveryChartSizedOrExplained).
 var unsized = map[string]string{
-	"gateway-crds-helm": "CRDs only, no pod",
-	"gateway-helm":      "the chart's own requests for the controller (100m/256Mi, limit 1024Mi; its certgen Job is not sized)",
-	"base":              "CRDs and cluster roles, no pod",
-	"istiod":            "not sized here (the Istio edge; its chart was not read for this)",
-	"cni":               "not sized here (the Istio mesh's node agent; its chart was not read for this)",
-	"ingress-nginx":     "not sized here (the legacy edge)",
-	"loki":              "not sized yet",
-	"alloy":             "not sized yet",
-	"eck-operator":      "the chart's own requests and limits (100m/150Mi, 1 CPU/1Gi)",
-	"eck-stack":         "ECK's defaults for Elasticsearch and Kibana (2Gi and 1Gi, requests equal to limits)",
-	"vpa":               "the chart's own requests (recommender 50m/500Mi, admission controller 50m/200Mi, ...)",
-	"karpenter":         "karpenter.cpu and karpenter.memory",
+	"gateway-crds-helm":        "CRDs only, no pod",
+	"prometheus-operator-crds": "CRDs only, no pod",
+	"gateway-helm":             "the chart's own requests for the controller (100m/256Mi, limit 1024Mi; its certgen Job is not sized)",
+	"base":                     "CRDs and cluster roles, no pod",
+	"istiod":                   "not sized here (the Istio edge; its chart was not read for this)",
+	"cni":                      "not sized here (the Istio mesh's node agent; its chart was not read for this)",
+	"ingress-nginx":            "not sized here (the legacy edge)",
+	"loki":                     "not sized yet",
+	"alloy":                    "not sized yet",
+	"eck-operator":             "the chart's own requests and limits (100m/150Mi, 1 CPU/1Gi)",
+	"eck-stack":                "ECK's defaults for Elasticsearch and Kibana (2Gi and 1Gi, requests equal to limits)",
+	"vpa":                      "the chart's own requests (recommender 50m/500Mi, admission controller 50m/200Mi, ...)",
+	"karpenter":                "karpenter.cpu and karpenter.memory",
 }
 
 // TestEveryChartSizedOrExplained: every chart an addon registers is sized here or

@@ -51,7 +51,7 @@ const (
 	// becomes a co-owner of .spec.strategy.canary.steps), so without it the next
 	// promotion fails with "Server-Side Apply field conflict" on the real engine.
 	// The stack file is the desired state; the controller keeps only status.
-	AnnotationPatchForce = "pulumi.com/patchForce"
+	AnnotationPatchForce = labels.AnnotationPatchForce
 )
 
 // Service roles: which traffic a release's Service carries.

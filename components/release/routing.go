@@ -46,6 +46,9 @@ type Routing struct {
 	// tlsSecretName is served over HTTPS with a certificate cert-manager issues; without
 	// it such a host is plain HTTP.
 	Issuer string
+	// Ready is what the routes wait for: the install that serves the HTTPRoute or
+	// VirtualService kind (platform Outputs.RoutesReady). Nil on ingress-nginx.
+	Ready pulumi.Resource
 }
 
 func (r Routing) edge() edges.Edge {
@@ -191,7 +194,7 @@ func (b *builder) newRoute(resName, name, host, secretName string, paths []strin
 			}
 		}
 	}
-	opts := b.opts()
+	opts := b.opts(r.Ready)
 	if len(bes) > 1 {
 		opts = append(opts, pulumi.IgnoreChanges(ignore))
 	}

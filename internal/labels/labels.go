@@ -13,6 +13,10 @@ const (
 	// Ingress await would hold `pulumi up` for ten minutes and then fail. The mock
 	// monitor never waits; the engine suite showed it (a spoke's /federate Ingress).
 	AnnotationSkipAwait = "pulumi.com/skipAwait"
+	// AnnotationPatchForce tells the kubernetes provider to force its server-side
+	// apply: fields another field manager holds are taken over instead of failing
+	// the apply with a conflict.
+	AnnotationPatchForce = "pulumi.com/patchForce"
 )
 
 // Managed returns the ManagedBy label as a plain map, to merge into an object's labels.

@@ -388,8 +388,8 @@ var moduleCRDs = []struct {
 	{"github.com/external-secrets/external-secrets@v0.16.2", "config/crds/bases", []string{
 		"external-secrets.io_clustersecretstores.yaml", "external-secrets.io_externalsecrets.yaml"}, nil},
 	// The ServiceMonitor, PodMonitor and PrometheusRule (Velero's backup alerts), as
-	// kube-prometheus-stack 77 (operator v0.85) installs them.
-	{"github.com/prometheus-operator/prometheus-operator@v0.85.0", "example/prometheus-operator-crd", []string{
+	// prometheus-operator-crds 31.0.1 (operator v0.93.1, kube-prometheus-stack 88) installs them.
+	{"github.com/prometheus-operator/prometheus-operator@v0.93.1", "example/prometheus-operator-crd", []string{
 		"monitoring.coreos.com_prometheusrules.yaml", "monitoring.coreos.com_podmonitors.yaml",
 		"monitoring.coreos.com_servicemonitors.yaml"}, nil},
 	// The edges: the Gateway API's standard channel (its go.mod asks for Go 1.27, so it is

@@ -27,8 +27,9 @@ import (
 )
 
 // prometheusOperatorModule ships the CRDs of the operator that the pinned
-// kube-prometheus-stack runs (v0.85).
-const prometheusOperatorModule = "github.com/prometheus-operator/prometheus-operator@v0.85.0"
+// kube-prometheus-stack runs (v0.93.1), as the pinned prometheus-operator-crds chart
+// templates them (its templates are these files with crds.annotations added).
+const prometheusOperatorModule = "github.com/prometheus-operator/prometheus-operator@v0.93.1"
 
 // Modules that ship the edge's real CRDs.
 const (
@@ -90,11 +91,15 @@ func startChartRepo(root, rolloutsCRDs, dir string) (*chartRepo, error) {
 	real := map[string]string{
 		helmrelease.GatewayCRDs.Chart: filepath.Join(envoyGateway, "charts", "gateway-crds-helm"),
 	}
+	// kube-prometheus-stack carries none: the program installs it with crds.enabled
+	// false, as the real chart's CRDs are its crds subchart under that condition.
 	crds := map[string]string{
-		helmrelease.ArgoRollouts.Chart:        rolloutsCRDs,
-		helmrelease.KubePrometheusStack.Chart: filepath.Join(promCRDs, "example", "prometheus-operator-crd"),
-		helmrelease.IstioBase.Chart:           filepath.Join(istioCRDs, "kubernetes"),
+		helmrelease.ArgoRollouts.Chart:           rolloutsCRDs,
+		helmrelease.PrometheusOperatorCRDs.Chart: filepath.Join(promCRDs, "example", "prometheus-operator-crd"),
+		helmrelease.IstioBase.Chart:              filepath.Join(istioCRDs, "kubernetes"),
 	}
+	// The charts whose CRDs are templates, not crds/, with crds.annotations on each.
+	templated := map[string]bool{helmrelease.PrometheusOperatorCRDs.Chart: true}
 	src := filepath.Join(root, "tests", "engine", "testdata", "charts")
 	archives := map[string][]byte{}
 	var entries = map[string][]map[string]any{}
@@ -103,7 +108,7 @@ func startChartRepo(root, rolloutsCRDs, dir string) (*chartRepo, error) {
 	r.srv = httptest.NewUnstartedServer(mux)
 	r.srv.StartTLS()
 	for _, pin := range helmrelease.Pins {
-		b, err := packageChart(src, real[pin.Chart], pin, crds[pin.Chart])
+		b, err := packageChart(src, real[pin.Chart], pin, crds[pin.Chart], templated[pin.Chart])
 		if err != nil {
 			return nil, fmt.Errorf("chart %s: %w", pin.Chart, err)
 		}
@@ -151,9 +156,10 @@ func startChartRepo(root, rolloutsCRDs, dir string) (*chartRepo, error) {
 }
 
 // packageChart writes a chart archive: Chart.yaml from the pin, the chart's own
-// folder (if any) over the common templates, and crdDir's YAML files in crds/; or,
+// folder (if any) over the common templates, and crdDir's YAML files in crds/ (in
+// templates/, with the values' crds.annotations added to each, when templated); or,
 // with realDir set, that chart's own files under the pin's version.
-func packageChart(src, realDir string, pin helmrelease.Pin, crdDir string) ([]byte, error) {
+func packageChart(src, realDir string, pin helmrelease.Pin, crdDir string, templated bool) ([]byte, error) {
 	files := map[string][]byte{
 		"Chart.yaml":  []byte(fmt.Sprintf("apiVersion: v2\nname: %s\nversion: %s\ndescription: fleetform test chart for %s (tests/engine/testdata/charts)\ntype: application\n", pin.Chart, pin.Version, pin.Chart)),
 		"values.yaml": []byte("{}\n"),
@@ -201,7 +207,14 @@ func packageChart(src, realDir string, pin helmrelease.Pin, crdDir string) ([]by
 			if !bytes.Contains(b, []byte("kind: CustomResourceDefinition")) {
 				continue // kustomization.yaml and the like
 			}
-			files["crds/"+filepath.Base(c)] = b
+			if !templated {
+				files["crds/"+filepath.Base(c)] = b
+				continue
+			}
+			if !crdAnnotationsRE.Match(b) {
+				return nil, fmt.Errorf("%s: no metadata.annotations to add crds.annotations to", c)
+			}
+			files["templates/"+filepath.Base(c)] = crdAnnotationsRE.ReplaceAll(b, []byte("${0}"+crdAnnotationsTemplate))
 		}
 	}
 	names := make([]string, 0, len(files))
@@ -228,6 +241,13 @@ func packageChart(src, realDir string, pin helmrelease.Pin, crdDir string) ([]by
 	}
 	return buf.Bytes(), nil
 }
+
+// crdAnnotationsRE is the start of a CRD's metadata.annotations (controller-gen
+// writes them first in metadata), and crdAnnotationsTemplate what a templated CRD
+// chart adds there, as prometheus-operator-crds' own templates do.
+var crdAnnotationsRE = regexp.MustCompile(`(?m)^metadata:\n  annotations:\n`)
+
+const crdAnnotationsTemplate = "{{- with (.Values.crds | default dict).annotations }}\n{{- toYaml . | nindent 4 }}\n{{- end }}\n"
 
 // versionRE is a Chart.yaml's version line.
 var versionRE = regexp.MustCompile(`(?m)^version: .*$`)

@@ -315,10 +315,11 @@ func TestLifecycle(t *testing.T) {
 		before := getRollout(t, "storefront")
 		asked := len(env.prometheus.Queries())
 		vs := watchVirtualService(t, "qa", "storefront")
-		run.up(ctx, t)
-		seen := watchRollout(t, "storefront", before.StableRS, func(s rolloutStatus) bool {
+		rw := startRolloutWatch(t, "storefront", before.StableRS, func(s rolloutStatus) bool {
 			return s.Phase == "Healthy" && s.StableRS == s.CurrentPodHash && s.StableRS != before.StableRS
 		})
+		run.up(ctx, t)
+		seen := rw.wait(t)
 		// The controller moved the traffic itself, through Istio's VirtualService:
 		// stable/canary 75/25 and 50/50, then all back on the new stable.
 		weights := vs.stop()
@@ -364,8 +365,9 @@ func TestLifecycle(t *testing.T) {
 		if err := env.writeStackFile(env.work, map[string]string{"image: " + storefrontV1: "image: " + storefrontV3}); err != nil {
 			t.Fatal(err)
 		}
+		rw := startRolloutWatch(t, "storefront", stable, func(s rolloutStatus) bool { return s.Abort && s.Phase == "Degraded" })
 		run.up(ctx, t)
-		seen := watchRollout(t, "storefront", stable, func(s rolloutStatus) bool { return s.Abort && s.Phase == "Degraded" })
+		seen := rw.wait(t)
 		if !seen.has("analysis Failed") {
 			t.Errorf("no failed analysis; the canary showed:\n%s", seen)
 		}
@@ -399,10 +401,11 @@ func TestLifecycle(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		run.up(ctx, t)
-		seen := watchRollout(t, "billing", before.CurrentPodHash, func(s rolloutStatus) bool {
+		rw := startRolloutWatch(t, "billing", before.CurrentPodHash, func(s rolloutStatus) bool {
 			return s.Phase == "Healthy" && s.BlueGreen.ActiveSelector == s.CurrentPodHash && s.CurrentPodHash != before.CurrentPodHash
 		})
+		run.up(ctx, t)
+		seen := rw.wait(t)
 		for _, want := range []string{"preview " + "new", "analysis Successful", "active new"} {
 			if !seen.has(want) {
 				t.Errorf("the blue-green rollout never showed %q; it showed:\n%s", want, seen)
@@ -763,50 +766,93 @@ func (o observations) inOrder(want ...string) error {
 
 func (o observations) String() string { return joinLines(o) }
 
-// watchRollout polls a Rollout every 200 ms until done holds and returns the
-// states it showed: canary steps and weights, pauses, analysis runs (of this
-// Rollout, by phase), and blue-green selectors relative to the starting hash.
-func watchRollout(t *testing.T, name, oldHash string, done func(rolloutStatus) bool) observations {
-	t.Helper()
-	var seen observations
+// rolloutWatch records what a Rollout shows, polled every 200 ms from before the up
+// that changes it: the engine can take minutes to return from that up (it waits for
+// the Rollout), and a watch started after it would miss the first canary steps.
+type rolloutWatch struct {
+	name   string
+	ended  chan struct{}
+	stopCh chan struct{}
+	seen   observations
+	ok     bool  // done held
+	err    error // the last read error, for the report
+}
+
+// startRolloutWatch polls Rollout name until done holds, rolloutTimeout passes or the
+// test ends. oldHash is the pod hash the watch names "old" in blue-green selectors.
+func startRolloutWatch(t *testing.T, name, oldHash string, done func(rolloutStatus) bool) *rolloutWatch {
+	w := &rolloutWatch{name: name, ended: make(chan struct{}), stopCh: make(chan struct{})}
+	t.Cleanup(func() {
+		select {
+		case <-w.stopCh:
+		default:
+			close(w.stopCh)
+		}
+		<-w.ended
+	})
 	add := func(s string) {
-		for _, x := range seen {
-			if x == s {
+		if !w.seen.has(s) {
+			w.seen = append(w.seen, s)
+		}
+	}
+	go func() {
+		defer close(w.ended)
+		deadline := time.Now().Add(rolloutTimeout)
+		for time.Now().Before(deadline) {
+			var r struct{ Status rolloutStatus }
+			found, err := getObject("argoproj.io/v1alpha1", "Rollout", appNamespace, name, &r)
+			runs, rerr := analysisRunsOf(name)
+			switch {
+			case err != nil || !found:
+				w.err = fmt.Errorf("Rollout %s/%s: found=%v %v", appNamespace, name, found, err)
+			case rerr != nil:
+				w.err = rerr
+			default:
+				s := r.Status
+				if s.CurrentStepIndex != nil {
+					wt := 0
+					if s.Canary.Weights != nil {
+						wt = s.Canary.Weights.Canary.Weight
+					}
+					add(fmt.Sprintf("step %d weight %d", *s.CurrentStepIndex, wt))
+				}
+				if len(s.PauseConditions) > 0 {
+					add("paused (" + s.PauseConditions[0].Reason + ")")
+				}
+				if s.BlueGreen.PreviewSelector != "" {
+					add("preview " + relative(s.BlueGreen.PreviewSelector, oldHash))
+				}
+				if s.BlueGreen.ActiveSelector != "" {
+					add("active " + relative(s.BlueGreen.ActiveSelector, oldHash))
+				}
+				for _, ar := range runs {
+					add("analysis " + ar)
+				}
+				add(s.Phase)
+				if done(s) {
+					w.ok = true
+					return
+				}
+			}
+			select {
+			case <-w.stopCh:
 				return
+			case <-time.After(200 * time.Millisecond):
 			}
 		}
-		seen = append(seen, s)
+	}()
+	return w
+}
+
+// wait blocks until the watch ends and returns what it saw; a watch that ended
+// before done held fails the test with what it saw and the controller's view.
+func (w *rolloutWatch) wait(t *testing.T) observations {
+	t.Helper()
+	<-w.ended
+	if !w.ok {
+		t.Fatalf("Rollout %s did not finish in %s (last read error: %v); it showed:\n%s\n%s", w.name, rolloutTimeout, w.err, w.seen, rolloutDiagnostics(t, w.name))
 	}
-	deadline := time.Now().Add(rolloutTimeout)
-	for time.Now().Before(deadline) {
-		s := getRollout(t, name)
-		if s.CurrentStepIndex != nil {
-			w := 0
-			if s.Canary.Weights != nil {
-				w = s.Canary.Weights.Canary.Weight
-			}
-			add(fmt.Sprintf("step %d weight %d", *s.CurrentStepIndex, w))
-		}
-		if len(s.PauseConditions) > 0 {
-			add("paused (" + s.PauseConditions[0].Reason + ")")
-		}
-		if s.BlueGreen.PreviewSelector != "" {
-			add("preview " + relative(s.BlueGreen.PreviewSelector, oldHash))
-		}
-		if s.BlueGreen.ActiveSelector != "" {
-			add("active " + relative(s.BlueGreen.ActiveSelector, oldHash))
-		}
-		for _, ar := range analysisRuns(t, name) {
-			add("analysis " + ar)
-		}
-		add(s.Phase)
-		if done(s) {
-			return seen
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("Rollout %s did not finish in %s; it showed:\n%s\n%s", name, rolloutTimeout, seen, rolloutDiagnostics(t, name))
-	return nil
+	return w.seen
 }
 
 // relative names a pod hash as old (the starting one) or new.
@@ -820,6 +866,16 @@ func relative(hash, old string) string {
 // analysisRuns returns the phases of the Rollout's AnalysisRuns.
 func analysisRuns(t *testing.T, rollout string) []string {
 	t.Helper()
+	out, err := analysisRunsOf(rollout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// analysisRunsOf is analysisRuns, reporting errors instead of failing (for the
+// watch's goroutine).
+func analysisRunsOf(rollout string) ([]string, error) {
 	var list struct {
 		Items []struct {
 			Metadata struct {
@@ -832,10 +888,10 @@ func analysisRuns(t *testing.T, rollout string) []string {
 	}
 	p, err := resourcePath("argoproj.io/v1alpha1", "AnalysisRun", appNamespace, "")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := env.cp.Get(p, &list); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var out []string
 	for _, it := range list.Items {
@@ -845,7 +901,7 @@ func analysisRuns(t *testing.T, rollout string) []string {
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // startRolloutsControllerWithCRDs starts the controller as soon as the Rollout

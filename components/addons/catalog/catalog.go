@@ -94,7 +94,7 @@ var Addons = []Addon{
 	{Name: Rollouts, Namespace: "argo-rollouts", PodSecurity: PodSecurityBaseline, Exempt: true, Scraped: true,
 		Charts: []string{"argo-rollouts"}, InstalledOn: "every cluster"},
 	{Name: Monitoring, Namespace: "monitoring", PodSecurity: PodSecurityPrivileged, Why: "node-exporter uses host paths",
-		Exempt: true, Storage: StorageVolume, Charts: []string{"kube-prometheus-stack"}, InstalledOn: "every cluster"},
+		Exempt: true, Storage: StorageVolume, Charts: []string{"prometheus-operator-crds", "kube-prometheus-stack"}, InstalledOn: "every cluster"},
 	{Name: Logging, Namespace: "logging", PodSecurity: PodSecurityPrivileged, Why: "the collector reads `/var/log/pods`",
 		Exempt: true, Storage: StorageVolume, Charts: []string{"loki", "alloy", "eck-operator", "eck-stack", "fluent-bit"},
 		InstalledOn: "every cluster: loki + alloy with `backend: loki`, eck-operator + eck-stack + fluent-bit with `backend: elk`"},

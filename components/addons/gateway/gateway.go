@@ -95,6 +95,10 @@ type Gateway struct {
 	// CRDs is the install of the Gateway API CRDs (and Envoy Gateway's, with it):
 	// what an object of those kinds needs, without waiting for the Gateway itself.
 	CRDs pulumi.Resource
+	// RoutesReady is what a release's route waits for: the install that serves its
+	// kind (the Gateway API CRDs for an HTTPRoute; on Istio, the base chart, whose
+	// CRDs include VirtualService). Without it a route can reach the API server first.
+	RoutesReady pulumi.Resource
 	// Name is the shared Gateway's name.
 	Name pulumi.StringOutput `pulumi:"name"`
 	// Namespace is the shared Gateway's namespace.
@@ -200,6 +204,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		if err != nil {
 			return nil, fmt.Errorf("release istio-base: %w", err)
 		}
+		c.RoutesReady = base // VirtualService is Istio's own CRD
 		values := IstiodValues()
 		if args.Mesh != nil {
 			values = helmrelease.Merge(values, MeshIstiodValues(*args.Mesh))
@@ -245,6 +250,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("custom resource gateway: %w", err)
 	}
 	c.Ready, c.CRDs = gw, crds
+	if c.RoutesReady == nil {
+		c.RoutesReady = crds
+	}
 	c.Name = pulumi.String(Name).ToStringOutput()
 	c.Namespace = args.Namespace.ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"name": c.Name, "namespace": c.Namespace}); err != nil {

@@ -10,7 +10,7 @@ import (
 // NullReceiver drops alerts; the always-firing Watchdog alert goes there.
 const NullReceiver = "null"
 
-// The chart's alert routing, as kube-prometheus-stack 77.14.0 sets it in values.yaml
+// The chart's alert routing, as kube-prometheus-stack 88.5.3 sets it in values.yaml
 // (alertmanager.config). Our configuration replaces the chart's, so it starts from
 // these and only adds receivers and their routes.
 const (
@@ -35,7 +35,7 @@ type InhibitRule struct {
 	Equal          []string `yaml:"equal,omitempty"`
 }
 
-// ChartInhibitRules are kube-prometheus-stack 77.14.0's inhibit rules: a critical
+// ChartInhibitRules are kube-prometheus-stack 88.5.3's inhibit rules: a critical
 // alert holds back the same alert's warning and info, a warning its info, and the
 // InfoInhibitor alert (from the chart's rules) holds back info alerts in its
 // namespace while never notifying itself. Without them on-call gets every info alert.

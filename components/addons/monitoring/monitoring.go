@@ -129,7 +129,11 @@ type HubArgs struct {
 type Monitoring struct {
 	pulumi.ResourceState
 
-	// Release registers the monitoring CRDs (ServiceMonitor, PrometheusRule); objects of those kinds depend on it.
+	// CRDs is the prometheus-operator-crds chart that registers the monitoring CRDs
+	// (ServiceMonitor, PodMonitor, PrometheusRule, ...): objects of those kinds depend
+	// on it, and so does Release.
+	CRDs pulumi.Resource
+	// Release is the kube-prometheus-stack install (installed without its CRDs).
 	Release pulumi.Resource
 	// PrometheusURL is the in-cluster Prometheus address.
 	PrometheusURL pulumi.StringOutput `pulumi:"prometheusUrl"`
@@ -206,10 +210,21 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		needs = append(needs, sc)
 	}
 
+	// The CRDs as resources of their own (helmrelease.NewCRDChart), so a pin move
+	// upgrades them (Helm never upgrades a chart's crds/) and removing the addon keeps
+	// them with every monitor and rule; the release installs without its own.
+	crds, err := helmrelease.NewCRDChart(ctx, name+"-crds", &helmrelease.Args{
+		Pin: helmrelease.PrometheusOperatorCRDs, Override: CRDOverride(args.Chart), Namespace: args.Namespace,
+		Values: CRDValues(),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("crds: %w", err)
+	}
+	c.CRDs = crds
 	rel, err := helmrelease.New(ctx, name+"-release", &helmrelease.Args{
 		Pin: helmrelease.KubePrometheusStack, Override: args.Chart, ReleaseName: ReleaseName,
 		Namespace: args.Namespace, Values: helmrelease.Merge(sizing.Values(Containers, args.Production), Values(args)),
-	}, pulumi.Parent(c), pulumi.DependsOn(needs))
+	}, pulumi.Parent(c), pulumi.DependsOn(append(needs, crds)))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
@@ -311,13 +326,13 @@ func (a *Args) check() error {
 	return nil
 }
 
-// Containers are every container kube-prometheus-stack 77.14.0 runs and their
+// Containers are every container kube-prometheus-stack 88.5.3 runs and their
 // sizes: the Prometheus and Alertmanager resources (their prometheusSpec and
 // alertmanagerSpec), the config reloader the operator adds to both (passed to the
 // operator as --config-reloader-* flags), the operator and its admission webhook's
-// certificate Jobs, and the subcharts' Grafana 10.0.0 (with its dashboard and data
-// source sidecars and the init container that chowns its volume), kube-state-metrics
-// 6.3.0 and prometheus-node-exporter 4.48.0. Every one is empty in the charts'
+// certificate Jobs, and the subcharts' grafana 12.11.1 (grafana-community; with its
+// dashboard and data source sidecars and the init container that chowns its volume),
+// kube-state-metrics 8.4.0 and prometheus-node-exporter 4.56.1. Every one is empty in the charts'
 // values.yaml and none advises a limit; Prometheus's memory grows with the series it
 // holds, so prod's is four times dev's.
 var Containers = []sizing.Container{
@@ -331,6 +346,23 @@ var Containers = []sizing.Container{
 	{Name: "grafana init-chown-data", Path: "grafana.initChownData.resources", Other: sizing.Size{CPU: "10m", Memory: "16Mi"}, Prod: sizing.Size{CPU: "10m", Memory: "16Mi"}},
 	{Name: "kube-state-metrics", Path: "kube-state-metrics.resources", Other: sizing.Size{CPU: "10m", Memory: "64Mi"}, Prod: sizing.Size{CPU: "50m", Memory: "256Mi"}},
 	{Name: "node-exporter", Path: "prometheus-node-exporter.resources", Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "64Mi"}},
+}
+
+// CRDValues are the prometheus-operator-crds values: every CRD (the chart's default),
+// each carrying labels.AnnotationPatchForce (crds.annotations, which the chart puts on
+// each CRD). A cluster that ran kube-prometheus-stack 77.14.0 or earlier has the
+// CRDs from Helm's crds/ install, under Helm's field manager: without the force, the
+// fields the new operator version changes would stop the CRD chart's first apply with
+// a conflict. The chart is the CRDs' one owner from then on.
+func CRDValues() map[string]any {
+	return map[string]any{"crds": map[string]any{"annotations": map[string]any{labels.AnnotationPatchForce: "true"}}}
+}
+
+// CRDOverride is the CRD chart's override from the stack's kube-prometheus-stack
+// override: the same repository (a mirror holds both), never its version (the two
+// charts number their releases apart) nor its values (they are the stack chart's).
+func CRDOverride(o helmrelease.Override) helmrelease.Override {
+	return helmrelease.Override{Repository: o.Repository}
 }
 
 // PrometheusURL is the in-cluster address of the Prometheus in namespace ns.
@@ -416,9 +448,11 @@ func Values(args *Args) map[string]any {
 	}
 	return map[string]any{
 		"fullnameOverride": ReleaseName,
-		"prometheus":       map[string]any{"prometheusSpec": promSpec},
-		"grafana":          grafana,
-		"alertmanager":     am,
+		// The crds subchart (its condition crds.enabled): the CRD chart owns them.
+		"crds":         map[string]any{"enabled": false},
+		"prometheus":   map[string]any{"prometheusSpec": promSpec},
+		"grafana":      grafana,
+		"alertmanager": am,
 		// A managed control plane shows no scheduler, controller-manager or etcd pods:
 		// their Services, ServiceMonitors and absent() alerts would page forever.
 		"kubeControllerManager": map[string]any{"enabled": args.ControlPlane},

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"gopkg.in/yaml.v3"
 
+	"github.com/fleetform/fleetform/components/helmrelease"
 	"github.com/fleetform/fleetform/internal/plan"
 )
 
@@ -217,7 +218,7 @@ func TestAlertmanagerConfig(t *testing.T) {
 }
 
 // TestAlertmanagerKeepsChartDefaults: our configuration replaces the chart's, so it
-// must carry the chart's defaults (kube-prometheus-stack 77.14.0 values.yaml
+// must carry the chart's defaults (kube-prometheus-stack 88.5.3 values.yaml
 // alertmanager.config), inhibit rules above all.
 func TestAlertmanagerKeepsChartDefaults(t *testing.T) {
 	got, err := renderAlertmanager([]Receiver{{Name: "hook", Webhook: &Webhook{}}}, []any{"https://hook"}, "monitoring")
@@ -251,7 +252,7 @@ func TestAlertmanagerKeepsChartDefaults(t *testing.T) {
 	}
 }
 
-// chartAlertmanagerConfig is alertmanager.config of kube-prometheus-stack 77.14.0's
+// chartAlertmanagerConfig is alertmanager.config of kube-prometheus-stack 88.5.3's
 // values.yaml, verbatim.
 const chartAlertmanagerConfig = `
 global:
@@ -409,4 +410,64 @@ func dig(m any, path ...string) any {
 		m = mm[k]
 	}
 	return m
+}
+
+// TestCRDsAreAChartTheReleaseWaitsFor: the monitoring CRDs come from
+// prometheus-operator-crds as a helm/v4 Chart (each CRD forced past Helm's field
+// manager), kube-prometheus-stack installs without its own (crds.enabled false) and
+// waits for the chart, and the chart takes only the repository of the stack's
+// kube-prometheus-stack override.
+func TestCRDsAreAChartTheReleaseWaitsFor(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		override helmrelease.Override
+		want     string // the chart input
+		repo     string
+	}{
+		{"pinned", helmrelease.Override{}, helmrelease.PrometheusOperatorCRDs.Chart, helmrelease.RepoPrometheus},
+		{"mirror", helmrelease.Override{Repository: "oci://harbor.example.com/charts", Version: "77.14.0",
+			Values: map[string]any{"grafana": map[string]any{"enabled": false}}},
+			"oci://harbor.example.com/charts/" + helmrelease.PrometheusOperatorCRDs.Chart, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var m *Monitoring
+			p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+				var err error
+				m, err = New(ctx, "c1-monitoring", &Args{
+					Cluster: "c1", Namespace: pulumi.String("monitoring"), NamespaceName: "monitoring",
+					StorageClass: "gp3", Retention: "7d", StorageSize: "20Gi",
+					GrafanaAdminPassword: pulumi.ToSecret(pulumi.String("pw")).(pulumi.StringOutput), Chart: tc.override,
+				})
+				return nil, err
+			}, plan.Options{Project: "fleetform", Stack: "dev"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			charts := p.ByType("kubernetes:helm.sh/v4:Chart")
+			if len(charts) != 1 {
+				t.Fatalf("got %d helm/v4 Charts, want 1", len(charts))
+			}
+			c := charts[0]
+			if m.CRDs == nil || c.Name != "c1-monitoring-crds" || !c.Remote {
+				t.Errorf("CRD chart %s (remote %v, CRDs set %v), want the remote chart c1-monitoring-crds", c.Name, c.Remote, m.CRDs != nil)
+			}
+			if c.Inputs["chart"] != tc.want || c.Inputs["version"] != helmrelease.PrometheusOperatorCRDsVersion {
+				t.Errorf("chart %v %v, want %s %s", c.Inputs["chart"], c.Inputs["version"], tc.want, helmrelease.PrometheusOperatorCRDsVersion)
+			}
+			if got, _ := dig(c.Inputs, "repositoryOpts", "repo").(string); got != tc.repo {
+				t.Errorf("repository %q, want %q", got, tc.repo)
+			}
+			want := map[string]any{"crds": map[string]any{"annotations": map[string]any{"pulumi.com/patchForce": "true"}}}
+			if got := c.Inputs["values"]; !reflect.DeepEqual(got, want) {
+				t.Errorf("CRD chart values %v, want %v", got, want)
+			}
+			rel := p.ByType("kubernetes:helm.sh/v3:Release")[0]
+			if !slices.Contains(rel.Dependencies, c.URN) {
+				t.Errorf("kube-prometheus-stack waits for %v, not its CRDs' chart %s", rel.Dependencies, c.URN)
+			}
+			if got := dig(rel.Inputs, "values", "crds", "enabled"); got != false {
+				t.Errorf("kube-prometheus-stack crds.enabled = %v, want false", got)
+			}
+		})
+	}
 }
