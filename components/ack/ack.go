@@ -194,6 +194,7 @@ const OutputOIDCProviderARN = "oidcProviderArn"
 // Connection is what the layers above deploy through.
 func (c *Cluster) Connection() *cluster.Connection {
 	return &cluster.Connection{
+		VirtualNodes:      c.spec.VirtualNodeFacts(),
 		Name:              c.spec.Name,
 		Cloud:             cluster.Alicloud,
 		Environment:       c.spec.Environment,

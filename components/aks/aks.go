@@ -554,6 +554,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Subjects:          c.subjects,
 		Workloads:         c.workloads,
 		Backups:           c.backups,
+		VirtualNodes:      c.spec.VirtualNodeFacts(),
 		ClusterIdentifier: c.clusterIdentifier,
 		Outputs:           map[string]pulumi.StringOutput{OutputResourceGroupID: c.resourceGroupID},
 		Facts:             map[string]string{cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack)), FactResourceGroup: c.spec.Azure.ResourceGroup},

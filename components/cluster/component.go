@@ -103,6 +103,12 @@ func (s Spec) Clone() Spec {
 		k := *s.Kubeconfig
 		out.Kubeconfig = &k
 	}
+	if s.VirtualNodes != nil {
+		v := *s.VirtualNodes
+		v.NodeSelector = maps.Clone(v.NodeSelector)
+		v.Tolerations = slices.Clone(v.Tolerations)
+		out.VirtualNodes = &v
+	}
 	return out
 }
 

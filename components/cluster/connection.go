@@ -38,6 +38,9 @@ type Connection struct {
 	// Backups is the cluster's backup storage for Velero (Args.Backups); nil when none
 	// was asked for.
 	Backups *BackupLocation
+	// VirtualNodes is how pods reach the cluster's virtual nodes and what the cloud
+	// refuses there (Spec.VirtualNodeFacts); nil when the cluster has none.
+	VirtualNodes *VirtualNodes
 	// Karpenter is what the EKS component made for Karpenter when a node pool is
 	// Karpenter's; nil elsewhere.
 	Karpenter *Karpenter

@@ -105,6 +105,10 @@ type Contract struct {
 	// Karpenter is what the Karpenter chart and its NodePools need (EKS with Karpenter
 	// pools); its controller's role is in the outputs (OutputKarpenterRole).
 	Karpenter *ContractKarpenter `json:"karpenter,omitempty"`
+	// VirtualNodes is how pods reach the cluster's virtual nodes and what the cloud
+	// refuses there; absent when the cluster has none. Added within v1: a reader that
+	// predates it ignores it, and a contract written before it has none.
+	VirtualNodes *VirtualNodes `json:"virtualNodes,omitempty"`
 }
 
 // ContractNodePool is a node pool as the layers above see it.
@@ -140,6 +144,7 @@ func ContractOf(s Spec, stack string, conn *Connection) Contract {
 	for _, np := range s.NodePools {
 		c.NodePools = append(c.NodePools, ContractNodePool{Name: np.Name, Labels: maps.Clone(np.Labels), Taints: slices.Clone(np.Taints), System: np.System})
 	}
+	c.VirtualNodes = conn.VirtualNodes.Clone()
 	if k := conn.Karpenter; k != nil {
 		c.Karpenter = &ContractKarpenter{ClusterName: k.ClusterName, InterruptionQueue: k.InterruptionQueue, InstanceProfile: k.InstanceProfile, Pools: k.Pools}
 	}

@@ -24,10 +24,10 @@ func (r Remote) Output(key string) pulumi.StringOutput {
 }
 
 // Spec is the cluster as the attach paths need it: name, cloud, region, tier and
-// federation role from the contract.
+// federation role from the contract, which also answers VirtualNodeFacts.
 func (r Remote) Spec() Spec {
 	c := r.Contract
-	return Spec{Name: c.Name, Cloud: c.Cloud, Region: c.Region, Environment: c.Environment, Federation: c.Federation, KubernetesVersion: c.KubernetesVersion}
+	return Spec{Name: c.Name, Cloud: c.Cloud, Region: c.Region, Environment: c.Environment, Federation: c.Federation, KubernetesVersion: c.KubernetesVersion, contract: &c}
 }
 
 // Tags are the cloud tags the cluster stack put on its resources (FactTags), for the

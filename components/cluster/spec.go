@@ -55,6 +55,10 @@ type Spec struct {
 	Federation FederationRole `yaml:"federation"`
 	// Tags are extra tags/labels put on every cloud resource of the cluster.
 	Tags map[string]string `yaml:"tags"`
+	// VirtualNodes runs pods without node pools, billed per pod (EKS Fargate, AKS virtual
+	// nodes, ACK virtual nodes; an existing cluster's virtual kubelet). Environments and
+	// releases opt in. Unset: none.
+	VirtualNodes *VirtualNodesSpec `yaml:"virtualNodes"`
 
 	// AWS holds EKS settings; only with cloud: aws.
 	AWS *AWSSpec `yaml:"aws"`

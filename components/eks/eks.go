@@ -119,6 +119,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Workloads:         c.workloads,
 		Backups:           c.backups,
 		Karpenter:         c.karpenter,
+		VirtualNodes:      c.spec.VirtualNodeFacts(),
 		ClusterIdentifier: c.clusterIdentifier,
 		Outputs: map[string]pulumi.StringOutput{
 			OutputOIDCProviderArn:       c.OIDCProviderArn,
@@ -274,6 +275,7 @@ func (b *builder) build(clusterOnly bool) error {
 		{Name: "node groups and add-ons", Run: func() error { return b.computeAndAddons(b.cl, b.net, b.id) }},
 		{Name: "backup storage", Run: b.backups},
 		{Name: "karpenter", Run: b.karpenter},
+		{Name: "virtual nodes", Run: b.fargate},
 		{Name: "access", Run: b.accessStep},
 		{Name: "kubeconfig", Run: b.kubeconfigStep},
 		{Name: "kubernetes", Run: b.kubernetes},

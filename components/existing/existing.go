@@ -125,6 +125,7 @@ func (c *Cluster) outputs() pulumi.Map {
 // Connection is what the layers above deploy through.
 func (c *Cluster) Connection() *cluster.Connection {
 	return &cluster.Connection{
+		VirtualNodes:      c.spec.VirtualNodeFacts(),
 		Name:              c.spec.Name,
 		Cloud:             cluster.Existing,
 		Environment:       c.spec.Environment,
