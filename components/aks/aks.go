@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,6 +33,14 @@ const (
 	NodeSubnetName = "nodes"
 	// PodSubnetName is the shared pod subnet's name; per-pool pod subnets are "pods-<pool>".
 	PodSubnetName = "pods"
+	// VirtualNodeSubnetName is the subnet of the virtual nodes' pods in ACI, delegated
+	// to cluster.AzureVirtualNodeSubnetDelegation.
+	VirtualNodeSubnetName = "virtual-nodes"
+	// AddonACIConnector is the virtual nodes add-on's key in addonProfiles (the Azure
+	// CLI's "aciConnector" plus the OS), and AddonACISubnetName its config key naming
+	// the subnet (the Azure CLI's CONST_VIRTUAL_NODE_SUBNET_NAME).
+	AddonACIConnector  = "aciConnectorLinux"
+	AddonACISubnetName = "SubnetName"
 	// PodSubnetDelegation is the service a pod subnet is delegated to. AKS adds the
 	// delegation itself; declaring it keeps the next update from removing it.
 	PodSubnetDelegation = "Microsoft.ContainerService/managedClusters"
@@ -330,6 +339,14 @@ func (b *builder) managedCluster() error {
 			AdminGroupObjectIDs: pulumi.ToStringArray(b.admins),
 		}
 	}
+	if spec.VirtualNodesOn() {
+		mcArgs.AddonProfiles = containerservice.ManagedClusterAddonProfileMap{
+			AddonACIConnector: containerservice.ManagedClusterAddonProfileArgs{
+				Enabled: pulumi.Bool(true),
+				Config:  pulumi.StringMap{AddonACISubnetName: pulumi.String(VirtualNodeSubnetName)},
+			},
+		}
+	}
 	if a.LongTermSupport != nil && *a.LongTermSupport {
 		mcArgs.SupportPlan = pulumi.String(string(containerservice.KubernetesSupportPlanAKSLongTermSupport))
 	}
@@ -445,6 +462,20 @@ func (b *builder) roles() error {
 		Scope:            b.vnet.ID().ToStringOutput(),
 	}, b.child...); err != nil {
 		return fmt.Errorf("network role: %w", err)
+	}
+	if b.spec.VirtualNodesOn() {
+		// The ACI connector's own identity joins pods to the subnet; AKS grants it only
+		// inside the node resource group, and the VNet is not there (without this the
+		// aci-connector-linux pod cannot read the subnet and crash-loops).
+		aci := b.mc.AddonProfiles.MapIndex(pulumi.String(AddonACIConnector)).Identity().ObjectId().Elem()
+		if _, err := authorization.NewRoleAssignment(b.ctx, b.name+"-aci-network-contributor", &authorization.RoleAssignmentArgs{
+			PrincipalId:      aci,
+			PrincipalType:    pulumi.String("ServicePrincipal"),
+			RoleDefinitionId: b.roleID(NetworkContributorRole),
+			Scope:            b.vnet.ID().ToStringOutput(),
+		}, b.child...); err != nil {
+			return fmt.Errorf("virtual nodes network role: %w", err)
+		}
 	}
 	if !*b.spec.Azure.AADRBAC {
 		return nil
@@ -616,6 +647,8 @@ type subnet struct {
 	name     string
 	cidr     netip.Prefix
 	delegate bool
+	// service is what a delegated subnet is delegated to; empty is PodSubnetDelegation.
+	service string
 }
 
 // subnetPlan is where nodes and pods take their addresses.
@@ -625,6 +658,8 @@ type subnetPlan struct {
 	pods []subnet
 	// podOf maps a pool to its pod subnet's name.
 	podOf map[string]string
+	// aci is the virtual nodes' subnet, delegated to ACI; nil without virtual nodes.
+	aci *subnet
 }
 
 // planSubnets lays out the node subnet and the pod subnet(s) of a validated spec.
@@ -635,6 +670,13 @@ func planSubnets(s *cluster.Spec) (subnetPlan, error) {
 		return subnetPlan{}, fmt.Errorf("node subnet: %w", err)
 	}
 	p := subnetPlan{node: subnet{name: NodeSubnetName, cidr: node}, podOf: map[string]string{}}
+	if s.VirtualNodesOn() {
+		aci, err := cluster.ParseCIDR(s.VirtualNodes.SubnetCIDR)
+		if err != nil {
+			return subnetPlan{}, fmt.Errorf("virtual node subnet: %w", err)
+		}
+		p.aci = &subnet{name: VirtualNodeSubnetName, cidr: aci, delegate: true, service: cluster.AzureVirtualNodeSubnetDelegation}
+	}
 	if a.NetworkMode == cluster.AzureModeOverlay {
 		return p, nil
 	}
@@ -674,12 +716,20 @@ func (p subnetPlan) subnetArgs(routeTableID string) network.SubnetTypeArray {
 		node.RouteTable = &network.RouteTableTypeArgs{Id: pulumi.String(routeTableID)}
 	}
 	out := network.SubnetTypeArray{node}
-	for _, s := range p.pods {
+	subnets := p.pods
+	if p.aci != nil {
+		subnets = append(slices.Clone(subnets), *p.aci)
+	}
+	for _, s := range subnets {
 		args := network.SubnetTypeArgs{Name: pulumi.String(s.name), AddressPrefix: pulumi.String(s.cidr.String())}
 		if s.delegate {
+			name, service := "aks", PodSubnetDelegation
+			if s.service != "" {
+				name, service = "aci", s.service
+			}
 			args.Delegations = network.DelegationArray{network.DelegationArgs{
-				Name:        pulumi.String("aks"),
-				ServiceName: pulumi.String(PodSubnetDelegation),
+				Name:        pulumi.String(name),
+				ServiceName: pulumi.String(service),
 			}}
 		}
 		out = append(out, args)
