@@ -46,6 +46,9 @@ const (
 	// ALIBABA_CLOUD_OIDC_TOKEN_FILE variables into pods whose service account names a
 	// RAM role (AnnotationRRSARoleName).
 	AddonPodIdentityWebhook = "ack-pod-identity-webhook"
+	// AddonVirtualNode is ACK's virtual node controller (Virtual Kubelet with the
+	// Alibaba Cloud provider): pods sent to it run as elastic container instances (ECI).
+	AddonVirtualNode = "ack-virtual-node"
 	// StorageClass is the default StorageClass: ESSD cloud disks, the general-purpose
 	// SSD every current instance family supports.
 	StorageClass = "alicloud-disk-essd"
@@ -412,7 +415,7 @@ func (b *builder) managedKubernetes() error {
 		// RRSA: ACK registers an OIDC provider in RAM for the cluster's service-account
 		// tokens; workload roles trust it. ACK cannot turn it off again.
 		"enableRrsa": pulumi.Bool(true),
-		"addons":     addons(a.ClusterSpec),
+		"addons":     addons(a.ClusterSpec, b.spec.VirtualNodesOn()),
 		"maintenanceWindow": pulumi.Map{
 			"enable":          pulumi.Bool(true),
 			"maintenanceTime": pulumi.String(MaintenanceTime),
@@ -484,17 +487,22 @@ func (b *builder) managedKubernetes() error {
 	return nil
 }
 
-// addons are the add-ons ACK installs at creation: Terway ENI-IP with network policy,
-// the disk CSI driver and the RRSA webhook. Pro clusters run Terway's controller and
-// the CSI provisioner in the managed control plane.
-func addons(clusterSpec string) pulumi.Array {
+// addons are the add-ons ACK installs: Terway ENI-IP with network policy, the disk CSI
+// driver and the RRSA webhook, and with virtual nodes ack-virtual-node. Pro clusters
+// run Terway's controller and the CSI provisioner in the managed control plane.
+func addons(clusterSpec string, virtualNodes bool) pulumi.Array {
 	terway := pulumi.Map{"name": pulumi.String(AddonTerway), "config": pulumi.String(TerwayConfig)}
 	named := func(n string) pulumi.Map { return pulumi.Map{"name": pulumi.String(n)} }
+	out := pulumi.Array{terway, named(AddonCSIPlugin), named(AddonCSIProvisioner), named(AddonPodIdentityWebhook)}
 	if clusterSpec == cluster.ACKProSmall {
-		return pulumi.Array{named(AddonTerwayControlPlane), terway, named(AddonCSIPlugin),
+		out = pulumi.Array{named(AddonTerwayControlPlane), terway, named(AddonCSIPlugin),
 			named(AddonManagedCSIProvisioner), named(AddonPodIdentityWebhook)}
 	}
-	return pulumi.Array{terway, named(AddonCSIPlugin), named(AddonCSIProvisioner), named(AddonPodIdentityWebhook)}
+	if virtualNodes {
+		// No config: ECI pods take the cluster's vSwitches and security group.
+		out = append(out, named(AddonVirtualNode))
+	}
+	return out
 }
 
 // Node pool management: ACK repairs nodes and patches node CVEs in the maintenance
