@@ -38,6 +38,10 @@ type Spec struct {
 	// Mesh joins the namespace to the cluster's sidecar mesh, with strict mTLS by
 	// default. Only where platform.mesh is on, which it then joins unless told not to.
 	Mesh Mesh `yaml:"mesh"`
+	// VirtualNodes puts the environment's releases on its cluster's virtual nodes
+	// (clusters[i].virtualNodes): pods billed per pod, with no node pool to grow. A
+	// release may still say otherwise (releases[i].virtualNodes). Defaults to false.
+	VirtualNodes bool `yaml:"virtualNodes"`
 }
 
 // PodSecurity sets the Pod Security Admission levels: privileged, baseline or restricted.

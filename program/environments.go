@@ -66,6 +66,8 @@ func (f *Fleet) buildEnvironments(ctx *pulumi.Context) error {
 			Resource:  env.NamespaceObject,
 			PodsReady: env.PodsReady,
 			Mesh:      meshed,
+			// Validation refused an opt-in on a cluster without virtual nodes.
+			VirtualNodes: spec.VirtualNodes,
 		}
 	}
 	return nil

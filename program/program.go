@@ -130,6 +130,9 @@ type Namespace struct {
 	PodsReady []pulumi.Resource
 	// Mesh says the namespace is in its cluster's sidecar mesh.
 	Mesh bool
+	// VirtualNodes says the environment puts its releases on its cluster's virtual
+	// nodes (environments[i].virtualNodes), unless a release says otherwise.
+	VirtualNodes bool
 }
 
 // NamespaceKey is the key of Fleet.Namespaces.

@@ -71,6 +71,13 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, index int, base *release.Spec,
 		PodsReady:      ns.PodsReady,
 		Mesh:           ns.Mesh,
 	}
+	if spec.OnVirtualNodes(ns.VirtualNodes) {
+		// The cluster's neutral fact: its selector, tolerations and pod labels.
+		if conn.VirtualNodes == nil {
+			return fmt.Errorf("cluster %q has no virtual nodes (clusters[i].virtualNodes)", ns.Cluster)
+		}
+		args.VirtualNodes = conn.VirtualNodes
+	}
 	if pl := f.Platforms[ns.Cluster]; pl != nil {
 		if pl.RolloutsReady == nil {
 			return fmt.Errorf("cluster %q does not run Argo Rollouts (platform.rollouts.enabled is false)", ns.Cluster)

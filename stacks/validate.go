@@ -115,6 +115,7 @@ func (c *StackConfig) Validate(mode Mode) (warnings []string, err error) {
 		errs = append(errs, c.validatePlatform()...)
 		errs = append(errs, c.validateEnvironments()...)
 		errs = append(errs, c.validateReleases()...)
+		errs = append(errs, c.validateVirtualNodes()...)
 	}
 	errs = append(errs, c.validateIdentities()...)
 	errs = append(errs, c.validateDerivedNames()...)

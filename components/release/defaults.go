@@ -115,6 +115,9 @@ func (s *Spec) For(env string) Spec {
 	if o.VerticalAutoscaling != nil {
 		out.VerticalAutoscaling = o.VerticalAutoscaling
 	}
+	if o.VirtualNodes != nil {
+		out.VirtualNodes = o.VirtualNodes
+	}
 	if len(o.Env) > 0 {
 		merged := make(map[string]string, len(s.Env)+len(o.Env))
 		for k, v := range s.Env {

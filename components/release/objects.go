@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
 	fflabels "github.com/fleetform/fleetform/internal/labels"
 )
@@ -305,13 +306,46 @@ func (b *builder) podTemplate() map[string]any {
 	if s.RunAsUser != nil {
 		podSecurity["runAsUser"] = *s.RunAsUser
 	}
-	return map[string]any{
-		"metadata": meta,
-		"spec": map[string]any{
-			"securityContext": podSecurity,
-			"containers":      []any{container},
-			"volumes":         []any{map[string]any{"name": TmpVolume, "emptyDir": map[string]any{}}},
-		},
+	spec := map[string]any{
+		"securityContext": podSecurity,
+		"containers":      []any{container},
+		"volumes":         []any{map[string]any{"name": TmpVolume, "emptyDir": map[string]any{}}},
+	}
+	if v := b.a.VirtualNodes; v != nil {
+		placeOnVirtualNodes(spec, labels, v)
+	}
+	return map[string]any{"metadata": meta, "spec": spec}
+}
+
+// placeOnVirtualNodes adds to a pod template what puts its pods on the cluster's
+// virtual nodes: their nodeSelector, tolerations and pod labels (a Fargate profile's
+// selector, ACK's ECI label). The release's own labels win a clash: its selector
+// uses them.
+func placeOnVirtualNodes(spec, labels map[string]any, v *cluster.VirtualNodes) {
+	if len(v.NodeSelector) > 0 {
+		sel := map[string]any{}
+		for k, val := range v.NodeSelector {
+			sel[k] = val
+		}
+		spec["nodeSelector"] = sel
+	}
+	if len(v.Tolerations) > 0 {
+		var tols []any
+		for _, t := range v.Tolerations {
+			tol := map[string]any{}
+			for k, val := range map[string]string{"key": t.Key, "operator": t.Operator, "value": t.Value, "effect": t.Effect} {
+				if val != "" {
+					tol[k] = val
+				}
+			}
+			tols = append(tols, tol)
+		}
+		spec["tolerations"] = tols
+	}
+	for k, val := range v.PodLabels {
+		if _, taken := labels[k]; !taken {
+			labels[k] = val
+		}
 	}
 }
 

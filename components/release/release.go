@@ -20,6 +20,7 @@ import (
 	"github.com/fleetform/fleetform/components/addons/chaos"
 	"github.com/fleetform/fleetform/components/addons/externalsecrets"
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/stacks/configkeys"
 )
@@ -157,6 +158,10 @@ type Args struct {
 	// Routing is how the cluster's edge serves the release's hosts. The zero value is
 	// ingress-nginx with IngressClass and no certificate issuer.
 	Routing Routing
+	// VirtualNodes puts the pods on the cluster's virtual nodes: the Rollout's pod
+	// template gets their nodeSelector, tolerations and labels (the program sets it
+	// where the release or its environment opts in, OnVirtualNodes). Nil: the node pools.
+	VirtualNodes *cluster.VirtualNodes
 }
 
 // names are the Kubernetes names of a release's objects, all derived from the app name
@@ -221,6 +226,9 @@ func (a *Args) validate() error {
 	}
 	errs := a.Spec.Validate(p, nil)
 	errs = append(errs, a.Spec.validateResolved(p, a.Tier)...)
+	if a.VirtualNodes != nil {
+		errs = append(errs, a.Spec.validateVirtualNodeSize(p.Child("resources"), a.VirtualNodes)...)
+	}
 	if a.Namespace == "" {
 		errs = append(errs, field.Required(field.NewPath("namespace"), ""))
 	} else if len(validation.IsDNS1123Label(a.Namespace)) > 0 {

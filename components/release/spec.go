@@ -64,6 +64,9 @@ type Spec struct {
 	// Needs platform.chaos; refused in prod-tier environments by policy CHA001 unless the
 	// stack sets stack.chaosInProduction.
 	Chaos []chaos.Experiment `yaml:"chaos"`
+	// VirtualNodes puts the app's pods on their cluster's virtual nodes (true) or keeps
+	// them off (false). Unset: as the environment says (environments[i].virtualNodes).
+	VirtualNodes *bool `yaml:"virtualNodes"`
 	// Environments are the environments the app is released to, with per-environment overrides.
 	Environments map[string]Override `yaml:"environments"`
 }
@@ -85,6 +88,8 @@ type Override struct {
 	VerticalAutoscaling *VerticalAutoscaling `yaml:"verticalAutoscaling"`
 	// Env is merged over the base Env; these keys win.
 	Env map[string]string `yaml:"env"`
+	// VirtualNodes replaces virtualNodes for this environment.
+	VirtualNodes *bool `yaml:"virtualNodes"`
 }
 
 // Port is a named container port.
