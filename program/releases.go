@@ -77,6 +77,9 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, index int, base *release.Spec,
 			return fmt.Errorf("cluster %q has no virtual nodes (clusters[i].virtualNodes)", ns.Cluster)
 		}
 		args.VirtualNodes = conn.VirtualNodes
+		if conn.VirtualNodesReady != nil {
+			args.PodsReady = append(append([]pulumi.Resource{}, args.PodsReady...), conn.VirtualNodesReady)
+		}
 	}
 	if pl := f.Platforms[ns.Cluster]; pl != nil {
 		if pl.RolloutsReady == nil {

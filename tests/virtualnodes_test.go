@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +14,8 @@ import (
 
 // TestDevBurstsOntoFargate plans the dev stack as written: dev-aws has virtual nodes
 // and qa opts in, so one Fargate profile takes the pods labelled for it, every qa
-// Rollout's pods carry that label and no e2e Rollout's do, and the dev policy gate holds.
+// Rollout's pods carry that label and wait for the profile, no e2e Rollout's do, and
+// the dev policy gate holds.
 func TestDevBurstsOntoFargate(t *testing.T) {
 	p := planStack(t, "dev", nil)
 	profiles := p.ByType("aws:eks/fargateProfile:FargateProfile")
@@ -33,6 +35,10 @@ func TestDevBurstsOntoFargate(t *testing.T) {
 		on := labels[cluster.LabelVirtualNodes] == "true"
 		if want := ns == "qa"; on != want {
 			t.Errorf("Rollout %s/%v on Fargate = %v, want %v", ns, meta["name"], on, want)
+		}
+		// A pod created before the profile would be scheduled to the nodes for good.
+		if waits := slices.Contains(r.Dependencies, profiles[0].URN); waits != on {
+			t.Errorf("Rollout %s/%v waits for the Fargate profile = %v, want %v", ns, meta["name"], waits, on)
 		}
 		perNS[ns] = append(perNS[ns], r.Name)
 	}

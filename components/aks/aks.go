@@ -116,6 +116,8 @@ type Cluster struct {
 	subjects  map[string]cluster.Subject
 	workloads map[string]cluster.WorkloadIdentity
 	backups   *cluster.BackupLocation
+	// aciRole is the ACI connector's role on the VNet; nil without virtual nodes.
+	aciRole *authorization.RoleAssignment
 }
 
 // New validates the spec, then creates the resource group, VNet, managed cluster,
@@ -468,7 +470,8 @@ func (b *builder) roles() error {
 		// inside the node resource group, and the VNet is not there (without this the
 		// aci-connector-linux pod cannot read the subnet and crash-loops).
 		aci := b.mc.AddonProfiles.MapIndex(pulumi.String(AddonACIConnector)).Identity().ObjectId().Elem()
-		if _, err := authorization.NewRoleAssignment(b.ctx, b.name+"-aci-network-contributor", &authorization.RoleAssignmentArgs{
+		var err error
+		if b.c.aciRole, err = authorization.NewRoleAssignment(b.ctx, b.name+"-aci-network-contributor", &authorization.RoleAssignmentArgs{
 			PrincipalId:      aci,
 			PrincipalType:    pulumi.String("ServicePrincipal"),
 			RoleDefinitionId: b.roleID(NetworkContributorRole),
@@ -586,12 +589,22 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Workloads:         c.workloads,
 		Backups:           c.backups,
 		VirtualNodes:      c.spec.VirtualNodeFacts(),
+		VirtualNodesReady: c.virtualNodesReady(),
 		ClusterIdentifier: c.clusterIdentifier,
 		Outputs:           map[string]pulumi.StringOutput{OutputResourceGroupID: c.resourceGroupID},
 		Facts:             map[string]string{cluster.FactTags: cluster.EncodeTags(c.spec.ResourceTags(c.stack)), FactResourceGroup: c.spec.Azure.ResourceGroup},
 		ManagementCIDRs:   c.spec.ManagementCIDRs(),
 		Component:         c,
 	}
+}
+
+// virtualNodesReady is the ACI connector's role: without it the connector cannot join
+// pods to its subnet; nil without virtual nodes.
+func (c *Cluster) virtualNodesReady() pulumi.Resource {
+	if c.aciRole == nil {
+		return nil
+	}
+	return c.aciRole
 }
 
 // OutputResourceGroupID is the Contract outputs key of the cluster's resource group ID,

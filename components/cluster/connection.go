@@ -41,6 +41,11 @@ type Connection struct {
 	// VirtualNodes is how pods reach the cluster's virtual nodes and what the cloud
 	// refuses there (Spec.VirtualNodeFacts); nil when the cluster has none.
 	VirtualNodes *VirtualNodes
+	// VirtualNodesReady is what a pod on the virtual nodes waits for, where the cloud
+	// side is a resource of its own (the EKS Fargate profile, the AKS ACI connector's
+	// role); nil where the virtual nodes come with the cluster, or in an in-cluster
+	// stack, whose cluster stack made them before.
+	VirtualNodesReady pulumi.Resource
 	// Karpenter is what the EKS component made for Karpenter when a node pool is
 	// Karpenter's; nil elsewhere.
 	Karpenter *Karpenter

@@ -100,6 +100,8 @@ type Cluster struct {
 	identityMode string
 	// autoMode says the cluster runs EKS Auto Mode (FactAutoMode).
 	autoMode bool
+	// fargate is the virtual nodes' Fargate profile; nil without virtual nodes.
+	fargate *eks.FargateProfile
 }
 
 // Connection is what the layers above deploy through.
@@ -120,6 +122,7 @@ func (c *Cluster) Connection() *cluster.Connection {
 		Backups:           c.backups,
 		Karpenter:         c.karpenter,
 		VirtualNodes:      c.spec.VirtualNodeFacts(),
+		VirtualNodesReady: c.virtualNodesReady(),
 		ClusterIdentifier: c.clusterIdentifier,
 		Outputs: map[string]pulumi.StringOutput{
 			OutputOIDCProviderArn:       c.OIDCProviderArn,
@@ -129,6 +132,15 @@ func (c *Cluster) Connection() *cluster.Connection {
 		ManagementCIDRs: c.spec.ManagementCIDRs(),
 		Component:       c,
 	}
+}
+
+// virtualNodesReady is the Fargate profile, which a pod on Fargate needs at creation
+// (a pod created before it is scheduled to the nodes); nil without one.
+func (c *Cluster) virtualNodesReady() pulumi.Resource {
+	if c.fargate == nil {
+		return nil
+	}
+	return c.fargate
 }
 
 // facts are the plain cloud facts of the contract; FactAutoMode only where Auto Mode is

@@ -47,7 +47,7 @@ func (b *builder) fargate() error {
 		return err
 	}
 	v := b.spec.VirtualNodeFacts()
-	_, err = eks.NewFargateProfile(b.ctx, b.name+"-fargate", &eks.FargateProfileArgs{
+	b.c.fargate, err = eks.NewFargateProfile(b.ctx, b.name+"-fargate", &eks.FargateProfileArgs{
 		ClusterName:         b.cl.Name,
 		FargateProfileName:  pulumi.String(b.name + "-virtual-nodes"),
 		PodExecutionRoleArn: role.Arn,
