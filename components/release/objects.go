@@ -318,10 +318,25 @@ func (b *builder) podTemplate() map[string]any {
 }
 
 // placeOnVirtualNodes adds to a pod template what puts its pods on the cluster's
-// virtual nodes: their nodeSelector, tolerations and pod labels (a Fargate profile's
-// selector, ACK's ECI label). The release's own labels win a clash: its selector
-// uses them.
+// virtual nodes (VirtualNodePlacement). The release's own labels win a clash: its
+// selector uses them.
 func placeOnVirtualNodes(spec, labels map[string]any, v *cluster.VirtualNodes) {
+	fields, podLabels := VirtualNodePlacement(v)
+	for k, val := range fields {
+		spec[k] = val
+	}
+	for k, val := range podLabels {
+		if _, taken := labels[k]; !taken {
+			labels[k] = val
+		}
+	}
+}
+
+// VirtualNodePlacement is what a pod spec and its labels get to run on the virtual
+// nodes v: the spec's nodeSelector and tolerations (only those set), and the pod labels
+// (a Fargate profile's selector, ACK's ECI label).
+func VirtualNodePlacement(v *cluster.VirtualNodes) (spec map[string]any, labels map[string]any) {
+	spec, labels = map[string]any{}, map[string]any{}
 	if len(v.NodeSelector) > 0 {
 		sel := map[string]any{}
 		for k, val := range v.NodeSelector {
@@ -329,24 +344,23 @@ func placeOnVirtualNodes(spec, labels map[string]any, v *cluster.VirtualNodes) {
 		}
 		spec["nodeSelector"] = sel
 	}
-	if len(v.Tolerations) > 0 {
-		var tols []any
-		for _, t := range v.Tolerations {
-			tol := map[string]any{}
-			for k, val := range map[string]string{"key": t.Key, "operator": t.Operator, "value": t.Value, "effect": t.Effect} {
-				if val != "" {
-					tol[k] = val
-				}
+	var tols []any
+	for _, t := range v.Tolerations {
+		tol := map[string]any{}
+		for k, val := range map[string]string{"key": t.Key, "operator": t.Operator, "value": t.Value, "effect": t.Effect} {
+			if val != "" {
+				tol[k] = val
 			}
-			tols = append(tols, tol)
 		}
+		tols = append(tols, tol)
+	}
+	if len(tols) > 0 {
 		spec["tolerations"] = tols
 	}
 	for k, val := range v.PodLabels {
-		if _, taken := labels[k]; !taken {
-			labels[k] = val
-		}
+		labels[k] = val
 	}
+	return spec, labels
 }
 
 func (r *Resources) manifest() map[string]any {
