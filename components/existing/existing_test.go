@@ -167,3 +167,29 @@ func TestExistingErrors(t *testing.T) {
 		t.Errorf("err = %v, registrations = %d; want a validation error and none", err, mon.Registrations())
 	}
 }
+
+// TestExistingVirtualKubelet: an existing cluster's virtual kubelet, as the stack file
+// describes it, is what the connection hands the layers above.
+func TestExistingVirtualKubelet(t *testing.T) {
+	spec := cluster.Spec{Name: "byo", Cloud: cluster.Existing, VirtualNodes: &cluster.VirtualNodesSpec{Enabled: true,
+		NodeSelector: map[string]string{"type": "virtual-kubelet"},
+		Tolerations:  []cluster.Toleration{{Key: "virtual-kubelet.io/provider", Operator: "Exists"}}}}
+	var conn *cluster.Connection
+	_, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		c, err := New(ctx, "byo", &Args{Spec: spec, Stack: "local"})
+		if err == nil {
+			conn = c.Connection()
+		}
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := conn.VirtualNodes
+	if v == nil || v.NodeSelector["type"] != "virtual-kubelet" || len(v.Tolerations) != 1 || v.Supports(cluster.FeatureHostAccess) {
+		t.Errorf("connection's virtual nodes = %+v, want the stack file's selector and toleration, host access refused", v)
+	}
+	if conn.VirtualNodesReady != nil {
+		t.Errorf("VirtualNodesReady = %v, want nil: nothing is made for an existing virtual kubelet", conn.VirtualNodesReady)
+	}
+}
