@@ -6,6 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/chaos"
 	"github.com/fleetform/fleetform/components/cluster"
 )
 
@@ -19,6 +20,9 @@ const (
 	MsgVirtualNodesMesh = "the environment is meshed, and the cluster's virtual nodes run no init containers, which sidecar injection adds (istio-init)"
 	// MsgVirtualNodesTooBig: a container asks for more than the largest virtual-node pod.
 	MsgVirtualNodesTooBig = "is more than the largest pod the cluster's virtual nodes run"
+	// MsgVirtualNodesChaos: an experiment Chaos Mesh's node daemon injects, on pods of
+	// virtual nodes, which run no DaemonSet.
+	MsgVirtualNodesChaos = "network-delay and cpu-stress are injected by Chaos Mesh's daemon on the pod's node, and the release runs on virtual nodes there, which run no DaemonSet: the experiment would do nothing (pod-kill works)"
 )
 
 // OnVirtualNodes says whether the release, resolved for one environment (For), runs on
@@ -73,6 +77,15 @@ func (s *Spec) ValidateVirtualNodes(p *field.Path, c VirtualNodeCheck) field.Err
 	}
 	if c.VirtualNodes == nil {
 		return errs
+	}
+	if !c.VirtualNodes.Supports(cluster.FeatureDaemonSets) {
+		for j, e := range s.Chaos {
+			for k, env := range e.Environments {
+				if env == c.Env && e.Action != chaos.ActionPodKill {
+					errs = append(errs, field.Invalid(p.Child("chaos").Index(j).Child("environments").Index(k), env, MsgVirtualNodesChaos))
+				}
+			}
+		}
 	}
 	return append(errs, r.validateVirtualNodeSize(p.Child("resources"), c.VirtualNodes)...)
 }

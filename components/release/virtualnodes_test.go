@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/fleetform/fleetform/components/addons/chaos"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/plan"
 )
@@ -107,6 +108,11 @@ func TestValidateVirtualNodes(t *testing.T) {
 			map[string]string{"releases[0].virtualNodes": MsgVirtualNodesNetworkPolicy}},
 		{"meshed on ACI: no init containers", base(func(s *Spec) { s.VirtualNodes = boolp(true) }), VirtualNodeCheck{Env: "qa", Meshed: true, VirtualNodes: aciFacts()},
 			map[string]string{"releases[0].virtualNodes": MsgVirtualNodesMesh}},
+		{"network delay on Fargate pods", base(func(s *Spec) {
+			s.Chaos = []chaos.Experiment{{Name: "kill", Action: chaos.ActionPodKill, Environments: []string{"qa"}},
+				{Name: "slow", Action: chaos.ActionNetworkDelay, Environments: []string{"prod", "qa"}}}
+		}), VirtualNodeCheck{Env: "qa", EnvOptIn: true, VirtualNodes: fargateFacts()},
+			map[string]string{"releases[0].chaos[1].environments[1]": MsgVirtualNodesChaos}},
 		{"bigger than a Fargate pod", base(func(s *Spec) { s.Resources.LimitsMemory = "128Gi" }), VirtualNodeCheck{Env: "qa", EnvOptIn: true, VirtualNodes: fargateFacts()},
 			map[string]string{"releases[0].resources.limitsMemory": MsgVirtualNodesTooBig}},
 	}
