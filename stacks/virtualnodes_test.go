@@ -91,3 +91,43 @@ func TestVirtualNodesInTheStackFile(t *testing.T) {
 		})
 	}
 }
+
+// TestExistingVirtualKubeletInTheStackFile: an existing cluster's virtual kubelet is
+// declared with its nodeSelector and tolerations (decoded strictly), and is refused
+// without a nodeSelector.
+func TestExistingVirtualKubeletInTheStackFile(t *testing.T) {
+	const vk = `      kubeconfig:
+        context: kind-one
+      virtualNodes:
+        enabled: true
+SELECTOR
+        tolerations:
+          - {key: virtual-kubelet.io/provider, operator: Exists, effect: NoSchedule}
+  fleetform:environments:
+    - name: qa
+      cluster: one
+      virtualNodes: true
+`
+	for _, tc := range []struct {
+		name, selector, wantPath, wantMsg string
+	}{
+		{"declared", "        nodeSelector: {type: virtual-kubelet}", "", ""},
+		{"no selector", "", "clusters[0].virtualNodes.nodeSelector", cluster.MsgVirtualNodesSelector},
+		{"an unknown key", "        nodeSelectors: {type: virtual-kubelet}", "clusters[0].virtualNodes.nodeSelectors", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := strings.Replace(minimal, "      kubeconfig:\n        context: kind-one\n  fleetform:environments:\n    - name: qa\n      cluster: one\n",
+				strings.Replace(vk, "SELECTOR\n", tc.selector+"\n", 1), 1) + "  fleetform:platform:\n    monitoring: {enabled: false}\n"
+			got := problems(t, body, Offline)
+			if tc.wantPath == "" {
+				if got != nil {
+					t.Fatalf("got %v, want none", got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Field != tc.wantPath || !strings.Contains(got[0].Error(), tc.wantMsg) {
+				t.Fatalf("got %v, want one problem at %s: %q", got, tc.wantPath, tc.wantMsg)
+			}
+		})
+	}
+}
