@@ -2,8 +2,12 @@ package render
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/fleetform/fleetform/internal/jsonvalue"
 	"github.com/fleetform/fleetform/internal/plan"
@@ -328,7 +332,7 @@ func (r *renderer) clusterOf(res *plan.Resource) string {
 	}
 	prov := r.plan.Find(res.Provider)
 	if prov == nil {
-		return fileSafe(nameFromURN(res.Provider))
+		return fileSafe(resource.URN(res.Provider).Name())
 	}
 	var firstComponent string
 	for a := r.plan.Find(prov.Parent); a != nil && a.Type != "pulumi:pulumi:Stack"; a = r.plan.Find(a.Parent) {
@@ -345,48 +349,6 @@ func (r *renderer) clusterOf(res *plan.Resource) string {
 	return fileSafe(prov.Name)
 }
 
-func nameFromURN(urn string) string {
-	if i := strings.LastIndex(urn, "::"); i >= 0 {
-		return urn[i+2:]
-	}
-	return urn
-}
-
-// clusterScopedKinds are the built-in and common add-on kinds without a namespace,
-// keyed group/kind (the core group is "").
-var clusterScopedKinds = map[string]bool{
-	"/Namespace": true, "/Node": true, "/PersistentVolume": true, "/ComponentStatus": true,
-	"rbac.authorization.k8s.io/ClusterRole":                         true,
-	"rbac.authorization.k8s.io/ClusterRoleBinding":                  true,
-	"storage.k8s.io/StorageClass":                                   true,
-	"storage.k8s.io/CSIDriver":                                      true,
-	"storage.k8s.io/CSINode":                                        true,
-	"storage.k8s.io/VolumeAttachment":                               true,
-	"apiextensions.k8s.io/CustomResourceDefinition":                 true,
-	"apiregistration.k8s.io/APIService":                             true,
-	"admissionregistration.k8s.io/ValidatingWebhookConfiguration":   true,
-	"admissionregistration.k8s.io/MutatingWebhookConfiguration":     true,
-	"admissionregistration.k8s.io/ValidatingAdmissionPolicy":        true,
-	"admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding": true,
-	"scheduling.k8s.io/PriorityClass":                               true,
-	"node.k8s.io/RuntimeClass":                                      true,
-	"networking.k8s.io/IngressClass":                                true,
-	"certificates.k8s.io/CertificateSigningRequest":                 true,
-	"flowcontrol.apiserver.k8s.io/FlowSchema":                       true,
-	"flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration":       true,
-	"snapshot.storage.k8s.io/VolumeSnapshotClass":                   true,
-	"argoproj.io/ClusterAnalysisTemplate":                           true,
-	"cert-manager.io/ClusterIssuer":                                 true,
-}
-
-func clusterScoped(apiVersion, kind string) bool {
-	group := ""
-	if i := strings.LastIndex(apiVersion, "/"); i >= 0 {
-		group = apiVersion[:i]
-	}
-	return clusterScopedKinds[group+"/"+kind]
-}
-
 // findMarker lists the paths (a.b[0].c) of string values equal to marker, or
 // that embed it, in document order of sorted keys.
 func findMarker(v any, marker, path string) []string {
@@ -400,7 +362,7 @@ func findMarker(v any, marker, path string) []string {
 		}
 	case map[string]any:
 		var out []string
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			p := k
 			if path != "" {
 				p = path + "." + k
@@ -416,15 +378,6 @@ func findMarker(v any, marker, path string) []string {
 		return out
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // fileSafe keeps file names portable: lowercase letters, digits, dot, dash and
