@@ -216,7 +216,8 @@ func applyRendered(t *testing.T) []applyResult {
 	t.Helper()
 	objs := loadRendered(t)
 	applyOnce.Do(func() {
-		if applyErr = registerTestCRDs(); applyErr != nil {
+		crdOnce.Do(func() { crdErr = registerTestCRDs() })
+		if applyErr = crdErr; applyErr != nil {
 			return
 		}
 		if applyErr = applyFile(filepath.Join("testdata", "preexisting.yaml"), "e2e-cloud"); applyErr != nil {
@@ -419,6 +420,22 @@ var moduleCRDs = []struct {
 	// chaos-mesh.org_schedules.yaml is byte-identical to the chart's crds/ at v2.8.3.
 	{"github.com/chaos-mesh/chaos-mesh@v0.9.1-0.20260902003049-47411975a8cb", "helm/chaos-mesh/crds", []string{
 		"chaos-mesh.org_schedules.yaml"}, nil},
+}
+
+// crdOnce registers the moduleCRDs once for the whole suite; crdErr is how it went.
+var (
+	crdOnce sync.Once
+	crdErr  error
+)
+
+// requireTestCRDs registers the moduleCRDs (once) and fails t if that failed: a test
+// that reads the server's kinds needs them registered first, whichever test runs first.
+func requireTestCRDs(t *testing.T) {
+	t.Helper()
+	crdOnce.Do(func() { crdErr = registerTestCRDs() })
+	if crdErr != nil {
+		t.Fatalf("registering the real CRDs: %v", crdErr)
+	}
 }
 
 // registerTestCRDs applies the moduleCRDs and waits for them.

@@ -20,6 +20,7 @@ const envUpdateScopes = "FLEETFORM_UPDATE_SCOPES"
 // built in and from the registered CRDs: group/Kind to cluster-scoped.
 func serverScopes(t *testing.T) map[string]bool {
 	t.Helper()
+	requireTestCRDs(t)
 	get := func(p string, v any) {
 		t.Helper()
 		status, body, err := srv.do("GET", p, "", nil)
@@ -73,9 +74,12 @@ func serverScopes(t *testing.T) map[string]bool {
 	return out
 }
 
-// TestScopes proves the render's scope table is the server's: every kind the server
-// serves (kube-apiserver's own and the real CRDs' kinds) has the scope the server
-// gives it, and the table holds nothing else.
+// TestScopes proves the render's scope table is the server's: every kind in the table
+// is served with the scope it records, and (run alone, as its update is) every kind
+// the server serves, kube-apiserver's own and the real CRDs' of moduleCRDs, is in
+// it. Other tests register further CRDs on the shared server (hand-made ones for
+// kinds no served module ships); TestRenderedFiledByScope checks that every kind the
+// stacks render is served, so this test does not require the table to hold them.
 func TestScopes(t *testing.T) {
 	want := serverScopes(t)
 	file := filepath.Join(repoRootT(t), "internal", "render", render.ScopesFile)
@@ -96,18 +100,23 @@ func TestScopes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, c := range want {
-		if g, ok := got[k]; !ok {
-			t.Errorf("%s: served (cluster-scoped %v), missing from %s", k, c, render.ScopesFile)
-		} else if g != c {
+	for k, g := range got {
+		c, ok := want[k]
+		switch {
+		case !ok:
+			t.Errorf("%s: in %s, not served here (register its real CRD in moduleCRDs)", k, render.ScopesFile)
+		case g != c:
 			t.Errorf("%s: cluster-scoped %v in %s, %v on the server", k, g, render.ScopesFile, c)
 		}
 	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			t.Errorf("%s: in %s, not served here (register its real CRD in moduleCRDs)", k, render.ScopesFile)
+	missing := 0
+	for k := range want {
+		if _, ok := got[k]; !ok {
+			missing++
+			t.Logf("%s: served, not in %s (registered by another test, or regenerate it)", k, render.ScopesFile)
 		}
 	}
+	t.Logf("%d kinds in %s, each as the server serves it; %d served kinds not in it", len(got), render.ScopesFile, missing)
 }
 
 // TestRenderedFiledByScope proves each rendered object sits where its scope says:
@@ -129,6 +138,9 @@ func TestRenderedFiledByScope(t *testing.T) {
 		}
 		apiVersion, _ := o.Body["apiVersion"].(string)
 		c, ok := scopes[render.GroupKind(apiVersion, o.Kind())]
+		if _, known := render.Scope(apiVersion, o.Kind()); !known {
+			t.Errorf("%s: %s %s is not in %s; regenerate it (TestScopes)", o, apiVersion, o.Kind(), render.ScopesFile)
+		}
 		switch {
 		case !ok:
 			t.Errorf("%s: %s %s is not served here; register its real CRD in moduleCRDs", o, apiVersion, o.Kind())
