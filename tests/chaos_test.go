@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/fleetform/fleetform/components/addons/chaos"
+	"github.com/fleetform/fleetform/internal/graph"
 	"github.com/fleetform/fleetform/internal/plan"
 	"github.com/fleetform/fleetform/policies/rules"
 	"github.com/fleetform/fleetform/program"
@@ -114,4 +116,38 @@ func TestChaosInProdNeedsTheStacksConsent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Chaos Mesh installs beside the other addons and each Schedule waits for it and its
+// namespace alone: in dev, where it runs, neither lies on the critical path, and the
+// path is no longer with it than without it.
+func TestChaosStaysOffTheCriticalPath(t *testing.T) {
+	p := planStack(t, "dev", nil)
+	cp, err := graph.New(p).CriticalPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range cp {
+		if strings.Contains(n.Resource.URN, "platform:addons:Chaos") || n.Resource.Type == typeChaosSchedule {
+			t.Errorf("dev's critical path holds %s %s", n.Resource.Type, n.Resource.Name)
+		}
+	}
+	without := *p
+	without.Resources = nil
+	for _, r := range p.Resources {
+		if !strings.Contains(r.URN, "platform:addons:Chaos") && !strings.Contains(r.Name, "-ns-chaos") && r.Type != typeChaosSchedule {
+			without.Resources = append(without.Resources, r)
+		}
+	}
+	if len(without.Resources) == len(p.Resources) {
+		t.Fatal("dev has no Chaos Mesh resources to take out")
+	}
+	base, err := graph.New(&without).CriticalPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cp) > len(base) {
+		t.Errorf("Chaos Mesh lengthens dev's critical path from %d to %d steps", len(base), len(cp))
+	}
+	t.Logf("dev's critical path: %d steps with Chaos Mesh, %d without", len(cp), len(base))
 }
