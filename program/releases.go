@@ -74,7 +74,7 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, index int, base *release.Spec,
 	if spec.OnVirtualNodes(ns.VirtualNodes) {
 		// The cluster's neutral fact: its selector, tolerations and pod labels.
 		if conn.VirtualNodes == nil {
-			return fmt.Errorf("cluster %q has no virtual nodes (clusters[i].virtualNodes)", ns.Cluster)
+			return fmt.Errorf("cluster %q: %s", ns.Cluster, release.MsgNoVirtualNodes)
 		}
 		args.VirtualNodes = conn.VirtualNodes
 		if conn.VirtualNodesReady != nil {
@@ -83,10 +83,10 @@ func (f *Fleet) buildRelease(ctx *pulumi.Context, index int, base *release.Spec,
 	}
 	if pl := f.Platforms[ns.Cluster]; pl != nil {
 		if pl.RolloutsReady == nil {
-			return fmt.Errorf("cluster %q does not run Argo Rollouts (platform.rollouts.enabled is false)", ns.Cluster)
+			return fmt.Errorf("cluster %q: %s", ns.Cluster, release.MsgNeedsRollouts)
 		}
 		if spec.Ingress != nil && pl.IngressClass == "" && pl.ReleaseGatewayName == "" {
-			return fmt.Errorf("the release has an ingress but cluster %q runs no ingress controller or gateway (platform.ingress.enabled is false)", ns.Cluster)
+			return fmt.Errorf("cluster %q: %s", ns.Cluster, release.MsgNeedsIngressController)
 		}
 		args.PrometheusURL = pl.PrometheusURL
 		args.IngressClass = pl.IngressClass

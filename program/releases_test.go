@@ -147,8 +147,8 @@ func TestBuildReleasesErrors(t *testing.T) {
 		msg    string
 	}{
 		{"no prometheus for analysis", func(f *Fleet) {}, false, release.ErrNoPrometheus, ""},
-		{"no rollouts", func(f *Fleet) { f.Platforms["prod-azure"].RolloutsReady = nil }, true, nil, "does not run Argo Rollouts"},
-		{"no ingress controller", func(f *Fleet) { f.Platforms["prod-ali"].IngressClass = "" }, true, nil, "runs no ingress controller"},
+		{"no rollouts", func(f *Fleet) { f.Platforms["prod-azure"].RolloutsReady = nil }, true, nil, release.MsgNeedsRollouts},
+		{"no ingress controller", func(f *Fleet) { f.Platforms["prod-ali"].IngressClass = "" }, true, nil, release.MsgNeedsIngressController},
 		{"environment not built", func(f *Fleet) { delete(f.Namespaces, NamespaceKey("prod-aws", "stage")) }, true, nil, `environment "stage" was not built`},
 	}
 	for _, tc := range tests {
