@@ -164,7 +164,7 @@ func (s *Spec) ApplyDefaults() {
 	}
 	s.Rollouts.DashboardAccess.applyDefaults()
 	if gp := &s.Rollouts.GatewayPlugin; gp.Enabled == nil {
-		on := s.Edge == edges.EnvoyGateway
+		on := s.Edge.RoutesByPlugin()
 		gp.Enabled = &on
 	}
 	if gp := &s.Rollouts.GatewayPlugin; gp.Location == "" {
@@ -239,6 +239,7 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, validateChart(p.Child("rollouts", "chart"), s.Rollouts.Chart)...)
 	errs = append(errs, s.Rollouts.GatewayPlugin.validate(p.Child("rollouts", "gatewayPlugin"))...)
 	errs = append(errs, s.validateDashboard(p.Child("rollouts", "dashboardAccess"))...)
+	errs = append(errs, s.validateKongUsernames(p)...)
 	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"), OnByDefault(s.Ingress.Enabled))...)
 	errs = append(errs, s.Logging.validate(p.Child("logging"))...)
 	errs = append(errs, s.Harbor.validate(p.Child("harbor"), OnByDefault(s.Ingress.Enabled))...)
