@@ -138,10 +138,10 @@ type builder struct {
 	gatewayCRDs pulumi.Resource
 	// kongReady is the Kong chart's install on edge kong (Kong's CRDs): Kong's plugin
 	// and consumer objects wait for it.
-	kongReady pulumi.Resource
-	ingressNS   pulumi.StringInput
-	tracingNS   pulumi.StringInput
-	rolloutsNS  pulumi.StringInput
+	kongReady  pulumi.Resource
+	ingressNS  pulumi.StringInput
+	tracingNS  pulumi.StringInput
+	rolloutsNS pulumi.StringInput
 	// namespaceObjects are the addon namespaces made so far, by name: a Certificate
 	// for a Secret in one of them waits for it.
 	namespaceObjects map[string]pulumi.Resource
