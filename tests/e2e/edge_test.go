@@ -132,6 +132,8 @@ func TestKongEdgeObjectsAccepted(t *testing.T) {
 	registerFileCRDs(t, filepath.Join("testdata", "kong-crds.yaml"))
 	objs := edgeObjects(t, edges.Kong, func(s *platform.Spec, a *platform.Args) {
 		a.Federation = cluster.FederationSpoke
+		off := false // a spoke's collector forwards to a hub, which has no part here
+		s.Tracing.Enabled = &off
 		s.Monitoring.Federation = platform.FederationSpec{Domain: "e2e.example.com", Password: "federation", TLSSecretName: "federate-tls"}
 		s.Rollouts.Dashboard = true
 		s.Rollouts.DashboardAccess = platform.DashboardAccessSpec{Domain: "e2e.example.com", Password: "dashboard"}
