@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
-	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
@@ -51,92 +50,60 @@ func waitsFor(r *plan.Resource, urns ...string) bool {
 	return true
 }
 
-// TestKongEdgePerCloud: on edge kong the kong/ingress chart's proxy Service keeps
-// each cloud's load-balancer settings (the ones the other edges' proxies get), the
-// proxy runs the configured replicas, Kong Manager is not published, the GatewayClass
-// is KIC's (unmanaged), the shared Gateway is of that class in the kong namespace,
-// a global prometheus KongClusterPlugin turns on the request counter, and the
-// PodMonitor scrapes the proxy pods' status port.
-func TestKongEdgePerCloud(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		cloud    cluster.Cloud
-		internal bool
-		svcType  string
-		policy   string
-	}{
-		{"aws internal NLB", cluster.AWS, true, "LoadBalancer", "Local"},
-		{"aws public NLB", cluster.AWS, false, "LoadBalancer", "Local"},
-		{"azure public LB", cluster.Azure, false, "LoadBalancer", "Local"},
-		{"alicloud intranet CLB", cluster.Alicloud, true, "LoadBalancer", "Local"},
-		{"existing internal", cluster.Existing, true, "NodePort", "Cluster"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p, out := build(t, func(a *platform.Args) {
-				a.Cloud = tc.cloud
-				a.Spec.Edge = edges.Kong
-				a.Spec.Ingress.Internal = tc.internal
-				a.Spec.Rollouts.GatewayPlugin.Enabled = nil // kong's default: on
-				a.Spec.ApplyDefaults()
-			})
-			rel := release(t, p, helmrelease.KongIngress.Chart)
-			if rel.Inputs["version"] != helmrelease.KongIngressVersion || dig(rel.Inputs, "namespace") != platform.NamespaceKong {
-				t.Errorf("kong release version %v namespace %v", rel.Inputs["version"], rel.Inputs["namespace"])
-			}
-			proxy := dig(rel.Inputs, "values", "gateway", "proxy")
-			want := ingress.Annotations(tc.cloud, tc.internal)
-			got, _ := dig(proxy, "annotations").(map[string]any)
-			if len(want) == 0 && len(got) == 0 {
-				got = want
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("proxy annotations %v, want %v", got, want)
-			}
-			if dig(proxy, "type") != tc.svcType || dig(proxy, "externalTrafficPolicy") != tc.policy {
-				t.Errorf("proxy type %v policy %v, want %s %s", dig(proxy, "type"), dig(proxy, "externalTrafficPolicy"), tc.svcType, tc.policy)
-			}
-			if r := dig(rel.Inputs, "values", "gateway", "replicaCount"); r != float64(platform.DefaultIngressReplicas) {
-				t.Errorf("gateway.replicaCount %v, want %d", r, platform.DefaultIngressReplicas)
-			}
-			if m := dig(rel.Inputs, "values", "gateway", "manager", "enabled"); m != false {
-				t.Errorf("gateway.manager.enabled %v, want false (no NodePort admin GUI)", m)
-			}
-			gc := one(t, p, gatewayClassType)
-			if dig(gc.Inputs, "spec", "controllerName") != gateway.KongGatewayController ||
-				dig(gc.Inputs, "metadata", "annotations", gateway.AnnotationKongUnmanaged) != "true" {
-				t.Errorf("GatewayClass %v, want KIC's controller, unmanaged", gc.Inputs)
-			}
-			gw := one(t, p, gatewayType)
-			if dig(gw.Inputs, "spec", "gatewayClassName") != gateway.KongGatewayClassName || dig(gw.Inputs, "metadata", "namespace") != platform.NamespaceKong {
-				t.Errorf("Gateway %v, want class kong in namespace kong", gw.Inputs)
-			}
-			if !waitsFor(gw, rel.URN, gc.URN) {
-				t.Errorf("Gateway waits for %v, want the chart and the GatewayClass", gw.Dependencies)
-			}
-			prom := one(t, p, kongClusterPlugin)
-			if dig(prom.Inputs, "plugin") != "prometheus" || dig(prom.Inputs, "config", "status_code_metrics") != true ||
-				dig(prom.Inputs, "metadata", "labels", gateway.LabelKongGlobal) != "true" ||
-				dig(prom.Inputs, "metadata", "annotations", gateway.AnnotationIngressClass) != gateway.KongIngressClass {
-				t.Errorf("prometheus plugin %v, want a global plugin of class kong with status code metrics", prom.Inputs)
-			}
-			if !reflect.DeepEqual(prom.Dependencies, []string{rel.URN}) {
-				t.Errorf("prometheus plugin waits for %v, want the chart (its CRD) alone", prom.Dependencies)
-			}
-			pm := one(t, p, podMonitorType)
-			if dig(pm.Inputs, "spec", "selector", "matchLabels", "app.kubernetes.io/name") != gateway.KongGatewayPodName ||
-				dig(pm.Inputs, "spec", "podMetricsEndpoints").([]any)[0].(map[string]any)["port"] != gateway.KongMetricsPort {
-				t.Errorf("PodMonitor %v, want the Kong proxy pods' status port", pm.Inputs)
-			}
-			if out.Outputs.Edge != edges.Kong || out.Outputs.GatewayNamespace != platform.NamespaceKong ||
-				out.Outputs.ReleaseGatewayName != gateway.Name || !out.Outputs.GatewayPlugin {
-				t.Errorf("outputs %+v, want the kong Gateway and the Rollouts plugin", out.Outputs)
-			}
-			for _, r := range p.ByType(releaseType) {
-				if c, _ := r.Inputs["chart"].(string); c == "gateway-helm" || c == "istiod" || c == "ingress-nginx" {
-					t.Errorf("edge kong installs %s", c)
-				}
-			}
-		})
+// TestKongEdge: on edge kong (the proxy Service per cloud is TestGatewayEdgePerCloud's)
+// Kong Manager is not published, the GatewayClass is KIC's (unmanaged), the shared
+// Gateway is of that class in the kong namespace and waits for the chart and the
+// class, a global prometheus KongClusterPlugin turns on the request counter and waits
+// for the chart alone, the PodMonitor scrapes the proxy pods' status port, and the
+// Rollouts plugin is on.
+func TestKongEdge(t *testing.T) {
+	p, out := build(t, func(a *platform.Args) {
+		a.Cloud = cluster.Alicloud
+		a.Spec.Edge = edges.Kong
+		a.Spec.Rollouts.GatewayPlugin.Enabled = nil // kong's default: on
+		a.Spec.ApplyDefaults()
+	})
+	rel := release(t, p, helmrelease.KongIngress.Chart)
+	if rel.Inputs["version"] != helmrelease.KongIngressVersion || dig(rel.Inputs, "namespace") != platform.NamespaceKong {
+		t.Errorf("kong release version %v namespace %v", rel.Inputs["version"], rel.Inputs["namespace"])
+	}
+	if m := dig(rel.Inputs, "values", "gateway", "manager", "enabled"); m != false {
+		t.Errorf("gateway.manager.enabled %v, want false (no NodePort admin GUI)", m)
+	}
+	gc := one(t, p, gatewayClassType)
+	if dig(gc.Inputs, "spec", "controllerName") != gateway.KongGatewayController ||
+		dig(gc.Inputs, "metadata", "annotations", gateway.AnnotationKongUnmanaged) != "true" {
+		t.Errorf("GatewayClass %v, want KIC's controller, unmanaged", gc.Inputs)
+	}
+	gw := one(t, p, gatewayType)
+	if dig(gw.Inputs, "spec", "gatewayClassName") != gateway.KongGatewayClassName || dig(gw.Inputs, "metadata", "namespace") != platform.NamespaceKong {
+		t.Errorf("Gateway %v, want class kong in namespace kong", gw.Inputs)
+	}
+	if !waitsFor(gw, rel.URN, gc.URN) {
+		t.Errorf("Gateway waits for %v, want the chart and the GatewayClass", gw.Dependencies)
+	}
+	prom := one(t, p, kongClusterPlugin)
+	if dig(prom.Inputs, "plugin") != "prometheus" || dig(prom.Inputs, "config", "status_code_metrics") != true ||
+		dig(prom.Inputs, "metadata", "labels", gateway.LabelKongGlobal) != "true" ||
+		dig(prom.Inputs, "metadata", "annotations", gateway.AnnotationIngressClass) != gateway.KongIngressClass {
+		t.Errorf("prometheus plugin %v, want a global plugin of class kong with status code metrics", prom.Inputs)
+	}
+	if !reflect.DeepEqual(prom.Dependencies, []string{rel.URN}) {
+		t.Errorf("prometheus plugin waits for %v, want the chart (its CRD) alone", prom.Dependencies)
+	}
+	pm := one(t, p, podMonitorType)
+	if dig(pm.Inputs, "spec", "selector", "matchLabels", "app.kubernetes.io/name") != gateway.KongGatewayPodName ||
+		dig(pm.Inputs, "spec", "podMetricsEndpoints").([]any)[0].(map[string]any)["port"] != gateway.KongMetricsPort {
+		t.Errorf("PodMonitor %v, want the Kong proxy pods' status port", pm.Inputs)
+	}
+	if out.Outputs.Edge != edges.Kong || out.Outputs.GatewayNamespace != platform.NamespaceKong ||
+		out.Outputs.ReleaseGatewayName != gateway.Name || !out.Outputs.GatewayPlugin {
+		t.Errorf("outputs %+v, want the kong Gateway and the Rollouts plugin", out.Outputs)
+	}
+	for _, r := range p.ByType(releaseType) {
+		if c, _ := r.Inputs["chart"].(string); c == "gateway-helm" || c == "istiod" || c == "ingress-nginx" {
+			t.Errorf("edge kong installs %s", c)
+		}
 	}
 }
 

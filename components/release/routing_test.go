@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fleetform/fleetform/components/edges"
+	"github.com/fleetform/fleetform/internal/plan"
 )
 
 const (
@@ -58,12 +59,7 @@ func TestCanaryOnGatewayAPI(t *testing.T) {
 	if !reflect.DeepEqual(tr, map[string]any{"plugins": map[string]any{GatewayAPIPlugin: map[string]any{"httpRoute": "storefront", "namespace": "prod"}}}) {
 		t.Errorf("trafficRouting = %v", tr)
 	}
-	var analysis map[string]any
-	for _, st := range get(t, ro.Inputs["spec"], "strategy", "canary", "steps").([]any) {
-		if a, ok := st.(map[string]any)["analysis"]; ok {
-			analysis = a.(map[string]any)
-		}
-	}
+	analysis := canaryAnalysis(t, ro)
 	if got := get(t, analysis, "args", 0, "value"); got != "httproute/prod/storefront/rule/0" {
 		t.Errorf("analysis cluster arg = %v", got)
 	}
@@ -71,6 +67,18 @@ func TestCanaryOnGatewayAPI(t *testing.T) {
 	if !strings.Contains(q, EnvoyRequestsMetric+`{envoy_cluster_name="{{args.cluster}}",envoy_response_code_class!="5"}`) {
 		t.Errorf("query = %s", q)
 	}
+}
+
+// canaryAnalysis is the analysis of the Rollout's canary steps.
+func canaryAnalysis(t *testing.T, ro *plan.Resource) map[string]any {
+	t.Helper()
+	var analysis map[string]any
+	for _, st := range get(t, ro.Inputs["spec"], "strategy", "canary", "steps").([]any) {
+		if a, ok := st.(map[string]any)["analysis"]; ok {
+			analysis = a.(map[string]any)
+		}
+	}
+	return analysis
 }
 
 // TestCanaryOnKong: on Kong the canary's host is the same HTTPRoute on the shared
@@ -90,12 +98,7 @@ func TestCanaryOnKong(t *testing.T) {
 	if !reflect.DeepEqual(tr, map[string]any{"plugins": map[string]any{GatewayAPIPlugin: map[string]any{"httpRoute": "storefront", "namespace": "prod"}}}) {
 		t.Errorf("trafficRouting = %v", tr)
 	}
-	var analysis map[string]any
-	for _, st := range get(t, ro.Inputs["spec"], "strategy", "canary", "steps").([]any) {
-		if a, ok := st.(map[string]any)["analysis"]; ok {
-			analysis = a.(map[string]any)
-		}
-	}
+	analysis := canaryAnalysis(t, ro)
 	want := []any{map[string]any{"name": ArgRoute, "value": "storefront"}, map[string]any{"name": ArgNamespace, "value": "prod"}}
 	if got := analysis["args"]; !reflect.DeepEqual(got, want) {
 		t.Errorf("analysis args = %v, want %v", got, want)

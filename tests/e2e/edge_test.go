@@ -40,24 +40,7 @@ func TestEdgeGatewayObjectsAccepted(t *testing.T) {
 	registerGatewayAPICRDs(t)
 	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.Istio} {
 		t.Run(string(edge), func(t *testing.T) {
-			objs := edgeObjects(t, edge, nil, edgeKinds)
-			kinds := map[string]int{}
-			for _, ns := range []string{platform.EdgeNamespace(edge), platform.NamespaceHarbor} {
-				doc := fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", ns)
-				if _, err := srv.applyE([]byte(doc), fieldManager); err != nil {
-					t.Fatalf("namespace %s: %v", ns, err)
-				}
-			}
-			for _, o := range objs {
-				doc, err := yaml.Marshal(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := srv.applyE(doc, fieldManager); err != nil {
-					t.Errorf("%s %v refused: %v\n%s", o["kind"], o["metadata"], err, doc)
-				}
-				kinds[o["kind"].(string)]++
-			}
+			kinds := applyObjects(t, []string{platform.EdgeNamespace(edge), platform.NamespaceHarbor}, edgeObjects(t, edge, nil, edgeKinds))
 			want := map[string]int{"Gateway": 1, "HTTPRoute": 1, "ReferenceGrant": 1}
 			if edge == edges.EnvoyGateway {
 				want["GatewayClass"] = 1
@@ -69,6 +52,30 @@ func TestEdgeGatewayObjectsAccepted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// applyObjects makes the namespaces and applies objs with strict field validation,
+// reporting each refusal; it returns how many objects of each kind it applied.
+func applyObjects(t *testing.T, namespaces []string, objs []map[string]any) map[string]int {
+	t.Helper()
+	for _, ns := range namespaces {
+		doc := fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", ns)
+		if _, err := srv.applyE([]byte(doc), fieldManager); err != nil {
+			t.Fatalf("namespace %s: %v", ns, err)
+		}
+	}
+	kinds := map[string]int{}
+	for _, o := range objs {
+		doc, err := yaml.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.applyE(doc, fieldManager); err != nil {
+			t.Errorf("%s %v refused: %v\n%s", o["kind"], o["metadata"], err, doc)
+		}
+		kinds[o["kind"].(string)]++
+	}
+	return kinds
 }
 
 // edgeObjects plans one AWS cluster's platform on edge under mocks (a federation
@@ -138,23 +145,7 @@ func TestKongEdgeObjectsAccepted(t *testing.T) {
 		s.Rollouts.Dashboard = true
 		s.Rollouts.DashboardAccess = platform.DashboardAccessSpec{Domain: "e2e.example.com", Password: "dashboard"}
 	}, kongKinds)
-	for _, ns := range []string{platform.NamespaceKong, platform.NamespaceHarbor, platform.NamespaceMonitoring, platform.NamespaceRollouts} {
-		doc := fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", ns)
-		if _, err := srv.applyE([]byte(doc), fieldManager); err != nil {
-			t.Fatalf("namespace %s: %v", ns, err)
-		}
-	}
-	kinds := map[string]int{}
-	for _, o := range objs {
-		doc, err := yaml.Marshal(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := srv.applyE(doc, fieldManager); err != nil {
-			t.Errorf("%s %v refused: %v\n%s", o["kind"], o["metadata"], err, doc)
-		}
-		kinds[o["kind"].(string)]++
-	}
+	kinds := applyObjects(t, []string{platform.NamespaceKong, platform.NamespaceHarbor, platform.NamespaceMonitoring, platform.NamespaceRollouts}, objs)
 	// Harbor's, the spoke's and the dashboard's routes and grants; per basic-auth
 	// route two plugins and a consumer; one global prometheus plugin.
 	want := map[string]int{"GatewayClass": 1, "Gateway": 1, "HTTPRoute": 3, "ReferenceGrant": 3,
