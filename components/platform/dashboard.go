@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
+	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -200,14 +202,13 @@ func (b *builder) dashboardOnKong(ns pulumi.StringInput, release pulumi.Resource
 	return nil
 }
 
-// validateKongUsernames refuses, on edge kong, a federation and a Rollouts dashboard
-// on the edge with one basic-auth username: Kong keys credentials by username across
-// the edge. Checked where both may be on (ValidateClusters refuses a spoke without
-// federation); the message names the dashboard's username field.
-func (s *Spec) validateKongUsernames(p *field.Path) field.ErrorList {
+// validateKongUsernames refuses, on edge kong, a spoke's /federate and the Rollouts
+// dashboard on the edge with one basic-auth username: Kong keys credentials by username
+// across the edge.
+func (s *Spec) validateKongUsernames(p *field.Path, clusters []cluster.Spec) field.ErrorList {
 	d := s.Rollouts.DashboardAccess
-	if s.Edge != edges.Kong || d.Domain == "" || s.Monitoring.Federation.Password == "" ||
-		d.Username != s.Monitoring.Federation.Username {
+	if s.Edge != edges.Kong || d.Domain == "" || d.Username != s.Monitoring.Federation.Username ||
+		!slices.ContainsFunc(clusters, func(c cluster.Spec) bool { return c.Federation == cluster.FederationSpoke }) {
 		return nil
 	}
 	return field.ErrorList{field.Invalid(p.Child("rollouts", "dashboardAccess", "username"), d.Username, MsgKongUsernames)}

@@ -181,20 +181,24 @@ func TestKongBasicAuth(t *testing.T) {
 }
 
 // TestKongValidation: kong takes a federation spoke and the Rollouts dashboard
-// (istio does not), and refuses one basic-auth username for both.
+// (istio does not), and refuses one basic-auth username for both, but not on a hub
+// (it serves no /federate) or on envoy-gateway (htpasswd per route).
 func TestKongValidation(t *testing.T) {
 	spoke := []cluster.Spec{{Name: "c1", Federation: cluster.FederationSpoke}}
+	hub := []cluster.Spec{{Name: "c1", Federation: cluster.FederationHub}}
+	sameUser := func(s *platform.Spec) { s.Rollouts.DashboardAccess.Username = platform.DefaultFederationUsername }
 	for _, tc := range []struct {
-		name   string
-		mutate func(*platform.Spec)
-		want   string // field path of the one error; "" for none
+		name     string
+		clusters []cluster.Spec
+		mutate   func(*platform.Spec)
+		want     string // field path of the one error; "" for none
 	}{
-		{"spoke and dashboard", func(*platform.Spec) {}, ""},
-		{"one username for both", func(s *platform.Spec) { s.Rollouts.DashboardAccess.Username = platform.DefaultFederationUsername },
-			"platform.rollouts.dashboardAccess.username"},
-		{"one username on envoy-gateway", func(s *platform.Spec) {
+		{"spoke and dashboard", spoke, func(*platform.Spec) {}, ""},
+		{"one username for both", spoke, sameUser, "platform.rollouts.dashboardAccess.username"},
+		{"one username on a hub", hub, sameUser, ""},
+		{"one username on envoy-gateway", spoke, func(s *platform.Spec) {
 			s.Edge = edges.EnvoyGateway
-			s.Rollouts.DashboardAccess.Username = platform.DefaultFederationUsername
+			sameUser(s)
 		}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,7 +209,7 @@ func TestKongValidation(t *testing.T) {
 			tc.mutate(&s)
 			s.ApplyDefaults()
 			p := field.NewPath("platform")
-			errs := append(s.Validate(p), s.ValidateClusters(p, spoke)...)
+			errs := append(s.Validate(p), s.ValidateClusters(p, tc.clusters)...)
 			if tc.want == "" {
 				if len(errs) > 0 {
 					t.Errorf("errors %v, want none", errs)

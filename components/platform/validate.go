@@ -239,7 +239,6 @@ func (s *Spec) Validate(p *field.Path) field.ErrorList {
 	errs = append(errs, validateChart(p.Child("rollouts", "chart"), s.Rollouts.Chart)...)
 	errs = append(errs, s.Rollouts.GatewayPlugin.validate(p.Child("rollouts", "gatewayPlugin"))...)
 	errs = append(errs, s.validateDashboard(p.Child("rollouts", "dashboardAccess"))...)
-	errs = append(errs, s.validateKongUsernames(p)...)
 	errs = append(errs, s.Monitoring.validate(p.Child("monitoring"), OnByDefault(s.Ingress.Enabled))...)
 	errs = append(errs, s.Logging.validate(p.Child("logging"))...)
 	errs = append(errs, s.Harbor.validate(p.Child("harbor"), OnByDefault(s.Ingress.Enabled))...)
@@ -494,6 +493,7 @@ func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.Er
 	errs := append(s.validateTracingClusters(p, clusters), s.validateBackupClusters(p, clusters)...)
 	errs = append(errs, s.validateDNSClusters(p, clusters)...)
 	errs = append(errs, s.validateDNSAutoscalerClusters(p, clusters)...)
+	errs = append(errs, s.validateKongUsernames(p, clusters)...)
 	fp := p.Child("monitoring", "federation")
 	federated, spoke := "", ""
 	for _, c := range clusters {
