@@ -23,7 +23,7 @@ const (
 // Messages about the edge, exported so tests can assert on them.
 const (
 	// MsgEdgeLegacy is the warning a stack on ingress-nginx gets on every run.
-	MsgEdgeLegacy = "platform.edge is ingress-nginx, which the Kubernetes project retired in March 2026 (no releases or security fixes since); move to envoy-gateway or istio (docs/platform.md, \"Moving off ingress-nginx\")"
+	MsgEdgeLegacy = "platform.edge is ingress-nginx, which the Kubernetes project retired in March 2026 (no releases or security fixes since); move to envoy-gateway, istio or kong (docs/platform.md, \"Moving off ingress-nginx\")"
 	// MsgEdgeFederation: a federation spoke's /federate endpoint needs basic auth at the edge.
 	MsgEdgeFederation = "a federation spoke asks for basic auth on /federate at the edge, which envoy-gateway (SecurityPolicy), kong (its basic-auth plugin) and ingress-nginx do and istio's gateway does not; use edge envoy-gateway or kong"
 	// MsgKongUsernames: Kong's basic-auth credentials are global to the edge, so two
