@@ -8,8 +8,6 @@ import (
 	"github.com/fleetform/fleetform/environments"
 	"github.com/fleetform/fleetform/internal/graph"
 	"github.com/fleetform/fleetform/internal/plan"
-	"github.com/fleetform/fleetform/program"
-	"github.com/fleetform/fleetform/stacks"
 )
 
 // layerOf names the layer a resource belongs to, by its outermost fleetform component.
@@ -250,14 +248,7 @@ func isKongObject(r *plan.Resource) bool {
 // objects and credentials wait for the Kong install (their CRDs), their namespace and
 // each other and nothing else, and they add no step to the critical path.
 func TestKongDependenciesAreReal(t *testing.T) {
-	cfg, err := stacks.LoadFile(kongStack, "kong")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := program.OfflineResolving(cfg, nil, loadStack)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := planKong(t)
 	g := graph.New(p)
 	for _, e := range g.Edges() {
 		if ok, why := realNeed(p, e.From.Resource, e.To.Resource); !ok {

@@ -22,12 +22,9 @@ import (
 // with the Rollouts dashboard on the edge and a canary with analysis).
 var kongStack = filepath.Join("testdata", "stacks", "Pulumi.kong.yaml")
 
-// TestKongStack plans the Kong stack whole and follows what the edge serves: every
-// HTTPRoute attaches to a listener the Gateway of class kong has; the basic-auth
-// routes list Kong plugins that exist in their namespace, with a consumer there; the
-// canary shifts through the Rollouts plugin and its analysis reads Kong's request
-// counter; the environment lets the kong namespace in; the mandatory policies pass.
-func TestKongStack(t *testing.T) {
+// planKong plans the Kong test stack offline.
+func planKong(t testing.TB) *plan.Plan {
+	t.Helper()
 	cfg, err := stacks.LoadFile(kongStack, "kong")
 	if err != nil {
 		t.Fatal(err)
@@ -37,8 +34,18 @@ func TestKongStack(t *testing.T) {
 	}
 	p, err := program.OfflineResolving(cfg, nil, loadStack)
 	if err != nil {
-		t.Fatalf("planning: %v", err)
+		t.Fatalf("planning the kong stack: %v", err)
 	}
+	return p
+}
+
+// TestKongStack plans the Kong stack whole and follows what the edge serves: every
+// HTTPRoute attaches to a listener the Gateway of class kong has; the basic-auth
+// routes list Kong plugins that exist in their namespace, with a consumer there; the
+// canary shifts through the Rollouts plugin and its analysis reads Kong's request
+// counter; the environment lets the kong namespace in; the mandatory policies pass.
+func TestKongStack(t *testing.T) {
+	p := planKong(t)
 	gw := onlyOne(t, p, "kubernetes:gateway.networking.k8s.io/v1:Gateway")
 	if got := dig(gw.Inputs, "spec", "gatewayClassName"); got != gateway.KongGatewayClassName {
 		t.Errorf("Gateway class %v, want kong", got)
