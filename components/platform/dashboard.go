@@ -2,7 +2,6 @@ package platform
 
 import (
 	"fmt"
-	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
 	"github.com/fleetform/fleetform/components/addons/monitoring"
-	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/internal/labels"
 	"github.com/fleetform/fleetform/internal/secret"
@@ -200,18 +198,6 @@ func (b *builder) dashboardOnKong(ns pulumi.StringInput, release pulumi.Resource
 		return fmt.Errorf("route rollouts-dashboard-route: %w", err)
 	}
 	return nil
-}
-
-// validateKongUsernames refuses, on edge kong, a spoke's /federate and the Rollouts
-// dashboard on the edge with one basic-auth username: Kong keys credentials by username
-// across the edge.
-func (s *Spec) validateKongUsernames(p *field.Path, clusters []cluster.Spec) field.ErrorList {
-	d := s.Rollouts.DashboardAccess
-	if s.Edge != edges.Kong || d.Domain == "" || d.Username != s.Monitoring.Federation.Username ||
-		!slices.ContainsFunc(clusters, func(c cluster.Spec) bool { return c.Federation == cluster.FederationSpoke }) {
-		return nil
-	}
-	return field.ErrorList{field.Invalid(p.Child("rollouts", "dashboardAccess", "username"), d.Username, MsgKongUsernames)}
 }
 
 // withEdge adds the edge's install to deps when there is one.

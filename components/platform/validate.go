@@ -611,3 +611,15 @@ func (g *GatewayPluginSpec) validate(p *field.Path) field.ErrorList {
 	}
 	return errs
 }
+
+// validateKongUsernames refuses, on edge kong, a spoke's /federate and the Rollouts
+// dashboard on the edge with one basic-auth username: Kong keys credentials by username
+// across the edge.
+func (s *Spec) validateKongUsernames(p *field.Path, clusters []cluster.Spec) field.ErrorList {
+	d := s.Rollouts.DashboardAccess
+	if s.Edge != edges.Kong || d.Domain == "" || d.Username != s.Monitoring.Federation.Username ||
+		!slices.ContainsFunc(clusters, func(c cluster.Spec) bool { return c.Federation == cluster.FederationSpoke }) {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(p.Child("rollouts", "dashboardAccess", "username"), d.Username, MsgKongUsernames)}
+}
