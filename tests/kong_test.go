@@ -133,18 +133,6 @@ func onlyOne(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
 	return rs[0]
 }
 
-// dig walks nested maps by key; nil where a key is missing.
-func dig(m any, path ...string) any {
-	for _, k := range path {
-		mm, ok := m.(map[string]any)
-		if !ok {
-			return nil
-		}
-		m = mm[k]
-	}
-	return m
-}
-
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
