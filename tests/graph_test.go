@@ -101,6 +101,7 @@ func realNeed(p *plan.Plan, from, to *plan.Resource) (bool, string) {
 				strings.HasSuffix(from.Name, "-gateway-envoy-gateway") && strings.HasSuffix(to.Name, "-gateway-crds") ||
 				strings.HasSuffix(from.Name, "-gateway-istio-base") && strings.HasSuffix(to.Name, "-gateway-crds") ||
 				strings.HasSuffix(from.Name, "-gateway-istiod") && strings.HasSuffix(to.Name, "-gateway-istio-base") ||
+				strings.HasSuffix(from.Name, "-gateway-kong") && strings.HasSuffix(to.Name, "-gateway-crds") ||
 				// external-dns and cert-manager watch Gateway API objects, whose CRDs
 				// must exist when they start.
 				(strings.Contains(from.Name, "-external-dns-") || strings.Contains(from.Name, "-cert-manager-")) && strings.HasSuffix(to.Name, "-gateway-crds")
@@ -229,6 +230,70 @@ func TestProdDependenciesAreReal(t *testing.T) {
 			}
 		}
 	}
+}
+
+// kongInstall is the kong/ingress release, which registers Kong's CRDs.
+const kongInstall = "-gateway-kong"
+
+// isKongObject says whether r is one of Kong's own objects or a credential Secret of one.
+func isKongObject(r *plan.Resource) bool {
+	if strings.Contains(r.Type, "configuration.konghq.com") {
+		return true
+	}
+	return r.Type == "kubernetes:core/v1:Secret" && dig(r.Inputs, "metadata", "labels", "konghq.com/credential") != nil
+}
+
+// TestKongDependenciesAreReal plans the Kong stack: every wait is one the resource
+// needs (the kong/ingress chart waits for the Gateway API CRDs alone), Kong's own
+// objects and credentials wait for the Kong install (their CRDs), their namespace and
+// each other and nothing else, and they add no step to the critical path.
+func TestKongDependenciesAreReal(t *testing.T) {
+	p := planKong(t)
+	g := graph.New(p)
+	for _, e := range g.Edges() {
+		if ok, why := realNeed(p, e.From.Resource, e.To.Resource); !ok {
+			t.Errorf("%s %s -> %s %s: %s", e.From.Resource.Type, e.From.Resource.Name, e.To.Resource.Type, e.To.Resource.Name, why)
+		}
+	}
+	kong := 0
+	for i := range p.Resources {
+		r := &p.Resources[i]
+		if !isKongObject(r) {
+			continue
+		}
+		kong++
+		for _, d := range g.Find(r.URN).Needs {
+			to := d.Resource
+			switch {
+			case to.Type == helmRelease && strings.HasSuffix(to.Name, kongInstall), isKongObject(to),
+				to.Type == "kubernetes:core/v1:Namespace", strings.HasPrefix(to.Type, "pulumi:providers:"):
+			default:
+				t.Errorf("%s %s waits for %s %s, which it does not use", r.Type, r.Name, to.Type, to.Name)
+			}
+		}
+	}
+	if kong < 9 { // 1 cluster plugin; per authed route 2 plugins, 1 consumer, 2 credentials
+		t.Fatalf("the Kong stack plans %d Kong objects, want at least 9", kong)
+	}
+	cp, err := g.CriticalPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := *p
+	without.Resources = nil
+	for i, r := range p.Resources {
+		if !isKongObject(&p.Resources[i]) {
+			without.Resources = append(without.Resources, r)
+		}
+	}
+	base, err := graph.New(&without).CriticalPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cp) > len(base) {
+		t.Errorf("Kong's objects lengthen the critical path from %d to %d steps", len(base), len(cp))
+	}
+	t.Logf("kong stack: %d Kong objects, critical path %d steps (%d without them)", kong, len(cp), len(base))
 }
 
 func TestWorkloadsWaitForWhatPodsNeed(t *testing.T) {

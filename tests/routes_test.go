@@ -10,13 +10,14 @@ import (
 // Gateway API CRDs for HTTPRoute, Istio's base chart for VirtualService.
 var routeCRDChart = map[string]string{"HTTPRoute": "gateway-crds-helm", "VirtualService": "base"}
 
-// Every HTTPRoute and VirtualService of the dev, local (Istio) and prod plans waits,
+// Every HTTPRoute and VirtualService of the dev, local (Istio), prod and Kong plans waits,
 // explicitly, for the install that serves its kind on its cluster. A route that does
 // not can reach the API server before its CRD: the engine once created a release's
 // VirtualServices before Istio's base chart and failed with "no matches for kind".
 func TestRoutesWaitForTheirKind(t *testing.T) {
 	plans := stackPlans(t)
 	plans["local"] = planStack(t, "local", nil)
+	plans["kong"] = planKong(t)
 	for stack, p := range plans {
 		t.Run(stack, func(t *testing.T) {
 			installs := map[string]map[string]string{} // chart to provider to URN

@@ -11,6 +11,10 @@ const (
 	// Istio is Istio's gateway (istiod) behind a Gateway API Gateway: releases get
 	// VirtualServices, canary weights by Argo Rollouts' native Istio router.
 	Istio Edge = "istio"
+	// Kong is Kong Gateway with the Kong Ingress Controller (the kong/ingress chart)
+	// behind a Gateway API Gateway: releases get HTTPRoutes, canary weights by the
+	// Rollouts Gateway API traffic-router plugin, basic auth by Kong's own plugins.
+	Kong Edge = "kong"
 	// IngressNginx is the retired ingress-nginx controller, kept as an explicit legacy
 	// choice: releases get Ingress objects, canary weights by Rollouts' nginx router.
 	IngressNginx Edge = "ingress-nginx"
@@ -22,7 +26,12 @@ const (
 const Default = EnvoyGateway
 
 // All lists the accepted platform.edge values.
-var All = []Edge{EnvoyGateway, Istio, IngressNginx}
+var All = []Edge{EnvoyGateway, Istio, Kong, IngressNginx}
 
 // UsesGateway reports whether the edge is a Gateway API implementation.
-func (e Edge) UsesGateway() bool { return e == EnvoyGateway || e == Istio }
+func (e Edge) UsesGateway() bool { return e == EnvoyGateway || e == Istio || e == Kong }
+
+// RoutesByPlugin reports whether releases on the edge attach HTTPRoutes to the shared
+// Gateway's listeners and have canary weights moved by the Rollouts Gateway API plugin
+// (Istio's are VirtualServices, reweighted natively).
+func (e Edge) RoutesByPlugin() bool { return e == EnvoyGateway || e == Kong }

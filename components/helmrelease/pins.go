@@ -52,6 +52,10 @@ const (
 	// sidecar redirection without privileged init containers.
 	// renovate: datasource=helm depName=istiod registryUrl=https://istio-release.storage.googleapis.com/charts
 	IstioVersion = "1.32.0"
+	// KongIngressVersion is Kong's kong/ingress chart (Kong Ingress Controller 3.5 and
+	// Kong Gateway 3.9, DB-less, from its kong/kong 3.2.0 subcharts), the Kong edge.
+	// renovate: datasource=helm depName=ingress registryUrl=https://charts.konghq.com
+	KongIngressVersion = "0.24.0"
 	// ExternalSecretsVersion is the external-secrets chart (External Secrets Operator
 	// v2.9, API external-secrets.io/v1; 2.x has no Alibaba Cloud provider).
 	// renovate: datasource=helm depName=external-secrets registryUrl=https://charts.external-secrets.io
@@ -103,6 +107,7 @@ const (
 	RepoFairwinds        = "https://charts.fairwinds.com/stable"
 	RepoEnvoyProxy       = "oci://docker.io/envoyproxy"
 	RepoIstio            = "https://istio-release.storage.googleapis.com/charts"
+	RepoKong             = "https://charts.konghq.com"
 	RepoESO              = "https://charts.external-secrets.io"
 	RepoOTel             = "https://open-telemetry.github.io/opentelemetry-helm-charts"
 	RepoGrafanaCommunity = "https://grafana-community.github.io/helm-charts"
@@ -143,6 +148,7 @@ var (
 	IstioBase              = Pin{Chart: "base", Repository: RepoIstio, Version: IstioVersion}
 	Istiod                 = Pin{Chart: "istiod", Repository: RepoIstio, Version: IstioVersion}
 	IstioCNI               = Pin{Chart: "cni", Repository: RepoIstio, Version: IstioVersion}
+	KongIngress            = Pin{Chart: "ingress", Repository: RepoKong, Version: KongIngressVersion}
 	ExternalSecrets        = Pin{Chart: "external-secrets", Repository: RepoESO, Version: ExternalSecretsVersion}
 	OpenTelemetryCollector = Pin{Chart: "opentelemetry-collector", Repository: RepoOTel, Version: OpenTelemetryCollectorVersion}
 	Tempo                  = Pin{Chart: "tempo", Repository: RepoGrafanaCommunity, Version: TempoVersion}
@@ -159,7 +165,7 @@ var (
 // TestPinsFollowCatalog holds it to: a pin no addon registers, or an addon's chart
 // without a pin, fails there.
 var Pins = []Pin{
-	GatewayCRDs, EnvoyGateway, IstioBase, Istiod, IstioCNI, IngressNginx, // ingress (the edge)
+	GatewayCRDs, EnvoyGateway, IstioBase, Istiod, IstioCNI, KongIngress, IngressNginx, // ingress (the edge)
 	ArgoRollouts, PrometheusOperatorCRDs, KubePrometheusStack, Loki, Alloy, ECKOperator, ECKStack, FluentBit, Harbor, VPA,
 	ExternalSecrets, OpenTelemetryCollector, Tempo, Velero, CertManager, ExternalDNS, Karpenter,
 	Falco, DNSAutoscaler, ChaosMesh,

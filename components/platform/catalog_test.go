@@ -74,7 +74,7 @@ func TestNamespaceConstantsFollowCatalog(t *testing.T) {
 		addon     string
 		constants []string
 	}{
-		{catalog.Ingress, []string{platform.NamespaceEnvoyGateway, platform.NamespaceIstio, platform.NamespaceIngress}},
+		{catalog.Ingress, []string{platform.NamespaceEnvoyGateway, platform.NamespaceIstio, platform.NamespaceKong, platform.NamespaceIngress}},
 		{catalog.Rollouts, []string{platform.NamespaceRollouts}},
 		{catalog.Monitoring, []string{platform.NamespaceMonitoring}},
 		{catalog.Logging, []string{platform.NamespaceLogging}},

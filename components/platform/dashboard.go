@@ -18,8 +18,9 @@ import (
 
 // The Rollouts dashboard on the edge. It has no login of its own (anyone who reaches
 // it can promote and abort), so the edge asks for basic auth before it: a
-// SecurityPolicy on envoy-gateway, nginx's auth annotations on ingress-nginx. Istio's
-// gateway has no basic auth, so there it stays in-cluster.
+// SecurityPolicy on envoy-gateway, Kong's basic-auth and acl plugins on kong, nginx's
+// auth annotations on ingress-nginx. Istio's gateway has no basic auth, so there it
+// stays in-cluster.
 const (
 	// DashboardService and DashboardPort are the argo-rollouts chart's dashboard Service
 	// (<fullname>-dashboard, dashboard.service.port).
@@ -34,7 +35,7 @@ const (
 	// OwnerDashboard names it among the platform's hostnames.
 	OwnerDashboard = "platform.rollouts.dashboardAccess.domain"
 	// MsgDashboardIstio: Istio's gateway cannot ask for basic auth.
-	MsgDashboardIstio = "the Rollouts dashboard has no login, so the edge asks for basic auth, which istio's gateway does not do; use envoy-gateway or keep it in-cluster (kubectl port-forward)"
+	MsgDashboardIstio = "the Rollouts dashboard has no login, so the edge asks for basic auth, which istio's gateway does not do; use envoy-gateway or kong, or keep it in-cluster (kubectl port-forward)"
 )
 
 // DashboardAccessSpec puts the Rollouts dashboard on the edge at
@@ -112,6 +113,9 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 	if err != nil {
 		return fmt.Errorf("secret password: %w", err)
 	}
+	if b.spec.Edge == edges.Kong {
+		return b.dashboardOnKong(ns, release, h, d.Username, pw)
+	}
 	user, cluster, envoy := d.Username, b.args.Cluster, b.spec.Edge.UsesGateway()
 	key := monitoring.HtpasswdKey
 	line := pw.ApplyT(func(p string) string { return monitoring.HtpasswdLine(user, p, cluster+"/rollouts-dashboard") + "\n" }).(pulumi.StringOutput)
@@ -167,6 +171,29 @@ func (b *builder) dashboard(ns pulumi.StringInput, release pulumi.Resource) erro
 		Name: DashboardRoute, Namespace: ns, Host: h.Host, Listener: gateway.ListenerName(h.Host),
 		Service: DashboardService, Port: DashboardPort, GatewayNamespace: EdgeNamespace(b.spec.Edge),
 	}, pulumi.Parent(b.c), pulumi.DependsOn(append(deps, policy)))
+	if err != nil {
+		return fmt.Errorf("route rollouts-dashboard-route: %w", err)
+	}
+	return nil
+}
+
+// dashboardOnKong asks for basic auth with Kong's own objects (gateway.KongBasicAuth),
+// made before the HTTPRoute that lists them.
+func (b *builder) dashboardOnKong(ns pulumi.StringInput, release pulumi.Resource, h Hostname, user string, pw pulumi.StringOutput) error {
+	if err := b.endpointGrant("rollouts-dashboard", ns, h.SecretName); err != nil {
+		return fmt.Errorf("endpoint grant: %w", err)
+	}
+	auth := gateway.KongBasicAuth{Route: DashboardRoute, Namespace: ns, Username: user, Password: pw}
+	kong, err := gateway.NewKongBasicAuth(b.ctx, b.name+"-rollouts-dashboard-auth", auth,
+		pulumi.Parent(b.c), pulumi.DependsOn([]pulumi.Resource{b.kongReady}))
+	if err != nil {
+		return fmt.Errorf("kong basic auth: %w", err)
+	}
+	_, err = gateway.NewRoute(b.ctx, b.name+"-rollouts-dashboard-route", gateway.Route{
+		Name: DashboardRoute, Namespace: ns, Host: h.Host, Listener: gateway.ListenerName(h.Host),
+		Service: DashboardService, Port: DashboardPort, GatewayNamespace: EdgeNamespace(b.spec.Edge),
+		Annotations: auth.RouteAnnotations(),
+	}, pulumi.Parent(b.c), pulumi.DependsOn(append(kong, release, b.gatewayCRDs)))
 	if err != nil {
 		return fmt.Errorf("route rollouts-dashboard-route: %w", err)
 	}

@@ -17,14 +17,18 @@ import (
 const (
 	NamespaceEnvoyGateway = "envoy-gateway-system"
 	NamespaceIstio        = "istio-system"
+	NamespaceKong         = "kong"
 )
 
 // Messages about the edge, exported so tests can assert on them.
 const (
 	// MsgEdgeLegacy is the warning a stack on ingress-nginx gets on every run.
-	MsgEdgeLegacy = "platform.edge is ingress-nginx, which the Kubernetes project retired in March 2026 (no releases or security fixes since); move to envoy-gateway or istio (docs/platform.md, \"Moving off ingress-nginx\")"
+	MsgEdgeLegacy = "platform.edge is ingress-nginx, which the Kubernetes project retired in March 2026 (no releases or security fixes since); move to envoy-gateway, istio or kong (docs/platform.md, \"Moving off ingress-nginx\")"
 	// MsgEdgeFederation: a federation spoke's /federate endpoint needs basic auth at the edge.
-	MsgEdgeFederation = "a federation spoke asks for basic auth on /federate at the edge, which envoy-gateway (SecurityPolicy) and ingress-nginx do and istio's gateway does not; use edge envoy-gateway"
+	MsgEdgeFederation = "a federation spoke asks for basic auth on /federate at the edge, which envoy-gateway (SecurityPolicy), kong (its basic-auth plugin) and ingress-nginx do and istio's gateway does not; use edge envoy-gateway or kong"
+	// MsgKongUsernames: Kong's basic-auth credentials are global to the edge, so two
+	// endpoints cannot share a username.
+	MsgKongUsernames = "on edge kong every basic-auth username is a credential of the whole edge and must be unique; the federation and the Rollouts dashboard need different usernames"
 )
 
 // HarborServiceName and HarborServicePort are the Harbor chart's Service with
@@ -46,6 +50,8 @@ func EdgeNamespace(e edges.Edge) string {
 		return NamespaceEnvoyGateway
 	case edges.Istio:
 		return NamespaceIstio
+	case edges.Kong:
+		return NamespaceKong
 	default:
 		return NamespaceIngress
 	}
@@ -85,7 +91,7 @@ func (b *builder) edge() error {
 			TLSSecretName: h.SecretName, TLSSecretNamespace: h.SecretNamespace,
 		})
 	}
-	if s.Edge == edges.EnvoyGateway {
+	if s.Edge.RoutesByPlugin() {
 		// Releases' HTTPS hosts: one listener each, their HTTPRoutes attach by name.
 		for _, h := range a.Hostnames {
 			if !h.Plain {
@@ -105,7 +111,7 @@ func (b *builder) edge() error {
 	if err != nil {
 		return fmt.Errorf("install: %w", err)
 	}
-	b.gateway, b.gatewayCRDs = gw.Ready, gw.CRDs
+	b.gateway, b.gatewayCRDs, b.kongReady = gw.Ready, gw.CRDs, gw.KongReady
 	b.c.Outputs.MeshReady = gw.MeshReady
 	b.c.Outputs.RoutesReady = gw.RoutesReady
 	b.c.Outputs.GatewayName = gateway.Name

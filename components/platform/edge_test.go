@@ -35,10 +35,10 @@ func one(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
 }
 
 // TestGatewayEdgePerCloud: the shared Gateway's proxy Service keeps each cloud's
-// load-balancer settings, for Envoy Gateway (EnvoyProxy) and Istio (the options
-// ConfigMap the Gateway's infrastructure names).
+// load-balancer settings, for Envoy Gateway (EnvoyProxy), Istio (the options
+// ConfigMap the Gateway's infrastructure names) and Kong (the chart's gateway.proxy).
 func TestGatewayEdgePerCloud(t *testing.T) {
-	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.Istio} {
+	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.Istio, edges.Kong} {
 		for _, tc := range []struct {
 			name     string
 			cloud    cluster.Cloud
@@ -73,6 +73,12 @@ func TestGatewayEdgePerCloud(t *testing.T) {
 					}
 					svc["annotations"] = dig(svc, "metadata", "annotations")
 					svc["type"], svc["externalTrafficPolicy"] = dig(svc, "spec", "type"), dig(svc, "spec", "externalTrafficPolicy")
+				case edges.Kong:
+					v := release(t, p, helmrelease.KongIngress.Chart).Inputs["values"]
+					svc, _ = dig(v, "gateway", "proxy").(map[string]any)
+					if r := dig(v, "gateway", "replicaCount"); r != float64(platform.DefaultIngressReplicas) {
+						t.Errorf("kong gateway.replicaCount = %v, want %d", r, platform.DefaultIngressReplicas)
+					}
 				}
 				got, _ := svc["annotations"].(map[string]any)
 				if len(want) == 0 && len(got) == 0 {

@@ -136,9 +136,12 @@ type builder struct {
 	// gatewayCRDs is the Gateway API CRDs' install: routes and policies wait for it,
 	// not for the Gateway (they attach whenever it comes).
 	gatewayCRDs pulumi.Resource
-	ingressNS   pulumi.StringInput
-	tracingNS   pulumi.StringInput
-	rolloutsNS  pulumi.StringInput
+	// kongReady is the Kong chart's install on edge kong (Kong's CRDs): Kong's plugin
+	// and consumer objects wait for it.
+	kongReady  pulumi.Resource
+	ingressNS  pulumi.StringInput
+	tracingNS  pulumi.StringInput
+	rolloutsNS pulumi.StringInput
 	// namespaceObjects are the addon namespaces made so far, by name: a Certificate
 	// for a Secret in one of them waits for it.
 	namespaceObjects map[string]pulumi.Resource
@@ -371,7 +374,8 @@ func (b *builder) monitoring(lokiURL, tempoURL string) error {
 				return fmt.Errorf("endpoint grant: %w", err)
 			}
 			margs.Spoke.IngressClass, margs.Spoke.IngressReady = "", b.gatewayCRDs
-			margs.Spoke.Gateway = &gateway.Attachment{Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host)}
+			margs.Spoke.Gateway = &gateway.Attachment{Namespace: EdgeNamespace(b.spec.Edge), Listener: gateway.ListenerName(host),
+				Edge: b.spec.Edge, KongReady: b.kongReady}
 		}
 	case cluster.FederationHub:
 		margs.Hub = &monitoring.HubArgs{Match: s.Federation.Match, Targets: a.FederationTargets, Sources: a.FederationSources}

@@ -56,6 +56,7 @@ var unsized = map[string]string{
 	"base":                     "CRDs and cluster roles, no pod",
 	"istiod":                   "not sized here (the Istio edge; its chart was not read for this)",
 	"cni":                      "not sized here (the Istio mesh's node agent; its chart was not read for this)",
+	"ingress":                  "not sized here (the Kong edge; kong/ingress sets no requests: size it with ingress.chart.values, gateway.resources and controller.ingressController.resources)",
 	"ingress-nginx":            "not sized here (the legacy edge)",
 	"loki":                     "not sized yet",
 	"alloy":                    "not sized yet",

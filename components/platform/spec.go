@@ -8,8 +8,8 @@ import (
 // Spec configures the delivery and observability stack installed on every cluster
 // (`fleetform:platform`). Per-cluster differences (federation role) live on the cluster.
 type Spec struct {
-	// Edge is what serves traffic into each cluster: envoy-gateway, istio, or the
-	// retired ingress-nginx (legacy; it warns). Defaults to edges.Default.
+	// Edge is what serves traffic into each cluster: envoy-gateway, istio, kong, or
+	// the retired ingress-nginx (legacy; it warns). Defaults to edges.Default.
 	Edge edges.Edge `yaml:"edge"`
 	// Ingress configures the edge (whichever platform.edge is).
 	Ingress IngressSpec `yaml:"ingress"`
@@ -85,7 +85,8 @@ type IngressSpec struct {
 	// Replicas is the replica count of the proxy serving traffic (ingress-nginx's
 	// controller, or the shared Gateway's Envoy or Istio gateway). Defaults to DefaultIngressReplicas.
 	Replicas int `yaml:"replicas"`
-	// Chart overrides the edge's chart source: ingress-nginx, gateway-helm or istiod.
+	// Chart overrides the edge's chart source: ingress-nginx, gateway-helm, istiod or
+	// Kong's ingress.
 	Chart Chart `yaml:"chart"`
 }
 
@@ -99,7 +100,7 @@ type RolloutsSpec struct {
 	// in-cluster.
 	DashboardAccess DashboardAccessSpec `yaml:"dashboardAccess"`
 	// GatewayPlugin is the Gateway API traffic-router plugin, which shifts canary
-	// traffic on an envoy-gateway edge.
+	// traffic on an envoy-gateway or kong edge.
 	GatewayPlugin GatewayPluginSpec `yaml:"gatewayPlugin"`
 	// Chart overrides the chart source.
 	Chart Chart `yaml:"chart"`
@@ -108,8 +109,8 @@ type RolloutsSpec struct {
 // GatewayPluginSpec configures the Rollouts Gateway API plugin, a binary the
 // controller downloads when it starts.
 type GatewayPluginSpec struct {
-	// Enabled loads the plugin. Defaults to true on edge envoy-gateway (its canaries
-	// need it) and false elsewhere.
+	// Enabled loads the plugin. Defaults to true on edges envoy-gateway and kong (their
+	// canaries need it) and false elsewhere.
 	Enabled *bool `yaml:"enabled"`
 	// Location is where the controller downloads the plugin from: an https:// URL (a
 	// mirror in a closed network) or file:// (a binary baked into a custom controller

@@ -164,7 +164,7 @@ func (s *Spec) ApplyDefaults() {
 	}
 	s.Rollouts.DashboardAccess.applyDefaults()
 	if gp := &s.Rollouts.GatewayPlugin; gp.Enabled == nil {
-		on := s.Edge == edges.EnvoyGateway
+		on := s.Edge.RoutesByPlugin()
 		gp.Enabled = &on
 	}
 	if gp := &s.Rollouts.GatewayPlugin; gp.Location == "" {
@@ -493,6 +493,7 @@ func (s *Spec) ValidateClusters(p *field.Path, clusters []cluster.Spec) field.Er
 	errs := append(s.validateTracingClusters(p, clusters), s.validateBackupClusters(p, clusters)...)
 	errs = append(errs, s.validateDNSClusters(p, clusters)...)
 	errs = append(errs, s.validateDNSAutoscalerClusters(p, clusters)...)
+	errs = append(errs, s.validateKongUsernames(p, clusters)...)
 	fp := p.Child("monitoring", "federation")
 	federated, spoke := "", ""
 	for _, c := range clusters {
@@ -609,4 +610,16 @@ func (g *GatewayPluginSpec) validate(p *field.Path) field.ErrorList {
 		errs = append(errs, field.Invalid(p.Child("sha256"), g.SHA256, MsgPluginSHA256))
 	}
 	return errs
+}
+
+// validateKongUsernames refuses, on edge kong, a spoke's /federate and the Rollouts
+// dashboard on the edge with one basic-auth username: Kong keys credentials by username
+// across the edge.
+func (s *Spec) validateKongUsernames(p *field.Path, clusters []cluster.Spec) field.ErrorList {
+	d := s.Rollouts.DashboardAccess
+	if s.Edge != edges.Kong || d.Domain == "" || d.Username != s.Monitoring.Federation.Username ||
+		!slices.ContainsFunc(clusters, func(c cluster.Spec) bool { return c.Federation == cluster.FederationSpoke }) {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(p.Child("rollouts", "dashboardAccess", "username"), d.Username, MsgKongUsernames)}
 }

@@ -14,8 +14,8 @@
 //     (`<app>-active` and `<app>-preview` Services, an optional preview host);
 //   - the objects that carry its hosts on the cluster's edge (Routing): on Envoy
 //     Gateway, the default edge (edges.EnvoyGateway), an HTTPRoute on the shared Gateway,
-//     its canary weights set by the Rollouts Gateway API traffic-router plugin; on
-//     Istio (edges.Istio), a VirtualService reweighted by Rollouts' Istio router; on the
+//     its canary weights set by the Rollouts Gateway API traffic-router plugin (the same
+//     on Kong, edges.Kong); on Istio (edges.Istio), a VirtualService reweighted by Rollouts' Istio router; on the
 //     legacy ingress-nginx (edges.IngressNginx), an Ingress and Rollouts' nginx router
 //     through `stableIngress`;
 //   - an AnalysisTemplate (`<app>-success-rate`) on the cluster's Prometheus, measuring

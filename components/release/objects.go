@@ -31,8 +31,19 @@ const IstioRequestsMetric = "istio_requests_total"
 // canary at weight w that fails every request lowers it by w.
 const EnvoyRequestsMetric = "envoy_cluster_upstream_rq_xx"
 
+// KongRequestsMetric is the request counter of Kong's prometheus plugin (the edge's
+// global KongClusterPlugin turns its status_code_metrics on), labelled with the Kong
+// route and service. KIC names a Kong route after its HTTPRoute
+// (httproute.<namespace>.<name>.<rule>.<match>, with the host before the rule under
+// the expressions router) and a Kong service after the rule's backends and their
+// weights, which the canary moves, so the analysis selects the route: the HTTPRoute as
+// a whole, stable and canary together, as on Envoy Gateway. It counts every request,
+// Kong's own errors (source="kong", such as a 502 when the canary refuses connections) too.
+const KongRequestsMetric = "kong_http_requests_total"
+
 // Analysis argument names the AnalysisTemplate takes from each use.
 const (
+	ArgRoute     = "route"
 	ArgIngress   = "ingress"
 	ArgHost      = "host"
 	ArgService   = "service"
@@ -47,6 +58,8 @@ func analysisArgs(edge edges.Edge) []string {
 		return []string{ArgService, ArgNamespace}
 	case edges.EnvoyGateway:
 		return []string{ArgCluster}
+	case edges.Kong:
+		return []string{ArgRoute, ArgNamespace}
 	default:
 		return []string{ArgIngress, ArgHost}
 	}
@@ -58,8 +71,8 @@ func analysisArgs(edge edges.Edge) []string {
 // is not proven healthy.
 func SuccessRateQuery(window string) string { return SuccessRateQueryFor(edges.IngressNginx, window) }
 
-// SuccessRateQueryFor is the analysis query on an edge (edges.IngressNginx, edges.EnvoyGateway or
-// edges.Istio), with the template's arguments in place of the Ingress, route or Service.
+// SuccessRateQueryFor is the analysis query on an edge (edges.IngressNginx, edges.EnvoyGateway,
+// edges.Istio or edges.Kong), with the template's arguments in place of the Ingress, route or Service.
 func SuccessRateQueryFor(edge edges.Edge, window string) string {
 	var metric, sel, ok string
 	switch edge {
@@ -71,6 +84,11 @@ func SuccessRateQueryFor(edge edges.Edge, window string) string {
 		metric = EnvoyRequestsMetric
 		sel = fmt.Sprintf(`envoy_cluster_name="{{args.%s}}"`, ArgCluster)
 		ok = `,envoy_response_code_class!="5"`
+	case edges.Kong:
+		// [.] matches the dots of KIC's route names without escapes in PromQL or YAML.
+		metric = KongRequestsMetric
+		sel = fmt.Sprintf(`route=~"httproute[.]{{args.%s}}[.]{{args.%s}}[.].+"`, ArgNamespace, ArgRoute)
+		ok = `,code!~"5.."`
 	default:
 		metric = SuccessRateMetric
 		sel = fmt.Sprintf(`%s="{{args.%s}}",%s="{{args.%s}}"`, ArgIngress, ArgIngress, ArgHost, ArgHost)
@@ -113,6 +131,8 @@ func (b *builder) analysisRef(route, host string) map[string]any {
 		values = []string{route, b.a.Namespace}
 	case edges.EnvoyGateway:
 		values = []string{"httproute/" + b.a.Namespace + "/" + route + "/rule/0"}
+	case edges.Kong:
+		values = []string{route, b.a.Namespace}
 	default:
 		values = []string{route, host}
 	}
@@ -150,7 +170,7 @@ func (b *builder) analysisTarget(role string) (route, host string) {
 		switch edge {
 		case edges.Istio:
 			return b.n.service(RoleCanary), host
-		case edges.EnvoyGateway:
+		case edges.EnvoyGateway, edges.Kong:
 			return b.n.app, host
 		}
 		return b.n.canaryIngress(), host

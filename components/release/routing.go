@@ -32,15 +32,16 @@ const GatewayAPIPlugin = "argoproj-labs/gatewayAPI"
 
 // Routing is how the cluster's edge serves a release, as the platform layer reports it.
 type Routing struct {
-	// Edge is the cluster's edge (edges.EnvoyGateway, edges.Istio or edges.IngressNginx).
+	// Edge is the cluster's edge (edges.EnvoyGateway, edges.Istio, edges.Kong or edges.IngressNginx).
 	// Empty routes through Ingress objects, as edges.IngressNginx does: without a
 	// gateway that is the one way a release can be served.
 	Edge edges.Edge
 	// GatewayName and GatewayNamespace are the shared Gateway API Gateway HTTPRoutes
-	// attach to (edges.EnvoyGateway), or the Istio Gateway VirtualServices bind to (edges.Istio).
+	// attach to (edges.EnvoyGateway, edges.Kong), or the Istio Gateway VirtualServices bind to (edges.Istio).
 	GatewayName, GatewayNamespace string
 	// Plugin says the Rollouts controller loads the Gateway API plugin; without it an
-	// edges.EnvoyGateway canary cannot shift traffic, and New refuses one with an ingress.
+	// edges.EnvoyGateway or edges.Kong canary cannot shift traffic, and New refuses one
+	// with an ingress.
 	Plugin bool
 	// Issuer is the cert-manager ClusterIssuer of the cluster. With it a host without a
 	// tlsSecretName is served over HTTPS with a certificate cert-manager issues; without
@@ -221,14 +222,14 @@ func (r Routing) validate(s *Spec) error {
 	switch r.edge() {
 	case edges.IngressNginx:
 		return nil
-	case edges.EnvoyGateway, edges.Istio:
+	case edges.EnvoyGateway, edges.Istio, edges.Kong:
 		if r.GatewayName == "" || r.GatewayNamespace == "" {
 			return fmt.Errorf("routing: edge %s needs the gateway's name and namespace", r.Edge)
 		}
 	default:
-		return fmt.Errorf("routing: edge %q is not one of %s, %s, %s", r.Edge, edges.IngressNginx, edges.EnvoyGateway, edges.Istio)
+		return fmt.Errorf("routing: edge %q is not one of %s, %s, %s, %s", r.Edge, edges.IngressNginx, edges.EnvoyGateway, edges.Istio, edges.Kong)
 	}
-	if r.edge() == edges.EnvoyGateway && !r.Plugin && s.Strategy.Canary != nil && s.Ingress != nil {
+	if r.edge().RoutesByPlugin() && !r.Plugin && s.Strategy.Canary != nil && s.Ingress != nil {
 		return ErrCannotRoute
 	}
 	return nil

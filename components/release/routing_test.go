@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fleetform/fleetform/components/edges"
+	"github.com/fleetform/fleetform/internal/plan"
 )
 
 const (
@@ -17,6 +18,7 @@ const (
 var (
 	gatewayRouting = Routing{Edge: edges.EnvoyGateway, GatewayName: "edge", GatewayNamespace: "envoy-gateway-system", Plugin: true, Issuer: "fleetform"}
 	istioRouting   = Routing{Edge: edges.Istio, GatewayName: "releases", GatewayNamespace: "istio-system", Issuer: "fleetform"}
+	kongRouting    = Routing{Edge: edges.Kong, GatewayName: "edge", GatewayNamespace: "kong", Plugin: true, Issuer: "fleetform"}
 )
 
 func routed(s Spec, ns string, r Routing) *Args {
@@ -57,18 +59,58 @@ func TestCanaryOnGatewayAPI(t *testing.T) {
 	if !reflect.DeepEqual(tr, map[string]any{"plugins": map[string]any{GatewayAPIPlugin: map[string]any{"httpRoute": "storefront", "namespace": "prod"}}}) {
 		t.Errorf("trafficRouting = %v", tr)
 	}
-	var analysis map[string]any
-	for _, st := range get(t, ro.Inputs["spec"], "strategy", "canary", "steps").([]any) {
-		if a, ok := st.(map[string]any)["analysis"]; ok {
-			analysis = a.(map[string]any)
-		}
-	}
+	analysis := canaryAnalysis(t, ro)
 	if got := get(t, analysis, "args", 0, "value"); got != "httproute/prod/storefront/rule/0" {
 		t.Errorf("analysis cluster arg = %v", got)
 	}
 	q := get(t, one(t, p, typeTemplate).Inputs["spec"], "metrics", 0, "provider", "prometheus", "query").(string)
 	if !strings.Contains(q, EnvoyRequestsMetric+`{envoy_cluster_name="{{args.cluster}}",envoy_response_code_class!="5"}`) {
 		t.Errorf("query = %s", q)
+	}
+}
+
+// canaryAnalysis is the analysis of the Rollout's canary steps.
+func canaryAnalysis(t *testing.T, ro *plan.Resource) map[string]any {
+	t.Helper()
+	var analysis map[string]any
+	for _, st := range get(t, ro.Inputs["spec"], "strategy", "canary", "steps").([]any) {
+		if a, ok := st.(map[string]any)["analysis"]; ok {
+			analysis = a.(map[string]any)
+		}
+	}
+	return analysis
+}
+
+// TestCanaryOnKong: on Kong the canary's host is the same HTTPRoute on the shared
+// Gateway, shifted by the Rollouts plugin, and the analysis reads Kong's
+// kong_http_requests_total of the Kong routes KIC makes from the HTTPRoute
+// (httproute.<namespace>.<name>.…), not of its Kong service, whose name carries the
+// weights the canary moves.
+func TestCanaryOnKong(t *testing.T) {
+	p := runRelease(t, routed(canarySpec("storefront"), "prod", kongRouting))
+	route := one(t, p, typeHTTPRoute)
+	parent := get(t, route.Inputs["spec"], "parentRefs", 0).(map[string]any)
+	if parent["namespace"] != "kong" || parent["sectionName"] != "https-storefront-example-com" {
+		t.Errorf("parentRef = %v", parent)
+	}
+	ro := one(t, p, typeRollout)
+	tr := get(t, ro.Inputs["spec"], "strategy", "canary", "trafficRouting")
+	if !reflect.DeepEqual(tr, map[string]any{"plugins": map[string]any{GatewayAPIPlugin: map[string]any{"httpRoute": "storefront", "namespace": "prod"}}}) {
+		t.Errorf("trafficRouting = %v", tr)
+	}
+	analysis := canaryAnalysis(t, ro)
+	want := []any{map[string]any{"name": ArgRoute, "value": "storefront"}, map[string]any{"name": ArgNamespace, "value": "prod"}}
+	if got := analysis["args"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("analysis args = %v, want %v", got, want)
+	}
+	q := get(t, one(t, p, typeTemplate).Inputs["spec"], "metrics", 0, "provider", "prometheus", "query").(string)
+	if !strings.Contains(q, KongRequestsMetric+`{route=~"httproute[.]{{args.namespace}}[.]{{args.route}}[.].+",code!~"5.."}`) {
+		t.Errorf("query = %s", q)
+	}
+	r := kongRouting
+	r.Plugin = false
+	if _, err := runReleaseE(routed(canarySpec("storefront"), "prod", r)); !errors.Is(err, ErrCannotRoute) {
+		t.Errorf("canary on kong without the plugin: err = %v, want ErrCannotRoute", err)
 	}
 }
 
@@ -105,7 +147,7 @@ func TestCanaryOnIstio(t *testing.T) {
 // (no weights to leave to a controller) and the preview host keeps working, on its
 // own route to the preview Service, on both Gateway edges.
 func TestBlueGreenOnGatewayEdges(t *testing.T) {
-	for _, r := range []Routing{gatewayRouting, istioRouting} {
+	for _, r := range []Routing{gatewayRouting, istioRouting, kongRouting} {
 		p := runRelease(t, routed(blueGreenSpec("billing"), "stage", r))
 		typ := typeHTTPRoute
 		if r.Edge == edges.Istio {

@@ -25,7 +25,7 @@ type Platform struct {
 	// Edge is the platform's edge, which decides how releases are routed.
 	Edge edges.Edge
 	// GatewayPlugin says Argo Rollouts loads the Gateway API traffic-router plugin
-	// (platform.rollouts.gatewayPlugin), which edges.EnvoyGateway canaries need.
+	// (platform.rollouts.gatewayPlugin), which edges.EnvoyGateway and edges.Kong canaries need.
 	GatewayPlugin bool
 	// VPA says the Vertical Pod Autoscaler runs (platform.vpa.enabled).
 	VPA bool
@@ -83,7 +83,7 @@ func (s *Spec) ValidatePlatform(p *field.Path, pf Platform) field.ErrorList {
 				at = ep.Child("ingress")
 			}
 			add(field.Invalid(at, r.Ingress.Host, MsgNeedsIngressController))
-		} else if pf.Edge == edges.EnvoyGateway && !pf.GatewayPlugin && r.Ingress != nil && r.Strategy.Canary != nil {
+		} else if pf.Edge.RoutesByPlugin() && !pf.GatewayPlugin && r.Ingress != nil && r.Strategy.Canary != nil {
 			at := p.Child("strategy")
 			if o.Strategy != nil {
 				at = ep.Child("strategy")

@@ -86,7 +86,7 @@ func TestGatewayEdgeCanaryNeedsPlugin(t *testing.T) {
 		edge   edges.Edge
 		plugin bool
 		want   int
-	}{{edges.EnvoyGateway, false, 1}, {edges.EnvoyGateway, true, 0}, {edges.Istio, false, 0}, {edges.IngressNginx, false, 0}} {
+	}{{edges.EnvoyGateway, false, 1}, {edges.EnvoyGateway, true, 0}, {edges.Kong, false, 1}, {edges.Kong, true, 0}, {edges.Istio, false, 0}, {edges.IngressNginx, false, 0}} {
 		pf := base
 		pf.Edge, pf.GatewayPlugin = tc.edge, tc.plugin
 		errs := s.ValidatePlatform(field.NewPath("r"), pf)

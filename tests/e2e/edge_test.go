@@ -40,24 +40,7 @@ func TestEdgeGatewayObjectsAccepted(t *testing.T) {
 	registerGatewayAPICRDs(t)
 	for _, edge := range []edges.Edge{edges.EnvoyGateway, edges.Istio} {
 		t.Run(string(edge), func(t *testing.T) {
-			objs := edgeObjects(t, edge)
-			kinds := map[string]int{}
-			for _, ns := range []string{platform.EdgeNamespace(edge), platform.NamespaceHarbor} {
-				doc := fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", ns)
-				if _, err := srv.applyE([]byte(doc), fieldManager); err != nil {
-					t.Fatalf("namespace %s: %v", ns, err)
-				}
-			}
-			for _, o := range objs {
-				doc, err := yaml.Marshal(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := srv.applyE(doc, fieldManager); err != nil {
-					t.Errorf("%s %v refused: %v\n%s", o["kind"], o["metadata"], err, doc)
-				}
-				kinds[o["kind"].(string)]++
-			}
+			kinds := applyObjects(t, []string{platform.EdgeNamespace(edge), platform.NamespaceHarbor}, edgeObjects(t, edge, nil, edgeKinds))
 			want := map[string]int{"Gateway": 1, "HTTPRoute": 1, "ReferenceGrant": 1}
 			if edge == edges.EnvoyGateway {
 				want["GatewayClass"] = 1
@@ -71,12 +54,36 @@ func TestEdgeGatewayObjectsAccepted(t *testing.T) {
 	}
 }
 
-// edgeObjects plans one AWS cluster's platform on edge under mocks and returns its
-// Gateway API objects as manifests.
-func edgeObjects(t *testing.T, edge edges.Edge) []map[string]any {
+// applyObjects makes the namespaces and applies objs with strict field validation,
+// reporting each refusal; it returns how many objects of each kind it applied.
+func applyObjects(t *testing.T, namespaces []string, objs []map[string]any) map[string]int {
+	t.Helper()
+	for _, ns := range namespaces {
+		doc := fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: %s}\n", ns)
+		if _, err := srv.applyE([]byte(doc), fieldManager); err != nil {
+			t.Fatalf("namespace %s: %v", ns, err)
+		}
+	}
+	kinds := map[string]int{}
+	for _, o := range objs {
+		doc, err := yaml.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.applyE(doc, fieldManager); err != nil {
+			t.Errorf("%s %v refused: %v\n%s", o["kind"], o["metadata"], err, doc)
+		}
+		kinds[o["kind"].(string)]++
+	}
+	return kinds
+}
+
+// edgeObjects plans one AWS cluster's platform on edge under mocks (a federation
+// spoke with mutate) and returns its objects of kinds as manifests.
+func edgeObjects(t *testing.T, edge edges.Edge, mutate func(*platform.Spec, *platform.Args), kinds map[string]bool) []map[string]any {
 	t.Helper()
 	vals := map[secret.Ref]secret.Value{}
-	for _, k := range []secret.Ref{"grafana", "harborAdmin", "harborPull", "harborDb"} {
+	for _, k := range []secret.Ref{"grafana", "harborAdmin", "harborPull", "harborDb", "federation", "dashboard"} {
 		vals[k] = secret.Value{Set: true, Secure: true, Plain: "e2e-" + string(k) + "-value"}
 	}
 	vals["harborKey"] = secret.Value{Set: true, Secure: true, Plain: "e2eHarborKey0016"} // Harbor wants 16 characters
@@ -89,10 +96,15 @@ func edgeObjects(t *testing.T, edge edges.Edge) []map[string]any {
 	}
 	off := false // the external secret store needs a cluster identity, which has no part here
 	spec.ExternalSecrets.Enabled = &off
+	args := &platform.Args{Cluster: "c1", Cloud: cluster.AWS, StorageClass: "gp3",
+		Federation: cluster.FederationNone, Secrets: secret.NewStore(vals, false), RunsHarbor: true}
+	if mutate != nil {
+		mutate(&spec, args)
+	}
 	spec.ApplyDefaults()
+	args.Spec = spec
 	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		_, err := platform.New(ctx, "c1-platform", &platform.Args{Cluster: "c1", Cloud: cluster.AWS, StorageClass: "gp3",
-			Federation: cluster.FederationNone, Spec: spec, Secrets: secret.NewStore(vals, false), RunsHarbor: true})
+		_, err := platform.New(ctx, "c1-platform", args)
 		return nil, err
 	}, plan.Options{Project: "fleetform", Stack: "e2e"})
 	if err != nil {
@@ -101,16 +113,82 @@ func edgeObjects(t *testing.T, edge edges.Edge) []map[string]any {
 	var out []map[string]any
 	for _, r := range p.Resources {
 		kind, _ := r.Inputs["kind"].(string)
-		if !edgeKinds[kind] {
+		if !kinds[kind] {
 			continue
 		}
 		obj := map[string]any{}
-		for _, k := range []string{"apiVersion", "kind", "metadata", "spec"} {
-			obj[k] = r.Inputs[k]
+		for k, v := range r.Inputs {
+			obj[k] = v // spec, or Kong's top-level plugin, config, username, credentials
 		}
 		out = append(out, obj)
 	}
 	return out
+}
+
+// kongKinds are the objects of a Kong edge: the Gateway API's and Kong's own.
+var kongKinds = map[string]bool{"GatewayClass": true, "Gateway": true, "HTTPRoute": true, "ReferenceGrant": true,
+	"KongPlugin": true, "KongClusterPlugin": true, "KongConsumer": true}
+
+// TestKongEdgeObjectsAccepted applies a Kong edge's objects with strict field
+// validation: the GatewayClass, Gateway, HTTPRoutes and ReferenceGrants to the real
+// Gateway API CRDs, and the prometheus KongClusterPlugin, the basic-auth and acl
+// KongPlugins and the KongConsumers of a spoke's /federate and the Rollouts dashboard
+// to hand-made Kong CRDs (testdata/kong-crds.yaml: Kong's CRD module is not served).
+func TestKongEdgeObjectsAccepted(t *testing.T) {
+	registerGatewayAPICRDs(t)
+	registerFileCRDs(t, filepath.Join("testdata", "kong-crds.yaml"))
+	objs := edgeObjects(t, edges.Kong, func(s *platform.Spec, a *platform.Args) {
+		a.Federation = cluster.FederationSpoke
+		off := false // a spoke's collector forwards to a hub, which has no part here
+		s.Tracing.Enabled = &off
+		s.Monitoring.Federation = platform.FederationSpec{Domain: "e2e.example.com", Password: "federation", TLSSecretName: "federate-tls"}
+		s.Rollouts.Dashboard = true
+		s.Rollouts.DashboardAccess = platform.DashboardAccessSpec{Domain: "e2e.example.com", Password: "dashboard"}
+	}, kongKinds)
+	kinds := applyObjects(t, []string{platform.NamespaceKong, platform.NamespaceHarbor, platform.NamespaceMonitoring, platform.NamespaceRollouts}, objs)
+	// Harbor's, the spoke's and the dashboard's routes and grants; per basic-auth
+	// route two plugins and a consumer; one global prometheus plugin.
+	want := map[string]int{"GatewayClass": 1, "Gateway": 1, "HTTPRoute": 3, "ReferenceGrant": 3,
+		"KongPlugin": 4, "KongConsumer": 2, "KongClusterPlugin": 1}
+	for k, n := range want {
+		if kinds[k] != n {
+			t.Errorf("rendered %d %s, want %d (all: %v)", kinds[k], k, n, kinds)
+		}
+	}
+	route, err := srv.getE("gateway.networking.k8s.io/v1", "HTTPRoute", platform.NamespaceRollouts, platform.DashboardRoute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := path(route, "metadata", "annotations", "konghq.com/plugins"); got != "rollouts-dashboard-basic-auth,rollouts-dashboard-acl" {
+		t.Errorf("dashboard route plugins %v", got)
+	}
+}
+
+// registerFileCRDs applies the CRDs of a test data file and waits for them.
+func registerFileCRDs(t *testing.T, file string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, doc := range bytes.Split(data, []byte("\n---\n")) {
+		var crd struct {
+			Metadata struct {
+				Name string `json:"name"`
+			} `json:"metadata"`
+		}
+		if err := yaml.Unmarshal(doc, &crd); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if _, err := srv.applyE(doc, fieldManager); err != nil {
+			t.Fatalf("%s: CRD %s: %v", file, crd.Metadata.Name, err)
+		}
+		names = append(names, crd.Metadata.Name)
+	}
+	if err := srv.waitCRDsEstablished(names); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // registerGatewayAPICRDs applies the standard-channel Gateway API CRDs from their module.

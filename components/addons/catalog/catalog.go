@@ -87,9 +87,9 @@ const (
 // Addons is the registration of every addon, in documentation order: adding an addon
 // is its package, its platform step and one entry here (docs/platform.md, "Adding an addon").
 var Addons = []Addon{
-	{Name: Ingress, Namespace: "envoy-gateway-system", AltNamespaces: []string{"istio-system", "ingress-nginx"},
+	{Name: Ingress, Namespace: "envoy-gateway-system", AltNamespaces: []string{"istio-system", "kong", "ingress-nginx"},
 		PodSecurity: PodSecurityBaseline, Exempt: true, Scraped: true,
-		Charts:      []string{"gateway-crds-helm", "gateway-helm", "base", "istiod", "cni", "ingress-nginx"},
+		Charts:      []string{"gateway-crds-helm", "gateway-helm", "base", "istiod", "cni", "ingress", "ingress-nginx"},
 		InstalledOn: "every cluster, one edge by `platform.edge` (see \"Edge\")"},
 	{Name: Rollouts, Namespace: "argo-rollouts", PodSecurity: PodSecurityBaseline, Exempt: true, Scraped: true,
 		Charts: []string{"argo-rollouts"}, InstalledOn: "every cluster"},

@@ -103,6 +103,9 @@ type Gateway struct {
 	Name pulumi.StringOutput `pulumi:"name"`
 	// Namespace is the shared Gateway's namespace.
 	Namespace pulumi.StringOutput `pulumi:"namespace"`
+	// KongReady is the Kong chart's install, which brings Kong's CRDs (KongPlugin,
+	// KongConsumer): Kong's objects wait for it alone. Nil on the other implementations.
+	KongReady pulumi.Resource
 	// MeshReady is what a meshed pod needs first, with Args.Mesh: istiod (whose webhook
 	// injects the sidecar; a pod created before it runs without one) and the CNI agent.
 	// It also carries Istio's CRDs (PeerAuthentication). Nil without a mesh.
@@ -114,8 +117,8 @@ var sectionNameRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 // validate checks args before anything is registered.
 func (a *Args) validate() error {
 	switch {
-	case a.Implementation != edges.EnvoyGateway && a.Implementation != edges.Istio:
-		return fmt.Errorf("implementation %q is not one of %s, %s", a.Implementation, edges.EnvoyGateway, edges.Istio)
+	case !a.Implementation.UsesGateway():
+		return fmt.Errorf("implementation %q is not one of %s, %s, %s", a.Implementation, edges.EnvoyGateway, edges.Istio, edges.Kong)
 	case a.Replicas < 1:
 		return fmt.Errorf("at least one replica is required")
 	case a.Namespace == nil || a.NamespaceName == "":
@@ -235,6 +238,30 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 		class, controller = IstioGatewayClassName, rel
 		infra = map[string]any{"parametersRef": map[string]any{"group": "", "kind": "ConfigMap", "name": Name + "-options"}}
+	case edges.Kong:
+		// The chart brings Kong's CRDs (its crds/ folder); Kong's objects wait for it alone.
+		rel, err := helmrelease.New(ctx, name+"-kong", &helmrelease.Args{
+			Pin: helmrelease.KongIngress, Override: args.Chart, ReleaseName: KongReleaseName,
+			Namespace: args.Namespace, Values: KongValues(args.Cloud, args.Internal, args.Replicas),
+		}, parent, after(crds))
+		if err != nil {
+			return nil, fmt.Errorf("release kong: %w", err)
+		}
+		gc, err := apiextensions.NewCustomResource(ctx, name+"-gatewayclass", &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String(GatewayAPIVersion),
+			Kind:       pulumi.String(KindGatewayClass),
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(KongGatewayClassName), Labels: managedBy(),
+				Annotations: pulumi.StringMap{AnnotationKongUnmanaged: pulumi.String("true")}},
+			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{"controllerName": KongGatewayController}},
+		}, parent, after(crds))
+		if err != nil {
+			return nil, fmt.Errorf("gatewayclass: %w", err)
+		}
+		if _, err := newKongPrometheus(ctx, name+"-kong-prometheus", parent, pulumi.DependsOn([]pulumi.Resource{rel})); err != nil {
+			return nil, fmt.Errorf("kong prometheus plugin: %w", err)
+		}
+		class, controller, c.KongReady = KongGatewayClassName, rel, rel
+		after = func(rs ...pulumi.Resource) pulumi.ResourceOption { return pulumi.DependsOn(append(rs, gc)) }
 	}
 	spec := GatewaySpec(class, args.Listeners)
 	if infra != nil {

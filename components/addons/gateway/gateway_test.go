@@ -22,6 +22,8 @@ func TestArgsValidation(t *testing.T) {
 		want   string // "" for valid
 	}{
 		{"valid", func(*Args) {}, ""},
+		{"kong", func(a *Args) { a.Implementation = edges.Kong }, ""},
+		{"mesh on kong", func(a *Args) { a.Implementation, a.Mesh = edges.Kong, &Mesh{} }, "mesh"},
 		{"unknown implementation", func(a *Args) { a.Implementation = "traefik" }, "implementation"},
 		{"no replicas", func(a *Args) { a.Replicas = 0 }, "replica"},
 		{"no namespace", func(a *Args) { a.NamespaceName = "" }, "namespace"},

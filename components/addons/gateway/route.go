@@ -16,6 +16,12 @@ import (
 // Namespace, on its Listener for the endpoint's host.
 type Attachment struct {
 	Namespace, Listener string
+	// Edge is the Gateway's implementation; it decides how basic auth is asked for
+	// (a SecurityPolicy on Envoy Gateway, Kong's plugins on Kong).
+	Edge edges.Edge
+	// KongReady is Kong's chart install (its CRDs), which Kong's objects wait for;
+	// required with Edge kong.
+	KongReady pulumi.Resource
 }
 
 // Route is one HTTPRoute on the shared Gateway that sends a host to one Service port.
@@ -36,6 +42,8 @@ type Route struct {
 	Exact bool
 	// GatewayNamespace is where the shared Gateway runs.
 	GatewayNamespace string
+	// Annotations go on the HTTPRoute (Kong's plugins, KongBasicAuth.RouteAnnotations).
+	Annotations map[string]string
 }
 
 // RouteSpec attaches to the shared Gateway (every listener that serves Host, or
@@ -64,10 +72,14 @@ func RouteSpec(r Route) map[string]any {
 
 // NewRoute creates the HTTPRoute r describes.
 func NewRoute(ctx *pulumi.Context, name string, r Route, opts ...pulumi.ResourceOption) (*apiextensions.CustomResource, error) {
+	m := meta(r.Name, r.Namespace)
+	if len(r.Annotations) > 0 {
+		m.Annotations = pulumi.ToStringMap(r.Annotations)
+	}
 	return apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(GatewayAPIVersion),
 		Kind:        pulumi.String(KindHTTPRoute),
-		Metadata:    meta(r.Name, r.Namespace),
+		Metadata:    m,
 		OtherFields: kubernetes.UntypedArgs{"spec": RouteSpec(r)},
 	}, opts...)
 }
@@ -179,7 +191,8 @@ func NewIstioReleasesGateway(ctx *pulumi.Context, name string, namespace pulumi.
 }
 
 // PodMonitor of the shared Gateway's proxies, whose request metrics canary analysis
-// reads (envoy_cluster_upstream_rq_xx on Envoy Gateway, istio_requests_total on Istio).
+// reads (envoy_cluster_upstream_rq_xx on Envoy Gateway, istio_requests_total on Istio,
+// kong_http_requests_total on Kong).
 const (
 	MonitoringAPIVersion = "monitoring.coreos.com/v1"
 	KindPodMonitor       = "PodMonitor"
@@ -195,14 +208,19 @@ const (
 
 // PodMonitorSpec scrapes the shared Gateway's proxy pods of an implementation.
 func PodMonitorSpec(impl edges.Edge) map[string]any {
-	label, port := GatewayNameLabel, IstioMetricsPort
-	if impl == edges.EnvoyGateway {
-		label, port = EnvoyOwningGatewayLabel, EnvoyMetricsPort
+	match, port, path := map[string]any{GatewayNameLabel: Name}, IstioMetricsPort, ProxyMetricsPath
+	switch impl {
+	case edges.EnvoyGateway:
+		match, port = map[string]any{EnvoyOwningGatewayLabel: Name}, EnvoyMetricsPort
+	case edges.Kong:
+		// The chart's proxy pods (app.kubernetes.io/name gateway of release kong).
+		match = map[string]any{"app.kubernetes.io/name": KongGatewayPodName, "app.kubernetes.io/instance": KongReleaseName}
+		port, path = KongMetricsPort, KongMetricsPath
 	}
 	return map[string]any{
-		"selector": map[string]any{"matchLabels": map[string]any{label: Name}},
+		"selector": map[string]any{"matchLabels": match},
 		"podMetricsEndpoints": []any{map[string]any{
-			"port": port, "path": ProxyMetricsPath, "interval": "30s",
+			"port": port, "path": path, "interval": "30s",
 		}},
 	}
 }

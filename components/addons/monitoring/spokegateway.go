@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
+	"github.com/fleetform/fleetform/components/edges"
 )
 
 // The spoke's /federate endpoint on an Envoy Gateway edge: an HTTPRoute on the
@@ -31,9 +32,13 @@ func EnvoyHtpasswdLine(user, password string) string {
 	return user + ":{SHA}" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
-// spokeOnGateway creates the htpasswd Secret, the SecurityPolicy and the HTTPRoute.
+// spokeOnGateway creates the htpasswd Secret, the SecurityPolicy and the HTTPRoute
+// (on Kong: Kong's basic-auth objects and the HTTPRoute, spokeOnKong).
 func (c *Monitoring) spokeOnGateway(ctx *pulumi.Context, name string, args *Args, meta func(string, map[string]string) metav1.ObjectMetaArgs) error {
 	s := args.Spoke
+	if s.Gateway.Edge == edges.Kong {
+		return c.spokeOnKong(ctx, name, args)
+	}
 	user := s.Username
 	htpasswd, err := corev1.NewSecret(ctx, name+"-federation-htpasswd-envoy", &corev1.SecretArgs{
 		Metadata: meta(EnvoyHtpasswdSecret, nil),
@@ -58,6 +63,33 @@ func (c *Monitoring) spokeOnGateway(ctx *pulumi.Context, name string, args *Args
 		Service: PrometheusService, Port: PrometheusPort, Path: FederatePath, Exact: true,
 		GatewayNamespace: s.Gateway.Namespace,
 	}, pulumi.Parent(c), pulumi.DependsOn(append(deps, policy)))
+	if err != nil {
+		return fmt.Errorf("route federate: %w", err)
+	}
+	return nil
+}
+
+// spokeOnKong asks for basic auth on /federate with Kong's own objects
+// (gateway.KongBasicAuth; they wait for Kong's chart, whose CRDs they are), made
+// before the HTTPRoute that lists them.
+func (c *Monitoring) spokeOnKong(ctx *pulumi.Context, name string, args *Args) error {
+	s := args.Spoke
+	if s.Gateway.KongReady == nil {
+		return fmt.Errorf("a spoke on kong needs Kong's install")
+	}
+	auth := gateway.KongBasicAuth{Route: FederationIngress, Namespace: args.Namespace, Username: s.Username, Password: s.Password}
+	deps, err := gateway.NewKongBasicAuth(ctx, name+"-federate-auth", auth, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{s.Gateway.KongReady}))
+	if err != nil {
+		return fmt.Errorf("kong basic auth: %w", err)
+	}
+	if s.IngressReady != nil {
+		deps = append(deps, s.IngressReady)
+	}
+	_, err = gateway.NewRoute(ctx, name+"-federate", gateway.Route{
+		Name: FederationIngress, Namespace: args.Namespace, Host: s.Host, Listener: s.Gateway.Listener,
+		Service: PrometheusService, Port: PrometheusPort, Path: FederatePath, Exact: true,
+		GatewayNamespace: s.Gateway.Namespace, Annotations: auth.RouteAnnotations(),
+	}, pulumi.Parent(c), pulumi.DependsOn(deps))
 	if err != nil {
 		return fmt.Errorf("route federate: %w", err)
 	}
