@@ -9,7 +9,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/fleetform/fleetform/components/addons/gateway"
-	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/helmrelease"
@@ -57,7 +56,7 @@ func TestGatewayEdgePerCloud(t *testing.T) {
 					a.Spec.Edge = edge
 					a.Spec.Ingress.Internal = tc.internal
 				})
-				want := ingress.Annotations(tc.cloud, tc.internal)
+				want := cluster.EdgeServiceFor(tc.cloud, tc.internal).Annotations
 				var svc map[string]any
 				switch edge {
 				case edges.EnvoyGateway:

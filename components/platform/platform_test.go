@@ -158,12 +158,12 @@ func TestIngressValuesPerCloud(t *testing.T) {
 		want     map[string]any
 		svcType  string
 	}{
-		{"aws public NLB", cluster.AWS, false, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true", ingress.AnnotationAWSScheme: "internet-facing", ingress.AnnotationAWSAttributes: ingress.AWSCrossZoneAttribute}, "LoadBalancer"},
-		{"aws internal NLB", cluster.AWS, true, map[string]any{ingress.AnnotationAWSLBType: "nlb", ingress.AnnotationAWSCrossZone: "true", ingress.AnnotationAWSInternal: "true", ingress.AnnotationAWSScheme: "internal", ingress.AnnotationAWSAttributes: ingress.AWSCrossZoneAttribute}, "LoadBalancer"},
-		{"azure public LB", cluster.Azure, false, map[string]any{ingress.AnnotationAzureProbePath: "/healthz"}, "LoadBalancer"},
-		{"azure internal LB", cluster.Azure, true, map[string]any{ingress.AnnotationAzureProbePath: "/healthz", ingress.AnnotationAzureInternal: "true"}, "LoadBalancer"},
-		{"alicloud internet SLB", cluster.Alicloud, false, map[string]any{ingress.AnnotationAlicloudChargeType: "PayByCLCU", ingress.AnnotationAlicloudAddrType: "internet"}, "LoadBalancer"},
-		{"alicloud intranet SLB", cluster.Alicloud, true, map[string]any{ingress.AnnotationAlicloudChargeType: "PayByCLCU", ingress.AnnotationAlicloudAddrType: "intranet"}, "LoadBalancer"},
+		{"aws public NLB", cluster.AWS, false, map[string]any{cluster.AnnotationAWSLBType: "nlb", cluster.AnnotationAWSCrossZone: "true", cluster.AnnotationAWSScheme: "internet-facing", cluster.AnnotationAWSAttributes: cluster.AWSCrossZoneAttribute}, "LoadBalancer"},
+		{"aws internal NLB", cluster.AWS, true, map[string]any{cluster.AnnotationAWSLBType: "nlb", cluster.AnnotationAWSCrossZone: "true", cluster.AnnotationAWSInternal: "true", cluster.AnnotationAWSScheme: "internal", cluster.AnnotationAWSAttributes: cluster.AWSCrossZoneAttribute}, "LoadBalancer"},
+		{"azure public LB", cluster.Azure, false, map[string]any{cluster.AnnotationAzureProbePath: "/healthz"}, "LoadBalancer"},
+		{"azure internal LB", cluster.Azure, true, map[string]any{cluster.AnnotationAzureProbePath: "/healthz", cluster.AnnotationAzureInternal: "true"}, "LoadBalancer"},
+		{"alicloud internet SLB", cluster.Alicloud, false, map[string]any{cluster.AnnotationAlicloudChargeType: "PayByCLCU", cluster.AnnotationAlicloudAddrType: "internet"}, "LoadBalancer"},
+		{"alicloud intranet SLB", cluster.Alicloud, true, map[string]any{cluster.AnnotationAlicloudChargeType: "PayByCLCU", cluster.AnnotationAlicloudAddrType: "intranet"}, "LoadBalancer"},
 		{"existing internal", cluster.Existing, true, map[string]any{}, "NodePort"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -253,7 +253,7 @@ func TestRawValuesMergeLast(t *testing.T) {
 	p, _ := build(t, func(a *platform.Args) {
 		a.Spec.Ingress.Chart.Values = map[string]any{"controller": map[string]any{
 			"replicaCount": 5,
-			"service":      map[string]any{"annotations": map[string]any{ingress.AnnotationAWSLBType: "external", "extra": "yes"}},
+			"service":      map[string]any{"annotations": map[string]any{cluster.AnnotationAWSLBType: "external", "extra": "yes"}},
 		}}
 	})
 	v := release(t, p, "ingress-nginx").Inputs["values"]
@@ -261,7 +261,7 @@ func TestRawValuesMergeLast(t *testing.T) {
 		t.Errorf("replicaCount = %v, want the raw 5 over the typed %d", got, platform.DefaultIngressReplicas)
 	}
 	ann := dig(v, "controller", "service", "annotations").(map[string]any)
-	if ann[ingress.AnnotationAWSLBType] != "external" || ann["extra"] != "yes" || ann[ingress.AnnotationAWSCrossZone] != "true" {
+	if ann[cluster.AnnotationAWSLBType] != "external" || ann["extra"] != "yes" || ann[cluster.AnnotationAWSCrossZone] != "true" {
 		t.Errorf("annotations = %v, want raw values merged over (not replacing) the typed ones", ann)
 	}
 	if dig(v, "controller", "ingressClass") != platform.IngressClassName {

@@ -11,7 +11,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"sigs.k8s.io/yaml"
 
-	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
 	"github.com/fleetform/fleetform/components/helmrelease"
@@ -332,30 +331,16 @@ func IstiodValues() map[string]any {
 	return map[string]any{"env": map[string]any{"PILOT_ENABLE_GATEWAY_API": "true"}}
 }
 
-// serviceShape is the load-balancer Service's type and traffic policy on a cloud,
-// as for ingress-nginx: Local keeps client source IPs; an internal edge on an
-// existing cluster (kind, minikube, bare metal) is a NodePort Service.
-func serviceShape(cloud cluster.Cloud, internal bool) (typ, policy string) {
-	typ, policy = "LoadBalancer", "Local"
-	if cloud == cluster.Existing {
-		policy = "Cluster"
-		if internal {
-			typ = "NodePort"
-		}
-	}
-	return typ, policy
-}
-
 // EnvoyProxySpec shapes the Envoy proxy of the shared Gateway: its Service carries
 // the cloud's load-balancer annotations, and it runs replicas pods.
 func EnvoyProxySpec(cloud cluster.Cloud, internal bool, replicas int) map[string]any {
-	typ, policy := serviceShape(cloud, internal)
+	es := cluster.EdgeServiceFor(cloud, internal)
 	return map[string]any{"provider": map[string]any{
 		"type": "Kubernetes",
 		"kubernetes": map[string]any{
 			"envoyService": map[string]any{
-				"type": typ, "externalTrafficPolicy": policy,
-				"annotations": ingress.Annotations(cloud, internal),
+				"type": es.Type, "externalTrafficPolicy": es.ExternalTrafficPolicy,
+				"annotations": es.Annotations,
 			},
 			"envoyDeployment": map[string]any{"replicas": replicas},
 		},
@@ -366,10 +351,10 @@ func EnvoyProxySpec(cloud cluster.Cloud, internal bool, replicas int) map[string
 // infrastructure.parametersRef names: patches istiod applies to the gateway
 // Deployment and Service it provisions.
 func IstioGatewayOptions(cloud cluster.Cloud, internal bool, replicas int) (map[string]string, error) {
-	typ, policy := serviceShape(cloud, internal)
+	es := cluster.EdgeServiceFor(cloud, internal)
 	svc, err := yaml.Marshal(map[string]any{
-		"metadata": map[string]any{"annotations": ingress.Annotations(cloud, internal)},
-		"spec":     map[string]any{"type": typ, "externalTrafficPolicy": policy},
+		"metadata": map[string]any{"annotations": es.Annotations},
+		"spec":     map[string]any{"type": es.Type, "externalTrafficPolicy": es.ExternalTrafficPolicy},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
 )
 
@@ -58,21 +57,5 @@ func TestGatewaySpecListeners(t *testing.T) {
 	if https["port"] != HTTPSPort || https["hostname"] != "harbor.example.com" ||
 		!reflect.DeepEqual(https["tls"].(map[string]any)["certificateRefs"].([]any)[0], wantRef) {
 		t.Errorf("https listener = %v, want 443 for harbor.example.com with %v", https, wantRef)
-	}
-}
-
-func TestServiceShape(t *testing.T) {
-	for _, tc := range []struct {
-		cloud             cluster.Cloud
-		internal          bool
-		wantType, wantPol string
-	}{
-		{cluster.AWS, true, "LoadBalancer", "Local"},
-		{cluster.Existing, false, "LoadBalancer", "Cluster"},
-		{cluster.Existing, true, "NodePort", "Cluster"},
-	} {
-		if typ, pol := serviceShape(tc.cloud, tc.internal); typ != tc.wantType || pol != tc.wantPol {
-			t.Errorf("%s internal=%t: got %s/%s, want %s/%s", tc.cloud, tc.internal, typ, pol, tc.wantType, tc.wantPol)
-		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/internal/labels"
 )
@@ -63,12 +62,12 @@ const (
 // and Kong Manager, which the chart would publish as a NodePort Service on every
 // node, is off (the platform configures Kong through Kubernetes objects alone).
 func KongValues(cloud cluster.Cloud, internal bool, replicas int) map[string]any {
-	typ, policy := serviceShape(cloud, internal)
+	es := cluster.EdgeServiceFor(cloud, internal)
 	return map[string]any{"gateway": map[string]any{
 		"replicaCount": replicas,
 		"proxy": map[string]any{
-			"type": typ, "externalTrafficPolicy": policy,
-			"annotations": ingress.Annotations(cloud, internal),
+			"type": es.Type, "externalTrafficPolicy": es.ExternalTrafficPolicy,
+			"annotations": es.Annotations,
 		},
 		"manager": map[string]any{"enabled": false},
 	}}

@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/fleetform/fleetform/components/addons/ingress"
 	"github.com/fleetform/fleetform/components/cluster"
 	"github.com/fleetform/fleetform/components/edges"
 )
@@ -22,7 +21,7 @@ func TestKongValues(t *testing.T) {
 		v := KongValues(tc.cloud, tc.internal, 3)["gateway"].(map[string]any)
 		proxy := v["proxy"].(map[string]any)
 		if proxy["type"] != tc.wantType || proxy["externalTrafficPolicy"] != tc.wantPol ||
-			!reflect.DeepEqual(proxy["annotations"], ingress.Annotations(tc.cloud, tc.internal)) {
+			!reflect.DeepEqual(proxy["annotations"], cluster.EdgeServiceFor(tc.cloud, tc.internal).Annotations) {
 			t.Errorf("%s internal=%t: proxy %v, want %s/%s with the cloud's annotations", tc.cloud, tc.internal, proxy, tc.wantType, tc.wantPol)
 		}
 		if v["replicaCount"] != 3 || v["manager"].(map[string]any)["enabled"] != false {

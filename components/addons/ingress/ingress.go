@@ -13,38 +13,8 @@ import (
 // ReleaseName is the Helm release name; the controller Service is <ReleaseName>-controller.
 const ReleaseName = "ingress-nginx"
 
-// Load-balancer annotations per cloud, as the in-tree cloud providers (and the
-// Alibaba Cloud CCM) read them from the controller Service.
-const (
-	AnnotationAWSLBType    = "service.beta.kubernetes.io/aws-load-balancer-type"
-	AnnotationAWSInternal  = "service.beta.kubernetes.io/aws-load-balancer-internal"
-	AnnotationAWSCrossZone = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
-	// AnnotationAWSScheme and AnnotationAWSAttributes are what EKS Auto Mode's load
-	// balancing reads instead of AnnotationAWSInternal and AnnotationAWSCrossZone, which
-	// it does not support (AWS EKS user guide, "Use Service Annotations to configure
-	// Network Load Balancers"); the in-tree controller reads the other two.
-	AnnotationAWSScheme     = "service.beta.kubernetes.io/aws-load-balancer-scheme"
-	AnnotationAWSAttributes = "service.beta.kubernetes.io/aws-load-balancer-attributes"
-	// AWSCrossZoneAttribute turns on cross-zone load balancing in AnnotationAWSAttributes.
-	AWSCrossZoneAttribute        = "load_balancing.cross_zone.enabled=true"
-	AnnotationAzureInternal      = "service.beta.kubernetes.io/azure-load-balancer-internal"
-	AnnotationAzureProbePath     = "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path"
-	AnnotationAlicloudChargeType = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-instance-charge-type"
-	AnnotationAlicloudAddrType   = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"
-)
-
 // MinAvailable keeps one controller serving while a node drains.
 const MinAvailable = 1
-
-// Load-balancer defaults.
-const (
-	// AlicloudChargeType bills the CLB by capacity units used (pay-by-CLCU): since 2025-06-01
-	// Alibaba Cloud sells no pay-by-specification CLB (slb.s1.small and the like), and the
-	// cloud controller refuses a spec annotation on a pay-by-CLCU instance.
-	AlicloudChargeType = "PayByCLCU"
-	// AzureProbePath is the controller's health endpoint; AKS probes "/" otherwise and marks the LB down.
-	AzureProbePath = "/healthz"
-)
 
 // Args configure ingress-nginx on one cluster.
 type Args struct {
@@ -98,20 +68,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 // Values are the typed chart values for args, before the stack's raw values.
 func Values(args *Args) map[string]any {
-	svc := map[string]any{
-		"type":        "LoadBalancer",
-		"annotations": Annotations(args.Cloud, args.Internal),
-		// Local keeps client source IPs and skips a second hop between nodes.
-		"externalTrafficPolicy": "Local",
-	}
-	if args.Cloud == cluster.Existing {
-		// An existing cluster (kind, minikube, bare metal) may have no load-balancer
-		// implementation; internal mode then means NodePort.
-		svc["externalTrafficPolicy"] = "Cluster"
-		if args.Internal {
-			svc["type"] = "NodePort"
-		}
-	}
+	es := cluster.EdgeServiceFor(args.Cloud, args.Internal)
+	svc := map[string]any{"type": es.Type, "annotations": es.Annotations, "externalTrafficPolicy": es.ExternalTrafficPolicy}
 	return map[string]any{
 		"controller": map[string]any{
 			"replicaCount": args.Replicas,
@@ -128,34 +86,6 @@ func Values(args *Args) map[string]any {
 			"minAvailable":            MinAvailable,
 			"allowSnippetAnnotations": false,
 		},
-	}
-}
-
-// Annotations returns the controller Service annotations for a cloud.
-func Annotations(cloud cluster.Cloud, internal bool) map[string]any {
-	switch cloud {
-	case cluster.AWS:
-		a := map[string]any{AnnotationAWSLBType: "nlb", AnnotationAWSCrossZone: "true", AnnotationAWSScheme: "internet-facing",
-			AnnotationAWSAttributes: AWSCrossZoneAttribute}
-		if internal {
-			a[AnnotationAWSInternal] = "true"
-			a[AnnotationAWSScheme] = "internal"
-		}
-		return a
-	case cluster.Azure:
-		a := map[string]any{AnnotationAzureProbePath: AzureProbePath}
-		if internal {
-			a[AnnotationAzureInternal] = "true"
-		}
-		return a
-	case cluster.Alicloud:
-		addr := "internet"
-		if internal {
-			addr = "intranet"
-		}
-		return map[string]any{AnnotationAlicloudChargeType: AlicloudChargeType, AnnotationAlicloudAddrType: addr}
-	default:
-		return map[string]any{}
 	}
 }
 
