@@ -172,7 +172,7 @@ func writeGeneratedStack(dir, stack string, envs int) error {
 			fmt.Fprintf(&b, "        team%02d: {}\n", i)
 		}
 	}
-	return writeStack(dir, stack, b.String(), nil)
+	return writeStack(env.root, dir, stack, b.String(), nil)
 }
 
 // unnamedAddons lists the addons (every section of fleetform:platform with an

@@ -47,7 +47,7 @@ func TestFaults(t *testing.T) {
 	// write writes the stack file with protect set, and each change (below) applied.
 	write := func(protect string, changes ...string) {
 		t.Helper()
-		text, err := readTestStack(stackFaults)
+		text, err := readTestStack(env.root, stackFaults)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestFaults(t *testing.T) {
 			}
 			text = strings.Replace(text, old, new, 1)
 		}
-		if err := writeStack(dir, stackFaults, text, map[string]string{"__CHART_REPOSITORY__": env.charts.URL(),
+		if err := writeStack(env.root, dir, stackFaults, text, map[string]string{"__CHART_REPOSITORY__": env.charts.URL(),
 			"__KUBECONFIG__": cp.Kubeconfig, "protect: true": "protect: " + protect}); err != nil {
 			t.Fatal(err)
 		}

@@ -358,11 +358,11 @@ func TestLayers(t *testing.T) {
 // writeStackFile copies testdata's stack file into the layers folder with the chart
 // repository and the kubeconfigs filled in, keeping what SetConfig wrote.
 func (l *layers) writeStackFile(stack string) error {
-	s, err := readTestStack(stack)
+	s, err := readTestStack(env.root, stack)
 	if err != nil {
 		return err
 	}
-	return writeStack(l.dir, stack, s, map[string]string{
+	return writeStack(env.root, l.dir, stack, s, map[string]string{
 		"__CHART_REPOSITORY__": env.charts.URL(),
 		"__HUB_KUBECONFIG__":   l.hub.Kubeconfig,
 		"__KUBECONFIG__":       l.spokeKubeconfig,

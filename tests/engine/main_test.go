@@ -178,7 +178,7 @@ func buildFleetplan(root string) (string, error) {
 // writeStackFile copies Pulumi.yaml and the test stack file into dir, with the
 // chart repository filled in and each edit applied (old → new, exactly once).
 func (e *testEnv) writeStackFile(dir string, edits map[string]string) error {
-	s, err := readTestStack(stackName)
+	s, err := readTestStack(e.root, stackName)
 	if err != nil {
 		return err
 	}
@@ -188,12 +188,13 @@ func (e *testEnv) writeStackFile(dir string, edits map[string]string) error {
 		}
 		s = strings.Replace(s, old, repl, 1)
 	}
-	return writeStack(dir, stackName, s, map[string]string{"__CHART_REPOSITORY__": e.charts.URL()})
+	return writeStack(e.root, dir, stackName, s, map[string]string{"__CHART_REPOSITORY__": e.charts.URL()})
 }
 
-// readTestStack reads testdata's stack file of stack.
-func readTestStack(stack string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(env.root, "tests", "engine", "testdata", "Pulumi."+stack+".yaml"))
+// readTestStack reads testdata's stack file of stack from the repository at root
+// (env.root once set up; setUp passes its own while env is not yet set).
+func readTestStack(root, stack string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(root, "tests", "engine", "testdata", "Pulumi."+stack+".yaml"))
 	return string(b), err
 }
 
@@ -201,8 +202,8 @@ func readTestStack(stack string) (string, error) {
 // and the program's folder, writeProject) and Pulumi.<stack>.yaml holding text with
 // each placeholder replaced, keeping what SetConfig wrote to an earlier copy
 // (encryptionsalt, secure values).
-func writeStack(dir, stack, text string, placeholders map[string]string) error {
-	if err := writeProject(dir); err != nil {
+func writeStack(root, dir, stack, text string, placeholders map[string]string) error {
+	if err := writeProject(root, dir); err != nil {
 		return err
 	}
 	pairs := make([]string, 0, 2*len(placeholders))
@@ -219,15 +220,15 @@ func writeStack(dir, stack, text string, placeholders map[string]string) error {
 
 // writeProject copies Pulumi.yaml into dir and links the program's folder (its main
 // names that folder; the engine checks it exists).
-func writeProject(dir string) error {
-	project, err := os.ReadFile(filepath.Join(env.root, "Pulumi.yaml"))
+func writeProject(root, dir string) error {
+	project, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
 	if err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
 		return err
 	}
-	return linkProgram(env.root, dir)
+	return linkProgram(root, dir)
 }
 
 // linkProgram makes dir/cmd the repository's cmd folder, so the main of a copied
