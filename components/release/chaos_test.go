@@ -5,12 +5,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/fleetform/fleetform/components/addons/chaos"
-	"github.com/fleetform/fleetform/internal/plan"
 )
 
 const typeSchedule = "kubernetes:chaos-mesh.org/v1alpha1:Schedule"
@@ -33,26 +30,11 @@ func TestChaosSchedulesPerEnvironment(t *testing.T) {
 	base := chaosSpec()
 	for env, want := range map[string][]string{"qa": {"storefront-chaos-kill", "storefront-chaos-slow"}, "e2e": {"storefront-chaos-slow"}, "prod": nil} {
 		t.Run(env, func(t *testing.T) {
-			p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-				prov, err := kubernetes.NewProvider(ctx, "cluster", &kubernetes.ProviderArgs{})
-				if err != nil {
-					return nil, err
-				}
-				mk := func(name string) pulumi.Resource {
-					m, err := corev1.NewConfigMap(ctx, "marker-"+name, &corev1.ConfigMapArgs{}, pulumi.Provider(prov))
-					if err != nil {
-						t.Fatal(err)
-					}
-					return m
-				}
+			p := runWithMarkers(t, "cluster", "storefront-"+env, func(mk func(string) pulumi.Resource) *Args {
 				args := testArgs(base.For(env), env)
 				args.NamespaceReady, args.ChaosReady = mk("ns"), mk("chaos")
-				_, err = New(ctx, "storefront-"+env, args, pulumi.Provider(prov))
-				return nil, err
-			}, plan.Options{Project: "fleetform", Stack: "test"})
-			if err != nil {
-				t.Fatal(err)
-			}
+				return args
+			})
 			urns := map[string]string{}
 			for _, r := range p.ByType("kubernetes:core/v1:ConfigMap") {
 				urns[r.Name] = r.URN

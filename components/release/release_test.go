@@ -399,26 +399,11 @@ func TestResolveSecretEnv(t *testing.T) {
 // and waits for exactly what it needs. The readiness markers are custom resources:
 // depending on a component means depending on its children, and a marker has none.
 func TestDependenciesAndProvider(t *testing.T) {
-	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		prov, err := kubernetes.NewProvider(ctx, "cluster-a", &kubernetes.ProviderArgs{})
-		if err != nil {
-			return nil, err
-		}
-		mk := func(name string) pulumi.Resource {
-			m, err := corev1.NewConfigMap(ctx, "marker-"+name, &corev1.ConfigMapArgs{}, pulumi.Provider(prov))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return m
-		}
+	p := runWithMarkers(t, "cluster-a", "storefront-prod", func(mk func(string) pulumi.Resource) *Args {
 		args := testArgs(canarySpec("storefront"), "prod")
 		args.NamespaceReady, args.RolloutsReady, args.MonitoringReady = mk("ns"), mk("rollouts"), mk("monitoring")
-		_, err = New(ctx, "storefront-prod", args, pulumi.Provider(prov))
-		return nil, err
-	}, plan.Options{Project: "fleetform", Stack: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+		return args
+	})
 	urns := map[string]string{}
 	for _, r := range p.ByType("kubernetes:core/v1:ConfigMap") {
 		urns[strings.TrimPrefix(r.Name, "marker-")] = r.URN
@@ -635,4 +620,31 @@ func TestNewErrorsNameTheStackPath(t *testing.T) {
 			t.Errorf("Path %v: error %v, want it to name %s", tc.path, err, tc.want)
 		}
 	}
+}
+
+// runWithMarkers plans one release on provider prov, with readiness markers: mk(name)
+// is a ConfigMap "marker-<name>" on that provider, for args to wait for. Markers are
+// custom resources: depending on a component means depending on its children, and a
+// marker has none.
+func runWithMarkers(t *testing.T, prov, name string, args func(mk func(string) pulumi.Resource) *Args) *plan.Plan {
+	t.Helper()
+	p, _, err := plan.Run(func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		pr, err := kubernetes.NewProvider(ctx, prov, &kubernetes.ProviderArgs{})
+		if err != nil {
+			return nil, err
+		}
+		mk := func(name string) pulumi.Resource {
+			m, err := corev1.NewConfigMap(ctx, "marker-"+name, &corev1.ConfigMapArgs{}, pulumi.Provider(pr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		_, err = New(ctx, name, args(mk), pulumi.Provider(pr))
+		return nil, err
+	}, plan.Options{Project: "fleetform", Stack: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
