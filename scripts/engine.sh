@@ -46,5 +46,5 @@ fi
 
 # -count=1: the tests drive processes and files outside Go's view. The program
 # is linked without the cloud SDKs: the test stack has only an existing cluster.
-go test -tags engine,no_aws,no_azure,no_alicloud -count=1 -timeout 50m "$@" ./tests/controlplane/... ./tests/engine/...
+go test -tags engine,no_aws,no_azure,no_alicloud -count=1 -timeout 60m "$@" ./tests/controlplane/... ./tests/engine/...
 echo "engine.sh: done in $(( $(date +%s) - start )) s" >&2
