@@ -3,6 +3,7 @@ package chaos
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -78,7 +79,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if a.Runtime == "" {
 		a.Runtime, a.SocketPath = DefaultRuntime, DefaultSocketPath
 	}
-	if !validRuntime(a.Runtime) {
+	if !slices.Contains(Runtimes, a.Runtime) {
 		return nil, fmt.Errorf("chaos %q: %w %q, want one of %v", name, ErrRuntime, a.Runtime, Runtimes)
 	}
 	c := &Chaos{}
@@ -107,15 +108,6 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
-}
-
-func validRuntime(r string) bool {
-	for _, v := range Runtimes {
-		if v == r {
-			return true
-		}
-	}
-	return false
 }
 
 // Containers are the chart's containers and their requests (the chart sets none for
@@ -147,7 +139,7 @@ func Values(args *Args) map[string]any {
 		"chaosDaemon": map[string]any{
 			"runtime":     args.Runtime,
 			"socketPath":  args.SocketPath,
-			"tolerations": []any{map[string]any{"operator": "Exists"}},
+			"tolerations": helmrelease.NodeAgentTolerations(),
 		},
 		"dashboard":       map[string]any{"create": false},
 		"dnsServer":       map[string]any{"create": false},

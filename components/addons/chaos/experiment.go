@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -275,7 +274,7 @@ func ScheduleSpec(e Experiment, ns string, selector map[string]string) (map[stri
 		chaos["duration"] = orDefault(e.Duration, DefaultDuration)
 		spec["type"], spec["stressChaos"] = "StressChaos", chaos
 	default:
-		return nil, fmt.Errorf("experiment %q: action %q: %s", e.Name, e.Action, strings.TrimSpace(MsgAction))
+		return nil, fmt.Errorf("experiment %q: action %q: %s", e.Name, e.Action, MsgAction)
 	}
 	return spec, nil
 }

@@ -144,19 +144,12 @@ var Containers = []sizing.Container{
 		Other: sizing.Size{CPU: "10m", Memory: "32Mi"}, Prod: sizing.Size{CPU: "20m", Memory: "64Mi"}},
 }
 
-// NodeAgentTolerations let the DaemonSet run on every node whatever its taints, as the
-// other node agents here (the log collectors, node-exporter): an unwatched node is a
-// blind spot. They replace the chart's control-plane-only tolerations.
-func NodeAgentTolerations() []any {
-	return []any{map[string]any{"operator": "Exists"}}
-}
-
 // Values are the typed chart values for args, before the stack's raw values (keys
 // read from the falco chart 9.1.0's values.yaml and the falcosidekick chart 0.12's).
 func Values(args *Args) map[string]any {
 	v := map[string]any{
 		"driver":      map[string]any{"kind": DriverModernEBPF},
-		"tolerations": NodeAgentTolerations(),
+		"tolerations": helmrelease.NodeAgentTolerations(),
 		// Rules below the threshold are not loaded at all.
 		"falco": map[string]any{"priority": args.MinimumPriority},
 		// Serves /metrics on the webserver port and makes the falco-metrics Service.

@@ -30,12 +30,6 @@ const (
 	VolumeDelete = "Delete"
 )
 
-// NodeAgentTolerations let a node agent (the log collector) run on every node,
-// whatever its taints: a node whose logs are not collected is a blind spot.
-func NodeAgentTolerations() []any {
-	return []any{map[string]any{"operator": "Exists"}}
-}
-
 // Release and object names; service names follow from them.
 const (
 	LokiRelease        = "loki"
@@ -294,7 +288,7 @@ func AlloyValues(args *Args) map[string]any {
 			"configMap": map[string]any{"create": true, "content": AlloyConfig(args.Cluster, LokiURL(args.NamespaceName))},
 			"mounts":    map[string]any{"varlog": true},
 		},
-		"controller": map[string]any{"type": "daemonset", "tolerations": NodeAgentTolerations()},
+		"controller": map[string]any{"type": "daemonset", "tolerations": helmrelease.NodeAgentTolerations()},
 	}
 }
 
@@ -405,7 +399,7 @@ func FluentBitValues(args *Args) map[string]any {
     Add cluster %s
 `, args.Cluster)
 	return map[string]any{
-		"tolerations": NodeAgentTolerations(),
+		"tolerations": helmrelease.NodeAgentTolerations(),
 		"env": []any{map[string]any{
 			"name": WriterPasswordEnv,
 			"valueFrom": map[string]any{"secretKeyRef": map[string]any{

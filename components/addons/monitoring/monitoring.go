@@ -460,6 +460,6 @@ func Values(args *Args) map[string]any {
 		"kubeEtcd":              map[string]any{"enabled": args.ControlPlane},
 		// A node agent: every node's metrics, whatever its taints (the subchart's
 		// default tolerates NoSchedule only, not NoExecute or PreferNoSchedule).
-		"prometheus-node-exporter": map[string]any{"tolerations": []any{map[string]any{"operator": "Exists"}}},
+		"prometheus-node-exporter": map[string]any{"tolerations": helmrelease.NodeAgentTolerations()},
 	}
 }
